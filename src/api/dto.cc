@@ -1,0 +1,187 @@
+#include "api/dto.h"
+
+#include <boost/json.hpp>
+
+#include "common/time_util.h"
+
+namespace antcdn::api {
+namespace json = boost::json;
+namespace {
+
+Error invalid(std::string message) {
+  return make_error(Code::InvalidArgument, std::move(message));
+}
+
+Result<json::object> parse_object(std::string_view body) {
+  json::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec) {
+    return invalid("request body is not valid JSON: " + ec.message());
+  }
+  if (!v.is_object()) {
+    return invalid("request body must be a JSON object");
+  }
+  return std::move(v.as_object());
+}
+
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) {
+    n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }
+  return n;
+}
+
+Result<std::string> read_name(const json::value& v) {
+  if (!v.is_string()) {
+    return invalid("name must be a string");
+  }
+  std::string_view name = v.as_string();
+  if (name.empty() || utf8_length(name) > kMaxNameLength) {
+    return invalid("name must be 1 to " + std::to_string(kMaxNameLength) + " characters");
+  }
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return invalid("name must not contain control characters");
+    }
+  }
+  return std::string(name);
+}
+
+Result<media::Quality> read_quality(const json::value& v) {
+  if (!v.is_string()) {
+    return invalid("quality must be a string");
+  }
+  auto q = media::parse_quality(std::string_view(v.as_string()));
+  if (!q) {
+    return invalid("quality must be one of standard, high, passthrough");
+  }
+  return *q;
+}
+
+Result<int> read_window(const json::value& v) {
+  std::optional<int64_t> n;
+  if (v.is_int64()) {
+    n = v.as_int64();
+  } else if (v.is_uint64() && v.as_uint64() <= INT64_MAX) {
+    n = static_cast<int64_t>(v.as_uint64());
+  } else if (v.is_double() &&
+             v.as_double() == static_cast<double>(static_cast<int64_t>(v.as_double()))) {
+    n = static_cast<int64_t>(v.as_double());
+  }
+  if (!n || *n < 0 || *n > kMaxReconnectWindowSeconds) {
+    return invalid("reconnectWindowSeconds must be an integer from 0 to " +
+                   std::to_string(kMaxReconnectWindowSeconds));
+  }
+  return static_cast<int>(*n);
+}
+
+// Reads the optional fields both create and patch accept.
+Status read_fields(const json::object& o, std::optional<std::string>& name,
+                   std::optional<media::Quality>& quality, std::optional<int>& window) {
+  if (const auto* v = o.if_contains("name")) {
+    auto r = read_name(*v);
+    if (!r.ok()) {
+      return r.error();
+    }
+    name = std::move(*r);
+  }
+  if (const auto* v = o.if_contains("quality")) {
+    auto r = read_quality(*v);
+    if (!r.ok()) {
+      return r.error();
+    }
+    quality = *r;
+  }
+  if (const auto* v = o.if_contains("reconnectWindowSeconds")) {
+    auto r = read_window(*v);
+    if (!r.ok()) {
+      return r.error();
+    }
+    window = *r;
+  }
+  return {};
+}
+
+json::value optional_time(const std::optional<int64_t>& ms) {
+  return ms ? json::value(rfc3339_seconds(*ms)) : json::value(nullptr);
+}
+
+json::object stream_object(const store::StreamRecord& s, const PublicUrls& urls,
+                           const Secret* key) {
+  json::object ingest{{"rtmpUrl", urls.rtmp_url}};
+  if (key) {
+    ingest["streamKey"] = key->reveal();
+    ingest["rtmpFullUrl"] = urls.rtmp_url + "/" + std::string(key->reveal());
+  }
+  json::object o{
+      {"streamId", s.stream_id},
+      {"edgeId", s.edge_id},
+      {"name", s.name},
+      {"state", lifecycle::to_string(s.state)},
+      {"quality", media::to_string(s.quality)},
+      {"reconnectWindowSeconds", s.reconnect_window_s},
+      {"createdAt", rfc3339_seconds(s.created_at_ms)},
+      {"startedAt", optional_time(s.started_at_ms)},
+      {"endedAt", optional_time(s.ended_at_ms)},
+      {"ingest", std::move(ingest)},
+      {"playback", json::object{{"hlsUrl", urls.edge_url + "/live/" + s.edge_id + "/master.m3u8"},
+                                {"edgeId", s.edge_id}}},
+  };
+  if (s.state == lifecycle::State::Error && !s.error_reason.empty()) {
+    o["errorReason"] = s.error_reason;
+  }
+  return o;
+}
+
+}  // namespace
+
+Result<CreateStreamRequest> parse_create_request(std::string_view body) {
+  auto o = parse_object(body);
+  if (!o.ok()) {
+    return o.error();
+  }
+  std::optional<std::string> name;
+  std::optional<media::Quality> quality;
+  std::optional<int> window;
+  if (auto s = read_fields(*o, name, quality, window); !s.ok()) {
+    return s.error();
+  }
+  if (!name) {
+    return invalid("name is required");
+  }
+  CreateStreamRequest req{.name = std::move(*name)};
+  req.quality = quality.value_or(media::Quality::Standard);
+  req.reconnect_window_s = window.value_or(60);
+  return req;
+}
+
+Result<PatchStreamRequest> parse_patch_request(std::string_view body) {
+  auto o = parse_object(body);
+  if (!o.ok()) {
+    return o.error();
+  }
+  PatchStreamRequest req;
+  if (auto s = read_fields(*o, req.name, req.quality, req.reconnect_window_s); !s.ok()) {
+    return s.error();
+  }
+  return req;
+}
+
+std::string stream_json(const store::StreamRecord& stream, const PublicUrls& urls,
+                        const Secret* stream_key) {
+  return json::serialize(stream_object(stream, urls, stream_key));
+}
+
+std::string stream_page_json(const std::vector<store::StreamRecord>& streams,
+                             const PublicUrls& urls, std::optional<std::string> next_cursor) {
+  json::array data;
+  for (const auto& s : streams) {
+    data.push_back(stream_object(s, urls, nullptr));
+  }
+  json::object page{{"data", std::move(data)},
+                    {"nextCursor", next_cursor ? json::value(*next_cursor) : json::value()}};
+  return json::serialize(page);
+}
+
+}  // namespace antcdn::api

@@ -1,0 +1,46 @@
+#pragma once
+
+// JSON <-> domain for the live-streams API. The only place JSON shapes live.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "common/secret.h"
+#include "media/quality.h"
+#include "store/repositories.h"
+
+namespace antcdn::api {
+
+inline constexpr size_t kMaxNameLength = 200;  // characters (code points)
+inline constexpr int kMaxReconnectWindowSeconds = 1800;
+
+struct CreateStreamRequest {
+  std::string name;
+  media::Quality quality = media::Quality::Standard;
+  int reconnect_window_s = 60;
+};
+
+struct PatchStreamRequest {
+  std::optional<std::string> name;
+  std::optional<media::Quality> quality;
+  std::optional<int> reconnect_window_s;
+};
+
+struct PublicUrls {
+  std::string rtmp_url;  // e.g. rtmp://ingest.example.com/live
+  std::string edge_url;  // e.g. https://edge.example.com (no trailing slash)
+};
+
+Result<CreateStreamRequest> parse_create_request(std::string_view body);
+Result<PatchStreamRequest> parse_patch_request(std::string_view body);
+
+// The resource as the API shows it; `stream_key` only right after create/rotate.
+std::string stream_json(const store::StreamRecord& stream, const PublicUrls& urls,
+                        const Secret* stream_key = nullptr);
+std::string stream_page_json(const std::vector<store::StreamRecord>& streams,
+                             const PublicUrls& urls, std::optional<std::string> next_cursor);
+
+}  // namespace antcdn::api

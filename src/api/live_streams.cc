@@ -1,0 +1,203 @@
+#include "api/live_streams.h"
+
+#include <charconv>
+
+#include <spdlog/spdlog.h>
+
+#include "api/errors.h"
+#include "common/ids.h"
+#include "common/time_util.h"
+
+namespace antcdn::api {
+namespace {
+
+constexpr int kDefaultPageSize = 25;
+constexpr int kMaxPageSize = 100;
+
+// Another key's stream is reported exactly like a missing one.
+Error not_found() {
+  return make_error(Code::NotFound, "live stream not found");
+}
+
+Status owned_by(const store::StreamRecord& s, const std::string& owner) {
+  return s.owner_key_id == owner ? Status{} : Status{not_found()};
+}
+
+Status config_change_allowed(const store::StreamRecord& s, std::string_view what) {
+  if (lifecycle::allows_config_change(s.state)) {
+    return {};
+  }
+  return make_error(Code::Conflict, std::string(what) + " is not allowed while the stream is " +
+                                        std::string(lifecycle::to_string(s.state)));
+}
+
+std::optional<int> parse_int(std::string_view s) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<int64_t> parse_cursor(std::string_view s) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+}  // namespace
+
+net::HttpResponse LiveStreams::create(const std::string& owner, const net::HttpRequest& req) {
+  auto parsed = parse_create_request(req.body);
+  if (!parsed.ok()) {
+    return error_response(parsed.error());
+  }
+  int64_t now = unix_now_ms();
+  Secret key = ids::new_stream_key();
+  store::StreamRecord record{
+      .stream_id = ids::new_stream_id(now),
+      .edge_id = ids::new_edge_id(now),
+      .owner_key_id = owner,
+      .name = parsed->name,
+      .quality = parsed->quality,
+      .reconnect_window_s = parsed->reconnect_window_s,
+      .created_at_ms = now,
+      .stream_key_hash = ids::credential_hash(key),
+  };
+  auto created = streams_.create(std::move(record));
+  if (!created.ok()) {
+    spdlog::error("api: create stream failed: {}", created.error().describe());
+    return error_response(created.error());
+  }
+  spdlog::info("api: created stream {} edge={} quality={}", created->stream_id, created->edge_id,
+               media::to_string(created->quality));
+  return json_response(201, stream_json(*created, urls_, &key))
+      .set("Location", "/v1/live-streams/" + created->stream_id);
+}
+
+net::HttpResponse LiveStreams::get(const std::string& owner, const std::string& stream_id) {
+  auto found = streams_.get(stream_id);
+  if (!found.ok()) {
+    return error_response(found.error());
+  }
+  if (!*found || !owned_by(**found, owner).ok()) {
+    return error_response(not_found());
+  }
+  return json_response(200, stream_json(**found, urls_));
+}
+
+net::HttpResponse LiveStreams::list(const std::string& owner, const net::HttpRequest& req) {
+  int limit = kDefaultPageSize;
+  std::optional<int64_t> before;
+  for (const auto& [k, v] : net::parse_query(req.query())) {
+    if (k == "limit") {
+      auto n = parse_int(v);
+      if (!n || *n < 1 || *n > kMaxPageSize) {
+        return error_response(400, "invalid_request",
+                              "limit must be an integer from 1 to " + std::to_string(kMaxPageSize));
+      }
+      limit = *n;
+    } else if (k == "cursor") {
+      before = parse_cursor(v);
+      if (!before) {
+        return error_response(400, "invalid_request", "cursor is not one this API returned");
+      }
+    }
+  }
+  // One extra row tells whether another page exists.
+  auto rows = streams_.list(owner, limit + 1, before);
+  if (!rows.ok()) {
+    return error_response(rows.error());
+  }
+  std::optional<std::string> next;
+  if (static_cast<int>(rows->size()) > limit) {
+    rows->resize(static_cast<size_t>(limit));
+    next = std::to_string(rows->back().seq);
+  }
+  return json_response(200, stream_page_json(*rows, urls_, next));
+}
+
+net::HttpResponse LiveStreams::patch(const std::string& owner, const std::string& stream_id,
+                                     const net::HttpRequest& req) {
+  auto parsed = parse_patch_request(req.body);
+  if (!parsed.ok()) {
+    return error_response(parsed.error());
+  }
+  const PatchStreamRequest& p = *parsed;
+  auto updated = streams_.update(stream_id, [&](store::StreamRecord& s) -> Status {
+    if (auto st = owned_by(s, owner); !st.ok()) {
+      return st;
+    }
+    if (p.quality || p.reconnect_window_s) {
+      if (auto st = config_change_allowed(s, "changing quality or reconnectWindowSeconds");
+          !st.ok()) {
+        return st;
+      }
+    }
+    s.name = p.name.value_or(s.name);
+    s.quality = p.quality.value_or(s.quality);
+    s.reconnect_window_s = p.reconnect_window_s.value_or(s.reconnect_window_s);
+    return {};
+  });
+  if (!updated.ok()) {
+    return error_response(updated.error());
+  }
+  return json_response(200, stream_json(*updated, urls_));
+}
+
+net::HttpResponse LiveStreams::rotate_key(const std::string& owner, const std::string& stream_id,
+                                          const net::HttpRequest& req) {
+  bool force = false;
+  for (const auto& [k, v] : net::parse_query(req.query())) {
+    if (k == "force") {
+      force = v == "true" || v == "1";
+    }
+  }
+  Secret key = ids::new_stream_key();
+  bool was_on_air = false;
+  auto updated = streams_.update(stream_id, [&](store::StreamRecord& s) -> Status {
+    if (auto st = owned_by(s, owner); !st.ok()) {
+      return st;
+    }
+    was_on_air = !lifecycle::allows_config_change(s.state);
+    if (!force) {
+      if (auto st = config_change_allowed(s, "rotating the key (without force=true)"); !st.ok()) {
+        return st;
+      }
+    }
+    s.stream_key_hash = ids::credential_hash(key);
+    return {};
+  });
+  if (!updated.ok()) {
+    return error_response(updated.error());
+  }
+  // The old key is already dead in the store; a forced rotation also ends the
+  // session that is using it.
+  if (was_on_air && sessions_) {
+    sessions_->kill_session(stream_id);
+  }
+  spdlog::info("api: rotated key of stream {}{}", stream_id, force ? " (forced)" : "");
+  return json_response(200, stream_json(*updated, urls_, &key));
+}
+
+net::HttpResponse LiveStreams::remove(const std::string& owner, const std::string& stream_id) {
+  auto removed = streams_.remove(stream_id, [&](const store::StreamRecord& s) -> Status {
+    if (auto st = owned_by(s, owner); !st.ok()) {
+      return st;
+    }
+    return config_change_allowed(s, "deleting the stream");
+  });
+  if (!removed.ok()) {
+    return error_response(removed.error());
+  }
+  spdlog::info("api: deleted stream {}", stream_id);
+  net::HttpResponse res;
+  res.status = 204;
+  return res;
+}
+
+}  // namespace antcdn::api

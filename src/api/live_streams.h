@@ -1,0 +1,36 @@
+#pragma once
+
+// The /v1/live-streams resource: each method is one API call, already
+// authenticated; `owner` is the caller's API key id.
+
+#include <string>
+
+#include "api/dto.h"
+#include "lifecycle/session_control.h"
+#include "net/http_message.h"
+#include "store/repositories.h"
+
+namespace antcdn::api {
+
+class LiveStreams {
+ public:
+  LiveStreams(store::StreamRepository& streams, PublicUrls urls,
+              lifecycle::SessionControl* sessions)
+      : streams_(streams), urls_(std::move(urls)), sessions_(sessions) {}
+
+  net::HttpResponse create(const std::string& owner, const net::HttpRequest& req);
+  net::HttpResponse get(const std::string& owner, const std::string& stream_id);
+  net::HttpResponse list(const std::string& owner, const net::HttpRequest& req);
+  net::HttpResponse patch(const std::string& owner, const std::string& stream_id,
+                          const net::HttpRequest& req);
+  net::HttpResponse rotate_key(const std::string& owner, const std::string& stream_id,
+                               const net::HttpRequest& req);
+  net::HttpResponse remove(const std::string& owner, const std::string& stream_id);
+
+ private:
+  store::StreamRepository& streams_;
+  PublicUrls urls_;
+  lifecycle::SessionControl* sessions_;  // null when this node runs no ingest
+};
+
+}  // namespace antcdn::api

@@ -1,0 +1,144 @@
+#include "api/router.h"
+
+#include <cctype>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "api/auth.h"
+#include "api/errors.h"
+#include "common/ids.h"
+
+namespace antcdn::api {
+namespace {
+
+constexpr std::string_view kCollection = "/v1/live-streams";
+
+enum class Route { Collection, Item, RotateKey, Health, Unknown };
+
+struct Match {
+  Route route = Route::Unknown;
+  std::string stream_id;
+};
+
+Match match(std::string_view path) {
+  if (path == "/healthz") {
+    return {Route::Health, {}};
+  }
+  if (path == kCollection || path == std::string(kCollection) + "/") {
+    return {Route::Collection, {}};
+  }
+  if (!path.starts_with(std::string(kCollection) + "/")) {
+    return {};
+  }
+  std::string_view rest = path.substr(kCollection.size() + 1);
+  auto slash = rest.find('/');
+  std::string id(rest.substr(0, slash));
+  if (slash == std::string_view::npos) {
+    return {Route::Item, std::move(id)};
+  }
+  if (rest.substr(slash) == "/rotate-key") {
+    return {Route::RotateKey, std::move(id)};
+  }
+  return {};
+}
+
+std::string_view allowed_methods(Route r) {
+  switch (r) {
+    case Route::Collection:
+      return "GET, POST";
+    case Route::Item:
+      return "GET, PATCH, DELETE";
+    case Route::RotateKey:
+      return "POST";
+    case Route::Health:
+      return "GET, HEAD";
+    case Route::Unknown:
+      break;
+  }
+  return "";
+}
+
+bool method_allowed(Route r, std::string_view method) {
+  std::string_view allowed = allowed_methods(r);
+  size_t pos = 0;
+  while (pos < allowed.size()) {
+    size_t end = allowed.find(", ", pos);
+    if (allowed.substr(pos, end - pos) == method) {
+      return true;
+    }
+    pos = end == std::string_view::npos ? allowed.size() : end + 2;
+  }
+  return false;
+}
+
+bool is_json(const net::HttpRequest& req) {
+  auto ct = req.header("content-type");
+  if (!ct) {
+    return false;
+  }
+  std::string media(ct->substr(0, ct->find(';')));
+  while (!media.empty() && media.back() == ' ') {
+    media.pop_back();
+  }
+  for (char& c : media) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return media == "application/json";
+}
+
+}  // namespace
+
+net::HttpResponse Router::handle(const net::HttpRequest& req) {
+  Match m = match(req.path());
+  if (m.route == Route::Unknown) {
+    return error_response(404, "not_found", "no such endpoint");
+  }
+  if (!method_allowed(m.route, req.method)) {
+    return error_response(
+               405, "method_not_allowed",
+               req.method + " is not allowed here; use " + std::string(allowed_methods(m.route)))
+        .set("Allow", std::string(allowed_methods(m.route)));
+  }
+  if (m.route == Route::Health) {
+    return json_response(200, R"({"status":"ok"})");
+  }
+  auto key = authenticate(req, keys_);
+  if (!key.ok()) {
+    if (key.error().code != Code::Unauthenticated) {
+      spdlog::error("api: authentication failed: {}", key.error().describe());
+    }
+    return error_response(key.error());
+  }
+  const std::string& owner = key->key_id;
+  bool has_body = req.method == "POST" && m.route == Route::Collection;
+  has_body = has_body || req.method == "PATCH";
+  if (has_body && !is_json(req)) {
+    return error_response(415, "unsupported_media_type",
+                          "send the request body as Content-Type: application/json");
+  }
+  // Ids are validated before any lookup; a malformed one cannot exist.
+  if (!m.stream_id.empty() && !ids::is_stream_id(m.stream_id)) {
+    return error_response(404, "not_found", "live stream not found");
+  }
+  switch (m.route) {
+    case Route::Collection:
+      return req.method == "POST" ? streams_.create(owner, req) : streams_.list(owner, req);
+    case Route::Item:
+      if (req.method == "GET") {
+        return streams_.get(owner, m.stream_id);
+      }
+      if (req.method == "PATCH") {
+        return streams_.patch(owner, m.stream_id, req);
+      }
+      return streams_.remove(owner, m.stream_id);
+    case Route::RotateKey:
+      return streams_.rotate_key(owner, m.stream_id, req);
+    case Route::Health:
+    case Route::Unknown:
+      break;
+  }
+  return error_response(404, "not_found", "no such endpoint");
+}
+
+}  // namespace antcdn::api

@@ -1,0 +1,23 @@
+#pragma once
+
+// Entry point of the API listener: matches the route, then checks method,
+// credentials and content type before handing the call to LiveStreams.
+
+#include "api/live_streams.h"
+#include "net/http_message.h"
+#include "store/repositories.h"
+
+namespace antcdn::api {
+
+class Router {
+ public:
+  Router(store::ApiKeyRepository& keys, LiveStreams& streams) : keys_(keys), streams_(streams) {}
+
+  net::HttpResponse handle(const net::HttpRequest& req);
+
+ private:
+  store::ApiKeyRepository& keys_;
+  LiveStreams& streams_;
+};
+
+}  // namespace antcdn::api

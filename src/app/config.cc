@@ -1,0 +1,93 @@
+#include "app/config.h"
+
+#include <charconv>
+
+namespace antcdn::app {
+namespace {
+
+constexpr std::string_view kSqliteScheme = "sqlite://";
+constexpr std::string_view kFileScheme = "file://";
+
+}  // namespace
+
+bool parse_listen(const std::string& text, ListenAddress& out) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return false;
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  std::string_view port_text(text.c_str() + colon + 1);
+  unsigned port = 0;
+  auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || p != port_text.data() + port_text.size() || port > 65535) {
+    return false;
+  }
+  out = ListenAddress{host, static_cast<uint16_t>(port)};
+  return true;
+}
+
+std::string Config::database_url() const {
+  return database.empty() ? std::string(kSqliteScheme) + data_dir + "/antcdn.db" : database;
+}
+
+std::string Config::storage_url() const {
+  return storage.empty() ? std::string(kFileScheme) + data_dir + "/media" : storage;
+}
+
+std::string Config::sqlite_path() const {
+  std::string url = database_url();
+  return url.starts_with(kSqliteScheme) ? url.substr(kSqliteScheme.size()) : std::string();
+}
+
+std::vector<std::string> Config::validate() const {
+  std::vector<std::string> errors;
+  ListenAddress ignored;
+  auto check_listen = [&](const char* flag, const std::string& value) {
+    if (!parse_listen(value, ignored)) {
+      errors.push_back(std::string(flag) + ": expected HOST:PORT with a port 0..65535, got '" +
+                       value + "'");
+    }
+  };
+  check_listen("--api-listen", api_listen);
+  check_listen("--rtmp-listen", rtmp_listen);
+  check_listen("--edge-listen", edge_listen);
+  if (data_dir.empty()) {
+    errors.emplace_back("--data-dir: must not be empty");
+  }
+  if (!database_url().starts_with(kSqliteScheme)) {
+    errors.emplace_back("--database: only sqlite://PATH is supported in this build");
+  } else if (sqlite_path().empty()) {
+    errors.emplace_back("--database: sqlite:// needs a file path");
+  }
+  if (!storage_url().starts_with(kFileScheme)) {
+    errors.emplace_back("--storage: only file://DIR is supported in this build");
+  }
+  if (!public_rtmp_url.empty() && !public_rtmp_url.starts_with("rtmp://") &&
+      !public_rtmp_url.starts_with("rtmps://")) {
+    errors.emplace_back("--public-rtmp-url: must start with rtmp:// or rtmps://");
+  }
+  if (!public_edge_url.empty() && !public_edge_url.starts_with("http://") &&
+      !public_edge_url.starts_with("https://")) {
+    errors.emplace_back("--public-edge-url: must start with http:// or https://");
+  }
+  for (size_t pos = 0; pos <= roles.size();) {
+    size_t end = roles.find(',', pos);
+    std::string role = roles.substr(pos, end - pos);
+    if (role != "api" && role != "ingest" && role != "edge") {
+      errors.push_back("--roles: unknown role '" + role + "' (use api, ingest, edge)");
+    }
+    if (end == std::string::npos) {
+      break;
+    }
+    pos = end + 1;
+  }
+  if (http_request_timeout_ms < 100 || http_request_timeout_ms > 600000) {
+    errors.emplace_back("--http-request-timeout-ms: must be 100..600000");
+  }
+  return errors;
+}
+
+}  // namespace antcdn::app

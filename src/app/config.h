@@ -1,0 +1,42 @@
+#pragma once
+
+// Typed configuration: defaults live here, flags and ANTCDN_* variables fill it
+// (see main.cc), validate() reports every problem at once.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace antcdn::app {
+
+struct ListenAddress {
+  std::string host;
+  uint16_t port = 0;
+};
+
+struct Config {
+  std::string data_dir = "./antcdn-data";
+  std::string api_listen = "127.0.0.1:8080";
+  std::string rtmp_listen = "0.0.0.0:1935";
+  std::string edge_listen = "127.0.0.1:8090";
+  std::string public_rtmp_url;  // default: derived from the RTMP listener
+  std::string public_edge_url;  // default: derived from the edge listener
+  std::string database;         // default: sqlite://{data_dir}/antcdn.db
+  std::string storage;          // default: file://{data_dir}/media
+  std::string roles = "api,ingest,edge";
+  int http_request_timeout_ms = 15000;
+  std::string log_level = "info";
+
+  // Every problem, each naming its flag, e.g. "--edge-listen: port must be 0..65535".
+  std::vector<std::string> validate() const;
+
+  std::string database_url() const;
+  std::string storage_url() const;
+  // The SQLite file named by database_url(); empty if it is not sqlite://.
+  std::string sqlite_path() const;
+};
+
+// "host:port" or "[v6]:port".
+bool parse_listen(const std::string& text, ListenAddress& out);
+
+}  // namespace antcdn::app

@@ -1,0 +1,170 @@
+#include "app/server.h"
+
+#include <optional>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "api/errors.h"
+#include "api/router.h"
+#include "app/keys_cli.h"
+#include "app/store_factory.h"
+#include "edge/edge_router.h"
+#include "net/event_loop.h"
+#include "net/http_server.h"
+
+namespace antcdn::app {
+namespace {
+
+bool has_role(const Config& c, std::string_view role) {
+  std::string_view roles = c.roles;
+  for (size_t pos = 0; pos <= roles.size();) {
+    size_t end = roles.find(',', pos);
+    if (roles.substr(pos, end - pos) == role) {
+      return true;
+    }
+    if (end == std::string_view::npos) {
+      break;
+    }
+    pos = end + 1;
+  }
+  return false;
+}
+
+// A URL for clients on this machine when the listener binds every interface.
+std::string reachable_host(const std::string& host) {
+  if (host == "0.0.0.0" || host.empty()) {
+    return "127.0.0.1";
+  }
+  if (host == "::") {
+    return "[::1]";
+  }
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+net::HttpServerOptions http_options(const Config& c, std::string name, const ListenAddress& a) {
+  net::HttpServerOptions o;
+  o.name = std::move(name);
+  o.host = a.host;
+  o.port = a.port;
+  o.request_timeout = std::chrono::milliseconds(c.http_request_timeout_ms);
+  o.idle_timeout = std::max(o.request_timeout, std::chrono::milliseconds(60000));
+  return o;
+}
+
+// On the very first start there is no API key yet: make one and show it once.
+Result<std::optional<Secret>> ensure_first_api_key(store::ApiKeyRepository& keys) {
+  auto existing = keys.list_keys();
+  if (!existing.ok()) {
+    return existing.error();
+  }
+  if (!existing->empty()) {
+    return std::optional<Secret>();
+  }
+  auto key = create_api_key(keys, "default");
+  if (!key.ok()) {
+    return key.error();
+  }
+  return std::optional<Secret>(std::move(*key));
+}
+
+}  // namespace
+
+int serve(const Config& config) {
+  ListenAddress api_addr;
+  ListenAddress rtmp_addr;
+  ListenAddress edge_addr;
+  parse_listen(config.api_listen, api_addr);
+  parse_listen(config.rtmp_listen, rtmp_addr);
+  parse_listen(config.edge_listen, edge_addr);
+
+  auto store = open_store(config);
+  if (!store.ok()) {
+    spdlog::critical("{}", store.error().describe());
+    return 1;
+  }
+  auto first_key = ensure_first_api_key(**store);
+  if (!first_key.ok()) {
+    spdlog::critical("{}", first_key.error().describe());
+    return 1;
+  }
+
+  net::EventLoop loop;
+  std::unique_ptr<net::HttpServer> edge_server;
+  uint16_t edge_port = edge_addr.port;
+  edge::EdgeRouter edge_router;
+  if (has_role(config, "edge")) {
+    edge_server = std::make_unique<net::HttpServer>(
+        loop, http_options(config, "edge", edge_addr),
+        [&](const net::HttpRequest& r) { return edge_router.handle(r); }, edge::text_error);
+    auto port = edge_server->start();
+    if (!port.ok()) {
+      spdlog::critical("{}", port.error().describe());
+      return 1;
+    }
+    edge_port = *port;
+  }
+  std::string edge_url =
+      config.public_edge_url.empty()
+          ? fmt::format("http://{}:{}", reachable_host(edge_addr.host), edge_port)
+          : config.public_edge_url;
+  while (edge_url.ends_with('/')) {
+    edge_url.pop_back();
+  }
+  std::string rtmp_url =
+      config.public_rtmp_url.empty()
+          ? fmt::format("rtmp://{}:{}/live", reachable_host(rtmp_addr.host), rtmp_addr.port)
+          : config.public_rtmp_url;
+
+  api::LiveStreams live_streams(**store, api::PublicUrls{rtmp_url, edge_url}, nullptr);
+  api::Router api_router(**store, live_streams);
+  std::unique_ptr<net::HttpServer> api_server;
+  uint16_t api_port = api_addr.port;
+  if (has_role(config, "api")) {
+    auto render = [](int status, std::string_view code, std::string_view message) {
+      return api::error_response(status, code, message);
+    };
+    api_server = std::make_unique<net::HttpServer>(
+        loop, http_options(config, "api", api_addr),
+        [&](const net::HttpRequest& r) { return api_router.handle(r); }, render);
+    auto port = api_server->start();
+    if (!port.ok()) {
+      spdlog::critical("{}", port.error().describe());
+      return 1;
+    }
+    api_port = *port;
+  }
+
+  std::string api_base = fmt::format("http://{}:{}", reachable_host(api_addr.host), api_port);
+  fmt::print("AntCDN Live is running (roles: {}).\n", config.roles);
+  fmt::print("  API:       {}/v1/live-streams\n", api_base);
+  fmt::print("  Console:   {}/console\n", api_base);
+  fmt::print("  RTMP:      {}\n", rtmp_url);
+  fmt::print("  Playback:  {}/live/{{edgeId}}/master.m3u8\n", edge_url);
+  if (*first_key) {
+    fmt::print("  API key:   {}\n", (*first_key)->reveal());
+    fmt::print("             (shown once; `antcdn keys create --name NAME` makes more)\n");
+  } else {
+    fmt::print("  API key:   already created; `antcdn keys create --name NAME` makes another\n");
+  }
+  fmt::print(
+      "Try: curl -X POST {}/v1/live-streams -H \"X-Api-Key: $KEY\" "
+      "-H \"Content-Type: application/json\" -d '{{\"name\": \"My stream\"}}'\n",
+      api_base);
+  std::fflush(stdout);
+
+  loop.on_shutdown_signal([&] {
+    spdlog::info("shutting down");
+    if (api_server) {
+      api_server->stop();
+    }
+    if (edge_server) {
+      edge_server->stop();
+    }
+    loop.stop();
+  });
+  loop.run(1);
+  return 0;
+}
+
+}  // namespace antcdn::app

@@ -1,0 +1,48 @@
+#include "common/crypto.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+namespace antcdn::crypto {
+
+Bytes random_bytes(size_t count) {
+  Bytes out(count);
+  if (count > 0 &&
+      RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(count)) != 1) {
+    std::fputs("fatal: OpenSSL CSPRNG failed\n", stderr);
+    std::abort();
+  }
+  return out;
+}
+
+Sha256 sha256(ByteSpan data) {
+  Sha256 out{};
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len,
+             EVP_sha256(), nullptr);
+  return out;
+}
+
+std::string hex(ByteSpan data) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(data.size() * 2);
+  for (std::byte b : data) {
+    out.push_back(kDigits[static_cast<uint8_t>(b) >> 4]);
+    out.push_back(kDigits[static_cast<uint8_t>(b) & 0xf]);
+  }
+  return out;
+}
+
+bool constant_time_equal(ByteSpan a, ByteSpan b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace antcdn::crypto

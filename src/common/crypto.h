@@ -1,0 +1,30 @@
+#pragma once
+
+// Thin wrappers over OpenSSL: the CSPRNG, SHA-256 and constant-time comparison.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/bytes.h"
+
+namespace antcdn::crypto {
+
+using Sha256 = std::array<std::byte, 32>;
+
+// Bytes from OpenSSL's CSPRNG. Aborts the process if the CSPRNG fails: continuing
+// would hand out guessable credentials.
+Bytes random_bytes(size_t count);
+
+Sha256 sha256(ByteSpan data);
+inline Sha256 sha256(std::string_view text) {
+  return sha256(as_bytes(text));
+}
+std::string hex(ByteSpan data);
+
+// Compares without an early exit, so the time taken does not reveal how many
+// leading bytes matched. Different lengths compare unequal.
+bool constant_time_equal(ByteSpan a, ByteSpan b);
+
+}  // namespace antcdn::crypto

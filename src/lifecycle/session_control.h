@@ -1,0 +1,18 @@
+#pragma once
+
+// SEAM: lets the control plane act on a running publish session without knowing
+// how ingest is built (a forced key rotation must disconnect the encoder).
+
+#include <string>
+
+namespace antcdn::lifecycle {
+
+class SessionControl {
+ public:
+  virtual ~SessionControl() = default;
+  // Disconnects the encoder publishing to `stream_id`, if any, and ends its
+  // session (ENDLIST written, state `ended`). Returns at once; the work is async.
+  virtual void kill_session(const std::string& stream_id) = 0;
+};
+
+}  // namespace antcdn::lifecycle

@@ -1,0 +1,85 @@
+// antcdn: argv -> Config -> app.
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "app/config.h"
+#include "app/keys_cli.h"
+#include "app/server.h"
+
+namespace {
+
+void add_store_flags(CLI::App& cmd, antcdn::app::Config& c) {
+  cmd.add_option("--data-dir", c.data_dir, "Directory for the database and media")
+      ->envname("ANTCDN_DATA_DIR");
+  cmd.add_option("--database", c.database, "sqlite://PATH (default: DATA_DIR/antcdn.db)")
+      ->envname("ANTCDN_DATABASE");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using antcdn::app::Config;
+  Config config;
+  CLI::App app{"AntCDN Live: RTMP in, adaptive CMAF HLS out"};
+  app.require_subcommand(1);
+
+  auto* serve = app.add_subcommand("serve", "Run the service");
+  add_store_flags(*serve, config);
+  serve->add_option("--api-listen", config.api_listen, "HOST:PORT of the JSON API and console")
+      ->envname("ANTCDN_API_LISTEN");
+  serve->add_option("--rtmp-listen", config.rtmp_listen, "HOST:PORT of RTMP ingest")
+      ->envname("ANTCDN_RTMP_LISTEN");
+  serve->add_option("--edge-listen", config.edge_listen, "HOST:PORT of HLS playback")
+      ->envname("ANTCDN_EDGE_LISTEN");
+  serve->add_option("--public-rtmp-url", config.public_rtmp_url, "RTMP URL shown to encoders")
+      ->envname("ANTCDN_PUBLIC_RTMP_URL");
+  serve->add_option("--public-edge-url", config.public_edge_url, "Base URL of playback")
+      ->envname("ANTCDN_PUBLIC_EDGE_URL");
+  serve->add_option("--storage", config.storage, "file://DIR (default: DATA_DIR/media)")
+      ->envname("ANTCDN_STORAGE");
+  serve->add_option("--roles", config.roles, "Comma-separated: api,ingest,edge")
+      ->envname("ANTCDN_ROLES");
+  serve
+      ->add_option("--http-request-timeout-ms", config.http_request_timeout_ms,
+                   "Time a client has to send one whole HTTP request")
+      ->envname("ANTCDN_HTTP_REQUEST_TIMEOUT_MS");
+  serve->add_option("--log-level", config.log_level, "trace|debug|info|warn|error")
+      ->envname("ANTCDN_LOG_LEVEL");
+
+  auto* keys = app.add_subcommand("keys", "Manage API keys");
+  keys->require_subcommand(1);
+  std::string key_name;
+  std::string key_id;
+  auto* create = keys->add_subcommand("create", "Create an API key and print it once");
+  create->add_option("--name", key_name, "A label for the key")->required();
+  add_store_flags(*create, config);
+  auto* list = keys->add_subcommand("list", "List API keys (never the keys themselves)");
+  add_store_flags(*list, config);
+  auto* revoke = keys->add_subcommand("revoke", "Revoke an API key; it stops working at once");
+  revoke->add_option("ID", key_id, "The key id shown by `keys list`")->required();
+  add_store_flags(*revoke, config);
+
+  CLI11_PARSE(app, argc, argv);
+
+  spdlog::set_default_logger(spdlog::stderr_color_mt("antcdn"));
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  if (auto errors = config.validate(); !errors.empty()) {
+    for (const auto& e : errors) {
+      fmt::print(stderr, "antcdn: {}\n", e);
+    }
+    return 2;
+  }
+  if (*serve) {
+    return antcdn::app::serve(config);
+  }
+  if (*create) {
+    return antcdn::app::keys_create(config, key_name);
+  }
+  if (*list) {
+    return antcdn::app::keys_list(config);
+  }
+  return antcdn::app::keys_revoke(config, key_id);
+}

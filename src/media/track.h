@@ -1,0 +1,34 @@
+#pragma once
+
+// Description of one elementary stream crossing a stage seam.
+
+#include <cstdint>
+#include <string>
+
+#include "common/bytes.h"
+
+namespace antcdn::media {
+
+enum class Codec { H264, Aac };
+enum class MediaKind { Video, Audio };
+
+struct TrackInfo {
+  int id = 0;  // unique within one session (ingest uses 1 = video, 2 = audio)
+  MediaKind kind = MediaKind::Video;
+  Codec codec = Codec::H264;
+  uint32_t timescale = 1000;  // units of AccessUnit::dts/pts per second
+  // H.264: AVCDecoderConfigurationRecord (avcC payload).
+  // AAC: AudioSpecificConfig.
+  Bytes codec_config;
+  // Video.
+  int width = 0;
+  int height = 0;
+  double frame_rate = 0;  // 0 when unknown
+  // Audio.
+  int sample_rate = 0;
+  int channels = 0;
+  // Nominal bitrate in bits/s if known (0 otherwise); the packager measures the real one.
+  int64_t bitrate = 0;
+};
+
+}  // namespace antcdn::media

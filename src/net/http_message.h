@@ -1,0 +1,57 @@
+#pragma once
+
+// Plain HTTP request/response values, so that handlers (api/, edge/) are written
+// and tested without Beast or sockets.
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace antcdn::net {
+
+struct HttpRequest {
+  std::string method;                                        // "GET", "POST", ...
+  std::string target;                                        // path plus query, as sent
+  std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
+  std::string body;
+  std::string remote_address;
+
+  std::optional<std::string_view> header(std::string_view lowercase_name) const {
+    for (const auto& [k, v] : headers) {
+      if (k == lowercase_name) {
+        return std::string_view(v);
+      }
+    }
+    return std::nullopt;
+  }
+  std::string_view path() const {
+    std::string_view t = target;
+    return t.substr(0, t.find('?'));
+  }
+  std::string_view query() const {
+    std::string_view t = target;
+    auto q = t.find('?');
+    return q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
+  }
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // For HEAD: headers (including Content-Length of the full body) but no body.
+  bool omit_body = false;
+
+  HttpResponse& set(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+// Splits "a=1&b=two" into decoded pairs; malformed escapes are kept literally.
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
+
+}  // namespace antcdn::net

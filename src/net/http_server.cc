@@ -1,0 +1,225 @@
+#include "net/http_server.h"
+
+#include <atomic>
+#include <cctype>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+namespace antcdn::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+using Awaitable = asio::awaitable<void>;
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::io_context& io, HttpServerOptions o, HttpHandler h, HttpErrorRenderer r)
+      : io(io),
+        options(std::move(o)),
+        handler(std::move(h)),
+        render_error(std::move(r)),
+        acceptor(io) {}
+
+  asio::io_context& io;
+  HttpServerOptions options;
+  HttpHandler handler;
+  HttpErrorRenderer render_error;
+  tcp::acceptor acceptor;
+  std::atomic<size_t> connections{0};
+};
+
+namespace {
+
+struct ConnectionSlot {
+  explicit ConnectionSlot(std::atomic<size_t>& n) : n(n) { ++n; }
+  ~ConnectionSlot() { --n; }
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+  std::atomic<size_t>& n;
+};
+
+HttpRequest to_request(const http::request<http::string_body>& r, std::string remote) {
+  HttpRequest out;
+  out.method = std::string(r.method_string());
+  out.target = std::string(r.target());
+  for (const auto& field : r) {
+    std::string name(field.name_string());
+    for (char& c : name) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  out.body = r.body();
+  out.remote_address = std::move(remote);
+  return out;
+}
+
+// Writes `res`; HEAD answers carry the full Content-Length but no body.
+asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, HttpResponse res,
+                                                  bool keep_alive, unsigned version) {
+  auto fill = [&](auto& msg) {
+    msg.version(version);
+    msg.result(static_cast<unsigned>(res.status));
+    msg.set(http::field::server, "antcdn");
+    for (auto& [k, v] : res.headers) {
+      msg.set(k, v);
+    }
+    msg.keep_alive(keep_alive);
+  };
+  if (res.omit_body) {
+    http::response<http::empty_body> msg;
+    fill(msg);
+    msg.content_length(res.body.size());
+    auto [ec, n] = co_await http::async_write(stream, msg, kNoThrow);
+    co_return ec;
+  }
+  http::response<http::string_body> msg;
+  fill(msg);
+  msg.body() = std::move(res.body);
+  msg.prepare_payload();
+  auto [ec, n] = co_await http::async_write(stream, msg, kNoThrow);
+  co_return ec;
+}
+
+// Maps a read failure to the answer a client deserves (or none: just close).
+std::optional<HttpResponse> answer_for_read_error(const HttpServer::Impl& s, beast::error_code ec) {
+  if (ec == http::error::body_limit) {
+    return s.render_error(413, "payload_too_large", "request body is larger than the limit");
+  }
+  if (ec == http::error::header_limit) {
+    return s.render_error(431, "headers_too_large", "request headers are larger than the limit");
+  }
+  // A timeout has already closed the socket (tcp_stream does that), so a slow
+  // client is simply dropped, as nginx does.
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
+    return std::nullopt;  // the client went away
+  }
+  if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+    return s.render_error(400, "bad_request", "malformed HTTP request");
+  }
+  return std::nullopt;  // socket error: nobody to answer
+}
+
+Awaitable serve_connection(std::shared_ptr<HttpServer::Impl> s, tcp::socket socket) {
+  ConnectionSlot slot(s->connections);
+  beast::error_code ignored;
+  std::string remote = socket.remote_endpoint(ignored).address().to_string();
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  for (bool first = true;; first = false) {
+    if (!first && buffer.size() == 0) {
+      // Keep-alive: wait for the next request's first bytes with the idle timeout.
+      stream.expires_after(s->options.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kNoThrow);
+      if (ec) {
+        break;
+      }
+      buffer.commit(n);
+    }
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<uint32_t>(s->options.max_header_bytes));
+    parser.body_limit(s->options.max_body_bytes);
+    stream.expires_after(s->options.request_timeout);
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, kNoThrow);
+    if (ec) {
+      if (auto answer = answer_for_read_error(*s, ec)) {
+        stream.expires_after(std::chrono::seconds(5));
+        co_await write_response(stream, std::move(*answer), false, 11);
+      }
+      break;
+    }
+    const auto& req = parser.get();
+    HttpResponse res;
+    try {
+      res = s->handler(to_request(req, remote));
+    } catch (const std::exception& e) {
+      spdlog::error("{}: handler failed: {}", s->options.name, e.what());
+      res = s->render_error(500, "internal", "internal error");
+    }
+    if (req.method() == http::verb::head) {
+      res.omit_body = true;
+    }
+    bool keep_alive = req.keep_alive();
+    stream.expires_after(s->options.request_timeout);
+    auto wec = co_await write_response(stream, std::move(res), keep_alive, req.version());
+    if (wec || !keep_alive) {
+      break;
+    }
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+Awaitable accept_loop(std::shared_ptr<HttpServer::Impl> s) {
+  while (s->acceptor.is_open()) {
+    auto [ec, socket] = co_await s->acceptor.async_accept(kNoThrow);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !s->acceptor.is_open()) {
+        break;
+      }
+      spdlog::warn("{}: accept failed: {}", s->options.name, ec.message());
+      continue;
+    }
+    if (s->connections.load() >= s->options.max_connections) {
+      beast::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    asio::co_spawn(s->io, serve_connection(s, std::move(socket)), asio::detached);
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(EventLoop& loop, HttpServerOptions options, HttpHandler handler,
+                       HttpErrorRenderer render_error)
+    : impl_(std::make_shared<Impl>(loop.context(), std::move(options), std::move(handler),
+                                   std::move(render_error))) {}
+
+HttpServer::~HttpServer() {
+  stop();
+}
+
+Result<uint16_t> HttpServer::start() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) {
+    return make_error(Code::InvalidArgument, "bad listen address " + impl_->options.host);
+  }
+  tcp::endpoint endpoint(address, impl_->options.port);
+  auto& a = impl_->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (!ec) {
+    a.set_option(asio::socket_base::reuse_address(true), ec);
+  }
+  if (!ec) {
+    a.bind(endpoint, ec);
+  }
+  if (!ec) {
+    a.listen(asio::socket_base::max_listen_connections, ec);
+  }
+  if (ec) {
+    return make_error(Code::Unavailable,
+                      impl_->options.name + ": cannot listen on " + impl_->options.host + ":" +
+                          std::to_string(impl_->options.port) + ": " + ec.message());
+  }
+  uint16_t port = a.local_endpoint().port();
+  asio::co_spawn(impl_->io, accept_loop(impl_), asio::detached);
+  return port;
+}
+
+void HttpServer::stop() {
+  beast::error_code ignored;
+  impl_->acceptor.close(ignored);
+}
+
+}  // namespace antcdn::net

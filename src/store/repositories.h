@@ -1,0 +1,71 @@
+#pragma once
+
+// SEAM: persistence. The API, the lifecycle supervisor and the CLI see streams
+// and API keys only through these interfaces; SQLite (and later PostgreSQL)
+// implement them.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/crypto.h"
+#include "common/result.h"
+#include "lifecycle/state_machine.h"
+#include "media/quality.h"
+
+namespace antcdn::store {
+
+struct StreamRecord {
+  int64_t seq = 0;  // insertion order, assigned by the store; pagination cursor
+  std::string stream_id;
+  std::string edge_id;
+  std::string owner_key_id;
+  std::string name;
+  lifecycle::State state = lifecycle::State::Idle;
+  media::Quality quality = media::Quality::Standard;
+  int reconnect_window_s = 60;
+  int64_t created_at_ms = 0;
+  std::optional<int64_t> started_at_ms;
+  std::optional<int64_t> ended_at_ms;
+  std::string error_reason;
+  crypto::Sha256 stream_key_hash{};
+};
+
+struct ApiKeyRecord {
+  std::string key_id;
+  std::string name;
+  crypto::Sha256 key_hash{};
+  int64_t created_at_ms = 0;
+  std::optional<int64_t> revoked_at_ms;
+};
+
+class StreamRepository {
+ public:
+  // Mutates a record inside one transaction; returning an error leaves it untouched.
+  using Mutation = std::function<Status(StreamRecord&)>;
+  using Precondition = std::function<Status(const StreamRecord&)>;
+
+  virtual ~StreamRepository() = default;
+  virtual Result<StreamRecord> create(StreamRecord record) = 0;
+  virtual Result<std::optional<StreamRecord>> get(const std::string& stream_id) = 0;
+  virtual Result<std::optional<StreamRecord>> find_by_key_hash(const crypto::Sha256& hash) = 0;
+  // Newest first; only rows with seq < before_seq when before_seq is set.
+  virtual Result<std::vector<StreamRecord>> list(const std::string& owner_key_id, int limit,
+                                                 std::optional<int64_t> before_seq) = 0;
+  virtual Result<StreamRecord> update(const std::string& stream_id, const Mutation& mutate) = 0;
+  virtual Status remove(const std::string& stream_id, const Precondition& allowed) = 0;
+};
+
+class ApiKeyRepository {
+ public:
+  virtual ~ApiKeyRepository() = default;
+  virtual Status create_key(const ApiKeyRecord& record) = 0;
+  // Only keys that are not revoked.
+  virtual Result<std::optional<ApiKeyRecord>> find_active_key(const crypto::Sha256& hash) = 0;
+  virtual Result<std::vector<ApiKeyRecord>> list_keys() = 0;
+  virtual Status revoke_key(const std::string& key_id, int64_t now_ms) = 0;
+};
+
+}  // namespace antcdn::store

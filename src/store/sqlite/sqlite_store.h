@@ -1,0 +1,40 @@
+#pragma once
+
+#include <mutex>
+#include <string>
+
+#include "store/repositories.h"
+#include "store/sqlite/sqlite_db.h"
+
+namespace antcdn::store::sqlite {
+
+// Both repositories on one SQLite file (WAL). Calls are serialised by a mutex:
+// every query is a few microseconds, and one writer is all SQLite allows anyway.
+class SqliteStore final : public StreamRepository, public ApiKeyRepository {
+ public:
+  // Opens (creating if needed) and migrates the database at `path`.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+
+  Result<StreamRecord> create(StreamRecord record) override;
+  Result<std::optional<StreamRecord>> get(const std::string& stream_id) override;
+  Result<std::optional<StreamRecord>> find_by_key_hash(const crypto::Sha256& hash) override;
+  Result<std::vector<StreamRecord>> list(const std::string& owner_key_id, int limit,
+                                         std::optional<int64_t> before_seq) override;
+  Result<StreamRecord> update(const std::string& stream_id, const Mutation& mutate) override;
+  Status remove(const std::string& stream_id, const Precondition& allowed) override;
+
+  Status create_key(const ApiKeyRecord& record) override;
+  Result<std::optional<ApiKeyRecord>> find_active_key(const crypto::Sha256& hash) override;
+  Result<std::vector<ApiKeyRecord>> list_keys() override;
+  Status revoke_key(const std::string& key_id, int64_t now_ms) override;
+
+ private:
+  explicit SqliteStore(Database db) : db_(std::move(db)) {}
+  Result<std::optional<StreamRecord>> get_locked(const std::string& stream_id);
+  Result<std::optional<StreamRecord>> query_one(std::string_view where, ByteSpan arg);
+
+  std::mutex mutex_;
+  Database db_;
+};
+
+}  // namespace antcdn::store::sqlite

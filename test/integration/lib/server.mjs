@@ -1,0 +1,78 @@
+// Starts the real antcdn binary on free ports with a temporary data dir and
+// reads the URLs and the first API key from what it prints.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export const BIN = process.env.ANTCDN_BIN ?? path.resolve("build/antcdn");
+export const SOURCE_DIR = process.env.ANTCDN_SOURCE_DIR ?? process.cwd();
+
+export function makeDataDir() {
+  return mkdtempSync(path.join(tmpdir(), "antcdn-it-"));
+}
+
+export class Server {
+  constructor(dataDir, extraArgs = []) {
+    this.dataDir = dataDir;
+    this.extraArgs = extraArgs;
+    this.stdout = "";
+    this.stderr = "";
+  }
+
+  async start() {
+    const args = [
+      "serve", "--data-dir", this.dataDir,
+      "--api-listen", "127.0.0.1:0", "--edge-listen", "127.0.0.1:0",
+      "--rtmp-listen", "127.0.0.1:0", ...this.extraArgs,
+    ];
+    this.proc = spawn(BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
+    this.exited = new Promise((resolve) => this.proc.on("exit", (code, signal) => resolve({ code, signal })));
+    this.proc.stderr.on("data", (d) => { this.stderr += d; });
+    await new Promise((resolve, reject) => {
+      this.proc.stdout.on("data", (d) => {
+        this.stdout += d;
+        if (/^Try: /m.test(this.stdout)) resolve();
+      });
+      this.exited.then(({ code }) => reject(new Error(`antcdn exited (${code}): ${this.stderr}`)));
+    });
+    const grab = (label) => this.stdout.match(new RegExp(`^\\s+${label}:\\s+(\\S+)`, "m"))?.[1];
+    this.apiBase = grab("API").replace(/\/v1\/live-streams$/, "");
+    this.rtmpUrl = grab("RTMP");
+    this.edgeBase = grab("Playback").replace(/\/live\/\{edgeId\}\/master\.m3u8$/, "");
+    const key = grab("API key");
+    this.apiKey = key?.startsWith("ak_") ? key : undefined;
+    return this;
+  }
+
+  async stop() {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    this.proc.kill("SIGTERM");
+    return this.exited;
+  }
+
+  api(pathAndQuery, { method = "GET", key = this.apiKey, body, headers = {} } = {}) {
+    const h = { ...headers };
+    if (key !== null) h["X-Api-Key"] = key;
+    if (body !== undefined && !("Content-Type" in h)) h["Content-Type"] = "application/json";
+    return fetch(this.apiBase + pathAndQuery, {
+      method, headers: h,
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+  }
+
+  // Runs `antcdn keys ...` against this server's data dir.
+  keys(...args) {
+    return execFileSync(BIN, ["keys", ...args, "--data-dir", this.dataDir], { encoding: "utf8" });
+  }
+}
+
+export function cleanup(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// The integration guide sits in ../shared/seed beside a checkout (and in CI).
+export function guideText() {
+  const p = path.resolve(SOURCE_DIR, "../shared/seed/live-streaming-integration-guide.txt");
+  return existsSync(p) ? readFileSync(p, "utf8") : null;
+}

@@ -1,0 +1,241 @@
+#include "api/router.h"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "app/keys_cli.h"
+#include "common/ids.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/temp_dir.h"
+
+namespace antcdn::api {
+namespace {
+
+namespace json = boost::json;
+
+class RecordingSessions : public lifecycle::SessionControl {
+ public:
+  void kill_session(const std::string& stream_id) override { killed.push_back(stream_id); }
+  std::vector<std::string> killed;
+};
+
+class RouterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(*store::sqlite::SqliteStore::open(dir_.file("db")));
+    key_a_ = std::string(app::create_api_key(*store_, "a")->reveal());
+    key_b_ = std::string(app::create_api_key(*store_, "b")->reveal());
+    streams_ = std::make_unique<LiveStreams>(
+        *store_, PublicUrls{"rtmp://ingest.test/live", "https://edge.test"}, &sessions_);
+    router_ = std::make_unique<Router>(*store_, *streams_);
+  }
+
+  net::HttpResponse call(std::string method, std::string target, std::string body = "",
+                         const std::string* key = nullptr,
+                         std::string content_type = "application/json") {
+    net::HttpRequest r;
+    r.method = std::move(method);
+    r.target = std::move(target);
+    r.body = std::move(body);
+    r.headers.emplace_back("x-api-key", key ? *key : key_a_);
+    if (!content_type.empty()) {
+      r.headers.emplace_back("content-type", content_type);
+    }
+    return router_->handle(r);
+  }
+
+  json::object create(const std::string& name = "Friday Night Stream") {
+    auto res = call("POST", "/v1/live-streams", R"({"name":")" + name + R"(","quality":"high"})");
+    EXPECT_EQ(res.status, 201) << res.body;
+    return json::parse(res.body).as_object();
+  }
+
+  static std::string error_code(const net::HttpResponse& res) {
+    return std::string(json::parse(res.body).at("error").at("code").as_string());
+  }
+
+  void set_state(const std::string& id, lifecycle::State s) {
+    ASSERT_TRUE(store_
+                    ->update(id,
+                             [&](store::StreamRecord& r) {
+                               r.state = s;
+                               return Status{};
+                             })
+                    .ok());
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  std::string key_a_;
+  std::string key_b_;
+  RecordingSessions sessions_;
+  std::unique_ptr<LiveStreams> streams_;
+  std::unique_ptr<Router> router_;
+};
+
+TEST_F(RouterTest, CreateReturnsTheGuideShapeWithTheKeyOnce) {
+  auto s = create();
+  EXPECT_TRUE(std::string(s["streamId"].as_string()).starts_with("ls_"));
+  EXPECT_TRUE(std::string(s["edgeId"].as_string()).starts_with("lse_"));
+  EXPECT_EQ(s["name"], "Friday Night Stream");
+  EXPECT_EQ(s["state"], "idle");
+  EXPECT_EQ(s["quality"], "high");
+  EXPECT_EQ(s["reconnectWindowSeconds"], 60);
+  EXPECT_TRUE(s["startedAt"].is_null());
+  auto& ingest = s["ingest"].as_object();
+  EXPECT_EQ(ingest["rtmpUrl"], "rtmp://ingest.test/live");
+  std::string key(ingest["streamKey"].as_string());
+  EXPECT_TRUE(key.starts_with("sk_live_"));
+  EXPECT_EQ(ingest["rtmpFullUrl"], json::value("rtmp://ingest.test/live/" + key));
+  EXPECT_EQ(s["playback"].at("hlsUrl"),
+            json::value("https://edge.test/live/" + std::string(s["edgeId"].as_string()) +
+                        "/master.m3u8"));
+
+  auto got = call("GET", "/v1/live-streams/" + std::string(s["streamId"].as_string()));
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.body.find("sk_live_"), std::string::npos);
+  auto o = json::parse(got.body).as_object();
+  EXPECT_FALSE(o["ingest"].as_object().contains("streamKey"));
+  EXPECT_FALSE(o["ingest"].as_object().contains("rtmpFullUrl"));
+}
+
+TEST_F(RouterTest, AnotherKeysStreamIsNotFound) {
+  std::string id(create()["streamId"].as_string());
+  EXPECT_EQ(call("GET", "/v1/live-streams/" + id, "", &key_b_).status, 404);
+  EXPECT_EQ(call("DELETE", "/v1/live-streams/" + id, "", &key_b_).status, 404);
+  EXPECT_EQ(call("POST", "/v1/live-streams/" + id + "/rotate-key", "", &key_b_).status, 404);
+  EXPECT_EQ(call("PATCH", "/v1/live-streams/" + id, R"({"name":"x"})", &key_b_).status, 404);
+  auto list = json::parse(call("GET", "/v1/live-streams", "", &key_b_).body);
+  EXPECT_TRUE(list.at("data").as_array().empty());
+  EXPECT_EQ(call("GET", "/v1/live-streams/" + id).status, 200);
+}
+
+TEST_F(RouterTest, Authentication) {
+  std::string bad = "ak_wrong";
+  auto res = call("GET", "/v1/live-streams", "", &bad);
+  EXPECT_EQ(res.status, 401);
+  EXPECT_EQ(error_code(res), "unauthorized");
+  net::HttpRequest no_key{.method = "GET", .target = "/v1/live-streams"};
+  EXPECT_EQ(router_->handle(no_key).status, 401);
+  auto keys = store_->list_keys();
+  ASSERT_EQ((*keys)[0].name, "a");
+  ASSERT_TRUE(store_->revoke_key((*keys)[0].key_id, 1).ok());
+  EXPECT_EQ(call("GET", "/v1/live-streams").status, 401);
+}
+
+TEST_F(RouterTest, RejectsBadInputWithClearErrors) {
+  struct Case {
+    std::string body;
+    std::string content_type;
+    int status;
+  };
+  std::vector<Case> cases = {
+      {"{", "application/json", 400},
+      {"[]", "application/json", 400},
+      {R"({"name": 5})", "application/json", 400},
+      {R"({"name": ""})", "application/json", 400},
+      {R"({"name": ")" + std::string(500, 'x') + R"("})", "application/json", 400},
+      {R"({"name": "ok", "quality": "ultra"})", "application/json", 400},
+      {R"({"name": "ok", "reconnectWindowSeconds": 1801})", "application/json", 400},
+      {R"({"name": "ok", "reconnectWindowSeconds": -1})", "application/json", 400},
+      {R"({"name": "ok", "reconnectWindowSeconds": 1.5})", "application/json", 400},
+      {R"({"quality": "high"})", "application/json", 400},
+      {R"({"name": "ok"})", "text/plain", 415},
+      {R"({"name": "ok"})", "", 415},
+      {"\xff\xfe", "application/json", 400},
+  };
+  for (const auto& c : cases) {
+    auto res = call("POST", "/v1/live-streams", c.body, nullptr, c.content_type);
+    EXPECT_EQ(res.status, c.status) << c.body;
+    EXPECT_FALSE(error_code(res).empty());
+    EXPECT_FALSE(json::parse(res.body).at("error").at("message").as_string().empty());
+  }
+  EXPECT_TRUE(json::parse(call("GET", "/v1/live-streams").body).at("data").as_array().empty());
+  auto ok =
+      call("POST", "/v1/live-streams", R"({"name": "ok; charset", "reconnectWindowSeconds": 0})",
+           nullptr, "application/json; charset=utf-8");
+  EXPECT_EQ(ok.status, 201);
+}
+
+TEST_F(RouterTest, RoutesAndMethods) {
+  EXPECT_EQ(call("GET", "/v1/nope").status, 404);
+  EXPECT_EQ(call("GET", "/").status, 404);
+  auto res = call("PUT", "/v1/live-streams");
+  EXPECT_EQ(res.status, 405);
+  EXPECT_EQ(error_code(res), "method_not_allowed");
+  EXPECT_EQ(call("GET", "/v1/live-streams/ls_nope").status, 404);
+  EXPECT_EQ(call("GET", "/v1/live-streams/ls_00000000000000000000000000").status, 404);
+  EXPECT_EQ(call("GET", "/v1/live-streams/x/rotate-key").status, 405);
+  EXPECT_EQ(call("GET", "/healthz").status, 200);
+}
+
+TEST_F(RouterTest, PaginationNewestFirst) {
+  for (int i = 0; i < 7; ++i) {
+    create("s" + std::to_string(i));
+  }
+  std::vector<std::string> names;
+  std::string target = "/v1/live-streams?limit=3";
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = json::parse(call("GET", target).body).as_object();
+    for (auto& s : page["data"].as_array()) {
+      names.emplace_back(s.at("name").as_string());
+      EXPECT_FALSE(s.as_object().at("ingest").as_object().contains("streamKey"));
+    }
+    if (page["nextCursor"].is_null()) {
+      break;
+    }
+    target = "/v1/live-streams?limit=3&cursor=" + std::string(page["nextCursor"].as_string());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"s6", "s5", "s4", "s3", "s2", "s1", "s0"}));
+  EXPECT_EQ(call("GET", "/v1/live-streams?limit=0").status, 400);
+  EXPECT_EQ(call("GET", "/v1/live-streams?limit=101").status, 400);
+  EXPECT_EQ(call("GET", "/v1/live-streams?limit=abc").status, 400);
+  EXPECT_EQ(call("GET", "/v1/live-streams?cursor=zzz").status, 400);
+}
+
+TEST_F(RouterTest, RotateKeyGivesANewKeyAndRespectsState) {
+  auto s = create();
+  std::string id(s["streamId"].as_string());
+  std::string old_key(s["ingest"].at("streamKey").as_string());
+  auto res = call("POST", "/v1/live-streams/" + id + "/rotate-key", "", nullptr, "");
+  ASSERT_EQ(res.status, 200);
+  std::string new_key(json::parse(res.body).at("ingest").at("streamKey").as_string());
+  EXPECT_NE(new_key, old_key);
+  EXPECT_FALSE(store_->find_by_key_hash(ids::credential_hash(Secret(old_key)))->has_value());
+  EXPECT_TRUE(store_->find_by_key_hash(ids::credential_hash(Secret(new_key)))->has_value());
+
+  for (auto st : {lifecycle::State::Live, lifecycle::State::Connecting}) {
+    set_state(id, st);
+    auto conflict = call("POST", "/v1/live-streams/" + id + "/rotate-key", "", nullptr, "");
+    EXPECT_EQ(conflict.status, 409);
+    EXPECT_EQ(error_code(conflict), "conflict");
+  }
+  EXPECT_TRUE(sessions_.killed.empty());
+  auto forced = call("POST", "/v1/live-streams/" + id + "/rotate-key?force=true", "", nullptr, "");
+  EXPECT_EQ(forced.status, 200);
+  EXPECT_EQ(sessions_.killed, std::vector<std::string>{id});
+}
+
+TEST_F(RouterTest, PatchAndDeleteRespectState) {
+  std::string id(create()["streamId"].as_string());
+  auto renamed = call("PATCH", "/v1/live-streams/" + id, R"({"name":"Renamed"})");
+  ASSERT_EQ(renamed.status, 200);
+  EXPECT_EQ(json::parse(renamed.body).at("name"), "Renamed");
+  auto changed = call("PATCH", "/v1/live-streams/" + id,
+                      R"({"quality":"passthrough","reconnectWindowSeconds":5})");
+  ASSERT_EQ(changed.status, 200);
+  EXPECT_EQ(json::parse(changed.body).at("quality"), "passthrough");
+
+  set_state(id, lifecycle::State::Live);
+  EXPECT_EQ(call("PATCH", "/v1/live-streams/" + id, R"({"quality":"high"})").status, 409);
+  EXPECT_EQ(call("PATCH", "/v1/live-streams/" + id, R"({"reconnectWindowSeconds":9})").status, 409);
+  EXPECT_EQ(call("PATCH", "/v1/live-streams/" + id, R"({"name":"While live"})").status, 200);
+  EXPECT_EQ(call("DELETE", "/v1/live-streams/" + id).status, 409);
+  set_state(id, lifecycle::State::Ended);
+  EXPECT_EQ(call("DELETE", "/v1/live-streams/" + id).status, 204);
+  EXPECT_EQ(call("GET", "/v1/live-streams/" + id).status, 404);
+  EXPECT_EQ(call("DELETE", "/v1/live-streams/" + id).status, 404);
+}
+
+}  // namespace
+}  // namespace antcdn::api

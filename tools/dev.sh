@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# One entry point for people and CI:
+#   tools/dev.sh run [serve flags...]   install what is missing, build, run `antcdn serve`
+#   tools/dev.sh test                   install what is missing, build, run every test
+#   tools/dev.sh build                  install what is missing and build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake pkg-config ninja-build ccache
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libx264-dev
+  libsqlite3-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev clang-format
+  ffmpeg curl sqlite3 nodejs npm
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
+)
+
+install_deps() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  # node may come from outside Debian (e.g. a preinstalled newer one); that is fine.
+  if command -v node >/dev/null && command -v npm >/dev/null; then
+    local kept=()
+    for p in "${missing[@]}"; do [[ $p == nodejs || $p == npm ]] || kept+=("$p"); done
+    missing=("${kept[@]}")
+  fi
+  if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}"
+    local sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=900 install -y \
+      --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build
+}
+
+cmd=${1:-run}
+shift || true
+case "$cmd" in
+  run)
+    install_deps
+    build
+    exec ./build/antcdn serve "$@"
+    ;;
+  build)
+    install_deps
+    build
+    ;;
+  test)
+    install_deps
+    build
+    tools/check_layering.sh
+    ctest --test-dir build --output-on-failure -j2 --timeout 900
+    ;;
+  *)
+    echo "usage: tools/dev.sh run|test|build" >&2
+    exit 2
+    ;;
+esac
