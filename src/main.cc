@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
       ->add_option("--http-request-timeout-ms", config.http_request_timeout_ms,
                    "Time a client has to send one whole HTTP request")
       ->envname("ANTCDN_HTTP_REQUEST_TIMEOUT_MS");
+  serve->add_option("--record-access-units", config.record_access_units_dir,
+                    "Debugging: write every access unit ingest produces to DIR/{streamId}.jsonl")
+      ->envname("ANTCDN_RECORD_ACCESS_UNITS");
   serve->add_option("--log-level", config.log_level, "trace|debug|info|warn|error")
       ->envname("ANTCDN_LOG_LEVEL");
 

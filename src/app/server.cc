@@ -9,7 +9,10 @@
 #include "api/router.h"
 #include "app/keys_cli.h"
 #include "app/store_factory.h"
+#include "app/access_unit_recorder.h"
 #include "edge/edge_router.h"
+#include "ingest/rtmp/listener.h"
+#include "lifecycle/supervisor.h"
 #include "net/event_loop.h"
 #include "net/http_server.h"
 
@@ -90,6 +93,26 @@ int serve(const Config& config) {
   }
 
   net::EventLoop loop;
+  lifecycle::Supervisor supervisor(loop, **store, [&](const store::StreamRecord& s) {
+    return std::make_shared<AccessUnitRecorder>(config.record_access_units_dir, s.stream_id);
+  });
+  if (auto on_air = (*store)->list_on_air(); on_air.ok()) {
+    supervisor.recover(*on_air);
+  }
+  std::unique_ptr<ingest::rtmp::RtmpListener> rtmp;
+  uint16_t rtmp_port = rtmp_addr.port;
+  if (has_role(config, "ingest")) {
+    ingest::rtmp::RtmpOptions options;
+    options.host = rtmp_addr.host;
+    options.port = rtmp_addr.port;
+    rtmp = std::make_unique<ingest::rtmp::RtmpListener>(loop, options, supervisor);
+    auto port = rtmp->start();
+    if (!port.ok()) {
+      spdlog::critical("{}", port.error().describe());
+      return 1;
+    }
+    rtmp_port = *port;
+  }
   std::unique_ptr<net::HttpServer> edge_server;
   uint16_t edge_port = edge_addr.port;
   edge::EdgeRouter edge_router;
@@ -113,10 +136,10 @@ int serve(const Config& config) {
   }
   std::string rtmp_url =
       config.public_rtmp_url.empty()
-          ? fmt::format("rtmp://{}:{}/live", reachable_host(rtmp_addr.host), rtmp_addr.port)
+          ? fmt::format("rtmp://{}:{}/live", reachable_host(rtmp_addr.host), rtmp_port)
           : config.public_rtmp_url;
 
-  api::LiveStreams live_streams(**store, api::PublicUrls{rtmp_url, edge_url}, nullptr);
+  api::LiveStreams live_streams(**store, api::PublicUrls{rtmp_url, edge_url}, &supervisor);
   api::Router api_router(**store, live_streams);
   std::unique_ptr<net::HttpServer> api_server;
   uint16_t api_port = api_addr.port;
@@ -155,6 +178,10 @@ int serve(const Config& config) {
 
   loop.on_shutdown_signal([&] {
     spdlog::info("shutting down");
+    if (rtmp) {
+      rtmp->stop();
+    }
+    supervisor.shutdown();
     if (api_server) {
       api_server->stop();
     }

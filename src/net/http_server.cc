@@ -1,5 +1,7 @@
 #include "net/http_server.h"
 
+#include "net/tcp_acceptor.h"
+
 #include <atomic>
 #include <cctype>
 
@@ -190,30 +192,11 @@ HttpServer::~HttpServer() {
 }
 
 Result<uint16_t> HttpServer::start() {
-  beast::error_code ec;
-  auto address = asio::ip::make_address(impl_->options.host, ec);
-  if (ec) {
-    return make_error(Code::InvalidArgument, "bad listen address " + impl_->options.host);
+  auto port = listen_on(impl_->acceptor, impl_->options.host, impl_->options.port,
+                        impl_->options.name);
+  if (port.ok()) {
+    asio::co_spawn(impl_->io, accept_loop(impl_), asio::detached);
   }
-  tcp::endpoint endpoint(address, impl_->options.port);
-  auto& a = impl_->acceptor;
-  a.open(endpoint.protocol(), ec);
-  if (!ec) {
-    a.set_option(asio::socket_base::reuse_address(true), ec);
-  }
-  if (!ec) {
-    a.bind(endpoint, ec);
-  }
-  if (!ec) {
-    a.listen(asio::socket_base::max_listen_connections, ec);
-  }
-  if (ec) {
-    return make_error(Code::Unavailable,
-                      impl_->options.name + ": cannot listen on " + impl_->options.host + ":" +
-                          std::to_string(impl_->options.port) + ": " + ec.message());
-  }
-  uint16_t port = a.local_endpoint().port();
-  asio::co_spawn(impl_->io, accept_loop(impl_), asio::detached);
   return port;
 }
 

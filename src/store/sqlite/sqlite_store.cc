@@ -132,23 +132,6 @@ Result<StreamRecord> SqliteStore::create(StreamRecord record) {
   return record;
 }
 
-Result<std::optional<StreamRecord>> SqliteStore::query_one(std::string_view where, ByteSpan arg) {
-  auto stmt = db_.prepare("SELECT " + std::string(kStreamColumns) + " FROM streams WHERE " +
-                          std::string(where));
-  if (!stmt.ok()) {
-    return stmt.error();
-  }
-  stmt->bind(1, arg);
-  auto row = stmt->step();
-  if (!row.ok()) {
-    return row.error();
-  }
-  if (!*row) {
-    return std::optional<StreamRecord>();
-  }
-  return std::optional<StreamRecord>(read_stream(*stmt));
-}
-
 Result<std::optional<StreamRecord>> SqliteStore::get_locked(const std::string& stream_id) {
   // Bound as text: the column is TEXT, and SQLite compares a blob unequal to text.
   auto stmt =
@@ -174,7 +157,17 @@ Result<std::optional<StreamRecord>> SqliteStore::get(const std::string& stream_i
 
 Result<std::optional<StreamRecord>> SqliteStore::find_by_key_hash(const crypto::Sha256& hash) {
   std::lock_guard lock(mutex_);
-  return query_one("stream_key_hash = ?", ByteSpan(hash));
+  auto stmt = db_.prepare("SELECT " + std::string(kStreamColumns) +
+                          " FROM streams WHERE stream_key_hash = ?");
+  if (!stmt.ok()) {
+    return stmt.error();
+  }
+  stmt->bind(1, ByteSpan(hash));
+  auto rows = query_all(*stmt);
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  return rows->empty() ? std::optional<StreamRecord>() : std::optional(std::move(rows->front()));
 }
 
 Result<std::vector<StreamRecord>> SqliteStore::list(const std::string& owner_key_id, int limit,
@@ -189,16 +182,30 @@ Result<std::vector<StreamRecord>> SqliteStore::list(const std::string& owner_key
   stmt->bind(1, std::string_view(owner_key_id))
       .bind(2, before_seq.value_or(INT64_MAX))
       .bind(3, int64_t{limit});
+  return query_all(*stmt);
+}
+
+Result<std::vector<StreamRecord>> SqliteStore::list_on_air() {
+  std::lock_guard lock(mutex_);
+  auto stmt = db_.prepare("SELECT " + std::string(kStreamColumns) +
+                          " FROM streams WHERE state IN ('connecting', 'live')");
+  if (!stmt.ok()) {
+    return stmt.error();
+  }
+  return query_all(*stmt);
+}
+
+Result<std::vector<StreamRecord>> SqliteStore::query_all(Statement& stmt) {
   std::vector<StreamRecord> out;
   while (true) {
-    auto row = stmt->step();
+    auto row = stmt.step();
     if (!row.ok()) {
       return row.error();
     }
     if (!*row) {
       return out;
     }
-    out.push_back(read_stream(*stmt));
+    out.push_back(read_stream(stmt));
   }
 }
 

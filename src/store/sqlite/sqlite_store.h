@@ -20,6 +20,7 @@ class SqliteStore final : public StreamRepository, public ApiKeyRepository {
   Result<std::optional<StreamRecord>> find_by_key_hash(const crypto::Sha256& hash) override;
   Result<std::vector<StreamRecord>> list(const std::string& owner_key_id, int limit,
                                          std::optional<int64_t> before_seq) override;
+  Result<std::vector<StreamRecord>> list_on_air() override;
   Result<StreamRecord> update(const std::string& stream_id, const Mutation& mutate) override;
   Status remove(const std::string& stream_id, const Precondition& allowed) override;
 
@@ -31,7 +32,7 @@ class SqliteStore final : public StreamRepository, public ApiKeyRepository {
  private:
   explicit SqliteStore(Database db) : db_(std::move(db)) {}
   Result<std::optional<StreamRecord>> get_locked(const std::string& stream_id);
-  Result<std::optional<StreamRecord>> query_one(std::string_view where, ByteSpan arg);
+  Result<std::vector<StreamRecord>> query_all(Statement& stmt);
 
   std::mutex mutex_;
   Database db_;

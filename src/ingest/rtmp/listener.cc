@@ -1,0 +1,289 @@
+#include "ingest/rtmp/listener.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <variant>
+
+#include "common/time_util.h"
+#include "ingest/rtmp/auth_limiter.h"
+#include "ingest/rtmp/flv_demuxer.h"
+#include "net/tcp_acceptor.h"
+
+namespace antcdn::ingest::rtmp {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+namespace fr = format::rtmp;
+
+struct RtmpListener::Impl {
+  Impl(asio::io_context& io, RtmpOptions o, lifecycle::PublishGate& g)
+      : io(io), options(std::move(o)), gate(g), acceptor(io),
+        limiter(options.max_failed_keys, 60000) {}
+
+  asio::io_context& io;
+  RtmpOptions options;
+  lifecycle::PublishGate& gate;
+  tcp::acceptor acceptor;
+  AuthLimiter limiter;
+  std::atomic<size_t> connections{0};
+  uint64_t next_connection_id = 1;
+};
+
+namespace {
+
+// What the session coroutine, its watchdog and a kill request share.
+struct Connection {
+  explicit Connection(tcp::socket s) : socket(std::move(s)) {}
+  tcp::socket socket;
+  std::chrono::steady_clock::time_point last_read = std::chrono::steady_clock::now();
+  bool publishing = false;
+  bool done = false;
+
+  void close() {
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+  }
+};
+
+// Closes connections that stall: before publishing they have publish_deadline
+// in all, afterwards idle_timeout between reads.
+asio::awaitable<void> watchdog(std::shared_ptr<Connection> c, RtmpOptions options) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  auto started = std::chrono::steady_clock::now();
+  while (!c->done) {
+    timer.expires_after(std::chrono::milliseconds(250));
+    co_await timer.async_wait(kNoThrow);
+    auto now = std::chrono::steady_clock::now();
+    bool late = c->publishing ? now - c->last_read > options.idle_timeout
+                              : now - started > options.publish_deadline;
+    if (late && !c->done) {
+      c->close();
+      break;
+    }
+  }
+}
+
+// One publish from accept to close.
+class Session {
+ public:
+  Session(RtmpListener::Impl& listener, std::shared_ptr<Connection> c, uint64_t id,
+          std::string remote)
+      : l_(listener), c_(std::move(c)), id_(id), remote_(std::move(remote)),
+        rtmp_(l_.options.connection) {}
+
+  asio::awaitable<void> run() {
+    std::vector<std::byte> buffer(64 * 1024);
+    while (!ended_) {
+      auto [ec, n] = co_await c_->socket.async_read_some(
+          asio::buffer(buffer.data(), buffer.size()), kNoThrow);
+      if (ec) {
+        break;
+      }
+      c_->last_read = std::chrono::steady_clock::now();
+      Status fed = rtmp_.feed(ByteSpan(buffer.data(), n));
+      if (fed.ok()) {
+        drain_events();
+      } else {
+        failure_ = fed.error().describe();
+      }
+      if (!co_await flush() || !failure_.empty() || rtmp_.closed()) {
+        break;
+      }
+    }
+    c_->done = true;
+    c_->close();
+    report_end();
+  }
+
+ private:
+  asio::awaitable<bool> flush() {
+    Bytes out = rtmp_.take_output();
+    if (out.empty()) {
+      co_return true;
+    }
+    auto [ec, n] = co_await asio::async_write(c_->socket, asio::buffer(out.data(), out.size()),
+                                              kNoThrow);
+    co_return !ec;
+  }
+
+  void drain_events() {
+    while (auto event = rtmp_.poll_event()) {
+      if (!failure_.empty() || ended_) {
+        return;
+      }
+      std::visit([this](auto& e) { handle(e); }, *event);
+    }
+  }
+
+  void handle(fr::Connected& e) {
+    spdlog::debug("ingest.rtmp conn={} remote={} connect app={} encoder='{}'", id_, remote_, e.app,
+                  e.flash_ver);
+  }
+
+  void handle(fr::PublishRequested& e) {
+    auto refuse = [&](std::string_view code, const std::string& why) {
+      spdlog::warn("ingest.rtmp conn={} remote={} publish refused: {}", id_, remote_, why);
+      (void)rtmp_.reject_publish(code, why);
+    };
+    if (e.app != l_.options.app) {
+      refuse("NetStream.Publish.BadName", "unknown application '" + e.app + "'");
+      return;
+    }
+    int64_t now = unix_now_ms();
+    if (!l_.limiter.allowed(remote_, now)) {
+      refuse("NetStream.Publish.BadName", "too many failed stream key attempts; wait a minute");
+      return;
+    }
+    std::weak_ptr<Connection> weak = c_;
+    auto grant = l_.gate.authorize(lifecycle::PublishRequest{
+        .stream_key = Secret(std::move(e.stream_name)),
+        .remote_address = remote_,
+        .disconnect = [weak] {
+          if (auto c = weak.lock()) {
+            c->close();
+          }
+        }});
+    if (!grant.ok()) {
+      if (grant.error().code == Code::Unauthenticated) {
+        l_.limiter.record_failure(remote_, now);
+      }
+      refuse("NetStream.Publish.BadName", grant.error().message);
+      return;
+    }
+    grant_ = std::move(*grant);
+    demuxer_ = std::make_unique<FlvDemuxer>(*grant_->sink);
+    c_->publishing = true;
+    (void)rtmp_.accept_publish();
+    spdlog::info("ingest.rtmp conn={} remote={} stream={} publishing{}", id_, remote_,
+                 grant_->stream_id, grant_->resumed ? " (reconnect)" : "");
+  }
+
+  void handle(fr::Metadata& e) {
+    if (auto fps = e.data.find_number("framerate"); fps && demuxer_) {
+      demuxer_->set_frame_rate_hint(*fps);
+    }
+  }
+
+  void handle(fr::Media& e) {
+    if (!demuxer_) {
+      return;
+    }
+    Status s = demuxer_->on_media(e.kind, e.timestamp, e.payload, unix_now_ms());
+    if (s.ok()) {
+      return;
+    }
+    if (s.error().code == Code::Unsupported) {
+      unsupported_ = s.error().message;
+      rtmp_.send_status("error", "NetStream.Publish.Failed", unsupported_);
+    }
+    failure_ = s.error().describe();
+  }
+
+  void handle(fr::Unpublished& /*e*/) {
+    ended_ = true;
+    clean_ = true;
+  }
+
+  void report_end() {
+    l_.connections.fetch_sub(1);
+    if (!grant_) {
+      if (!failure_.empty()) {
+        spdlog::warn("ingest.rtmp conn={} remote={} closed: {}", id_, remote_, failure_);
+      }
+      return;
+    }
+    media::EndReason reason = media::EndReason::Dropped;
+    std::string detail;
+    if (clean_) {
+      reason = media::EndReason::Clean;
+    } else if (!unsupported_.empty()) {
+      reason = media::EndReason::Failed;
+      detail = unsupported_;
+    } else if (!failure_.empty()) {
+      spdlog::warn("ingest.rtmp conn={} stream={} protocol error: {}", id_, grant_->stream_id,
+                   failure_);
+    }
+    spdlog::info("ingest.rtmp conn={} stream={} ended ({}; {} video, {} audio frames)", id_,
+                 grant_->stream_id, clean_ ? "unpublished" : "disconnected",
+                 demuxer_ ? demuxer_->video_frames() : 0, demuxer_ ? demuxer_->audio_frames() : 0);
+    l_.gate.on_stopped(*grant_, reason, detail);
+  }
+
+  RtmpListener::Impl& l_;
+  std::shared_ptr<Connection> c_;
+  uint64_t id_;
+  std::string remote_;
+  fr::ServerConnection rtmp_;
+  std::optional<lifecycle::PublishGrant> grant_;
+  std::unique_ptr<FlvDemuxer> demuxer_;
+  std::string failure_;
+  std::string unsupported_;
+  bool ended_ = false;
+  bool clean_ = false;
+};
+
+asio::awaitable<void> run_session(std::shared_ptr<RtmpListener::Impl> l, tcp::socket socket) {
+  boost::system::error_code ec;
+  std::string remote = socket.remote_endpoint(ec).address().to_string();
+  socket.set_option(tcp::no_delay(true), ec);
+  auto c = std::make_shared<Connection>(std::move(socket));
+  asio::co_spawn(l->io, watchdog(c, l->options), asio::detached);
+  Session session(*l, c, l->next_connection_id++, std::move(remote));
+  co_await session.run();
+}
+
+asio::awaitable<void> accept_loop(std::shared_ptr<RtmpListener::Impl> l) {
+  while (l->acceptor.is_open()) {
+    auto [ec, socket] = co_await l->acceptor.async_accept(kNoThrow);
+    if (ec) {
+      if (!l->acceptor.is_open()) {
+        break;
+      }
+      spdlog::warn("ingest.rtmp: accept failed: {}", ec.message());
+      continue;
+    }
+    if (l->connections.load() >= l->options.max_connections) {
+      spdlog::warn("ingest.rtmp: connection limit ({}) reached; refusing",
+                   l->options.max_connections);
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    l->connections.fetch_add(1);
+    asio::co_spawn(l->io, run_session(l, std::move(socket)), asio::detached);
+  }
+}
+
+}  // namespace
+
+RtmpListener::RtmpListener(net::EventLoop& loop, RtmpOptions options,
+                           lifecycle::PublishGate& gate)
+    : impl_(std::make_shared<Impl>(loop.context(), std::move(options), gate)) {}
+
+RtmpListener::~RtmpListener() { stop(); }
+
+Result<uint16_t> RtmpListener::start() {
+  auto port = net::listen_on(impl_->acceptor, impl_->options.host, impl_->options.port, "rtmp");
+  if (port.ok()) {
+    asio::co_spawn(impl_->io, accept_loop(impl_), asio::detached);
+  }
+  return port;
+}
+
+void RtmpListener::stop() {
+  boost::system::error_code ignored;
+  impl_->acceptor.close(ignored);
+}
+
+}  // namespace antcdn::ingest::rtmp

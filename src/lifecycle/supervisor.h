@@ -1,0 +1,72 @@
+#pragma once
+
+// Owns the live sessions of every stream: applies the state machine's
+// transitions to the store, keeps a dropped session's sink open for the
+// reconnect window, and ends sessions on forced rotation or shutdown. Runs on
+// the event loop thread only.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "lifecycle/publish_gate.h"
+#include "lifecycle/session_control.h"
+#include "net/event_loop.h"
+#include "store/repositories.h"
+
+namespace antcdn::lifecycle {
+
+// Builds the per-session media pipeline (transcoder/packager) for a stream.
+using SinkFactory =
+    std::function<std::shared_ptr<media::AccessUnitSink>(const store::StreamRecord& stream)>;
+
+class Supervisor final : public PublishGate, public SessionControl {
+ public:
+  Supervisor(net::EventLoop& loop, store::StreamRepository& streams, SinkFactory make_sink);
+  ~Supervisor() override;
+
+  Result<PublishGrant> authorize(PublishRequest request) override;
+  void on_segments_ready(const std::string& stream_id) override;
+  void on_stopped(const PublishGrant& grant, media::EndReason reason,
+                  const std::string& detail) override;
+  void kill_session(const std::string& stream_id) override;
+
+  // Ends every session (ENDLIST, state `ended`); for SIGTERM.
+  void shutdown();
+  // After a restart no encoder is attached: streams left `connecting`/`live` end.
+  void recover(const std::vector<store::StreamRecord>& on_air);
+
+  size_t active_sessions() const { return active_.size(); }
+
+ private:
+  struct WindowTimer;
+  struct Active {
+    std::shared_ptr<media::AccessUnitSink> sink;
+    std::function<void()> disconnect;
+    bool has_publisher = false;
+    bool went_live = false;
+    bool killing = false;
+    uint64_t token = 0;
+    std::unique_ptr<WindowTimer> window;
+    ~Active();
+    Active();
+    Active(Active&&) noexcept;
+  };
+
+  // Applies `event` to the stored stream; returns the transition taken.
+  Result<Transition> apply(const std::string& stream_id, Event event,
+                           const std::string& reason = {});
+  void finish(const std::string& stream_id, Event event, media::EndReason end,
+              const std::string& reason = {});
+  void start_window(const std::string& stream_id, int seconds);
+
+  net::EventLoop& loop_;
+  store::StreamRepository& streams_;
+  SinkFactory make_sink_;
+  std::map<std::string, Active> active_;
+  uint64_t next_token_ = 1;
+};
+
+}  // namespace antcdn::lifecycle

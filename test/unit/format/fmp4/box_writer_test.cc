@@ -1,0 +1,34 @@
+#include "format/fmp4/box_writer.h"
+
+#include <gtest/gtest.h>
+
+namespace antcdn::format::fmp4 {
+namespace {
+
+Bytes b(std::initializer_list<int> v) {
+  Bytes out;
+  for (int x : v) {
+    out.push_back(static_cast<std::byte>(x));
+  }
+  return out;
+}
+
+TEST(Fmp4BoxWriter, PatchesNestedSizes) {
+  BoxWriter w;
+  w.begin("moov");
+  EXPECT_EQ(w.depth(), 1u);
+  w.begin_full("mvhd", 1, 0x000203);
+  w.out().u8(0xaa);
+  w.end();
+  w.begin("free");
+  w.end();
+  w.end();
+  EXPECT_EQ(w.depth(), 0u);
+  Bytes out = std::move(w).take();
+  EXPECT_EQ(out, b({0, 0, 0, 29, 'm', 'o', 'o', 'v',                    //
+                    0, 0, 0, 13, 'm', 'v', 'h', 'd', 1, 0, 2, 3, 0xaa,  //
+                    0, 0, 0, 8,  'f', 'r', 'e', 'e'}));
+}
+
+}  // namespace
+}  // namespace antcdn::format::fmp4
