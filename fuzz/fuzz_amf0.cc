@@ -11,6 +11,7 @@
 using namespace antcdn;
 using namespace antcdn::format;
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ByteSpan input(reinterpret_cast<const std::byte*>(data), size);
   amf0::DecodeLimits limits{.max_depth = 16, .max_values = 4096};

@@ -17,10 +17,10 @@ using namespace antcdn::format::rtmp;
 namespace {
 
 constexpr ChunkReaderLimits kLimits{.max_chunk_size = 64 * 1024,
-                                    .max_message_size = 1024 * 1024,
+                                    .max_message_size = 1u << 20,
                                     .max_chunk_streams = 16,
                                     .max_messages_in_flight = 4,
-                                    .max_buffered_bytes = 2 * 1024 * 1024};
+                                    .max_buffered_bytes = size_t{2} << 20};
 
 std::vector<Message> read_all(ChunkReader& reader, ByteSpan data, size_t step) {
   std::vector<Message> out;
@@ -43,6 +43,7 @@ std::vector<Message> read_all(ChunkReader& reader, ByteSpan data, size_t step) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) {
     return 0;

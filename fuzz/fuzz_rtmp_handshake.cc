@@ -25,6 +25,7 @@ void sign_c1(Bytes& c0c1, handshake_digest::Schema schema) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) {
     return 0;
@@ -37,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     sign_c1(input, (mode & 0x40) != 0 ? handshake_digest::Schema::KeyFirst
                                       : handshake_digest::Schema::DigestFirst);
   }
-  size_t step = (mode & 0x3f) == 0 ? input.size() : (mode & 0x3f) * 37;
+  size_t step = (mode & 0x3f) == 0 ? input.size() : size_t{mode & 0x3fu} * 37;
 
   ServerHandshake hs({.fill_random = [](std::span<std::byte> out) {
     std::fill(out.begin(), out.end(), std::byte{0x11});

@@ -23,9 +23,9 @@ Bytes handshake_prefix() {
 
 ServerConnectionOptions options() {
   ServerConnectionOptions o;
-  o.chunk_limits.max_message_size = 1024 * 1024;
-  o.chunk_limits.max_buffered_bytes = 2 * 1024 * 1024;
-  o.max_held_media_bytes = 256 * 1024;
+  o.chunk_limits.max_message_size = 1u << 20;
+  o.chunk_limits.max_buffered_bytes = size_t{2} << 20;
+  o.max_held_media_bytes = size_t{256} << 10;
   o.handshake.fill_random = [](std::span<std::byte> out) {
     std::fill(out.begin(), out.end(), std::byte{0x11});
   };
@@ -34,17 +34,18 @@ ServerConnectionOptions options() {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) {
     return 0;
   }
-  static const Bytes kPrefix = handshake_prefix();
-  size_t step = data[0] == 0 ? size : data[0] * 3;
+  static const Bytes prefix = handshake_prefix();
+  size_t step = data[0] == 0 ? size : size_t{data[0]} * 3;
   bool reject = (data[1] & 1) != 0;
   ByteSpan input(reinterpret_cast<const std::byte*>(data + 2), size - 2);
 
   ServerConnection conn(options());
-  if (!conn.feed(kPrefix).ok() || !conn.handshake_done()) {
+  if (!conn.feed(prefix).ok() || !conn.handshake_done()) {
     __builtin_trap();
   }
   (void)conn.take_output();
@@ -55,8 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)conn.take_output();
     while (auto event = conn.poll_event()) {
       if (std::holds_alternative<PublishRequested>(*event)) {
-        Status decided = reject ? conn.reject_publish("NetStream.Publish.BadName", "no")
-                                : conn.accept_publish();
+        Status decided =
+            reject ? conn.reject_publish("NetStream.Publish.BadName", "no") : conn.accept_publish();
         // Conflict is legitimate: the client may already have unpublished
         // (later in the same feed) by the time the owner decides.
         if (!decided.ok() && decided.error().code != Code::Conflict) {

@@ -16,7 +16,7 @@ declare -A allowed=(
   [ingest]="common media format net lifecycle"
   [transcode]="common media format"
   [package]="common media format storage lifecycle"
-  [edge]="common media format net storage lifecycle"
+  [edge]="common media format net storage store lifecycle"
   [api]="common media net store lifecycle"
 )
 status=0

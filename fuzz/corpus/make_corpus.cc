@@ -114,15 +114,15 @@ int main(int argc, char** argv) {
   }
   g_root = argv[1];
 
-  write("fuzz_amf0", "connect", amf0::encode_all({Value::string("connect"), Value::number(1),
-                                                  connect_object()}));
-  write("fuzz_amf0", "metadata", amf0::encode_all({Value::string("@setDataFrame"),
-                                                   Value::string("onMetaData"),
-                                                   metadata_object()}));
+  write("fuzz_amf0", "connect",
+        amf0::encode_all({Value::string("connect"), Value::number(1), connect_object()}));
+  write("fuzz_amf0", "metadata",
+        amf0::encode_all(
+            {Value::string("@setDataFrame"), Value::string("onMetaData"), metadata_object()}));
   write("fuzz_amf0", "all_types",
-        amf0::encode_all({Value::strict_array({Value::number(1), Value::undefined(),
-                                               Value::date(1.7e12, 0)}),
-                          Value::long_string("ls"), Value::object({{"o", Value::object()}})}));
+        amf0::encode_all(
+            {Value::strict_array({Value::number(1), Value::undefined(), Value::date(1.7e12, 0)}),
+             Value::long_string("ls"), Value::object({{"o", Value::object()}})}));
 
   Bytes c0c1c2(1 + 3 * 1536, std::byte{0x5a});
   c0c1c2[0] = std::byte{3};

@@ -185,14 +185,19 @@ net::HttpResponse LiveStreams::rotate_key(const std::string& owner, const std::s
 }
 
 net::HttpResponse LiveStreams::remove(const std::string& owner, const std::string& stream_id) {
+  store::StreamRecord deleted;
   auto removed = streams_.remove(stream_id, [&](const store::StreamRecord& s) -> Status {
     if (auto st = owned_by(s, owner); !st.ok()) {
       return st;
     }
+    deleted = s;
     return config_change_allowed(s, "deleting the stream");
   });
   if (!removed.ok()) {
     return error_response(removed.error());
+  }
+  if (on_deleted_) {
+    on_deleted_(deleted);
   }
   spdlog::info("api: deleted stream {}", stream_id);
   net::HttpResponse res;

@@ -3,6 +3,7 @@
 // The /v1/live-streams resource: each method is one API call, already
 // authenticated; `owner` is the caller's API key id.
 
+#include <functional>
 #include <string>
 
 #include "api/dto.h"
@@ -14,9 +15,13 @@ namespace antcdn::api {
 
 class LiveStreams {
  public:
+  // Called after a stream is deleted, to remove its media.
+  using DeletedHook = std::function<void(const store::StreamRecord&)>;
+
   LiveStreams(store::StreamRepository& streams, PublicUrls urls,
-              lifecycle::SessionControl* sessions)
-      : streams_(streams), urls_(std::move(urls)), sessions_(sessions) {}
+              lifecycle::SessionControl* sessions, DeletedHook on_deleted = {})
+      : streams_(streams), urls_(std::move(urls)), sessions_(sessions),
+        on_deleted_(std::move(on_deleted)) {}
 
   net::HttpResponse create(const std::string& owner, const net::HttpRequest& req);
   net::HttpResponse get(const std::string& owner, const std::string& stream_id);
@@ -31,6 +36,7 @@ class LiveStreams {
   store::StreamRepository& streams_;
   PublicUrls urls_;
   lifecycle::SessionControl* sessions_;  // null when this node runs no ingest
+  DeletedHook on_deleted_;
 };
 
 }  // namespace antcdn::api

@@ -9,12 +9,17 @@
 #include "api/router.h"
 #include "app/keys_cli.h"
 #include "app/store_factory.h"
-#include "app/access_unit_recorder.h"
+#include "app/session_pipeline.h"
 #include "edge/edge_router.h"
+#include "edge/store_stream_directory.h"
 #include "ingest/rtmp/listener.h"
 #include "lifecycle/supervisor.h"
 #include "net/event_loop.h"
 #include "net/http_server.h"
+#include "package/playlist_closer.h"
+#include "storage/cached_store.h"
+#include "storage/disk_store.h"
+#include "storage/write_queue.h"
 
 namespace antcdn::app {
 namespace {
@@ -92,12 +97,24 @@ int serve(const Config& config) {
     return 1;
   }
 
+  // Media: disk under a memory cache (the edge serves hot objects from memory),
+  // written from a background queue so that ingest never waits on the disk.
+  storage::DiskStore disk(config.storage_url().substr(std::string_view("file://").size()));
+  storage::CachedStore media_store(disk, 256 * 1024 * 1024);
+  storage::WriteQueue writes(media_store, storage::WriteQueueOptions{});
+
   net::EventLoop loop;
-  lifecycle::Supervisor supervisor(loop, **store, [&](const store::StreamRecord& s) {
-    return std::make_shared<AccessUnitRecorder>(config.record_access_units_dir, s.stream_id);
-  });
+  SessionPipelineFactory pipelines(loop, writes, config.record_access_units_dir);
+  lifecycle::Supervisor supervisor(
+      loop, **store, [&](const store::StreamRecord& s) { return pipelines.make(s); });
+  pipelines.attach(supervisor);
   if (auto on_air = (*store)->list_on_air(); on_air.ok()) {
-    supervisor.recover(*on_air);
+    for (const auto& s : supervisor.recover(*on_air)) {
+      if (auto closed = package::close_playlists(media_store, s.edge_id); !closed.ok()) {
+        spdlog::warn("package: closing playlists of {}: {}", s.stream_id,
+                     closed.error().describe());
+      }
+    }
   }
   std::unique_ptr<ingest::rtmp::RtmpListener> rtmp;
   uint16_t rtmp_port = rtmp_addr.port;
@@ -115,7 +132,8 @@ int serve(const Config& config) {
   }
   std::unique_ptr<net::HttpServer> edge_server;
   uint16_t edge_port = edge_addr.port;
-  edge::EdgeRouter edge_router;
+  edge::StoreStreamDirectory directory(**store);
+  edge::EdgeRouter edge_router(media_store, directory);
   if (has_role(config, "edge")) {
     edge_server = std::make_unique<net::HttpServer>(
         loop, http_options(config, "edge", edge_addr),
@@ -139,7 +157,10 @@ int serve(const Config& config) {
           ? fmt::format("rtmp://{}:{}/live", reachable_host(rtmp_addr.host), rtmp_port)
           : config.public_rtmp_url;
 
-  api::LiveStreams live_streams(**store, api::PublicUrls{rtmp_url, edge_url}, &supervisor);
+  api::LiveStreams live_streams(**store, api::PublicUrls{rtmp_url, edge_url}, &supervisor,
+                                 [&](const store::StreamRecord& s) {
+                                   (void)writes.remove_prefix(s.edge_id + "/", {});
+                                 });
   api::Router api_router(**store, live_streams);
   std::unique_ptr<net::HttpServer> api_server;
   uint16_t api_port = api_addr.port;
@@ -191,6 +212,7 @@ int serve(const Config& config) {
     loop.stop();
   });
   loop.run(1);
+  writes.flush();
   return 0;
 }
 

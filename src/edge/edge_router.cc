@@ -2,26 +2,107 @@
 
 #include <string>
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "common/time_util.h"
+#include "edge/cache_policy.h"
+
 namespace antcdn::edge {
+namespace {
+
+net::HttpResponse not_found() {
+  return text_error(404, "not_found", "no such stream or object");
+}
+
+std::string json_time(const std::optional<int64_t>& ms) {
+  return ms ? "\"" + rfc3339_seconds(*ms) + "\"" : "null";
+}
+
+void set_object_headers(net::HttpResponse& res, ObjectHeaders h) {
+  res.set("Content-Type", std::string(h.content_type));
+  res.set("Cache-Control", std::string(h.cache_control));
+  add_cors_headers(res);
+}
+
+}  // namespace
 
 net::HttpResponse text_error(int status, std::string_view code, std::string_view message) {
   net::HttpResponse res;
   res.status = status;
   res.set("Content-Type", "text/plain; charset=utf-8");
-  res.set("Access-Control-Allow-Origin", "*");
+  add_cors_headers(res);
   res.set("Cache-Control", "no-cache");
   res.body = std::string(code) + ": " + std::string(message) + "\n";
   return res;
 }
 
+EdgeRouter::EdgeRouter(storage::ObjectStore& objects, StreamDirectory& directory)
+    : objects_(objects), directory_(directory) {}
+
 net::HttpResponse EdgeRouter::handle(const net::HttpRequest& req) {
+  if (req.method == "OPTIONS") {
+    return preflight_response();
+  }
+  if (req.method != "GET" && req.method != "HEAD") {
+    auto res = text_error(405, "method_not_allowed", "the edge serves GET, HEAD and OPTIONS");
+    res.set("Allow", "GET, HEAD, OPTIONS");
+    return res;
+  }
   if (req.path() == "/healthz") {
     net::HttpResponse res;
     res.set("Content-Type", "text/plain");
+    res.set("Cache-Control", "no-cache");
+    add_cors_headers(res);
     res.body = "ok\n";
     return res;
   }
-  return text_error(404, "not_found", "no such stream or object");
+  std::optional<EdgePath> path = parse_edge_path(req.path());
+  if (!path) {
+    return not_found();
+  }
+  std::optional<EdgeStreamInfo> info = directory_.lookup(path->edge_id);
+  if (!info) {
+    return not_found();
+  }
+  if (path->resource == EdgeResource::Status) {
+    return serve_status(*info);
+  }
+  // An idle stream has nothing to play: never published, or held long enough
+  // after its end. Leftover objects of an old session must not resurface.
+  if (info->state == lifecycle::State::Idle) {
+    return not_found();
+  }
+  return serve_object(*path);
+}
+
+net::HttpResponse EdgeRouter::serve_status(const EdgeStreamInfo& info) {
+  net::HttpResponse res;
+  set_object_headers(res, status_headers());
+  // Hand-written: every value is an enum name or a formatted time, nothing to escape.
+  res.body = fmt::format(R"({{"state":"{}","startedAt":{},"endedAt":{}}})",
+                         lifecycle::to_string(info.state), json_time(info.started_at_ms),
+                         json_time(info.ended_at_ms));
+  return res;
+}
+
+net::HttpResponse EdgeRouter::serve_object(const EdgePath& path) {
+  Result<storage::ObjectPtr> object = objects_.get(path.object_key);
+  if (!object.ok()) {
+    const Error& e = object.error();
+    if (e.code == Code::NotFound || e.code == Code::InvalidArgument) {
+      return not_found();
+    }
+    spdlog::warn("edge: reading {} failed: {}", path.object_key, e.describe());
+    auto res = text_error(503, "unavailable", "storage is unavailable, retry shortly");
+    res.set("Retry-After", "1");
+    return res;
+  }
+  net::HttpResponse res;
+  set_object_headers(res, headers_for_key(path.object_key));
+  const Bytes& data = (*object)->data;
+  res.body.assign(reinterpret_cast<const char*>(data.data()), data.size());
+  return res;
 }
 
 }  // namespace antcdn::edge

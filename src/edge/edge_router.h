@@ -1,16 +1,37 @@
 #pragma once
 
-// Entry point of the edge listener (viewers). Media routes arrive with packaging.
+// Entry point of the edge listener (viewers): HLS playlists, init sections and
+// segments read from the object store, plus a public status.json per stream.
+// Media is served only for streams that exist and are not idle; every other
+// path is a 404 (edge_path.h lists the URL space). Header rules live in
+// cache_policy.h. HEAD is answered like GET; the HTTP server drops the body.
 
+#include <string_view>
+
+#include "edge/edge_path.h"
+#include "edge/stream_directory.h"
 #include "net/http_message.h"
+#include "storage/object_store.h"
 
 namespace antcdn::edge {
 
 class EdgeRouter {
  public:
+  // Both are borrowed and must outlive the router. `objects` is read only.
+  EdgeRouter(storage::ObjectStore& objects, StreamDirectory& directory);
+
   net::HttpResponse handle(const net::HttpRequest& req);
+
+ private:
+  net::HttpResponse serve_status(const EdgeStreamInfo& info);
+  net::HttpResponse serve_object(const EdgePath& path);
+
+  storage::ObjectStore& objects_;
+  StreamDirectory& directory_;
 };
 
+// A small plain-text error with CORS and no-cache; the HTTP server also uses it
+// for protocol errors (400, 408, 413, 431) on the edge listener.
 net::HttpResponse text_error(int status, std::string_view code, std::string_view message);
 
 }  // namespace antcdn::edge

@@ -13,6 +13,9 @@ class SessionControl {
   // Disconnects the encoder publishing to `stream_id`, if any, and ends its
   // session (ENDLIST written, state `ended`). Returns at once; the work is async.
   virtual void kill_session(const std::string& stream_id) = 0;
+  // Like kill_session, but the stream goes to `error` with `reason` (the media
+  // pipeline cannot go on: storage gave up, transcoder failed).
+  virtual void fail_session(const std::string& stream_id, const std::string& reason) = 0;
 };
 
 }  // namespace antcdn::lifecycle

@@ -132,6 +132,10 @@ void Supervisor::on_stopped(const PublishGrant& grant, media::EndReason reason,
   Active& a = it->second;
   a.has_publisher = false;
   a.disconnect = nullptr;
+  if (!a.failure.empty()) {
+    finish(grant.stream_id, Event::Fail, media::EndReason::Failed, a.failure);
+    return;
+  }
   if (a.killing) {
     finish(grant.stream_id, Event::Kill, media::EndReason::Killed);
     return;
@@ -196,6 +200,20 @@ void Supervisor::kill_session(const std::string& stream_id) {
   finish(stream_id, Event::Kill, media::EndReason::Killed);
 }
 
+void Supervisor::fail_session(const std::string& stream_id, const std::string& reason) {
+  auto it = active_.find(stream_id);
+  if (it == active_.end()) {
+    return;
+  }
+  spdlog::warn("lifecycle: stream {} failed: {}", stream_id, reason);
+  if (it->second.has_publisher && it->second.disconnect) {
+    it->second.failure = reason;
+    it->second.disconnect();
+    return;
+  }
+  finish(stream_id, Event::Fail, media::EndReason::Failed, reason);
+}
+
 void Supervisor::shutdown() {
   std::vector<std::string> ids;
   for (auto& [id, a] : active_) {
@@ -210,14 +228,19 @@ void Supervisor::shutdown() {
   }
 }
 
-void Supervisor::recover(const std::vector<store::StreamRecord>& on_air) {
+std::vector<store::StreamRecord> Supervisor::recover(
+    const std::vector<store::StreamRecord>& on_air) {
+  std::vector<store::StreamRecord> ended;
   for (const auto& s : on_air) {
     if (active_.count(s.stream_id) == 0 && !allows_config_change(s.state)) {
       spdlog::info("lifecycle: stream {} was {} when the server stopped; ending it", s.stream_id,
                    to_string(s.state));
-      (void)apply(s.stream_id, Event::Kill);
+      if (apply(s.stream_id, Event::Kill).ok()) {
+        ended.push_back(s);
+      }
     }
   }
+  return ended;
 }
 
 }  // namespace antcdn::lifecycle

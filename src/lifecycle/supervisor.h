@@ -32,11 +32,13 @@ class Supervisor final : public PublishGate, public SessionControl {
   void on_stopped(const PublishGrant& grant, media::EndReason reason,
                   const std::string& detail) override;
   void kill_session(const std::string& stream_id) override;
+  void fail_session(const std::string& stream_id, const std::string& reason) override;
 
   // Ends every session (ENDLIST, state `ended`); for SIGTERM.
   void shutdown();
   // After a restart no encoder is attached: streams left `connecting`/`live` end.
-  void recover(const std::vector<store::StreamRecord>& on_air);
+  // Returns the streams it ended (their playlists need closing).
+  std::vector<store::StreamRecord> recover(const std::vector<store::StreamRecord>& on_air);
 
   size_t active_sessions() const { return active_.size(); }
 
@@ -48,6 +50,7 @@ class Supervisor final : public PublishGate, public SessionControl {
     bool has_publisher = false;
     bool went_live = false;
     bool killing = false;
+    std::string failure;  // set by fail_session while the encoder is being disconnected
     uint64_t token = 0;
     std::unique_ptr<WindowTimer> window;
     ~Active();

@@ -51,6 +51,7 @@ class StreamRepository {
   virtual Result<StreamRecord> create(StreamRecord record) = 0;
   virtual Result<std::optional<StreamRecord>> get(const std::string& stream_id) = 0;
   virtual Result<std::optional<StreamRecord>> find_by_key_hash(const crypto::Sha256& hash) = 0;
+  virtual Result<std::optional<StreamRecord>> find_by_edge_id(const std::string& edge_id) = 0;
   // Newest first; only rows with seq < before_seq when before_seq is set.
   virtual Result<std::vector<StreamRecord>> list(const std::string& owner_key_id, int limit,
                                                  std::optional<int64_t> before_seq) = 0;

@@ -8,7 +8,7 @@
 namespace antcdn::format::aac {
 namespace {
 
-Error invalid(std::string what) {
+Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "adts: " + what);
 }
 

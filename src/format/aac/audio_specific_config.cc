@@ -13,7 +13,7 @@ constexpr std::array<uint32_t, 13> kRates = {96000, 88200, 64000, 48000, 44100, 
 constexpr uint8_t kExplicitRate = 15;
 constexpr uint8_t kObjectTypeErBsac = 22;
 
-Error invalid(std::string what) {
+Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "AudioSpecificConfig: " + what);
 }
 

@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "format/amf0/marker.h"
@@ -11,7 +12,7 @@ namespace antcdn::format::amf0 {
 namespace {
 
 std::string hex_byte(uint8_t b) {
-  static constexpr char kDigits[] = "0123456789abcdef";
+  constexpr std::string_view kDigits = "0123456789abcdef";
   return std::string("0x") + kDigits[b >> 4] + kDigits[b & 0x0f];
 }
 
@@ -22,9 +23,9 @@ class Decoder {
   Result<Value> value(int depth) {
     size_t at = reader_.position();
     if (++values_ > limits_.max_values) {
-      return make_error(Code::ResourceExhausted, "amf0: more than " +
-                                                     std::to_string(limits_.max_values) +
-                                                     " values in one message");
+      return make_error(
+          Code::ResourceExhausted,
+          "amf0: more than " + std::to_string(limits_.max_values) + " values in one message");
     }
     uint8_t marker = reader_.u8();
     if (!reader_.ok()) {
@@ -32,7 +33,7 @@ class Decoder {
     }
     switch (static_cast<Marker>(marker)) {
       case Marker::Number: {
-        double v = std::bit_cast<double>(reader_.u64be());
+        auto v = std::bit_cast<double>(reader_.u64be());
         return reader_.ok() ? Result<Value>(Value::number(v)) : truncated("number", at);
       }
       case Marker::Boolean: {
@@ -57,14 +58,14 @@ class Decoder {
       case Marker::StrictArray:
         return strict_array(depth, at);
       case Marker::Date: {
-        double ms = std::bit_cast<double>(reader_.u64be());
+        auto ms = std::bit_cast<double>(reader_.u64be());
         auto tz = static_cast<int16_t>(reader_.u16be());
         return reader_.ok() ? Result<Value>(Value::date(ms, tz)) : truncated("date", at);
       }
       case Marker::ObjectEnd:
-        return make_error(Code::InvalidArgument,
-                          "amf0: object-end marker outside an object at offset " +
-                              std::to_string(at));
+        return make_error(
+            Code::InvalidArgument,
+            "amf0: object-end marker outside an object at offset " + std::to_string(at));
       default:
         return make_error(Code::Unsupported, "amf0: unsupported marker " + hex_byte(marker) +
                                                  " at offset " + std::to_string(at));

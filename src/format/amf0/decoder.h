@@ -14,8 +14,8 @@
 namespace antcdn::format::amf0 {
 
 struct DecodeLimits {
-  int max_depth = 32;             // objects/arrays nested deeper than this are rejected
-  size_t max_values = 64 * 1024;  // total values (incl. nested) per decode call
+  int max_depth = 32;                     // objects/arrays nested deeper than this are rejected
+  size_t max_values = size_t{64} * 1024;  // total values (incl. nested) per decode call
 };
 
 // Decodes one value at the reader's position and advances past it. On error the

@@ -10,7 +10,9 @@ namespace antcdn::format::amf0 {
 
 namespace {
 
-void marker(Marker m, ByteWriter& out) { out.u8(static_cast<uint8_t>(m)); }
+void marker(Marker m, ByteWriter& out) {
+  out.u8(static_cast<uint8_t>(m));
+}
 
 void write_key(std::string_view key, ByteWriter& out) {
   key = key.substr(0, std::numeric_limits<uint16_t>::max());

@@ -8,16 +8,16 @@ namespace {
 
 // Returned by reference from accessors of values of another type.
 const std::string& empty_string() {
-  static const std::string kEmpty;
-  return kEmpty;
+  static const std::string empty;
+  return empty;
 }
 const Properties& empty_properties() {
-  static const Properties kEmpty;
-  return kEmpty;
+  static const Properties empty;
+  return empty;
 }
 const std::vector<Value>& empty_items() {
-  static const std::vector<Value> kEmpty;
-  return kEmpty;
+  static const std::vector<Value> empty;
+  return empty;
 }
 
 }  // namespace
@@ -76,9 +76,15 @@ Value Value::boolean(bool v) {
   return out;
 }
 
-Value Value::object() { return object(Properties()); }
-Value Value::ecma_array() { return ecma_array(Properties()); }
-Value Value::strict_array() { return strict_array(std::vector<Value>()); }
+Value Value::object() {
+  return object(Properties());
+}
+Value Value::ecma_array() {
+  return ecma_array(Properties());
+}
+Value Value::strict_array() {
+  return strict_array(std::vector<Value>());
+}
 
 Value Value::object(Properties properties) {
   Value out;
@@ -109,7 +115,9 @@ Value Value::date(double unix_ms, int16_t timezone) {
   return out;
 }
 
-Value Value::null() { return Value(); }
+Value Value::null() {
+  return {};
+}
 
 Value Value::undefined() {
   Value out;
@@ -117,7 +125,9 @@ Value Value::undefined() {
   return out;
 }
 
-const std::string& Value::as_string() const { return is_string() ? string_ : empty_string(); }
+const std::string& Value::as_string() const {
+  return is_string() ? string_ : empty_string();
+}
 
 const Properties& Value::properties() const {
   return is_object() ? properties_ : empty_properties();

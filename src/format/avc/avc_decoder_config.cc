@@ -1,5 +1,6 @@
 #include "format/avc/avc_decoder_config.h"
 
+#include <array>
 #include <cstdio>
 
 #include "format/avc/nal_units.h"
@@ -8,7 +9,7 @@
 namespace antcdn::format::avc {
 namespace {
 
-Error invalid(std::string what) {
+Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "avcC: " + what);
 }
 
@@ -43,9 +44,9 @@ bool write_nal_list(ByteWriter& w, const std::vector<Bytes>& nals) {
 }  // namespace
 
 std::string avc_codec_string(uint8_t profile, uint8_t compatibility, uint8_t level) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "avc1.%02x%02x%02x", profile, compatibility, level);
-  return buf;
+  std::array<char, 16> buf{};
+  std::snprintf(buf.data(), buf.size(), "avc1.%02x%02x%02x", profile, compatibility, level);
+  return buf.data();
 }
 
 std::string AvcDecoderConfig::codec_string() const {

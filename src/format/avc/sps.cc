@@ -1,5 +1,6 @@
 #include "format/avc/sps.h"
 
+#include <array>
 #include <string>
 
 #include "common/bit_reader.h"
@@ -12,7 +13,7 @@ namespace {
 // produce overflowing or absurd dimensions.
 constexpr uint32_t kMaxMacroblocksPerSide = 1024;
 
-Error invalid(std::string what) {
+Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "avc sps: " + what);
 }
 
@@ -86,16 +87,35 @@ bool skip_pic_order_cnt(BitReader& br) {
 // VUI up to and including timing info; later fields are not needed.
 void read_vui(BitReader& br, Sps& sps) {
   if (br.flag()) {  // aspect_ratio_info_present_flag
-    static constexpr int kSar[17][2] = {{0, 0},   {1, 1},    {12, 11}, {10, 11}, {16, 11}, {40, 33},
-                                        {24, 11}, {20, 11},  {32, 11}, {80, 33}, {18, 11}, {15, 11},
-                                        {64, 33}, {160, 99}, {4, 3},   {3, 2},   {2, 1}};
+    struct Ratio {
+      int w;
+      int h;
+    };
+    // Table E-1; index 0 is "unspecified".
+    static constexpr std::array<Ratio, 17> kSar = {{{0, 0},
+                                                    {1, 1},
+                                                    {12, 11},
+                                                    {10, 11},
+                                                    {16, 11},
+                                                    {40, 33},
+                                                    {24, 11},
+                                                    {20, 11},
+                                                    {32, 11},
+                                                    {80, 33},
+                                                    {18, 11},
+                                                    {15, 11},
+                                                    {64, 33},
+                                                    {160, 99},
+                                                    {4, 3},
+                                                    {3, 2},
+                                                    {2, 1}}};
     uint32_t idc = br.bits(8);
     if (idc == 255) {
       sps.sar_width = static_cast<int>(br.bits(16));
       sps.sar_height = static_cast<int>(br.bits(16));
     } else if (idc >= 1 && idc < 17) {
-      sps.sar_width = kSar[idc][0];
-      sps.sar_height = kSar[idc][1];
+      sps.sar_width = kSar[idc].w;
+      sps.sar_height = kSar[idc].h;
     }
     if (sps.sar_width == 0 || sps.sar_height == 0) {
       sps.sar_width = sps.sar_height = 1;
@@ -196,8 +216,8 @@ Result<Sps> parse_sps(ByteSpan nal) {
   if (!sps.frame_mbs_only) {
     br.skip(1);  // mb_adaptive_frame_field_flag
   }
-  br.skip(1);                       // direct_8x8_inference_flag
-  uint32_t crop[4] = {0, 0, 0, 0};  // left, right, top, bottom
+  br.skip(1);                      // direct_8x8_inference_flag
+  std::array<uint32_t, 4> crop{};  // left, right, top, bottom
   if (br.flag()) {
     for (auto& c : crop) {
       c = br.ue();

@@ -8,7 +8,7 @@ namespace {
 constexpr uint8_t kSoundFormatAac = 10;
 constexpr uint8_t kSoundFormatExHeader = 9;  // Enhanced RTMP v2 audio FourCC
 
-Error invalid(std::string what) {
+Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "flv audio tag: " + what);
 }
 

@@ -11,7 +11,7 @@ constexpr size_t kTagHeaderSize = 11;
 // and honouring it would make a streaming caller buffer up to 4 GiB.
 constexpr size_t kMaxHeaderSize = 1024;
 
-Error invalid(std::string what) {
+Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "flv: " + what);
 }
 

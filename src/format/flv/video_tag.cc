@@ -19,7 +19,7 @@ enum class ExPacketType : uint8_t {
   ModEx = 7,
 };
 
-Error invalid(std::string what) {
+Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "flv video tag: " + what);
 }
 

@@ -42,7 +42,7 @@ const Container* container_for(std::string_view type) {
   return nullptr;
 }
 
-Error invalid(std::string what, uint64_t offset) {
+Error invalid(const std::string& what, uint64_t offset) {
   return make_error(Code::InvalidArgument,
                     "mp4 box at offset " + std::to_string(offset) + ": " + what);
 }

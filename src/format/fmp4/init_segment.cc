@@ -242,7 +242,7 @@ void write_mvex(BoxWriter& b, const media::TrackInfo& t) {
   b.end();
 }
 
-Error invalid(std::string what) {
+Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "fmp4 init: " + what);
 }
 

@@ -22,7 +22,7 @@ constexpr uint32_t kSampleCtoPresent = 0x000800;
 constexpr uint32_t kSyncSampleFlags = 0x02000000;
 constexpr uint32_t kNonSyncSampleFlags = 0x01010000;
 
-Error invalid(std::string what) {
+Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "fmp4 fragment: " + what);
 }
 

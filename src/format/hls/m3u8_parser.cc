@@ -3,7 +3,7 @@
 namespace antcdn::format::hls {
 namespace {
 
-Error invalid(std::string what) {
+Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "m3u8: " + what);
 }
 

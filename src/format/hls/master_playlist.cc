@@ -1,11 +1,12 @@
 #include "format/hls/master_playlist.h"
 
+#include <array>
 #include <cstdio>
 
 namespace antcdn::format::hls {
 namespace {
 
-Error invalid(std::string what) {
+Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "master playlist: " + what);
 }
 
@@ -78,9 +79,9 @@ Status append_variant(std::string& out, const MasterPlaylist& p, const VariantSt
     out += ",RESOLUTION=" + std::to_string(v.width) + "x" + std::to_string(v.height);
   }
   if (v.frame_rate > 0) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3f", v.frame_rate);
-    out += std::string(",FRAME-RATE=") + buf;
+    std::array<char, 32> buf{};
+    std::snprintf(buf.data(), buf.size(), "%.3f", v.frame_rate);
+    out += std::string(",FRAME-RATE=") + buf.data();
   }
   if (audio != nullptr) {
     out += ",AUDIO=\"" + v.audio_group + "\"";

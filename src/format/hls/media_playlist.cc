@@ -1,6 +1,7 @@
 #include "format/hls/media_playlist.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -8,7 +9,7 @@
 namespace antcdn::format::hls {
 namespace {
 
-Error invalid(std::string what) {
+Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "media playlist: " + what);
 }
 
@@ -23,11 +24,11 @@ int64_t duration_ms(double seconds) {
 }
 
 std::string format_duration(double seconds) {
-  char buf[32];
+  std::array<char, 32> buf{};
   int64_t ms = duration_ms(seconds);
-  std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(ms / 1000),
+  std::snprintf(buf.data(), buf.size(), "%lld.%03lld", static_cast<long long>(ms / 1000),
                 static_cast<long long>(ms % 1000));
-  return buf;
+  return buf.data();
 }
 
 void write_header(std::string& out, const MediaPlaylist& p) {
@@ -95,13 +96,13 @@ std::string format_program_date_time(int64_t unix_ms) {
   sys_days day = floor<days>(t);
   year_month_day ymd{day};
   hh_mm_ss hms{floor<milliseconds>(t - day)};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+  std::array<char, 40> buf{};
+  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
                 static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                 static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
                 static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
                 static_cast<int>(hms.subseconds().count()));
-  return buf;
+  return buf.data();
 }
 
 Result<std::string> write_media_playlist(const MediaPlaylist& playlist) {

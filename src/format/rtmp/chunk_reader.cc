@@ -1,6 +1,7 @@
 #include "format/rtmp/chunk_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <utility>
 
@@ -9,12 +10,14 @@ namespace antcdn::format::rtmp {
 namespace {
 
 constexpr uint32_t kTimestampEscape = 0xffffff;
-constexpr size_t kMessageHeaderSize[4] = {11, 7, 3, 0};
+constexpr std::array<size_t, 4> kMessageHeaderSize = {11, 7, 3, 0};
 // Reserve at most this much up front: the length is the peer's claim, the
 // bytes may never come.
 constexpr uint32_t kMaxReserve = 1024 * 1024;
 
-std::string csid_text(uint32_t id) { return "chunk stream " + std::to_string(id); }
+std::string csid_text(uint32_t id) {
+  return "chunk stream " + std::to_string(id);
+}
 
 }  // namespace
 
@@ -55,9 +58,10 @@ Result<Consumed> ChunkReader::feed(ByteSpan data) {
       ChunkStream& stream = streams_[current_];
       size_t n = std::min<size_t>(chunk_remaining_, data.size() - pos);
       if (buffered_ + n > limits_.max_buffered_bytes) {
-        return fail(make_error(Code::ResourceExhausted,
-                               "rtmp chunk: more than " + std::to_string(limits_.max_buffered_bytes) +
-                                   " bytes buffered in partial messages"));
+        return fail(
+            make_error(Code::ResourceExhausted, "rtmp chunk: more than " +
+                                                    std::to_string(limits_.max_buffered_bytes) +
+                                                    " bytes buffered in partial messages"));
       }
       ByteSpan piece = data.subspan(pos, n);
       stream.payload.insert(stream.payload.end(), piece.begin(), piece.end());
@@ -132,13 +136,14 @@ Status ChunkReader::start_chunk() {
   ChunkStream* stream = find_stream(id);
   if (stream == nullptr) {
     if (fmt != 0) {
-      return make_error(Code::InvalidArgument, "rtmp chunk: " + csid_text(id) + " starts with fmt " +
-                                                   std::to_string(fmt) + ", expected fmt 0");
+      return make_error(Code::InvalidArgument, "rtmp chunk: " + csid_text(id) +
+                                                   " starts with fmt " + std::to_string(fmt) +
+                                                   ", expected fmt 0");
     }
     if (streams_.size() >= limits_.max_chunk_streams) {
-      return make_error(Code::ResourceExhausted, "rtmp chunk: more than " +
-                                                     std::to_string(limits_.max_chunk_streams) +
-                                                     " chunk streams");
+      return make_error(
+          Code::ResourceExhausted,
+          "rtmp chunk: more than " + std::to_string(limits_.max_chunk_streams) + " chunk streams");
     }
     stream = &streams_.emplace_back();
     stream->id = id;
@@ -146,9 +151,9 @@ Status ChunkReader::start_chunk() {
   }
   current_ = static_cast<size_t>(stream - streams_.data());
   if (fmt != 3 && stream->in_progress) {
-    return make_error(Code::InvalidArgument,
-                      "rtmp chunk: " + csid_text(id) + ": fmt " + std::to_string(fmt) +
-                          " header while a message is incomplete");
+    return make_error(Code::InvalidArgument, "rtmp chunk: " + csid_text(id) + ": fmt " +
+                                                 std::to_string(fmt) +
+                                                 " header while a message is incomplete");
   }
   if (Status s = apply_header(*stream, fmt, r); !s.ok()) {
     return s;
@@ -195,10 +200,10 @@ Status ChunkReader::apply_header(ChunkStream& stream, int fmt, ByteReader& r) {
 
 Status ChunkReader::begin_message(ChunkStream& stream) {
   if (stream.length > limits_.max_message_size) {
-    return make_error(Code::ResourceExhausted,
-                      "rtmp chunk: " + csid_text(stream.id) + ": message of " +
-                          std::to_string(stream.length) + " bytes exceeds the limit of " +
-                          std::to_string(limits_.max_message_size));
+    return make_error(Code::ResourceExhausted, "rtmp chunk: " + csid_text(stream.id) +
+                                                   ": message of " + std::to_string(stream.length) +
+                                                   " bytes exceeds the limit of " +
+                                                   std::to_string(limits_.max_message_size));
   }
   if (in_flight_ >= limits_.max_messages_in_flight) {
     return make_error(Code::ResourceExhausted, "rtmp chunk: more than " +
@@ -252,9 +257,9 @@ Status ChunkReader::apply_control(const Message& message) {
                       "rtmp chunk: invalid Set Chunk Size " + std::to_string(value));
   }
   if (value > limits_.max_chunk_size) {
-    return make_error(Code::ResourceExhausted, "rtmp chunk: Set Chunk Size " +
-                                                   std::to_string(value) + " exceeds the limit of " +
-                                                   std::to_string(limits_.max_chunk_size));
+    return make_error(Code::ResourceExhausted,
+                      "rtmp chunk: Set Chunk Size " + std::to_string(value) +
+                          " exceeds the limit of " + std::to_string(limits_.max_chunk_size));
   }
   chunk_size_ = value;
   return {};

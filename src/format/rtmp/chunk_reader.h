@@ -21,11 +21,11 @@
 namespace antcdn::format::rtmp {
 
 struct ChunkReaderLimits {
-  uint32_t max_chunk_size = 64 * 1024;          // largest Set Chunk Size accepted
-  uint32_t max_message_size = 8 * 1024 * 1024;  // largest message length accepted
-  size_t max_chunk_streams = 64;                // distinct chunk stream ids tracked
-  size_t max_messages_in_flight = 8;            // partial messages held at once
-  size_t max_buffered_bytes = 16 * 1024 * 1024;  // sum of partial message bytes
+  uint32_t max_chunk_size = 64 * 1024;                   // largest Set Chunk Size accepted
+  uint32_t max_message_size = 8 * 1024 * 1024;           // largest message length accepted
+  size_t max_chunk_streams = 64;                         // distinct chunk stream ids tracked
+  size_t max_messages_in_flight = 8;                     // partial messages held at once
+  size_t max_buffered_bytes = size_t{16} * 1024 * 1024;  // sum of partial message bytes
 };
 
 class ChunkReader {

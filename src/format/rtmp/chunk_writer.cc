@@ -16,8 +16,8 @@ ChunkWriter::ChunkWriter(uint32_t chunk_size)
 
 Status ChunkWriter::set_chunk_size(uint32_t size) {
   if (size == 0 || size > 0x7fffffff) {
-    return make_error(Code::InvalidArgument, "rtmp chunk writer: invalid chunk size " +
-                                                 std::to_string(size));
+    return make_error(Code::InvalidArgument,
+                      "rtmp chunk writer: invalid chunk size " + std::to_string(size));
   }
   chunk_size_ = size;
   return {};

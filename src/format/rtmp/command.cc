@@ -82,6 +82,8 @@ Message make_on_status(uint32_t stream_id, std::string_view level, std::string_v
                       std::span<const amf0::Value>(&info, 1));
 }
 
-Message make_on_bw_done() { return make_command({}, "onBWDone", 0, amf0::Value::null()); }
+Message make_on_bw_done() {
+  return make_command({}, "onBWDone", 0, amf0::Value::null());
+}
 
 }  // namespace antcdn::format::rtmp

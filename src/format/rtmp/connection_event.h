@@ -23,8 +23,8 @@ struct Connected {
 // call accept_publish() or reject_publish().
 struct PublishRequested {
   std::string app;
-  std::string stream_name;   // the stream key, without any "?query"
-  std::string query;         // what followed '?' in the publish name, may be empty
+  std::string stream_name;  // the stream key, without any "?query"
+  std::string query;        // what followed '?' in the publish name, may be empty
   std::string tc_url;
   std::string publish_type;  // "live" (default), "record" or "append"
 };

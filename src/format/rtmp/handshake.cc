@@ -1,10 +1,10 @@
 #include "format/rtmp/handshake.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <string>
 #include <utility>
+
+#include <openssl/rand.h>
 
 #include "format/rtmp/handshake_digest.h"
 
@@ -75,7 +75,9 @@ Result<Consumed> ServerHandshake::feed(ByteSpan data) {
   return consumed;
 }
 
-Bytes ServerHandshake::take_output() { return std::exchange(output_, Bytes()); }
+Bytes ServerHandshake::take_output() {
+  return std::exchange(output_, Bytes());
+}
 
 void ServerHandshake::answer_c0c1() {
   ByteSpan c1 = ByteSpan(c0c1_).subspan(1);
@@ -98,7 +100,8 @@ void ServerHandshake::answer_c0c1() {
   // The server digest uses the client's schema; clients look for it there.
   size_t s1_offset = hd::digest_offset(s1, *schema);
   hd::Digest s1_digest = hd::packet_digest(s1, s1_offset, hd::server_key_public());
-  std::copy(s1_digest.begin(), s1_digest.end(), s1.begin() + static_cast<std::ptrdiff_t>(s1_offset));
+  std::copy(s1_digest.begin(), s1_digest.end(),
+            s1.begin() + static_cast<std::ptrdiff_t>(s1_offset));
 
   size_t c1_offset = hd::digest_offset(c1, *schema);
   hd::Digest key = hd::hmac_sha256(hd::server_key_full(), c1.subspan(c1_offset, kDigestSize));

@@ -1,10 +1,11 @@
 #include "format/rtmp/handshake_digest.h"
 
+#include <algorithm>
+#include <string_view>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-
-#include <algorithm>
 
 namespace antcdn::format::rtmp::handshake_digest {
 
@@ -22,29 +23,39 @@ constexpr std::array<uint8_t, 32> kKeySuffix = {
 };
 
 // Builds text + kKeySuffix at compile time so the keys need no mutable statics.
-template <size_t N>
-constexpr std::array<std::byte, N - 1 + 32> make_key(const char (&text)[N]) {
-  std::array<std::byte, N - 1 + 32> key{};
-  for (size_t i = 0; i + 1 < N; ++i) {
+template <size_t TextSize>
+constexpr std::array<std::byte, TextSize + 32> make_key(std::string_view text) {
+  std::array<std::byte, TextSize + 32> key{};
+  for (size_t i = 0; i < TextSize; ++i) {
     key[i] = static_cast<std::byte>(text[i]);
   }
   for (size_t i = 0; i < kKeySuffix.size(); ++i) {
-    key[N - 1 + i] = static_cast<std::byte>(kKeySuffix[i]);
+    key[TextSize + i] = static_cast<std::byte>(kKeySuffix[i]);
   }
   return key;
 }
 
-constexpr auto kClientKey = make_key("Genuine Adobe Flash Player 001");
-constexpr auto kServerKey = make_key("Genuine Adobe Flash Media Server 001");
+constexpr std::string_view kClientText = "Genuine Adobe Flash Player 001";
+constexpr std::string_view kServerText = "Genuine Adobe Flash Media Server 001";
+constexpr auto kClientKey = make_key<kClientText.size()>(kClientText);
+constexpr auto kServerKey = make_key<kServerText.size()>(kServerText);
 static_assert(kClientKey.size() == kClientPublicKeySize + 32);
 static_assert(kServerKey.size() == kServerPublicKeySize + 32);
 
 }  // namespace
 
-ByteSpan client_key_full() { return kClientKey; }
-ByteSpan client_key_public() { return ByteSpan(kClientKey).first(kClientPublicKeySize); }
-ByteSpan server_key_full() { return kServerKey; }
-ByteSpan server_key_public() { return ByteSpan(kServerKey).first(kServerPublicKeySize); }
+ByteSpan client_key_full() {
+  return kClientKey;
+}
+ByteSpan client_key_public() {
+  return ByteSpan(kClientKey).first(kClientPublicKeySize);
+}
+ByteSpan server_key_full() {
+  return kServerKey;
+}
+ByteSpan server_key_public() {
+  return ByteSpan(kServerKey).first(kServerPublicKeySize);
+}
 
 Digest hmac_sha256(ByteSpan key, ByteSpan data) {
   Digest out{};

@@ -25,6 +25,18 @@ std::pair<std::string, std::string> split_query(std::string_view name) {
   return {std::string(name.substr(0, q)), std::string(name.substr(q + 1))};
 }
 
+// A peer-chosen name for an error message (which ends up in logs): bounded
+// and printable.
+std::string printable(std::string_view s) {
+  std::string out(s.substr(0, 64));
+  for (char& ch : out) {
+    if (ch < 0x20 || ch > 0x7e) {
+      ch = '?';
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 ServerConnection::ServerConnection(ServerConnectionOptions options)
@@ -144,10 +156,10 @@ Status ServerConnection::handle(Message&& message) {
     case MessageType::DataAmf0:
     case MessageType::DataAmf3:
       if (message.payload.size() > options_.max_command_size) {
-        return make_error(Code::ResourceExhausted,
-                          "rtmp: command or data message of " +
-                              std::to_string(message.payload.size()) + " bytes exceeds the limit of " +
-                              std::to_string(options_.max_command_size));
+        return make_error(Code::ResourceExhausted, "rtmp: command or data message of " +
+                                                       std::to_string(message.payload.size()) +
+                                                       " bytes exceeds the limit of " +
+                                                       std::to_string(options_.max_command_size));
       }
       if (message.header.type == MessageType::DataAmf0 ||
           message.header.type == MessageType::DataAmf3) {
@@ -173,7 +185,8 @@ Status ServerConnection::handle_user_control(const Message& message) {
 }
 
 Status ServerConnection::handle_command(const Message& message) {
-  Result<Command> parsed = parse_command(message.header.type, message.payload, options_.amf0_limits);
+  Result<Command> parsed =
+      parse_command(message.header.type, message.payload, options_.amf0_limits);
   if (!parsed.ok()) {
     return parsed.error();
   }
@@ -183,7 +196,7 @@ Status ServerConnection::handle_command(const Message& message) {
     return handle_connect(c);
   }
   if (state_ == State::AwaitConnect) {
-    return protocol_error("command \"" + c.name.substr(0, 64) + "\" before connect");
+    return protocol_error("command \"" + printable(c.name) + "\" before connect");
   }
   if (c.name == "createStream") {
     send(make_result(tx, Value::null(), Value::number(kStreamId)));
@@ -273,8 +286,9 @@ Status ServerConnection::handle_data(const Message& message) {
 
 Status ServerConnection::handle_media(Message&& message) {
   if (state_ == State::AwaitConnect || state_ == State::Connected) {
-    return protocol_error(std::string(message.header.type == MessageType::Audio ? "audio" : "video") +
-                          " message before publish");
+    return protocol_error(
+        std::string(message.header.type == MessageType::Audio ? "audio" : "video") +
+        " message before publish");
   }
   if (state_ == State::Unpublished) {
     return {};  // a straggler after FCUnpublish; harmless
@@ -287,9 +301,9 @@ Status ServerConnection::handle_media(Message&& message) {
                             " bytes of media sent before the publish was accepted");
     }
   }
-  emit(Media{message.header.type == MessageType::Audio ? media::MediaKind::Audio
-                                                       : media::MediaKind::Video,
-             message.header.timestamp, std::move(message.payload)});
+  emit(Media{
+      message.header.type == MessageType::Audio ? media::MediaKind::Audio : media::MediaKind::Video,
+      message.header.timestamp, std::move(message.payload)});
   return {};
 }
 
@@ -302,7 +316,7 @@ void ServerConnection::end_publish() {
   send(make_on_status(publish_stream_id_, "status", "NetStream.Unpublish.Success",
                       stream_name_ + " is now unpublished."));
   state_ = State::Unpublished;
-  events_.push_back(Unpublished{true});
+  events_.emplace_back(Unpublished{true});
 }
 
 // Media and metadata wait in held_ while the owner decides on the publish.

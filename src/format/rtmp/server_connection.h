@@ -33,12 +33,12 @@
 namespace antcdn::format::rtmp {
 
 struct ServerConnectionOptions {
-  uint32_t chunk_size = 4096;           // our outgoing chunk size, announced after connect
-  uint32_t window_ack_size = 2500000;   // asks the peer to acknowledge every N bytes
-  uint32_t peer_bandwidth = 2500000;    // Set Peer Bandwidth value (dynamic limit)
-  bool send_bw_done = true;             // onBWDone after connect, as Flash-era encoders expect
-  size_t max_command_size = 64 * 1024;  // larger command/data messages are an error
-  size_t max_held_media_bytes = 4 * 1024 * 1024;  // held while a publish awaits the owner
+  uint32_t chunk_size = 4096;          // our outgoing chunk size, announced after connect
+  uint32_t window_ack_size = 2500000;  // asks the peer to acknowledge every N bytes
+  uint32_t peer_bandwidth = 2500000;   // Set Peer Bandwidth value (dynamic limit)
+  bool send_bw_done = true;            // onBWDone after connect, as Flash-era encoders expect
+  size_t max_command_size = size_t{64} * 1024;  // larger command/data messages are an error
+  size_t max_held_media_bytes = size_t{4} * 1024 * 1024;  // held while a publish awaits the owner
   ChunkReaderLimits chunk_limits;
   amf0::DecodeLimits amf0_limits;
   HandshakeOptions handshake;
@@ -66,6 +66,8 @@ class ServerConnection {
   void send_status(std::string_view level, std::string_view code, std::string_view description);
 
   bool handshake_done() const { return handshake_.done(); }
+  // Whether the client used the Flash-style digest handshake (ffmpeg does).
+  bool handshake_digest_used() const { return handshake_.digest_used(); }
   bool publishing() const { return state_ == State::Publishing; }
   // Rejected or failed: nothing more will be read.
   bool closed() const { return state_ == State::Rejected || state_ == State::Failed; }

@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <optional>
 #include <variant>
 
 #include "common/time_util.h"
@@ -23,6 +24,8 @@ namespace antcdn::ingest::rtmp {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+// How long a cleanly unpublished connection may stay open for the encoder to close it.
+constexpr std::chrono::seconds kUnpublishLinger{5};
 namespace fr = format::rtmp;
 
 struct RtmpListener::Impl {
@@ -48,6 +51,8 @@ struct Connection {
   std::chrono::steady_clock::time_point last_read = std::chrono::steady_clock::now();
   bool publishing = false;
   bool done = false;
+  // After a clean unpublish: close if the encoder has not closed by then.
+  std::optional<std::chrono::steady_clock::time_point> linger_until;
 
   void close() {
     boost::system::error_code ignored;
@@ -65,8 +70,9 @@ asio::awaitable<void> watchdog(std::shared_ptr<Connection> c, RtmpOptions option
     timer.expires_after(std::chrono::milliseconds(250));
     co_await timer.async_wait(kNoThrow);
     auto now = std::chrono::steady_clock::now();
-    bool late = c->publishing ? now - c->last_read > options.idle_timeout
-                              : now - started > options.publish_deadline;
+    bool late = c->linger_until ? now > *c->linger_until
+                : c->publishing ? now - c->last_read > options.idle_timeout
+                                : now - started > options.publish_deadline;
     if (late && !c->done) {
       c->close();
       break;
@@ -84,7 +90,7 @@ class Session {
 
   asio::awaitable<void> run() {
     std::vector<std::byte> buffer(64 * 1024);
-    while (!ended_) {
+    for (;;) {
       auto [ec, n] = co_await c_->socket.async_read_some(
           asio::buffer(buffer.data(), buffer.size()), kNoThrow);
       if (ec) {
@@ -100,10 +106,36 @@ class Session {
       if (!co_await flush() || !failure_.empty() || rtmp_.closed()) {
         break;
       }
+      if (ended_ && !reported_) {
+        // The stream ends now, but the encoder closes the connection: GStreamer's
+        // rtmp2sink reports "connection closed remotely" (and gst-launch exits 1)
+        // when the server hangs up right after its FCUnpublish. Later commands
+        // (deleteStream) still get their _result; stragglers are ignored.
+        report_end();
+        c_->linger_until = std::chrono::steady_clock::now() + kUnpublishLinger;
+      }
+    }
+    if (!reported_) {
+      report_end();
+    }
+    if (!unsupported_.empty()) {
+      // The encoder is still sending: closing with its media unread would reset
+      // the connection, and a reset can discard the NetStream.Publish.Failed
+      // status before the encoder reads it. Half-close and drain instead.
+      boost::system::error_code ignored;
+      c_->socket.shutdown(tcp::socket::shutdown_send, ignored);
+      c_->linger_until = std::chrono::steady_clock::now() + kUnpublishLinger;
+      for (;;) {
+        auto [ec, n] = co_await c_->socket.async_read_some(
+            asio::buffer(buffer.data(), buffer.size()), kNoThrow);
+        if (ec) {
+          break;
+        }
+      }
     }
     c_->done = true;
     c_->close();
-    report_end();
+    l_.connections.fetch_sub(1);
   }
 
  private:
@@ -196,7 +228,7 @@ class Session {
   }
 
   void report_end() {
-    l_.connections.fetch_sub(1);
+    reported_ = true;
     if (!grant_) {
       if (!failure_.empty()) {
         spdlog::warn("ingest.rtmp conn={} remote={} closed: {}", id_, remote_, failure_);
@@ -231,6 +263,7 @@ class Session {
   std::string unsupported_;
   bool ended_ = false;
   bool clean_ = false;
+  bool reported_ = false;
 };
 
 asio::awaitable<void> run_session(std::shared_ptr<RtmpListener::Impl> l, tcp::socket socket) {

@@ -132,22 +132,23 @@ Result<StreamRecord> SqliteStore::create(StreamRecord record) {
   return record;
 }
 
-Result<std::optional<StreamRecord>> SqliteStore::get_locked(const std::string& stream_id) {
-  // Bound as text: the column is TEXT, and SQLite compares a blob unequal to text.
-  auto stmt =
-      db_.prepare("SELECT " + std::string(kStreamColumns) + " FROM streams WHERE stream_id = ?");
+template <typename Key>
+Result<std::optional<StreamRecord>> SqliteStore::find_one(std::string_view where, const Key& key) {
+  auto stmt = db_.prepare("SELECT " + std::string(kStreamColumns) + " FROM streams WHERE " +
+                          std::string(where));
   if (!stmt.ok()) {
     return stmt.error();
   }
-  stmt->bind(1, std::string_view(stream_id));
-  auto row = stmt->step();
-  if (!row.ok()) {
-    return row.error();
+  stmt->bind(1, key);
+  auto rows = query_all(*stmt);
+  if (!rows.ok()) {
+    return rows.error();
   }
-  if (!*row) {
-    return std::optional<StreamRecord>();
-  }
-  return std::optional<StreamRecord>(read_stream(*stmt));
+  return rows->empty() ? std::optional<StreamRecord>() : std::optional(std::move(rows->front()));
+}
+
+Result<std::optional<StreamRecord>> SqliteStore::get_locked(const std::string& stream_id) {
+  return find_one("stream_id = ?", std::string_view(stream_id));
 }
 
 Result<std::optional<StreamRecord>> SqliteStore::get(const std::string& stream_id) {
@@ -157,17 +158,12 @@ Result<std::optional<StreamRecord>> SqliteStore::get(const std::string& stream_i
 
 Result<std::optional<StreamRecord>> SqliteStore::find_by_key_hash(const crypto::Sha256& hash) {
   std::lock_guard lock(mutex_);
-  auto stmt = db_.prepare("SELECT " + std::string(kStreamColumns) +
-                          " FROM streams WHERE stream_key_hash = ?");
-  if (!stmt.ok()) {
-    return stmt.error();
-  }
-  stmt->bind(1, ByteSpan(hash));
-  auto rows = query_all(*stmt);
-  if (!rows.ok()) {
-    return rows.error();
-  }
-  return rows->empty() ? std::optional<StreamRecord>() : std::optional(std::move(rows->front()));
+  return find_one("stream_key_hash = ?", ByteSpan(hash));
+}
+
+Result<std::optional<StreamRecord>> SqliteStore::find_by_edge_id(const std::string& edge_id) {
+  std::lock_guard lock(mutex_);
+  return find_one("edge_id = ?", std::string_view(edge_id));
 }
 
 Result<std::vector<StreamRecord>> SqliteStore::list(const std::string& owner_key_id, int limit,

@@ -18,6 +18,7 @@ class SqliteStore final : public StreamRepository, public ApiKeyRepository {
   Result<StreamRecord> create(StreamRecord record) override;
   Result<std::optional<StreamRecord>> get(const std::string& stream_id) override;
   Result<std::optional<StreamRecord>> find_by_key_hash(const crypto::Sha256& hash) override;
+  Result<std::optional<StreamRecord>> find_by_edge_id(const std::string& edge_id) override;
   Result<std::vector<StreamRecord>> list(const std::string& owner_key_id, int limit,
                                          std::optional<int64_t> before_seq) override;
   Result<std::vector<StreamRecord>> list_on_air() override;
@@ -32,6 +33,9 @@ class SqliteStore final : public StreamRepository, public ApiKeyRepository {
  private:
   explicit SqliteStore(Database db) : db_(std::move(db)) {}
   Result<std::optional<StreamRecord>> get_locked(const std::string& stream_id);
+  // The first row of `SELECT columns FROM streams WHERE {where}` with ?1 = key.
+  template <typename Key>
+  Result<std::optional<StreamRecord>> find_one(std::string_view where, const Key& key);
   Result<std::vector<StreamRecord>> query_all(Statement& stmt);
 
   std::mutex mutex_;

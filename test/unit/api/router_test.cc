@@ -16,6 +16,9 @@ namespace json = boost::json;
 class RecordingSessions : public lifecycle::SessionControl {
  public:
   void kill_session(const std::string& stream_id) override { killed.push_back(stream_id); }
+  void fail_session(const std::string& stream_id, const std::string&) override {
+    killed.push_back(stream_id);
+  }
   std::vector<std::string> killed;
 };
 

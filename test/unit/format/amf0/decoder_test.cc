@@ -34,7 +34,8 @@ TEST(Amf0Decoder, Scalars) {
 }
 
 TEST(Amf0Decoder, ObjectKeepsOrderAndDuplicates) {
-  Bytes b = hex(std::string("03 00 01 62 00 ") + kOne + " 00 01 61 02 00 01 78 00 01 62 05 00 00 09");
+  Bytes b =
+      hex(std::string("03 00 01 62 00 ") + kOne + " 00 01 61 02 00 01 78 00 01 62 05 00 00 09");
   Value v = *decode_one(b);
   ASSERT_EQ(v.type(), Type::Object);
   ASSERT_EQ(v.properties().size(), 3u);
@@ -66,12 +67,12 @@ TEST(Amf0Decoder, EmptyKeyWithoutEndMarkerIsAProperty) {
 }
 
 TEST(Amf0Decoder, DecodeAllConnectCommand) {
-  Bytes b = hex(
-      "02 00 07 63 6f 6e 6e 65 63 74"  // "connect"
-      "00 3f f0 00 00 00 00 00 00"     // 1.0
-      "03 00 03 61 70 70 02 00 04 6c 69 76 65"  // {app: "live"
-      "00 05 74 63 55 72 6c 02 00 04 72 74 6d 70"  //  tcUrl: "rtmp"}
-      "00 00 09");
+  Bytes b =
+      hex("02 00 07 63 6f 6e 6e 65 63 74"              // "connect"
+          "00 3f f0 00 00 00 00 00 00"                 // 1.0
+          "03 00 03 61 70 70 02 00 04 6c 69 76 65"     // {app: "live"
+          "00 05 74 63 55 72 6c 02 00 04 72 74 6d 70"  //  tcUrl: "rtmp"}
+          "00 00 09");
   Result<std::vector<Value>> v = decode_all(b);
   ASSERT_TRUE(v.ok()) << v.error().describe();
   ASSERT_EQ(v->size(), 3u);
@@ -115,8 +116,8 @@ TEST(Amf0Decoder, EveryPrefixOfAValidEncodingFailsCleanly) {
 }
 
 TEST(Amf0Decoder, RejectsUnsupportedMarkers) {
-  for (const char* text : {"04", "07 00 01", "0d", "0e", "0f 00 00 00 00", "10 00 00", "11 01", "12",
-                           "ff"}) {
+  for (const char* text :
+       {"04", "07 00 01", "0d", "0e", "0f 00 00 00 00", "10 00 00", "11 01", "12", "ff"}) {
     Result<Value> v = decode_one(hex(text));
     ASSERT_FALSE(v.ok()) << text;
     EXPECT_EQ(v.error().code, Code::Unsupported) << text;

@@ -1,8 +1,8 @@
 #include "format/amf0/encoder.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "format/amf0/decoder.h"
 #include "unit/format/amf0/hex.h"

@@ -1,9 +1,9 @@
 #include "format/rtmp/chunk_reader.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "unit/format/amf0/hex.h"
 
@@ -77,11 +77,11 @@ TEST(ChunkReader, MessageSplitAcrossChunksAtDefaultSize) {
 }
 
 TEST(ChunkReader, Fmt1Fmt2Fmt3CarryHeaderForward) {
-  Bytes b = hex(
-      "04 00 00 64 00 00 02 08 01 00 00 00  aa bb"  // fmt0 ts=100 len=2 audio msid=1
-      "44 00 00 14 00 00 03 09  01 02 03"           // fmt1 delta=20 len=3 video
-      "84 00 00 05  04 05 06"                       // fmt2 delta=5
-      "c4  07 08 09");                              // fmt3: new message, delta 5 again
+  Bytes b =
+      hex("04 00 00 64 00 00 02 08 01 00 00 00  aa bb"  // fmt0 ts=100 len=2 audio msid=1
+          "44 00 00 14 00 00 03 09  01 02 03"           // fmt1 delta=20 len=3 video
+          "84 00 00 05  04 05 06"                       // fmt2 delta=5
+          "c4  07 08 09");                              // fmt3: new message, delta 5 again
   auto msgs = read_all(b);
   ASSERT_TRUE(msgs.ok()) << msgs.error().describe();
   ASSERT_EQ(msgs->size(), 4u);
@@ -111,11 +111,11 @@ TEST(ChunkReader, ExtendedTimestampOnFmt0AndOnContinuations) {
 }
 
 TEST(ChunkReader, ExtendedDeltaAndWrap) {
-  Bytes b = hex(
-      "04 ff ff ff 00 00 01 08 01 00 00 00 ff ff ff f0  aa"  // ts 0xfffffff0 (extended)
-      "84 00 00 20  bb"                                      // delta 0x20: wraps to 0x10
-      "84 ff ff ff 01 00 00 00  cc"                          // extended delta 0x01000000
-      "c4 01 00 00 00  dd");                                 // fmt3 new message repeats it
+  Bytes b =
+      hex("04 ff ff ff 00 00 01 08 01 00 00 00 ff ff ff f0  aa"  // ts 0xfffffff0 (extended)
+          "84 00 00 20  bb"                                      // delta 0x20: wraps to 0x10
+          "84 ff ff ff 01 00 00 00  cc"                          // extended delta 0x01000000
+          "c4 01 00 00 00  dd");                                 // fmt3 new message repeats it
   auto msgs = read_all(b);
   ASSERT_TRUE(msgs.ok()) << msgs.error().describe();
   ASSERT_EQ(msgs->size(), 4u);
@@ -155,8 +155,8 @@ TEST(ChunkReader, InterleavedChunkStreams) {
   ByteSpan a = audio;
   ByteSpan v = video;
   Bytes b = concat({hex("04 00 00 01 00 00 c8 08 01 00 00 00"), a.subspan(0, 128),
-                    hex("06 00 00 02 00 00 96 09 01 00 00 00"), v.subspan(0, 128),
-                    hex("c4"), a.subspan(128),  // audio completes first
+                    hex("06 00 00 02 00 00 96 09 01 00 00 00"), v.subspan(0, 128), hex("c4"),
+                    a.subspan(128),  // audio completes first
                     hex("c6"), v.subspan(128)});
   auto msgs = read_all(b);
   ASSERT_TRUE(msgs.ok()) << msgs.error().describe();
@@ -218,7 +218,8 @@ TEST(ChunkReader, AbortDiscardsThePartialMessage) {
 }
 
 TEST(ChunkReader, ZeroLengthMessage) {
-  auto msgs = read_all(hex("03 00 00 00 00 00 00 14 00 00 00 00  03 00 00 00 00 00 01 14 00 00 00 00 05"));
+  auto msgs =
+      read_all(hex("03 00 00 00 00 00 00 14 00 00 00 00  03 00 00 00 00 00 01 14 00 00 00 00 05"));
   ASSERT_TRUE(msgs.ok()) << msgs.error().describe();
   ASSERT_EQ(msgs->size(), 2u);
   EXPECT_TRUE((*msgs)[0].payload.empty());

@@ -1,9 +1,9 @@
 #include "format/rtmp/chunk_writer.h"
 
-#include <gtest/gtest.h>
-
 #include <random>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "format/rtmp/chunk_reader.h"
 #include "format/rtmp/control.h"
@@ -31,8 +31,8 @@ Bytes filled(size_t n) {
 
 TEST(ChunkWriter, SingleChunkBytes) {
   ChunkWriter w;
-  MessageHeader h{.chunk_stream_id = 3, .type = MessageType::CommandAmf0, .stream_id = 1,
-                  .timestamp = 1000};
+  MessageHeader h{
+      .chunk_stream_id = 3, .type = MessageType::CommandAmf0, .stream_id = 1, .timestamp = 1000};
   EXPECT_EQ(written(w, h, to_bytes("abc")), hex("03 00 03 e8 00 00 03 14 01 00 00 00 61 62 63"));
 }
 

@@ -11,7 +11,7 @@ namespace {
 using amf0::Value;
 using antcdn::test::hex;
 
-TEST(Command, ParseConnect) {
+TEST(RtmpCommand, ParseConnect) {
   Bytes body = amf0::encode_all({Value::string("connect"), Value::number(1),
                                  Value::object({{"app", Value::string("live")}})});
   Result<Command> c = parse_command(MessageType::CommandAmf0, body);
@@ -22,7 +22,7 @@ TEST(Command, ParseConnect) {
   EXPECT_TRUE(c->args.empty());
 }
 
-TEST(Command, ParsePublishWithArgs) {
+TEST(RtmpCommand, ParsePublishWithArgs) {
   Bytes body = amf0::encode_all({Value::string("publish"), Value::number(0), Value::null(),
                                  Value::string("key"), Value::string("live")});
   Result<Command> c = parse_command(MessageType::CommandAmf0, body);
@@ -32,14 +32,15 @@ TEST(Command, ParsePublishWithArgs) {
   EXPECT_EQ(c->args[0].as_string(), "key");
 }
 
-TEST(Command, ShortCommandsAreAccepted) {
-  Result<Command> c = parse_command(MessageType::CommandAmf0, amf0::encode_all({Value::string("x")}));
+TEST(RtmpCommand, ShortCommandsAreAccepted) {
+  Result<Command> c =
+      parse_command(MessageType::CommandAmf0, amf0::encode_all({Value::string("x")}));
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->transaction_id, 0);
   EXPECT_TRUE(c->object.is_null());
 }
 
-TEST(Command, Amf3CommandWithAmf0Body) {
+TEST(RtmpCommand, Amf3CommandWithAmf0Body) {
   Bytes body = hex("00");
   Bytes rest = amf0::encode_all({Value::string("createStream"), Value::number(4), Value::null()});
   body.insert(body.end(), rest.begin(), rest.end());
@@ -52,7 +53,7 @@ TEST(Command, Amf3CommandWithAmf0Body) {
   EXPECT_EQ(amf3.error().code, Code::Unsupported);
 }
 
-TEST(Command, Malformed) {
+TEST(RtmpCommand, Malformed) {
   EXPECT_FALSE(parse_command(MessageType::CommandAmf0, {}).ok());
   EXPECT_FALSE(parse_command(MessageType::CommandAmf0, amf0::encode_all({Value::number(1)})).ok());
   Result<Command> bad = parse_command(MessageType::CommandAmf0, hex("02 00 05 61"));
@@ -61,7 +62,7 @@ TEST(Command, Malformed) {
       << bad.error().describe();
 }
 
-TEST(Command, ResultRoundTrip) {
+TEST(RtmpCommand, ResultRoundTrip) {
   Message m = make_result(4, Value::null(), Value::number(1));
   EXPECT_EQ(m.header.type, MessageType::CommandAmf0);
   EXPECT_EQ(m.header.chunk_stream_id, kCommandChunkStream);
@@ -79,7 +80,7 @@ TEST(Command, ResultRoundTrip) {
   EXPECT_EQ(e->name, "_error");
 }
 
-TEST(Command, OnStatus) {
+TEST(RtmpCommand, OnStatus) {
   Message m = make_on_status(1, "error", "NetStream.Publish.BadName", "bad key");
   EXPECT_EQ(m.header.stream_id, 1u);
   EXPECT_EQ(m.header.chunk_stream_id, kStatusChunkStream);
@@ -93,13 +94,13 @@ TEST(Command, OnStatus) {
   EXPECT_EQ(c->args[0].find_string("description"), "bad key");
 }
 
-TEST(Command, OnBwDone) {
+TEST(RtmpCommand, OnBwDone) {
   Result<Command> c = parse_command(MessageType::CommandAmf0, make_on_bw_done().payload);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->name, "onBWDone");
 }
 
-TEST(Command, DecodeDataBody) {
+TEST(RtmpCommand, DecodeDataBody) {
   Bytes body = hex("00");
   Bytes rest = amf0::encode_all({Value::string("onMetaData"), Value::object({})});
   body.insert(body.end(), rest.begin(), rest.end());

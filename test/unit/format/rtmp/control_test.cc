@@ -17,7 +17,7 @@ void expect_control(const Message& m, MessageType type, const Bytes& payload) {
   EXPECT_EQ(m.payload, payload);
 }
 
-TEST(Control, Builders) {
+TEST(RtmpControl, Builders) {
   expect_control(make_set_chunk_size(4096), MessageType::SetChunkSize, hex("00 00 10 00"));
   expect_control(make_abort(6), MessageType::Abort, hex("00 00 00 06"));
   expect_control(make_acknowledgement(0x01020304), MessageType::Acknowledgement,
@@ -30,18 +30,18 @@ TEST(Control, Builders) {
   expect_control(make_ping_response(77), MessageType::UserControl, hex("00 07 00 00 00 4d"));
 }
 
-TEST(Control, SetChunkSizeNeverSetsTheHighBit) {
+TEST(RtmpControl, SetChunkSizeNeverSetsTheHighBit) {
   EXPECT_EQ(make_set_chunk_size(0xffffffff).payload, hex("7f ff ff ff"));
 }
 
-TEST(Control, ParseU32) {
+TEST(RtmpControl, ParseU32) {
   Result<uint32_t> v = parse_u32_control(hex("00 00 10 00 ff"));
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, 4096u);
   EXPECT_FALSE(parse_u32_control(hex("00 10 00")).ok());
 }
 
-TEST(Control, ParseUserControl) {
+TEST(RtmpControl, ParseUserControl) {
   Result<UserControl> ping = parse_user_control(hex("00 06 00 00 01 00"));
   ASSERT_TRUE(ping.ok());
   EXPECT_EQ(ping->event, UserControlEvent::PingRequest);

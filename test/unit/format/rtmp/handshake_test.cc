@@ -1,12 +1,12 @@
 #include "format/rtmp/handshake.h"
 
-#include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <array>
 #include <string>
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "unit/format/amf0/hex.h"
 #include "unit/format/rtmp/test_client.h"

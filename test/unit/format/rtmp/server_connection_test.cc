@@ -1,9 +1,9 @@
 #include "format/rtmp/server_connection.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "unit/format/amf0/hex.h"
 #include "unit/format/rtmp/test_client.h"
@@ -105,11 +105,10 @@ TEST_F(ServerConnectionTest, FullPublishFlow) {
   handshake();
   feed(client_.connect());
   // What ffmpeg and OBS send before publish.
-  std::vector<Message> msgs = feed(concat({client_.command(0, "releaseStream", 2, Value::null(),
-                                                           {Value::string("key")}),
-                                           client_.command(0, "FCPublish", 3, Value::null(),
-                                                           {Value::string("key")}),
-                                           client_.command(0, "createStream", 4)}));
+  std::vector<Message> msgs =
+      feed(concat({client_.command(0, "releaseStream", 2, Value::null(), {Value::string("key")}),
+                   client_.command(0, "FCPublish", 3, Value::null(), {Value::string("key")}),
+                   client_.command(0, "createStream", 4)}));
   ASSERT_EQ(msgs.size(), 3u);
   for (size_t i = 0; i < 3; ++i) {
     Command c = command_of(msgs[i]);
@@ -230,8 +229,8 @@ TEST_F(ServerConnectionTest, UnpublishWhilePending) {
 TEST_F(ServerConnectionTest, AnswersPingsAndIgnoresOtherUserControl) {
   handshake();
   Bytes ping = client_.message(make_ping_request(1234));
-  Bytes buffer = client_.message(
-      {.chunk_stream_id = 2, .type = MessageType::UserControl}, hex("00 03 00 00 00 01 00 00 0b b8"));
+  Bytes buffer = client_.message({.chunk_stream_id = 2, .type = MessageType::UserControl},
+                                 hex("00 03 00 00 00 01 00 00 0b b8"));
   std::vector<Message> msgs = feed(concat({ping, buffer}));
   ASSERT_EQ(msgs.size(), 1u);
   EXPECT_EQ(msgs[0].payload, hex("00 07 00 00 04 d2"));
@@ -267,8 +266,7 @@ TEST_F(ServerConnectionTest, UnknownCommandsAnsweredHarmlessly) {
   connect_and_create();
   std::vector<Message> msgs =
       feed(concat({client_.command(0, "_checkbw", 5), client_.command(0, "getStreamLength", 6),
-                   client_.command(0, "someFutureCommand", 0),
-                   client_.command(0, "_result", 7)}));
+                   client_.command(0, "someFutureCommand", 0), client_.command(0, "_result", 7)}));
   ASSERT_EQ(msgs.size(), 2u);
   EXPECT_EQ(command_of(msgs[0]).transaction_id, 5);
   EXPECT_EQ(command_of(msgs[1]).transaction_id, 6);
@@ -277,8 +275,9 @@ TEST_F(ServerConnectionTest, UnknownCommandsAnsweredHarmlessly) {
 
 TEST_F(ServerConnectionTest, Amf3CommandEnvelope) {
   handshake();
-  Bytes body = concat({hex("00"), amf0::encode_all({Value::string("connect"), Value::number(1),
-                                                    Value::object({{"app", Value::string("a")}})})});
+  Bytes body =
+      concat({hex("00"), amf0::encode_all({Value::string("connect"), Value::number(1),
+                                           Value::object({{"app", Value::string("a")}})})});
   std::vector<Message> msgs =
       feed(client_.message({.chunk_stream_id = 3, .type = MessageType::CommandAmf3}, body));
   EXPECT_EQ(msgs.size(), 5u);
@@ -289,7 +288,8 @@ TEST_F(ServerConnectionTest, OtherDataMessagesAreIgnored) {
   ASSERT_TRUE(conn_.accept_publish().ok());
   events();
   Bytes body = amf0::encode_all({Value::string("onTextData"), Value::object({})});
-  feed(client_.message({.chunk_stream_id = 4, .type = MessageType::DataAmf0, .stream_id = 1}, body));
+  feed(
+      client_.message({.chunk_stream_id = 4, .type = MessageType::DataAmf0, .stream_id = 1}, body));
   EXPECT_TRUE(events().empty());
 }
 

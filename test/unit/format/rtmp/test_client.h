@@ -3,12 +3,12 @@
 // A scripted RTMP client for tests: builds handshake packets and chunked
 // messages with the ChunkWriter, and reads back what a server sent.
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "format/amf0/encoder.h"
 #include "format/amf0/value.h"
@@ -28,7 +28,9 @@ inline Bytes plain_c0c1() {
   return b;
 }
 
-inline Bytes plain_c2() { return Bytes(1536, std::byte{0x42}); }
+inline Bytes plain_c2() {
+  return Bytes(1536, std::byte{0x42});
+}
 
 class TestClient {
  public:
@@ -75,8 +77,8 @@ class TestClient {
         {"height", amf0::Value::number(720)},
         {"encoder", amf0::Value::string("Lavf59")},
     });
-    Bytes body = amf0_body({amf0::Value::string("@setDataFrame"),
-                            amf0::Value::string("onMetaData"), obj});
+    Bytes body =
+        amf0_body({amf0::Value::string("@setDataFrame"), amf0::Value::string("onMetaData"), obj});
     return message({.chunk_stream_id = 4, .type = MessageType::DataAmf0, .stream_id = 1}, body);
   }
 

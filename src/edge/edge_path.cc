@@ -1,0 +1,134 @@
+#include "edge/edge_path.h"
+
+#include <vector>
+
+#include "common/ids.h"
+
+namespace antcdn::edge {
+namespace {
+
+constexpr std::string_view kLivePrefix = "/live/";
+constexpr size_t kMaxRenditionChars = 32;
+constexpr size_t kMaxSessionChars = 64;
+constexpr size_t kMaxSeqDigits = 20;
+
+bool is_lower_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+bool is_rendition(std::string_view s) {
+  if (s.empty() || s.size() > kMaxRenditionChars) {
+    return false;
+  }
+  for (char c : s) {
+    if (!is_lower_alnum(c) && c != '_' && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_session(std::string_view s) {
+  if (s.empty() || s.size() > kMaxSessionChars) {
+    return false;
+  }
+  for (char c : s) {
+    if (!is_lower_alnum(c) && !(c >= 'A' && c <= 'Z') && c != '_' && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_seq(std::string_view s) {
+  if (s.empty() || s.size() > kMaxSeqDigits) {
+    return false;
+  }
+  for (char c : s) {
+    if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// "init-{session}.mp4"
+bool is_init_name(std::string_view name) {
+  constexpr std::string_view kHead = "init-";
+  constexpr std::string_view kTail = ".mp4";
+  if (!name.starts_with(kHead) || !name.ends_with(kTail)) {
+    return false;
+  }
+  name.remove_prefix(kHead.size());
+  name.remove_suffix(kTail.size());
+  return is_session(name);
+}
+
+// "{session}-{seq}.m4s"; the session may itself contain '-', the last one splits.
+bool is_segment_name(std::string_view name) {
+  constexpr std::string_view kTail = ".m4s";
+  if (!name.ends_with(kTail)) {
+    return false;
+  }
+  name.remove_suffix(kTail.size());
+  size_t dash = name.rfind('-');
+  return dash != std::string_view::npos && is_session(name.substr(0, dash)) &&
+         is_seq(name.substr(dash + 1));
+}
+
+std::vector<std::string_view> split(std::string_view s) {
+  std::vector<std::string_view> parts;
+  size_t pos = 0;
+  while (true) {
+    size_t slash = s.find('/', pos);
+    parts.push_back(s.substr(pos, slash - pos));
+    if (slash == std::string_view::npos) {
+      return parts;
+    }
+    pos = slash + 1;
+  }
+}
+
+}  // namespace
+
+std::optional<EdgePath> parse_edge_path(std::string_view path) {
+  if (!path.starts_with(kLivePrefix)) {
+    return std::nullopt;
+  }
+  // Empty parts ("//", trailing '/') fail every check below.
+  std::vector<std::string_view> parts = split(path.substr(kLivePrefix.size()));
+  if (parts.size() < 2 || parts.size() > 3 || !ids::is_edge_id(parts[0])) {
+    return std::nullopt;
+  }
+  EdgePath out;
+  out.edge_id = std::string(parts[0]);
+  if (parts.size() == 2) {
+    if (parts[1] == "master.m3u8") {
+      out.resource = EdgeResource::MasterPlaylist;
+    } else if (parts[1] == "status.json") {
+      out.resource = EdgeResource::Status;
+      return out;
+    } else {
+      return std::nullopt;
+    }
+  } else {
+    std::string_view file = parts[2];
+    if (!is_rendition(parts[1])) {
+      return std::nullopt;
+    }
+    if (file == "index.m3u8") {
+      out.resource = EdgeResource::MediaPlaylist;
+    } else if (is_init_name(file)) {
+      out.resource = EdgeResource::InitSection;
+    } else if (is_segment_name(file)) {
+      out.resource = EdgeResource::MediaSegment;
+    } else {
+      return std::nullopt;
+    }
+  }
+  // The key is the path below /live/, which the checks above proved is safe.
+  out.object_key = std::string(path.substr(kLivePrefix.size()));
+  return out;
+}
+
+}  // namespace antcdn::edge

@@ -1,0 +1,67 @@
+#include "edge/store_stream_directory.h"
+
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+namespace antcdn::edge {
+
+StoreStreamDirectory::StoreStreamDirectory(store::StreamRepository& streams,
+                                           StoreStreamDirectoryOptions options)
+    : streams_(streams), options_(std::move(options)) {}
+
+std::optional<EdgeStreamInfo> StoreStreamDirectory::lookup(const std::string& edge_id) {
+  const TimePoint t = now();
+  std::optional<Entry> stale;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = cache_.find(edge_id); it != cache_.end()) {
+      if (t - it->second.fetched_at < options_.ttl) {
+        return it->second.info;
+      }
+      stale = it->second;
+    }
+  }
+  // The query runs unlocked: lookups of other ids must not queue behind it.
+  auto found = streams_.find_by_edge_id(edge_id);
+  Entry entry{std::nullopt, t};
+  if (found.ok()) {
+    if (const auto& record = *found) {
+      entry.info = EdgeStreamInfo{record->state, record->started_at_ms, record->ended_at_ms};
+    }
+  } else {
+    spdlog::warn("edge: stream lookup for {} failed: {}", edge_id, found.error().describe());
+    if (stale) {
+      entry.info = stale->info;
+    }
+  }
+  std::lock_guard lock(mutex_);
+  remember_locked(edge_id, entry);
+  return entry.info;
+}
+
+size_t StoreStreamDirectory::cached_entries() const {
+  std::lock_guard lock(mutex_);
+  return cache_.size();
+}
+
+StoreStreamDirectory::TimePoint StoreStreamDirectory::now() const {
+  return options_.now ? options_.now() : std::chrono::steady_clock::now();
+}
+
+void StoreStreamDirectory::remember_locked(const std::string& edge_id, Entry entry) {
+  if (cache_.size() >= options_.max_entries && !cache_.contains(edge_id)) {
+    const TimePoint t = entry.fetched_at;
+    std::erase_if(cache_, [&](const auto& e) { return t - e.second.fetched_at >= options_.ttl; });
+    // All fresh (a burst of distinct ids): drop an arbitrary one. Correctness
+    // does not depend on the cache; only the database load does.
+    if (cache_.size() >= options_.max_entries && !cache_.empty()) {
+      cache_.erase(cache_.begin());
+    }
+  }
+  if (options_.max_entries > 0) {
+    cache_.insert_or_assign(edge_id, std::move(entry));
+  }
+}
+
+}  // namespace antcdn::edge

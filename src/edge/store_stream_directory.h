@@ -1,0 +1,57 @@
+#pragma once
+
+// StreamDirectory over the stream repository, with a short TTL cache: every
+// playlist and segment request asks for its stream, and a player polls a
+// playlist every second or two, so the database sees at most one query per
+// edge id per TTL. Unknown ids are cached too (a viewer page polling a deleted
+// stream must not become a database load), and the cache is bounded so random
+// ids cannot grow it without limit. When the database fails, the last known
+// answer is served a little longer instead of turning a live stream into 404s.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "edge/stream_directory.h"
+#include "store/repositories.h"
+
+namespace antcdn::edge {
+
+struct StoreStreamDirectoryOptions {
+  std::chrono::milliseconds ttl{1000};
+  size_t max_entries = 10000;
+  // Injected by tests; steady_clock::now when empty.
+  std::function<std::chrono::steady_clock::time_point()> now;
+};
+
+class StoreStreamDirectory final : public StreamDirectory {
+ public:
+  explicit StoreStreamDirectory(store::StreamRepository& streams,
+                                StoreStreamDirectoryOptions options = {});
+
+  std::optional<EdgeStreamInfo> lookup(const std::string& edge_id) override;
+
+  size_t cached_entries() const;
+
+ private:
+  using TimePoint = std::chrono::steady_clock::time_point;
+  struct Entry {
+    std::optional<EdgeStreamInfo> info;
+    TimePoint fetched_at;
+  };
+
+  TimePoint now() const;
+  void remember_locked(const std::string& edge_id, Entry entry);
+
+  store::StreamRepository& streams_;
+  StoreStreamDirectoryOptions options_;
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Entry> cache_;
+};
+
+}  // namespace antcdn::edge

@@ -1,0 +1,308 @@
+#include "package/stream_packager.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "common/crypto.h"
+#include "common/ids.h"
+#include "common/time_util.h"
+#include "format/aac/audio_specific_config.h"
+#include "format/avc/avc_decoder_config.h"
+#include "format/hls/master_playlist.h"
+
+namespace antcdn::package {
+namespace {
+
+constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
+constexpr std::string_view kPlaylistCache = "public, max-age=1";
+constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+
+std::string new_session_name() { return ids::base32(crypto::random_bytes(5)); }
+
+std::string codec_string(const media::TrackInfo& t) {
+  if (t.codec == media::Codec::H264) {
+    auto c = format::avc::AvcDecoderConfig::parse(t.codec_config);
+    return c.ok() ? c->codec_string() : "avc1.64001f";
+  }
+  auto c = format::aac::AudioSpecificConfig::parse(t.codec_config);
+  return c.ok() ? c->codec_string() : "mp4a.40.2";
+}
+
+}  // namespace
+
+// Counts the writes a session needs before it is playable; fires once.
+struct StreamPackager::ReadyLatch {
+  std::atomic<int> remaining{0};
+  std::function<void()> fire;
+  void done() {
+    if (remaining.fetch_sub(1) == 1 && fire) {
+      fire();
+    }
+  }
+};
+
+StreamPackager::StreamPackager(PackagerOptions options, storage::WriteQueue& writes,
+                               PackagerEvents events)
+    : options_(std::move(options)), writes_(writes), events_(std::move(events)),
+      failed_(std::make_shared<std::atomic<bool>>(false)) {}
+
+StreamPackager::~StreamPackager() {
+  if (!ended_) {
+    on_end(media::EndReason::Killed);
+  }
+}
+
+std::string StreamPackager::key(const Rendition& r, const std::string& file) const {
+  return options_.edge_id + "/" + r.name + "/" + file;
+}
+
+void StreamPackager::on_tracks(const std::vector<media::TrackInfo>& tracks) {
+  bool resuming = !renditions_.empty();
+  session_ = new_session_name();
+  by_track_.clear();
+  lead_track_ = -1;
+  segment_start_ms_.reset();
+  paused_ = false;
+  master_complete_ = false;
+  last_master_.clear();
+  for (auto& r : renditions_) {
+    r.track.reset();
+    r.counted_for_ready = false;
+  }
+  // A rendition is matched by kind and order, so a reconnect continues the
+  // same playlists even if the encoder's settings changed.
+  size_t video_seen = 0;
+  size_t audio_seen = 0;
+  int renditions_in_session = 0;
+  for (const auto& t : tracks) {
+    size_t& seen = t.kind == media::MediaKind::Video ? video_seen : audio_seen;
+    size_t match = renditions_.size();
+    for (size_t i = 0, n = 0; i < renditions_.size(); ++i) {
+      if (renditions_[i].kind == t.kind && n++ == seen) {
+        match = i;
+        break;
+      }
+    }
+    ++seen;
+    if (match == renditions_.size()) {
+      Rendition r{.playlist = PlaylistState(options_.window_segments)};
+      r.kind = t.kind;
+      r.name = t.kind == media::MediaKind::Audio ? "audio"
+               : options_.passthrough            ? "source"
+                                                 : std::to_string(t.height) + "p";
+      renditions_.push_back(std::move(r));
+    } else if (resuming) {
+      renditions_[match].playlist.mark_discontinuity();
+    }
+    Rendition& r = renditions_[match];
+    r.track = std::make_unique<TrackPackager>(t);
+    r.init_uri = "init-" + session_ + ".mp4";
+    by_track_[t.id] = match;
+    if (t.kind == media::MediaKind::Video && lead_track_ < 0) {
+      lead_track_ = t.id;
+    }
+    ++renditions_in_session;
+  }
+  ready_ = std::make_shared<ReadyLatch>();
+  ready_->remaining = renditions_in_session + 1;  // + the master playlist
+  ready_->fire = events_.on_ready;
+  for (auto& r : renditions_) {
+    if (!r.track) {
+      continue;
+    }
+    auto init = r.track->init_segment();
+    if (!init.ok()) {
+      fail("init segment for " + r.name + ": " + init.error().describe());
+      return;
+    }
+    put(key(r, r.init_uri), std::move(*init), "video/mp4", kImmutable);
+  }
+  spdlog::info("package: edge={} session {} with {} renditions{}", options_.edge_id, session_,
+               renditions_in_session, resuming ? " (resumed)" : "");
+}
+
+void StreamPackager::on_access_unit(const media::AccessUnit& unit) {
+  auto it = by_track_.find(unit.track_id);
+  if (it == by_track_.end() || paused_ || ended_) {
+    return;
+  }
+  Rendition& r = renditions_[it->second];
+  if (unit.track_id == lead_track_ && unit.keyframe && segment_start_ms_ &&
+      unit.dts - *segment_start_ms_ >= options_.target_segment_ms) {
+    cut(unit.dts, false);
+  }
+  r.track->push(unit);
+  if (!segment_start_ms_ && unit.track_id == lead_track_) {
+    segment_start_ms_ = r.track->pending_start_ms();
+  }
+}
+
+void StreamPackager::cut(int64_t boundary_ms, bool final) {
+  for (auto& r : renditions_) {
+    if (!r.track) {
+      continue;
+    }
+    auto seg = final ? r.track->cut_all() : r.track->cut(boundary_ms);
+    if (!seg.ok()) {
+      fail("segment for " + r.name + ": " + seg.error().describe());
+      return;
+    }
+    if (*seg) {
+      store_segment(r, std::move(**seg));
+    }
+  }
+  segment_start_ms_ = final ? std::nullopt : std::optional<int64_t>(boundary_ms);
+  write_master();
+  delete_expired(unix_now_ms(), false);
+}
+
+void StreamPackager::store_segment(Rendition& r, Segment&& seg) {
+  uint64_t seq = r.playlist.next_sequence();
+  std::string file = session_ + "-" + std::to_string(seq) + ".m4s";
+  double duration_s = static_cast<double>(seg.duration_us) / 1e6;
+  if (duration_s > 0) {
+    int64_t bps = static_cast<int64_t>(static_cast<double>(seg.bytes.size()) * 8 / duration_s);
+    // The first segment of a stream is often short or padded; trust later ones for the peak.
+    r.peak_bps = std::max(r.peak_bps, bps);
+    r.bytes += static_cast<int64_t>(seg.bytes.size());
+    r.duration_us += seg.duration_us;
+    if (r.kind == media::MediaKind::Video && r.measured_fps == 0 && seg.samples > 1) {
+      r.measured_fps = static_cast<double>(seg.samples) / duration_s;
+    }
+  }
+  put(key(r, file), std::move(seg.bytes), "video/iso.segment", kImmutable);
+  auto evicted = r.playlist.add(format::hls::SegmentRecord{
+      .uri = file,
+      .duration_s = duration_s,
+      .program_date_time_ms = seg.first_arrival_unix_ms,
+      .init_uri = r.init_uri,
+  });
+  int64_t now = unix_now_ms();
+  for (auto& uri : evicted) {
+    doomed_.emplace_back(key(r, uri), now);
+  }
+  auto text = r.playlist.render();
+  if (!text.ok()) {
+    fail("playlist for " + r.name + ": " + text.error().describe());
+    return;
+  }
+  bool first_of_session = !r.counted_for_ready;
+  r.counted_for_ready = true;
+  put(key(r, "index.m3u8"), to_bytes(*text), kPlaylistType, kPlaylistCache, first_of_session);
+}
+
+void StreamPackager::write_master() {
+  format::hls::MasterPlaylist m;
+  int64_t audio_peak = 0;
+  int64_t audio_avg = 0;
+  for (const auto& r : renditions_) {
+    if (r.kind != media::MediaKind::Audio || !r.track) {
+      continue;
+    }
+    const auto& t = r.track->track();
+    m.audio.push_back(format::hls::AudioRendition{.group_id = "audio",
+                                                  .name = "Audio",
+                                                  .channels = t.channels,
+                                                  .codec = codec_string(t),
+                                                  .uri = r.name + "/index.m3u8"});
+    audio_peak = r.peak_bps;
+    audio_avg = r.duration_us > 0 ? r.bytes * 8 * 1000000 / r.duration_us : 0;
+  }
+  bool complete = true;
+  for (const auto& r : renditions_) {
+    if (r.kind != media::MediaKind::Video || !r.track) {
+      continue;
+    }
+    const auto& t = r.track->track();
+    int64_t avg = r.duration_us > 0 ? r.bytes * 8 * 1000000 / r.duration_us : 0;
+    complete = complete && r.peak_bps > 0;
+    m.variants.push_back(format::hls::VariantStream{
+        .uri = r.name + "/index.m3u8",
+        .bandwidth = std::max<int64_t>(r.peak_bps + audio_peak, 1),
+        .average_bandwidth = avg + audio_avg,
+        .video_codec = codec_string(t),
+        .width = t.width,
+        .height = t.height,
+        .frame_rate = t.frame_rate > 0 ? t.frame_rate : r.measured_fps,
+        .audio_group = m.audio.empty() ? "" : "audio"});
+  }
+  // Largest first: players that take the first variant start with the best.
+  std::sort(m.variants.begin(), m.variants.end(),
+            [](const auto& a, const auto& b) { return a.bandwidth > b.bandwidth; });
+  auto text = format::hls::write_master_playlist(m);
+  if (!text.ok()) {
+    fail("master playlist: " + text.error().describe());
+    return;
+  }
+  if (*text == last_master_) {
+    return;
+  }
+  last_master_ = *text;
+  bool first_complete = complete && !master_complete_;
+  master_complete_ = master_complete_ || complete;
+  put(options_.edge_id + "/master.m3u8", to_bytes(*text), kPlaylistType, kPlaylistCache,
+      first_complete);
+}
+
+void StreamPackager::put(const std::string& key, Bytes data, std::string_view content_type,
+                         std::string_view cache_control, bool counts_for_ready) {
+  auto latch = counts_for_ready ? ready_ : nullptr;
+  auto failed = failed_;
+  auto on_failed = events_.on_failed;
+  storage::PutOptions options{std::string(content_type), std::string(cache_control)};
+  Status queued = writes_.put(key, std::move(data), options, [latch, failed, on_failed](Status s) {
+    if (!s.ok()) {
+      if (!failed->exchange(true) && on_failed) {
+        on_failed("storage: " + s.error().describe());
+      }
+      return;
+    }
+    if (latch) {
+      latch->done();
+    }
+  });
+  if (!queued.ok()) {
+    fail("storage: " + queued.error().describe());
+  }
+}
+
+void StreamPackager::fail(const std::string& reason) {
+  spdlog::error("package: edge={} {}", options_.edge_id, reason);
+  if (!failed_->exchange(true) && events_.on_failed) {
+    events_.on_failed(reason);
+  }
+}
+
+void StreamPackager::delete_expired(int64_t now_ms, bool everything) {
+  while (!doomed_.empty() &&
+         (everything || now_ms - doomed_.front().second >= options_.delete_grace_ms)) {
+    (void)writes_.remove(doomed_.front().first, {});
+    doomed_.pop_front();
+  }
+}
+
+void StreamPackager::on_end(media::EndReason reason) {
+  if (ended_) {
+    return;
+  }
+  if (!paused_ && lead_track_ >= 0) {
+    cut(0, true);
+  }
+  if (reason == media::EndReason::Dropped) {
+    // The playlists stay open for the reconnect window.
+    paused_ = true;
+    return;
+  }
+  ended_ = true;
+  for (auto& r : renditions_) {
+    r.playlist.end();
+    auto text = r.playlist.render();
+    if (text.ok()) {
+      put(key(r, "index.m3u8"), to_bytes(*text), kPlaylistType, kPlaylistCache);
+    }
+  }
+  spdlog::info("package: edge={} ended", options_.edge_id);
+}
+
+}  // namespace antcdn::package

@@ -1,0 +1,92 @@
+#pragma once
+
+// The packager of one stream: an AccessUnitSink that cuts every rendition at
+// the same keyframe boundaries (~2 s), writes CMAF init sections and segments
+// plus the media and master playlists through the storage write queue, and
+// reports once every rendition is playable. A dropped encoder pauses it
+// (on_end(Dropped)); the next on_tracks resumes the same playlists after an
+// EXT-X-DISCONTINUITY with a new session name; any other on_end writes ENDLIST.
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "media/access_unit_sink.h"
+#include "package/playlist_state.h"
+#include "package/track_packager.h"
+#include "storage/write_queue.h"
+
+namespace antcdn::package {
+
+struct PackagerOptions {
+  std::string edge_id;
+  bool passthrough = false;        // names the video rendition "source" instead of "{h}p"
+  int64_t target_segment_ms = 2000;
+  size_t window_segments = 10;     // live playlist length
+  int64_t delete_grace_ms = 30000;  // how long a segment outlives its place in the window
+};
+
+struct PackagerEvents {
+  // Called on a storage thread, once per session, when the master playlist and a
+  // first segment of every rendition are stored.
+  std::function<void()> on_ready;
+  // Called (at most once) when storage gave up on a write.
+  std::function<void(const std::string& reason)> on_failed;
+};
+
+class StreamPackager final : public media::AccessUnitSink {
+ public:
+  StreamPackager(PackagerOptions options, storage::WriteQueue& writes, PackagerEvents events);
+  ~StreamPackager() override;
+
+  void on_tracks(const std::vector<media::TrackInfo>& tracks) override;
+  void on_access_unit(const media::AccessUnit& unit) override;
+  void on_end(media::EndReason reason) override;
+
+ private:
+  struct Rendition {
+    std::string name;
+    media::MediaKind kind = media::MediaKind::Video;
+    std::unique_ptr<TrackPackager> track;
+    PlaylistState playlist;
+    std::string init_uri;
+    int64_t bytes = 0;
+    int64_t duration_us = 0;
+    int64_t peak_bps = 0;
+    double measured_fps = 0;
+    bool counted_for_ready = false;  // its first playlist of this session is in the latch
+  };
+  struct ReadyLatch;
+
+  void cut(int64_t boundary_ms, bool final);
+  void store_segment(Rendition& r, Segment&& seg);
+  void write_master();
+  void put(const std::string& key, Bytes data, std::string_view content_type,
+           std::string_view cache_control, bool counts_for_ready = false);
+  void fail(const std::string& reason);
+  void delete_expired(int64_t now_ms, bool everything);
+  std::string key(const Rendition& r, const std::string& file) const;
+
+  PackagerOptions options_;
+  storage::WriteQueue& writes_;
+  PackagerEvents events_;
+  std::vector<Rendition> renditions_;
+  std::map<int, size_t> by_track_;  // track id -> rendition index
+  std::string session_;
+  int lead_track_ = -1;
+  std::optional<int64_t> segment_start_ms_;
+  bool paused_ = false;
+  bool ended_ = false;
+  bool master_complete_ = false;
+  std::shared_ptr<ReadyLatch> ready_;
+  std::shared_ptr<std::atomic<bool>> failed_;
+  std::deque<std::pair<std::string, int64_t>> doomed_;  // key, when it left the window
+  std::string last_master_;
+};
+
+}  // namespace antcdn::package

@@ -1,0 +1,217 @@
+#include "storage/disk_store.h"
+
+#include <cerrno>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace antcdn::storage {
+namespace fs = std::filesystem;
+namespace {
+
+std::string errno_text(int err) {
+  return std::error_code(err, std::system_category()).message();
+}
+
+Error io_error(std::string_view what, const std::string& key, int err) {
+  return make_error(Code::Unavailable,
+                    std::string(what) + " for \"" + key + "\": " + errno_text(err));
+}
+
+Error invalid_key(const std::string& key) {
+  return make_error(Code::InvalidArgument, "invalid object key \"" + key + "\"");
+}
+
+// Owns a file descriptor; close() reports the error that a deferred write
+// (e.g. ENOSPC on some file systems) may only surface there.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  int close() {
+    int rc = ::close(std::exchange(fd_, -1));
+    return rc == 0 ? 0 : errno;
+  }
+
+ private:
+  int fd_;
+};
+
+// Unlinks the temp file unless the rename consumed it.
+class TempFileGuard {
+ public:
+  explicit TempFileGuard(std::string path) : path_(std::move(path)) {}
+  ~TempFileGuard() {
+    if (!path_.empty()) {
+      ::unlink(path_.c_str());
+    }
+  }
+  TempFileGuard(const TempFileGuard&) = delete;
+  TempFileGuard& operator=(const TempFileGuard&) = delete;
+  void release() { path_.clear(); }
+
+ private:
+  std::string path_;
+};
+
+int write_all(int fd, ByteSpan data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return errno;
+    }
+    data = data.subspan(static_cast<size_t>(n));
+  }
+  return 0;
+}
+
+}  // namespace
+
+DiskStore::DiskStore(fs::path root) : root_(std::move(root)) {}
+
+Status DiskStore::put(const std::string& key, Bytes data, const PutOptions& /*options*/) {
+  if (!is_valid_key(key)) {
+    return invalid_key(key);
+  }
+  const fs::path target = root_ / key;
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) {
+    return io_error("create directory", key, ec.value());
+  }
+  // '~' is not a key character, so no get() can ever name a temp file, and the
+  // leading dot keeps it out of directory listings by convention.
+  std::string temp =
+      (target.parent_path() / ("." + target.filename().string() + ".~XXXXXX")).string();
+  Fd fd(::mkostemp(temp.data(), O_CLOEXEC));
+  if (!fd.valid()) {
+    return io_error("create temp file", key, errno);
+  }
+  TempFileGuard guard(temp);
+  // mkostemp creates 0600; media is public, and a web server may share the tree.
+  if (::fchmod(fd.get(), 0644) != 0) {
+    return io_error("chmod temp file", key, errno);
+  }
+  if (int err = write_all(fd.get(), data); err != 0) {
+    return io_error("write", key, err);
+  }
+  // No fsync: a live segment lost in a power cut is worthless anyway, and the
+  // rename alone already gives readers the all-or-nothing view they need.
+  if (int err = fd.close(); err != 0) {
+    return io_error("close", key, err);
+  }
+  if (::rename(temp.c_str(), target.c_str()) != 0) {
+    return io_error("rename", key, errno);
+  }
+  guard.release();
+  return {};
+}
+
+Result<ObjectPtr> DiskStore::get(const std::string& key) {
+  if (!is_valid_key(key)) {
+    return invalid_key(key);
+  }
+  const std::string path = (root_ / key).string();
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      return make_error(Code::NotFound, "no object \"" + key + "\"");
+    }
+    return io_error("open", key, errno);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return io_error("stat", key, errno);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    // A directory is a prefix of other keys, not an object.
+    return make_error(Code::NotFound, "no object \"" + key + "\"");
+  }
+  StoredObject object;
+  object.data.resize(static_cast<size_t>(st.st_size));
+  size_t filled = 0;
+  while (filled < object.data.size()) {
+    ssize_t n = ::read(fd.get(), object.data.data() + filled, object.data.size() - filled);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return io_error("read", key, errno);
+    }
+    if (n == 0) {
+      break;  // cannot shrink under us (files are replaced, never truncated), but be safe
+    }
+    filled += static_cast<size_t>(n);
+  }
+  object.data.resize(filled);
+  return ObjectPtr(std::make_shared<const StoredObject>(std::move(object)));
+}
+
+Status DiskStore::remove(const std::string& key) {
+  if (!is_valid_key(key)) {
+    return invalid_key(key);
+  }
+  const std::string path = (root_ / key).string();
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR && errno != EISDIR) {
+    return io_error("unlink", key, errno);
+  }
+  return {};
+}
+
+Status DiskStore::remove_prefix(const std::string& prefix) {
+  if (!is_valid_prefix(prefix)) {
+    return make_error(Code::InvalidArgument, "invalid object prefix \"" + prefix + "\"");
+  }
+  size_t slash = prefix.rfind('/');
+  fs::path dir = slash == std::string::npos ? root_ : root_ / prefix.substr(0, slash);
+  std::string stem = slash == std::string::npos ? prefix : prefix.substr(slash + 1);
+  std::error_code ec;
+  if (stem.empty()) {
+    // An object named like the directory ("lse_x" for "lse_x/") is not under it.
+    if (!fs::is_directory(fs::symlink_status(dir, ec))) {
+      return {};
+    }
+    fs::remove_all(dir, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+      return io_error("remove", prefix, ec.value());
+    }
+    return {};
+  }
+  // Collect first: removing entries while readdir() walks the directory is
+  // allowed but leaves unspecified which entries the walk still reports.
+  std::vector<fs::path> doomed;
+  fs::directory_iterator it(dir, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    if (it->path().filename().string().starts_with(stem)) {
+      doomed.push_back(it->path());
+    }
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+    return io_error("list", prefix, ec.value());
+  }
+  for (const fs::path& p : doomed) {
+    fs::remove_all(p, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+      return io_error("remove", prefix, ec.value());
+    }
+  }
+  return {};
+}
+
+}  // namespace antcdn::storage

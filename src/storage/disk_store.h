@@ -1,0 +1,38 @@
+#pragma once
+
+// ObjectStore on a local directory: one file per key under `root`. A put writes
+// a temp file beside the target and renames it over the target, so a reader
+// (this process or nginx serving the same tree) sees the old object or the new
+// one, never a torn one. Content type and cache control are not persisted: the
+// edge derives them from the key (edge/cache_policy.h), so get() returns empty
+// PutOptions.
+
+#include <filesystem>
+#include <string>
+
+#include "storage/object_store.h"
+
+namespace antcdn::storage {
+
+class DiskStore final : public ObjectStore {
+ public:
+  // `root` is created on the first put if it does not exist.
+  explicit DiskStore(std::filesystem::path root);
+
+  // InvalidArgument for an invalid key; Unavailable (with the errno text) when
+  // the file system refuses: disk full, permissions, a file where a directory
+  // should be.
+  Status put(const std::string& key, Bytes data, const PutOptions& options) override;
+  Result<ObjectPtr> get(const std::string& key) override;
+  Status remove(const std::string& key) override;
+  // "lse_x/" removes the directory lse_x; a prefix not ending in '/' scans its
+  // parent directory for names that start with the last segment.
+  Status remove_prefix(const std::string& prefix) override;
+
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  std::filesystem::path root_;
+};
+
+}  // namespace antcdn::storage

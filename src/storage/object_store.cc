@@ -1,0 +1,53 @@
+#include "storage/object_store.h"
+
+namespace antcdn::storage {
+namespace {
+
+// S3's own limit; also keeps a hostile edge path from building huge file names.
+constexpr size_t kMaxKeyBytes = 1024;
+
+bool is_key_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
+bool is_valid_segment(std::string_view s) {
+  if (s.empty() || s == "." || s == "..") {
+    return false;
+  }
+  for (char c : s) {
+    if (!is_key_char(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool is_valid_key(std::string_view key) {
+  if (key.empty() || key.size() > kMaxKeyBytes) {
+    return false;
+  }
+  // Splitting on every '/' makes "/abs", "a//b" and "a/" fail on their empty segment.
+  size_t pos = 0;
+  while (true) {
+    size_t slash = key.find('/', pos);
+    if (!is_valid_segment(key.substr(pos, slash - pos))) {
+      return false;
+    }
+    if (slash == std::string_view::npos) {
+      return true;
+    }
+    pos = slash + 1;
+  }
+}
+
+bool is_valid_prefix(std::string_view prefix) {
+  if (prefix.ends_with('/')) {
+    prefix.remove_suffix(1);
+  }
+  return is_valid_key(prefix);
+}
+
+}  // namespace antcdn::storage

@@ -1,0 +1,50 @@
+#pragma once
+
+// SEAM: named byte objects. Keys are relative paths like
+// "lse_.../720p/init-abc.mp4" (see DESIGN.md, Storage layout). Implementations:
+// local disk (atomic temp + rename), in-memory caching decorator, later S3.
+// Every method is thread-safe.
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/bytes.h"
+#include "common/result.h"
+
+namespace antcdn::storage {
+
+struct PutOptions {
+  std::string content_type;   // e.g. "application/vnd.apple.mpegurl"
+  std::string cache_control;  // what the edge/CDN should send, e.g. "max-age=1"
+};
+
+struct StoredObject {
+  Bytes data;
+  PutOptions options;
+};
+
+using ObjectPtr = std::shared_ptr<const StoredObject>;
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+  virtual Status put(const std::string& key, Bytes data, const PutOptions& options) = 0;
+  // NotFound when absent.
+  virtual Result<ObjectPtr> get(const std::string& key) = 0;
+  // Removing a missing key is not an error.
+  virtual Status remove(const std::string& key) = 0;
+  // Removes every object whose key starts with `prefix`, as S3 does: "lse_x/"
+  // removes that stream's tree. An invalid prefix (see is_valid_prefix) is
+  // InvalidArgument, so a bug can never wipe the whole store with "".
+  virtual Status remove_prefix(const std::string& prefix) = 0;
+};
+
+// A key is one or more segments of [A-Za-z0-9._-], separated by '/', none of
+// them "." or "..", so it can never leave the store's root.
+bool is_valid_key(std::string_view key);
+
+// A valid key, optionally followed by one '/' ("lse_x/" or "lse_x/720p").
+bool is_valid_prefix(std::string_view prefix);
+
+}  // namespace antcdn::storage

@@ -1,0 +1,188 @@
+#include "storage/write_queue.h"
+
+#include <algorithm>
+#include <random>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+namespace antcdn::storage {
+namespace {
+
+// What a job costs beyond its payload and key (the Job, the deque slot, the
+// callback), so a flood of removes is bounded by the budget too.
+constexpr size_t kJobOverhead = 128;
+
+// Retrying cannot turn these into successes.
+bool is_permanent(Code code) {
+  return code == Code::InvalidArgument || code == Code::Unsupported;
+}
+
+}  // namespace
+
+WriteQueue::WriteQueue(ObjectStore& store, WriteQueueOptions options)
+    : store_(store), options_(options), rng_(std::random_device{}()), worker_([this] { run(); }) {}
+
+WriteQueue::~WriteQueue() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  worker_.join();
+}
+
+Status WriteQueue::put(std::string key, Bytes data, PutOptions options, WriteCallback done) {
+  if (!is_valid_key(key)) {
+    return make_error(Code::InvalidArgument, "invalid object key \"" + key + "\"");
+  }
+  return submit(Job{Op::Put, std::move(key), std::move(data), std::move(options), std::move(done)});
+}
+
+Status WriteQueue::remove(std::string key, WriteCallback done) {
+  if (!is_valid_key(key)) {
+    return make_error(Code::InvalidArgument, "invalid object key \"" + key + "\"");
+  }
+  return submit(Job{Op::Remove, std::move(key), {}, {}, std::move(done)});
+}
+
+Status WriteQueue::remove_prefix(std::string prefix, WriteCallback done) {
+  if (!is_valid_prefix(prefix)) {
+    return make_error(Code::InvalidArgument, "invalid object prefix \"" + prefix + "\"");
+  }
+  return submit(Job{Op::RemovePrefix, std::move(prefix), {}, {}, std::move(done)});
+}
+
+Status WriteQueue::submit(Job job) {
+  job.charge = job.data.size() + job.key.size() + kJobOverhead;
+  {
+    std::lock_guard lock(mutex_);
+    if (stats_.queued_bytes + job.charge > options_.max_queued_bytes) {
+      return make_error(Code::ResourceExhausted, "storage write queue is full (" +
+                                                     std::to_string(stats_.queued_bytes) +
+                                                     " bytes waiting)");
+    }
+    stats_.queued_bytes += job.charge;
+    ++stats_.queued_jobs;
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+  return {};
+}
+
+void WriteQueue::flush() {
+  std::unique_lock lock(mutex_);
+  drained_.wait(lock, [&] { return queue_.empty() && !busy_; });
+}
+
+size_t WriteQueue::queued_bytes() const {
+  std::lock_guard lock(mutex_);
+  return stats_.queued_bytes;
+}
+
+uint64_t WriteQueue::failed_jobs() const {
+  std::lock_guard lock(mutex_);
+  return stats_.failed_jobs;
+}
+
+WriteQueueStats WriteQueue::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void WriteQueue::run() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+    if (queue_.empty()) {
+      return;  // stopping, and everything queued has been written
+    }
+    Job job = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+
+    Status result = execute(job);
+    if (job.done) {
+      job.done(result);
+    }
+
+    lock.lock();
+    stats_.queued_bytes -= job.charge;
+    --stats_.queued_jobs;
+    if (result.ok()) {
+      ++stats_.completed_jobs;
+    } else {
+      ++stats_.failed_jobs;
+    }
+    busy_ = false;
+    if (queue_.empty()) {
+      drained_.notify_all();
+    }
+  }
+}
+
+Status WriteQueue::execute(Job& job) {
+  const int max_attempts = std::max(1, options_.max_attempts);
+  for (int n = 1;; ++n) {
+    Status s = attempt(job, n == max_attempts);
+    if (s.ok()) {
+      return s;
+    }
+    if (n == max_attempts || is_permanent(s.error().code)) {
+      spdlog::error("storage: {} {} failed after {} attempt(s), giving up: {}", op_name(job.op),
+                    job.key, n, s.error().describe());
+      return s;
+    }
+    auto delay = backoff(n);
+    spdlog::debug("storage: {} {} failed (attempt {}), retrying in {} ms: {}", op_name(job.op),
+                  job.key, n, delay.count(), s.error().describe());
+    {
+      std::lock_guard lock(mutex_);
+      ++stats_.retries;
+    }
+    std::this_thread::sleep_for(delay);
+  }
+}
+
+std::string_view WriteQueue::op_name(Op op) {
+  switch (op) {
+    case Op::Put:
+      return "put";
+    case Op::Remove:
+      return "remove";
+    case Op::RemovePrefix:
+      return "remove_prefix";
+  }
+  return "?";
+}
+
+Status WriteQueue::attempt(Job& job, bool last) {
+  switch (job.op) {
+    case Op::Put:
+      // The store takes the bytes by value; keep them for a retry unless none is left.
+      if (last) {
+        return store_.put(job.key, std::move(job.data), job.options);
+      }
+      return store_.put(job.key, job.data, job.options);
+    case Op::Remove:
+      return store_.remove(job.key);
+    case Op::RemovePrefix:
+      return store_.remove_prefix(job.key);
+  }
+  return make_error(Code::Internal, "unknown storage job");
+}
+
+// "Equal jitter": half the exponential delay, plus a random half, so retries
+// from many streams after one outage do not hit the store in lockstep.
+std::chrono::milliseconds WriteQueue::backoff(int failed_attempts) {
+  auto delay = std::max(options_.initial_backoff, std::chrono::milliseconds(1));
+  for (int i = 1; i < failed_attempts && delay < options_.max_backoff; ++i) {
+    delay *= 2;
+  }
+  delay = std::min(delay, options_.max_backoff);
+  std::uniform_int_distribution<int64_t> half(0, delay.count() / 2);
+  return std::chrono::milliseconds(delay.count() - delay.count() / 2 + half(rng_));
+}
+
+}  // namespace antcdn::storage

@@ -1,0 +1,104 @@
+#pragma once
+
+// Runs object-store writes on one background thread, in submission order, so
+// the event loop and the packager never wait on a disk or an S3 round trip.
+// FIFO matters: a playlist put must land after the segment it names, and a
+// stream's remove_prefix after its last put.
+//
+// A failed job is retried with exponential backoff and jitter. A job is never
+// dropped silently: after its last attempt it is counted, logged, and its
+// callback receives the error. When more than `max_queued_bytes` are waiting
+// (storage down or too slow), submission fails at once with ResourceExhausted
+// and the caller decides what that means (the packager puts its stream into
+// `error`).
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "storage/object_store.h"
+
+namespace antcdn::storage {
+
+struct WriteQueueOptions {
+  size_t max_queued_bytes = 256 * 1024 * 1024;
+  int max_attempts = 5;  // including the first
+  std::chrono::milliseconds initial_backoff{200};
+  std::chrono::milliseconds max_backoff{5000};
+};
+
+// Called on the worker thread once the job succeeded or finally failed. It may
+// submit more jobs but must not call flush() (that would wait for itself).
+using WriteCallback = std::function<void(Status)>;
+
+struct WriteQueueStats {
+  size_t queued_bytes = 0;  // payload + key + a fixed overhead per job, running job included
+  size_t queued_jobs = 0;
+  uint64_t completed_jobs = 0;  // succeeded
+  uint64_t failed_jobs = 0;     // gave up after the last attempt
+  uint64_t retries = 0;
+};
+
+class WriteQueue {
+ public:
+  WriteQueue(ObjectStore& store, WriteQueueOptions options);
+  // Finishes every queued job (with its retries), then joins the worker.
+  ~WriteQueue();
+  WriteQueue(const WriteQueue&) = delete;
+  WriteQueue& operator=(const WriteQueue&) = delete;
+
+  // InvalidArgument for a bad key or prefix, ResourceExhausted over budget;
+  // otherwise the job is queued and `done` will be called exactly once.
+  Status put(std::string key, Bytes data, PutOptions options, WriteCallback done = nullptr);
+  Status remove(std::string key, WriteCallback done = nullptr);
+  Status remove_prefix(std::string prefix, WriteCallback done = nullptr);
+
+  // Blocks until every job submitted so far has finished and its callback returned.
+  void flush();
+
+  size_t queued_bytes() const;
+  uint64_t failed_jobs() const;
+  WriteQueueStats stats() const;
+
+ private:
+  enum class Op { Put, Remove, RemovePrefix };
+  struct Job {
+    Op op = Op::Put;
+    std::string key;
+    Bytes data;
+    PutOptions options;
+    WriteCallback done;
+    size_t charge = 0;
+  };
+
+  Status submit(Job job);
+  void run();
+  Status execute(Job& job);
+  Status attempt(Job& job, bool last);
+  std::chrono::milliseconds backoff(int failed_attempts);
+  static std::string_view op_name(Op op);
+
+  ObjectStore& store_;
+  const WriteQueueOptions options_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;     // worker: a job arrived or stop
+  std::condition_variable drained_;  // flush(): queue empty and worker idle
+  std::deque<Job> queue_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  WriteQueueStats stats_;
+
+  std::minstd_rand rng_;  // backoff jitter; worker thread only
+
+  std::thread worker_;  // last: starts after everything it touches exists
+};
+
+}  // namespace antcdn::storage

@@ -1,0 +1,240 @@
+#include "storage/cached_store.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "storage/memory_store.h"
+
+namespace antcdn::storage {
+namespace {
+
+// Lets a test stop reads inside the inner store at a chosen moment.
+class Gate {
+ public:
+  void hold() {
+    std::lock_guard lock(mutex_);
+    held_ = true;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mutex_);
+      held_ = false;
+    }
+    cv_.notify_all();
+  }
+  void wait_until_entered(int n = 1) {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return entered_ >= n; });
+  }
+  void pass() {
+    std::unique_lock lock(mutex_);
+    ++entered_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return !held_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool held_ = false;
+  int entered_ = 0;
+};
+
+// Counts what reaches the inner store, and can fail on demand.
+class CountingStore final : public ObjectStore {
+ public:
+  Status put(const std::string& key, Bytes data, const PutOptions& options) override {
+    ++puts;
+    if (fail_puts) {
+      return make_error(Code::Unavailable, "disk full");
+    }
+    return inner.put(key, std::move(data), options);
+  }
+  Result<ObjectPtr> get(const std::string& key) override {
+    ++gets;
+    auto result = inner.get(key);
+    gate.pass();
+    return result;
+  }
+  Status remove(const std::string& key) override { return inner.remove(key); }
+  Status remove_prefix(const std::string& prefix) override { return inner.remove_prefix(prefix); }
+
+  MemoryStore inner;
+  std::atomic<int> puts{0};
+  std::atomic<int> gets{0};
+  bool fail_puts = false;
+  Gate gate;
+};
+
+std::string text(const Result<ObjectPtr>& r) {
+  return r.ok() ? std::string(as_chars((*r)->data)) : "<" + r.error().describe() + ">";
+}
+
+class CachedStoreTest : public ::testing::Test {
+ protected:
+  Status put(CachedStore& c, const std::string& key, std::string_view value) {
+    return c.put(key, to_bytes(value), PutOptions{"text/plain", "max-age=1"});
+  }
+  CountingStore inner_;
+};
+
+TEST_F(CachedStoreTest, PutIsWrittenThroughAndServedFromMemory) {
+  CachedStore cache(inner_, 1024);
+  ASSERT_TRUE(put(cache, "a/index.m3u8", "v1").ok());
+  EXPECT_EQ(text(inner_.inner.get("a/index.m3u8")), "v1");
+  EXPECT_EQ(text(cache.get("a/index.m3u8")), "v1");
+  EXPECT_EQ(inner_.gets, 0);
+  EXPECT_EQ(cache.stats().hits, 1u);
+  EXPECT_EQ(cache.stats().misses, 0u);
+  auto r = cache.get("a/index.m3u8");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)->options.content_type, "text/plain");
+}
+
+TEST_F(CachedStoreTest, RewriteInPlaceUpdatesTheCachedCopy) {
+  CachedStore cache(inner_, 1024);
+  ASSERT_TRUE(put(cache, "a/index.m3u8", "v1").ok());
+  ASSERT_TRUE(cache.get("a/index.m3u8").ok());
+  ASSERT_TRUE(put(cache, "a/index.m3u8", "version 2").ok());
+  EXPECT_EQ(text(cache.get("a/index.m3u8")), "version 2");
+  EXPECT_EQ(cache.stats().bytes, 9u);
+  EXPECT_EQ(cache.stats().entries, 1u);
+}
+
+TEST_F(CachedStoreTest, MissReadsThroughOnceThenHits) {
+  ASSERT_TRUE(inner_.inner.put("a/s-1.m4s", to_bytes("seg"), {}).ok());
+  CachedStore cache(inner_, 1024);
+  EXPECT_EQ(text(cache.get("a/s-1.m4s")), "seg");
+  EXPECT_EQ(text(cache.get("a/s-1.m4s")), "seg");
+  EXPECT_EQ(inner_.gets, 1);
+  EXPECT_EQ(cache.stats().misses, 1u);
+  EXPECT_EQ(cache.stats().hits, 1u);
+}
+
+TEST_F(CachedStoreTest, MissingObjectsAreNotCached) {
+  CachedStore cache(inner_, 1024);
+  EXPECT_EQ(cache.get("a/s-1.m4s").error().code, Code::NotFound);
+  ASSERT_TRUE(inner_.inner.put("a/s-1.m4s", to_bytes("late"), {}).ok());
+  EXPECT_EQ(text(cache.get("a/s-1.m4s")), "late");
+}
+
+TEST_F(CachedStoreTest, EvictsLeastRecentlyUsedByBytes) {
+  CachedStore cache(inner_, 10);
+  ASSERT_TRUE(put(cache, "a", "1234").ok());
+  ASSERT_TRUE(put(cache, "b", "1234").ok());
+  ASSERT_TRUE(cache.get("a").ok());           // a is now the most recent
+  ASSERT_TRUE(put(cache, "c", "1234").ok());  // 12 > 10: b goes
+  EXPECT_EQ(cache.stats().bytes, 8u);
+  EXPECT_EQ(cache.stats().entries, 2u);
+  inner_.gets = 0;
+  ASSERT_TRUE(cache.get("a").ok());
+  ASSERT_TRUE(cache.get("c").ok());
+  EXPECT_EQ(inner_.gets, 0);
+  EXPECT_EQ(text(cache.get("b")), "1234");  // still in the inner store
+  EXPECT_EQ(inner_.gets, 1);
+}
+
+TEST_F(CachedStoreTest, ObjectsLargerThanTheBudgetPassThrough) {
+  CachedStore cache(inner_, 4);
+  ASSERT_TRUE(put(cache, "small", "1234").ok());
+  ASSERT_TRUE(put(cache, "big", "12345").ok());
+  EXPECT_EQ(cache.stats().entries, 1u);
+  EXPECT_EQ(text(cache.get("big")), "12345");
+  EXPECT_EQ(cache.stats().entries, 1u) << "the small one must not be evicted for it";
+}
+
+TEST_F(CachedStoreTest, RemoveAndRemovePrefixEvict) {
+  CachedStore cache(inner_, 1024);
+  ASSERT_TRUE(put(cache, "a/master.m3u8", "m").ok());
+  ASSERT_TRUE(put(cache, "a/720p/index.m3u8", "i").ok());
+  ASSERT_TRUE(put(cache, "ab/master.m3u8", "other").ok());
+  ASSERT_TRUE(cache.remove("a/master.m3u8").ok());
+  EXPECT_EQ(cache.get("a/master.m3u8").error().code, Code::NotFound);
+  ASSERT_TRUE(cache.remove_prefix("a/").ok());
+  EXPECT_EQ(cache.get("a/720p/index.m3u8").error().code, Code::NotFound);
+  EXPECT_EQ(text(cache.get("ab/master.m3u8")), "other");
+  EXPECT_EQ(cache.stats().entries, 1u);
+  EXPECT_EQ(cache.remove_prefix("").error().code, Code::InvalidArgument);
+  EXPECT_EQ(cache.stats().entries, 1u);
+}
+
+TEST_F(CachedStoreTest, FailedPutForgetsTheOldCopy) {
+  CachedStore cache(inner_, 1024);
+  ASSERT_TRUE(put(cache, "k", "old").ok());
+  inner_.fail_puts = true;
+  EXPECT_EQ(put(cache, "k", "new").error().code, Code::Unavailable);
+  EXPECT_EQ(cache.stats().entries, 0u);
+  EXPECT_EQ(text(cache.get("k")), "old") << "whatever the inner store holds";
+}
+
+TEST_F(CachedStoreTest, InvalidKeysAreRejectedByTheInnerStore) {
+  CachedStore cache(inner_, 1024);
+  EXPECT_EQ(put(cache, "../x", "x").error().code, Code::InvalidArgument);
+  EXPECT_EQ(cache.get("../x").error().code, Code::InvalidArgument);
+  EXPECT_EQ(cache.stats().entries, 0u);
+}
+
+// A read that missed and a write of the same key race: the read fetched the
+// old version, the put lands, then the read completes. The old version must not
+// be cached over the new one (or over a removal), or it would be served forever.
+TEST_F(CachedStoreTest, AFillThatRacedAPutIsNotCached) {
+  ASSERT_TRUE(inner_.inner.put("k", to_bytes("old"), {}).ok());
+  CachedStore cache(inner_, 1024);
+  inner_.gate.hold();
+  std::thread reader([&] { EXPECT_EQ(text(cache.get("k")), "old"); });
+  inner_.gate.wait_until_entered();  // the reader has fetched "old"
+  ASSERT_TRUE(put(cache, "k", "new").ok());
+  inner_.gate.release();
+  reader.join();
+  EXPECT_EQ(text(cache.get("k")), "new");
+  EXPECT_EQ(inner_.gets, 1);
+}
+
+TEST_F(CachedStoreTest, AFillThatRacedARemoveIsNotCached) {
+  ASSERT_TRUE(inner_.inner.put("a/k", to_bytes("old"), {}).ok());
+  ASSERT_TRUE(inner_.inner.put("b/k", to_bytes("old"), {}).ok());
+  CachedStore cache(inner_, 1024);
+  inner_.gate.hold();
+  std::thread reader_a([&] { EXPECT_EQ(text(cache.get("a/k")), "old"); });
+  inner_.gate.wait_until_entered(1);
+  std::thread reader_b([&] { EXPECT_EQ(text(cache.get("b/k")), "old"); });
+  inner_.gate.wait_until_entered(2);
+  ASSERT_TRUE(cache.remove("a/k").ok());
+  ASSERT_TRUE(cache.remove_prefix("b/").ok());
+  inner_.gate.release();
+  reader_a.join();
+  reader_b.join();
+  EXPECT_EQ(cache.stats().entries, 0u);
+  EXPECT_EQ(cache.get("a/k").error().code, Code::NotFound);
+  EXPECT_EQ(cache.get("b/k").error().code, Code::NotFound);
+}
+
+TEST_F(CachedStoreTest, ConcurrentUseIsSafe) {
+  CachedStore cache(inner_, 64);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        std::string key = "s" + std::to_string(t) + "/" + std::to_string(i % 10);
+        ASSERT_TRUE(put(cache, key, std::string(i % 16, 'x')).ok());
+        auto got = cache.get(key);
+        ASSERT_TRUE(got.ok());
+        EXPECT_EQ((*got)->data.size(), static_cast<size_t>(i % 16));
+        if (i % 100 == 0) {
+          ASSERT_TRUE(cache.remove_prefix("s" + std::to_string(t) + "/").ok());
+        }
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  EXPECT_LE(cache.stats().bytes, 64u);
+}
+
+}  // namespace
+}  // namespace antcdn::storage

@@ -1,0 +1,252 @@
+#include "storage/write_queue.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "storage/memory_store.h"
+
+namespace antcdn::storage {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Records every call; fails the first `failures` calls; can hold the worker
+// inside a call until released, so tests can fill the queue deterministically.
+class FlakyStore final : public ObjectStore {
+ public:
+  Status put(const std::string& key, Bytes data, const PutOptions& options) override {
+    if (auto s = enter("put " + key); !s.ok()) {
+      return s;
+    }
+    return inner.put(key, std::move(data), options);
+  }
+  Result<ObjectPtr> get(const std::string& key) override { return inner.get(key); }
+  Status remove(const std::string& key) override {
+    if (auto s = enter("remove " + key); !s.ok()) {
+      return s;
+    }
+    return inner.remove(key);
+  }
+  Status remove_prefix(const std::string& prefix) override {
+    if (auto s = enter("remove_prefix " + prefix); !s.ok()) {
+      return s;
+    }
+    return inner.remove_prefix(prefix);
+  }
+
+  void hold() {
+    std::lock_guard lock(mutex_);
+    held_ = true;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mutex_);
+      held_ = false;
+    }
+    cv_.notify_all();
+  }
+  // Waits until the worker is blocked inside a call.
+  void wait_until_entered() {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return waiting_; });
+  }
+  std::vector<std::string> calls() {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
+
+  MemoryStore inner;
+  std::atomic<int> failures{0};
+  Code failure_code = Code::Unavailable;
+
+ private:
+  Status enter(std::string call) {
+    std::unique_lock lock(mutex_);
+    calls_.push_back(std::move(call));
+    waiting_ = true;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return !held_; });
+    waiting_ = false;
+    if (failures > 0) {
+      --failures;
+      return make_error(failure_code, "injected failure");
+    }
+    return {};
+  }
+
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool held_ = false;
+  bool waiting_ = false;
+  std::vector<std::string> calls_;
+};
+
+WriteQueueOptions fast_options() {
+  WriteQueueOptions o;
+  o.max_queued_bytes = 1 << 20;
+  o.max_attempts = 4;
+  o.initial_backoff = 1ms;
+  o.max_backoff = 4ms;
+  return o;
+}
+
+TEST(WriteQueueTest, RunsJobsInSubmissionOrder) {
+  FlakyStore store;
+  WriteQueue queue(store, fast_options());
+  ASSERT_TRUE(queue.put("a/1.m4s", to_bytes("1"), {}).ok());
+  ASSERT_TRUE(queue.put("a/index.m3u8", to_bytes("p"), {}).ok());
+  ASSERT_TRUE(queue.remove("a/1.m4s").ok());
+  ASSERT_TRUE(queue.put("b/x", to_bytes("x"), {}).ok());
+  ASSERT_TRUE(queue.remove_prefix("a/").ok());
+  queue.flush();
+  EXPECT_EQ(store.calls(),
+            (std::vector<std::string>{"put a/1.m4s", "put a/index.m3u8", "remove a/1.m4s",
+                                      "put b/x", "remove_prefix a/"}));
+  EXPECT_EQ(store.inner.keys(), std::vector<std::string>{"b/x"});
+  EXPECT_EQ(queue.queued_bytes(), 0u);
+  EXPECT_EQ(queue.stats().completed_jobs, 5u);
+}
+
+TEST(WriteQueueTest, CallbacksRunOnceOnTheWorkerInOrder) {
+  FlakyStore store;
+  WriteQueue queue(store, fast_options());
+  std::vector<int> order;  // touched only by the worker until flush() returns
+  std::thread::id worker;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(queue
+                    .put("k" + std::to_string(i), to_bytes("v"), {},
+                         [&, i](Status s) {
+                           EXPECT_TRUE(s.ok());
+                           order.push_back(i);
+                           worker = std::this_thread::get_id();
+                         })
+                    .ok());
+  }
+  queue.flush();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_NE(worker, std::this_thread::get_id());
+}
+
+TEST(WriteQueueTest, RetriesUntilTheStoreRecovers) {
+  FlakyStore store;
+  store.failures = 3;  // max_attempts is 4
+  WriteQueue queue(store, fast_options());
+  std::optional<Status> result;
+  ASSERT_TRUE(
+      queue.put("a/index.m3u8", to_bytes("playlist"), {}, [&](Status s) { result = s; }).ok());
+  queue.flush();
+  ASSERT_TRUE(result.has_value());
+  EXPECT_TRUE(result->ok());
+  EXPECT_EQ(store.calls().size(), 4u);
+  auto got = store.inner.get("a/index.m3u8");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(as_chars((*got)->data), "playlist") << "every attempt sends the full payload";
+  EXPECT_EQ(queue.stats().retries, 3u);
+  EXPECT_EQ(queue.failed_jobs(), 0u);
+}
+
+TEST(WriteQueueTest, FinalFailureIsReportedAndCountedAndLaterJobsStillRun) {
+  FlakyStore store;
+  store.failures = 4;
+  WriteQueue queue(store, fast_options());
+  std::optional<Status> first;
+  std::optional<Status> second;
+  ASSERT_TRUE(queue.put("a", to_bytes("1"), {}, [&](Status s) { first = s; }).ok());
+  ASSERT_TRUE(queue.put("b", to_bytes("2"), {}, [&](Status s) { second = s; }).ok());
+  queue.flush();
+  ASSERT_TRUE(first && second);
+  ASSERT_FALSE(first->ok());
+  EXPECT_EQ(first->error().code, Code::Unavailable);
+  EXPECT_TRUE(second->ok());
+  EXPECT_EQ(queue.failed_jobs(), 1u);
+  EXPECT_EQ(store.calls().size(), 5u);
+  EXPECT_EQ(store.inner.keys(), std::vector<std::string>{"b"});
+}
+
+TEST(WriteQueueTest, PermanentErrorsAreNotRetried) {
+  FlakyStore store;
+  store.failures = 1;
+  store.failure_code = Code::InvalidArgument;
+  WriteQueue queue(store, fast_options());
+  ASSERT_TRUE(queue.remove("a").ok());
+  queue.flush();
+  EXPECT_EQ(store.calls().size(), 1u);
+  EXPECT_EQ(queue.failed_jobs(), 1u);
+}
+
+TEST(WriteQueueTest, InvalidKeysAreRefusedAtSubmission) {
+  FlakyStore store;
+  WriteQueue queue(store, fast_options());
+  EXPECT_EQ(queue.put("../x", to_bytes("x"), {}).error().code, Code::InvalidArgument);
+  EXPECT_EQ(queue.remove("/abs").error().code, Code::InvalidArgument);
+  EXPECT_EQ(queue.remove_prefix("").error().code, Code::InvalidArgument);
+  queue.flush();
+  EXPECT_TRUE(store.calls().empty());
+}
+
+TEST(WriteQueueTest, OverBudgetSubmissionIsRefusedAtOnce) {
+  FlakyStore store;
+  WriteQueueOptions options = fast_options();
+  options.max_queued_bytes = 3000;
+  WriteQueue queue(store, options);
+  store.hold();
+  ASSERT_TRUE(queue.put("a", Bytes(1000), {}).ok());
+  store.wait_until_entered();  // the running job still counts
+  ASSERT_TRUE(queue.put("b", Bytes(1000), {}).ok());
+  EXPECT_GE(queue.queued_bytes(), 2000u);
+  std::optional<Status> never;
+  auto refused = queue.put("c", Bytes(1000), {}, [&](Status s) { never = s; });
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Code::ResourceExhausted);
+  EXPECT_TRUE(queue.remove("tiny").ok()) << "small jobs still fit";
+  store.release();
+  queue.flush();
+  EXPECT_FALSE(never.has_value()) << "a refused job has no callback";
+  EXPECT_EQ(queue.queued_bytes(), 0u);
+  EXPECT_TRUE(queue.put("c", Bytes(1000), {}).ok()) << "room again once drained";
+}
+
+TEST(WriteQueueTest, FlushOnAnIdleQueueReturnsAtOnce) {
+  FlakyStore store;
+  WriteQueue queue(store, fast_options());
+  queue.flush();
+  queue.flush();
+}
+
+TEST(WriteQueueTest, DestructorFinishesQueuedJobs) {
+  FlakyStore store;
+  std::atomic<int> done{0};
+  {
+    WriteQueue queue(store, fast_options());
+    store.failures = 1;
+    for (int i = 0; i < 20; ++i) {
+      ASSERT_TRUE(queue
+                      .put("k" + std::to_string(i), to_bytes("v"), {},
+                           [&](Status s) { done += s.ok() ? 1 : 0; })
+                      .ok());
+    }
+  }
+  EXPECT_EQ(done, 20);
+  EXPECT_EQ(store.inner.size(), 20u);
+}
+
+TEST(WriteQueueTest, CallbacksMaySubmitFollowUpJobs) {
+  FlakyStore store;
+  WriteQueue queue(store, fast_options());
+  ASSERT_TRUE(queue
+                  .put("a/s-1.m4s", to_bytes("seg"), {},
+                       [&](Status s) {
+                         ASSERT_TRUE(s.ok());
+                         ASSERT_TRUE(queue.put("a/index.m3u8", to_bytes("pl"), {}).ok());
+                       })
+                  .ok());
+  queue.flush();  // the follow-up was queued before the first job counted as done
+  EXPECT_EQ(store.inner.keys(), (std::vector<std::string>{"a/index.m3u8", "a/s-1.m4s"}));
+}
+
+}  // namespace
+}  // namespace antcdn::storage
