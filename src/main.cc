@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
   serve->add_option("--record-access-units", config.record_access_units_dir,
                     "Debugging: write every access unit ingest produces to DIR/{streamId}.jsonl")
       ->envname("ANTCDN_RECORD_ACCESS_UNITS");
+  serve->add_option("--x264-preset", config.x264_preset,
+                    "x264 preset for the standard and high ladders")
+      ->envname("ANTCDN_X264_PRESET");
   serve->add_option("--log-level", config.log_level, "trace|debug|info|warn|error")
       ->envname("ANTCDN_LOG_LEVEL");
 

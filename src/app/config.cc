@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace antcdn::app {
@@ -83,6 +84,12 @@ std::vector<std::string> Config::validate() const {
       break;
     }
     pos = end + 1;
+  }
+  static constexpr std::string_view kPresets[] = {"ultrafast", "superfast", "veryfast", "faster",
+                                                  "fast",      "medium",    "slow"};
+  if (std::find(std::begin(kPresets), std::end(kPresets), x264_preset) == std::end(kPresets)) {
+    errors.emplace_back("--x264-preset: use ultrafast, superfast, veryfast, faster, fast, "
+                        "medium or slow");
   }
   if (http_request_timeout_ms < 100 || http_request_timeout_ms > 600000) {
     errors.emplace_back("--http-request-timeout-ms: must be 100..600000");

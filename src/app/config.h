@@ -26,6 +26,7 @@ struct Config {
   std::string roles = "api,ingest,edge";
   int http_request_timeout_ms = 15000;
   std::string log_level = "info";
+  std::string x264_preset = "veryfast";
   std::string record_access_units_dir;  // debugging: dump ingest output as JSON lines
 
   // Every problem, each naming its flag, e.g. "--edge-listen: port must be 0..65535".

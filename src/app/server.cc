@@ -20,6 +20,7 @@
 #include "storage/cached_store.h"
 #include "storage/disk_store.h"
 #include "storage/write_queue.h"
+#include "transcode/transcoder.h"
 
 namespace antcdn::app {
 namespace {
@@ -103,8 +104,10 @@ int serve(const Config& config) {
   storage::CachedStore media_store(disk, 256 * 1024 * 1024);
   storage::WriteQueue writes(media_store, storage::WriteQueueOptions{});
 
+  transcode::quiet_ffmpeg_logs();
   net::EventLoop loop;
-  SessionPipelineFactory pipelines(loop, writes, config.record_access_units_dir);
+  SessionPipelineFactory pipelines(loop, writes, config.record_access_units_dir,
+                                   config.x264_preset);
   lifecycle::Supervisor supervisor(
       loop, **store, [&](const store::StreamRecord& s) { return pipelines.make(s); });
   pipelines.attach(supervisor);

@@ -2,6 +2,7 @@
 
 #include "app/access_unit_recorder.h"
 #include "package/stream_packager.h"
+#include "transcode/transcoder.h"
 
 namespace antcdn::app {
 namespace {
@@ -36,22 +37,34 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
   std::string id = stream.stream_id;
   net::EventLoop& loop = loop_;
   lifecycle::Supervisor* supervisor = supervisor_;
-  package::PackagerEvents events{
-      // Both arrive on a storage thread; the supervisor lives on the loop.
-      .on_ready = [&loop, supervisor, id] {
-        loop.post([supervisor, id] { supervisor->on_segments_ready(id); });
-      },
-      .on_failed = [&loop, supervisor, id](const std::string& reason) {
-        loop.post([supervisor, id, reason] { supervisor->fail_session(id, reason); });
-      }};
-  // Until the transcoder lands every quality is packaged as the source.
-  package::PackagerOptions options{.edge_id = stream.edge_id, .passthrough = true};
-  auto packager = std::make_shared<package::StreamPackager>(options, writes_, std::move(events));
-  if (record_dir_.empty()) {
-    return packager;
+  // Failures and readiness arrive on storage or transcoder threads; the
+  // supervisor lives on the loop.
+  auto on_failed = [&loop, supervisor, id](const std::string& reason) {
+    loop.post([supervisor, id, reason] { supervisor->fail_session(id, reason); });
+  };
+  package::PackagerEvents events{.on_ready =
+                                     [&loop, supervisor, id] {
+                                       loop.post([supervisor, id] {
+                                         supervisor->on_segments_ready(id);
+                                       });
+                                     },
+                                 .on_failed = on_failed};
+  bool passthrough = stream.quality == media::Quality::Passthrough;
+  package::PackagerOptions options{.edge_id = stream.edge_id, .passthrough = passthrough};
+  std::shared_ptr<media::AccessUnitSink> pipeline =
+      std::make_shared<package::StreamPackager>(options, writes_, std::move(events));
+  if (!passthrough) {
+    pipeline = std::make_shared<transcode::Transcoder>(
+        transcode::TranscoderOptions{.quality = stream.quality,
+                                     .preset = transcode_preset_,
+                                     .stream_label = id,
+                                     .on_failed = on_failed},
+        std::move(pipeline));
   }
-  return std::make_shared<Tee>(packager,
-                               std::make_shared<AccessUnitRecorder>(record_dir_, id));
+  if (record_dir_.empty()) {
+    return pipeline;
+  }
+  return std::make_shared<Tee>(pipeline, std::make_shared<AccessUnitRecorder>(record_dir_, id));
 }
 
 }  // namespace antcdn::app

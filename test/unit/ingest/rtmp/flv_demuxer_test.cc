@@ -239,7 +239,7 @@ TEST_F(FlvDemuxerTest, VideoOnlyStreamIsAnnouncedAfterAnnounceAfterMs) {
   ASSERT_EQ(sink.announcements.size(), 1u);
   ASSERT_EQ(sink.announcements[0].size(), 1u);
   EXPECT_EQ(sink.announcements[0][0].kind, MediaKind::Video);
-  EXPECT_EQ(sink.track(kVideoTrackId).size(), 11u);  // every pending frame, then the last
+  ASSERT_EQ(sink.track(kVideoTrackId).size(), 11u);  // every pending frame, then the last
   EXPECT_EQ(sink.units.front().dts, 5000);
 
   // Audio that shows up later is ignored rather than changing the tracks.

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# RTMP ingest under N concurrent publishers: server CPU and memory.
+#
+#   bench/rtmp_publishers.sh [N ...]          (default: 1 2 4 8 16)
+#
+# For each N: starts a fresh `antcdn serve` (temporary data dir), creates N
+# passthrough streams, publishes N copies of one pre-generated 30 s 720p30
+# H.264 (~4.5 Mbps) + AAC FLV clip with `ffmpeg -re -c copy`, samples the
+# server's CPU time (/proc/PID/stat utime+stime) and RSS (/proc/PID/status)
+# every SAMPLE_S while all N publish, then checks every frame arrived (the
+# server's "ended (unpublished; V video, A audio frames)" log lines).
+#
+# On a machine with 2+ cores the server is pinned to CPU 0 and the publishers
+# to CPU 1 (taskset), so ffmpeg's own work does not count against the server.
+# Only ingest is measured: streams go no further than the access-unit sink.
+#
+# Environment: ANTCDN_BIN (default build/antcdn), BENCH_CACHE (clip cache dir,
+# default ${TMPDIR:-/tmp}/antcdn-bench), SAMPLE_S (default 0.5),
+# CLIP_SECONDS (default 30).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BIN=${ANTCDN_BIN:-build/antcdn}
+CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/antcdn-bench}
+SAMPLE_S=${SAMPLE_S:-0.5}
+CLIP_SECONDS=${CLIP_SECONDS:-30}
+COUNTS=("$@")
+[[ ${#COUNTS[@]} -gt 0 ]] || COUNTS=(1 2 4 8 16)
+
+for tool in ffmpeg ffprobe curl python3; do
+  command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
+done
+[[ -x $BIN ]] || { echo "no binary at $BIN (build first or set ANTCDN_BIN)" >&2; exit 1; }
+
+SERVER_CPU=() PUB_CPU=()
+if command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
+  SERVER_CPU=(taskset -c 0) PUB_CPU=(taskset -c 1)
+  PINNING="server on CPU 0, publishers on CPU 1"
+else
+  PINNING="not pinned (needs taskset and 2+ cores)"
+fi
+
+# ------------------------------------------------------------------ the clip
+mkdir -p "$CACHE"
+CLIP=$CACHE/720p30_4500k_${CLIP_SECONDS}s.flv
+if [[ ! -s $CLIP ]]; then
+  echo "generating $CLIP (once) ..." >&2
+  nice ffmpeg -hide_banner -nostdin -loglevel error -y \
+    -f lavfi -i "testsrc2=size=1280x720:rate=30:duration=$CLIP_SECONDS" \
+    -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=$CLIP_SECONDS" \
+    -c:v libx264 -preset veryfast -profile:v high -pix_fmt yuv420p \
+    -b:v 4500k -maxrate 4500k -bufsize 9000k -g 60 -keyint_min 60 -sc_threshold 0 \
+    -c:a aac -b:a 128k -ac 2 -f flv "$CLIP.tmp"
+  mv "$CLIP.tmp" "$CLIP"
+fi
+read -r VFRAMES AFRAMES < <(ffprobe -v error -count_packets \
+  -show_entries stream=codec_type,nb_read_packets -of csv=p=0 "$CLIP" |
+  awk -F, '$1=="video"{v=$2} $1=="audio"{a=$2} END{print v, a}')
+MBPS=$(ffprobe -v error -show_entries format=bit_rate -of csv=p=0 "$CLIP" |
+  awk '{printf "%.1f", $1/1e6}')
+
+TICKS=$(getconf CLK_TCK)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/antcdn-bench-XXXXXX")
+SERVER_PID=
+PUB_PIDS=()
+cleanup() {
+  for p in "${PUB_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  if [[ -n $SERVER_PID ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime
+rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# Starts a server; sets SERVER_PID, API, KEY.
+start_server() {
+  local dir=$1
+  "${SERVER_CPU[@]}" "$BIN" serve --data-dir "$dir" --api-listen 127.0.0.1:0 \
+    --edge-listen 127.0.0.1:0 --rtmp-listen 127.0.0.1:0 >"$dir/out.log" 2>"$dir/err.log" &
+  SERVER_PID=$!
+  for _ in $(seq 100); do
+    grep -q '^Try: ' "$dir/out.log" 2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$dir/err.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  API=$(awk '$1=="API:"{print $2}' "$dir/out.log" | sed 's#/v1/live-streams$##')
+  KEY=$(awk '$1=="API" && $2=="key:"{print $3}' "$dir/out.log")
+  [[ $KEY == ak_* ]] || { echo "no API key in server output" >&2; exit 1; }
+}
+
+stop_server() {
+  kill "$SERVER_PID"
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=
+}
+
+state_of() {
+  curl -fsS "$API/v1/live-streams/$1" -H "X-Api-Key: $KEY" | json 'd["state"]'
+}
+
+echo "clip: 1280x720 30 fps, ${MBPS} Mbit/s, ${VFRAMES} video + ${AFRAMES} audio frames, ${CLIP_SECONDS} s; $PINNING" >&2
+printf '%-10s  %-22s  %-14s  %-14s  %-22s  %s\n' publishers "server CPU% (1 core)" "RSS MB idle" "RSS MB peak" "RSS MB per publisher" "frames ok"
+for n in "${COUNTS[@]}"; do
+  dir=$WORK/n$n
+  mkdir -p "$dir"
+  start_server "$dir"
+  ids=() urls=()
+  for i in $(seq "$n"); do
+    body=$(curl -fsS -X POST "$API/v1/live-streams" -H "X-Api-Key: $KEY" \
+      -H 'Content-Type: application/json' -d "{\"name\":\"bench $i\",\"quality\":\"passthrough\"}")
+    ids+=("$(json 'd["streamId"]' <<<"$body")")
+    urls+=("$(json 'd["ingest"]["rtmpFullUrl"]' <<<"$body")")
+  done
+  sleep 1
+  rss_idle=$(rss_kb "$SERVER_PID")
+
+  PUB_PIDS=()
+  for i in $(seq 0 $((n - 1))); do
+    "${PUB_CPU[@]}" ffmpeg -hide_banner -nostdin -loglevel error -re -i "$CLIP" -c copy \
+      -f flv "${urls[$i]}" 2>"$dir/pub$i.log" &
+    PUB_PIDS+=($!)
+  done
+  # Measure from the moment every stream is connecting until the first publisher ends.
+  deadline=$((SECONDS + 30))
+  for id in "${ids[@]}"; do
+    until [[ $(state_of "$id") == connecting ]]; do
+      ((SECONDS < deadline)) || { echo "stream $id never connected" >&2; exit 1; }
+      sleep 0.1
+    done
+  done
+  t0=$(date +%s.%N) c0=$(cpu_ticks "$SERVER_PID") rss_peak=0
+  while :; do
+    all_running=1
+    for p in "${PUB_PIDS[@]}"; do kill -0 "$p" 2>/dev/null || all_running=0; done
+    ((all_running)) || break
+    r=$(rss_kb "$SERVER_PID")
+    ((r > rss_peak)) && rss_peak=$r
+    t1=$(date +%s.%N) c1=$(cpu_ticks "$SERVER_PID")
+    sleep "$SAMPLE_S"
+  done
+  failed=0
+  for p in "${PUB_PIDS[@]}"; do wait "$p" || failed=$((failed + 1)); done
+  PUB_PIDS=()
+  # Every session must have ended cleanly with every frame.
+  deadline=$((SECONDS + 10))
+  while (( $(grep -c 'ended (unpublished;' "$dir/err.log" || true) < n )) && ((SECONDS < deadline)); do
+    sleep 0.2
+  done
+  ok=$(grep -c "ended (unpublished; $VFRAMES video, $AFRAMES audio frames)" "$dir/err.log" || true)
+  stop_server
+
+  cpu=$(awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$TICKS" \
+    'BEGIN { printf "%.1f", (t1 > t0) ? 100 * (c1 - c0) / hz / (t1 - t0) : 0 }')
+  printf '%-10s  %-22s  %-14s  %-14s  %-22s  %s\n' "$n" "$cpu" \
+    "$(awk -v k="$rss_idle" 'BEGIN{printf "%.1f", k/1024}')" \
+    "$(awk -v k="$rss_peak" 'BEGIN{printf "%.1f", k/1024}')" \
+    "$(awk -v a="$rss_peak" -v b="$rss_idle" -v n="$n" 'BEGIN{printf "%.2f", (a-b)/1024/n}')" \
+    "$ok/$n$( ((failed)) && echo " ($failed publishers failed)")"
+done

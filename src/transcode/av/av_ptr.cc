@@ -1,0 +1,13 @@
+#include <string>
+
+#include "transcode/av/av_ptr.h"
+
+namespace antcdn::transcode::av {
+
+std::string error_text(int averror) {
+  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
+  av_strerror(averror, buf, sizeof(buf));
+  return buf;
+}
+
+}  // namespace antcdn::transcode::av

@@ -1,0 +1,27 @@
+#include "transcode/av/scaler.h"
+
+namespace antcdn::transcode::av {
+
+Result<AVFrame*> Scaler::scale(const AVFrame* source) {
+  sws_ = sws_getCachedContext(holder_.release(), source->width, source->height,
+                              static_cast<AVPixelFormat>(source->format), width_, height_,
+                              AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr);
+  holder_.reset(sws_);
+  if (!sws_) {
+    return make_error(Code::Internal, "cannot create a scaler");
+  }
+  // A fresh buffer each time: the encoder may still hold the previous one.
+  frame_ = make_frame();
+  frame_->width = width_;
+  frame_->height = height_;
+  frame_->format = AV_PIX_FMT_YUV420P;
+  if (int err = av_frame_get_buffer(frame_.get(), 0); err < 0) {
+    return make_error(Code::Internal, "av_frame_get_buffer: " + error_text(err));
+  }
+  sws_scale(sws_, source->data, source->linesize, 0, source->height, frame_->data,
+            frame_->linesize);
+  frame_->pts = source->pts;
+  return frame_.get();
+}
+
+}  // namespace antcdn::transcode::av

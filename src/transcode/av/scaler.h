@@ -1,0 +1,27 @@
+#pragma once
+
+// libswscale into a reused YUV 4:2:0 frame of a fixed output size.
+
+#include <memory>
+
+#include "common/result.h"
+#include "transcode/av/av_ptr.h"
+
+namespace antcdn::transcode::av {
+
+class Scaler {
+ public:
+  Scaler(int width, int height) : width_(width), height_(height) {}
+
+  // The scaled picture (owned by the scaler, valid until the next call), pts kept.
+  Result<AVFrame*> scale(const AVFrame* source);
+
+ private:
+  int width_;
+  int height_;
+  SwsContext* sws_ = nullptr;  // owned by holder_, which sws_getCachedContext may replace
+  SwsPtr holder_;
+  FramePtr frame_;
+};
+
+}  // namespace antcdn::transcode::av

@@ -1,0 +1,62 @@
+#include "transcode/av/video_decoder.h"
+
+#include <cstring>
+
+namespace antcdn::transcode::av {
+
+Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const media::TrackInfo& track,
+                                                         int threads) {
+  const AVCodec* codec = avcodec_find_decoder(AV_CODEC_ID_H264);
+  if (!codec) {
+    return make_error(Code::Internal, "libavcodec has no H.264 decoder");
+  }
+  auto d = std::make_unique<VideoDecoder>();
+  d->ctx_.reset(avcodec_alloc_context3(codec));
+  AVCodecContext* c = d->ctx_.get();
+  // avcC as extradata: the decoder then expects length-prefixed NAL units.
+  c->extradata = static_cast<uint8_t*>(
+      av_mallocz(track.codec_config.size() + AV_INPUT_BUFFER_PADDING_SIZE));
+  std::memcpy(c->extradata, track.codec_config.data(), track.codec_config.size());
+  c->extradata_size = static_cast<int>(track.codec_config.size());
+  c->pkt_timebase = AVRational{1, static_cast<int>(track.timescale)};
+  c->thread_count = threads;
+  if (int err = avcodec_open2(c, codec, nullptr); err < 0) {
+    return make_error(Code::Unsupported, "cannot open the H.264 decoder: " + error_text(err));
+  }
+  return d;
+}
+
+Status VideoDecoder::decode(const media::AccessUnit& unit, const FrameCallback& on_frame) {
+  av_packet_unref(packet_.get());
+  if (int err = av_new_packet(packet_.get(), static_cast<int>(unit.data.size())); err < 0) {
+    return make_error(Code::Internal, "av_new_packet: " + error_text(err));
+  }
+  std::memcpy(packet_->data, unit.data.data(), unit.data.size());
+  packet_->pts = unit.pts;
+  packet_->dts = unit.dts;
+  if (unit.keyframe) {
+    packet_->flags |= AV_PKT_FLAG_KEY;
+  }
+  int err = avcodec_send_packet(ctx_.get(), packet_.get());
+  Status result;
+  if (err < 0 && err != AVERROR(EAGAIN)) {
+    result = make_error(Code::InvalidArgument, "decode: " + error_text(err));
+  }
+  receive(on_frame);
+  return result;
+}
+
+void VideoDecoder::drain(const FrameCallback& on_frame) {
+  avcodec_send_packet(ctx_.get(), nullptr);
+  receive(on_frame);
+}
+
+void VideoDecoder::receive(const FrameCallback& on_frame) {
+  while (avcodec_receive_frame(ctx_.get(), frame_.get()) == 0) {
+    frame_->pts = frame_->best_effort_timestamp;
+    on_frame(frame_.get());
+    av_frame_unref(frame_.get());
+  }
+}
+
+}  // namespace antcdn::transcode::av

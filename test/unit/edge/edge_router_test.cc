@@ -1,0 +1,247 @@
+#include "edge/edge_router.h"
+
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "common/ids.h"
+#include "storage/memory_store.h"
+
+namespace antcdn::edge {
+namespace {
+
+using lifecycle::State;
+
+class FakeDirectory final : public StreamDirectory {
+ public:
+  std::optional<EdgeStreamInfo> lookup(const std::string& edge_id) override {
+    ++lookups;
+    auto it = streams.find(edge_id);
+    return it == streams.end() ? std::nullopt : std::optional(it->second);
+  }
+  std::map<std::string, EdgeStreamInfo> streams;
+  int lookups = 0;
+};
+
+// Fails every read, like a store whose disk went away.
+class BrokenStore final : public storage::ObjectStore {
+ public:
+  Status put(const std::string&, Bytes, const storage::PutOptions&) override { return fail(); }
+  Result<storage::ObjectPtr> get(const std::string&) override { return fail(); }
+  Status remove(const std::string&) override { return fail(); }
+  Status remove_prefix(const std::string&) override { return fail(); }
+
+ private:
+  static Error fail() { return make_error(Code::Unavailable, "I/O error"); }
+};
+
+std::string header(const net::HttpResponse& res, std::string_view name) {
+  for (const auto& [k, v] : res.headers) {
+    if (k == name) {
+      return v;
+    }
+  }
+  return "<missing>";
+}
+
+constexpr int64_t kStarted = 1773568800000;  // 2026-03-15T10:00:00Z
+constexpr int64_t kEnded = 1773572400500;    // 2026-03-15T11:00:00.5Z
+
+class EdgeRouterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_.streams[live_] = {State::Live, kStarted, std::nullopt};
+    directory_.streams[idle_] = {State::Idle, std::nullopt, std::nullopt};
+    directory_.streams[ended_] = {State::Ended, kStarted, kEnded};
+    for (const auto& id : {live_, idle_, ended_, deleted_}) {
+      store(id + "/master.m3u8", "#EXTM3U master " + id);
+      store(id + "/720p/index.m3u8", "#EXTM3U media");
+      store(id + "/720p/init-s1.mp4", "init");
+      store(id + "/720p/s1-3.m4s", "segment");
+    }
+  }
+  void store(const std::string& key, std::string_view text) {
+    ASSERT_TRUE(objects_.put(key, to_bytes(text), {}).ok());
+  }
+  net::HttpResponse call(std::string target, std::string method = "GET") {
+    net::HttpRequest req;
+    req.method = std::move(method);
+    req.target = std::move(target);
+    return router_.handle(req);
+  }
+
+  std::string live_ = ids::new_edge_id(1);
+  std::string idle_ = ids::new_edge_id(2);
+  std::string ended_ = ids::new_edge_id(3);
+  std::string deleted_ = ids::new_edge_id(4);  // objects left, no stream
+  storage::MemoryStore objects_;
+  FakeDirectory directory_;
+  EdgeRouter router_{objects_, directory_};
+};
+
+TEST_F(EdgeRouterTest, ServesEveryMediaRouteWithItsHeaders) {
+  struct Case {
+    std::string path;
+    std::string body;
+    std::string content_type;
+    std::string cache_control;
+  };
+  const std::string kImmutable = "public, max-age=31536000, immutable";
+  for (const auto& c : std::vector<Case>{
+           {"/master.m3u8", "#EXTM3U master " + live_, "application/vnd.apple.mpegurl",
+            "public, max-age=1"},
+           {"/720p/index.m3u8", "#EXTM3U media", "application/vnd.apple.mpegurl",
+            "public, max-age=1"},
+           {"/720p/init-s1.mp4", "init", "video/mp4", kImmutable},
+           {"/720p/s1-3.m4s", "segment", "video/iso.segment", kImmutable},
+       }) {
+    for (const char* method : {"GET", "HEAD"}) {
+      auto res = call("/live/" + live_ + c.path, method);
+      EXPECT_EQ(res.status, 200) << method << " " << c.path << ": " << res.body;
+      EXPECT_EQ(res.body, c.body) << "HEAD bodies are dropped by the server, not here";
+      EXPECT_EQ(header(res, "Content-Type"), c.content_type) << c.path;
+      EXPECT_EQ(header(res, "Cache-Control"), c.cache_control) << c.path;
+      EXPECT_EQ(header(res, "Access-Control-Allow-Origin"), "*") << c.path;
+    }
+  }
+}
+
+TEST_F(EdgeRouterTest, QueryStringsAreIgnored) {
+  auto res = call("/live/" + live_ + "/720p/index.m3u8?_HLS_msn=4&_HLS_part=1");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, "#EXTM3U media");
+}
+
+TEST_F(EdgeRouterTest, EndedStreamsStillPlayWithShortLivedPlaylists) {
+  auto res = call("/live/" + ended_ + "/720p/index.m3u8");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(header(res, "Cache-Control"), "public, max-age=1");
+  EXPECT_EQ(call("/live/" + ended_ + "/720p/s1-3.m4s").status, 200);
+}
+
+TEST_F(EdgeRouterTest, IdleUnknownAndDeletedStreamsHaveNoMedia) {
+  for (const auto& id : {idle_, deleted_, ids::new_edge_id(5)}) {
+    for (const char* path :
+         {"/master.m3u8", "/720p/index.m3u8", "/720p/init-s1.mp4", "/720p/s1-3.m4s"}) {
+      auto res = call("/live/" + id + path);
+      EXPECT_EQ(res.status, 404) << id << path;
+      EXPECT_EQ(header(res, "Access-Control-Allow-Origin"), "*");
+      EXPECT_EQ(header(res, "Cache-Control"), "no-cache");
+      EXPECT_EQ(res.body.find("#EXTM3U"), std::string::npos);
+    }
+  }
+}
+
+TEST_F(EdgeRouterTest, MissingObjectsOfALiveStreamAre404) {
+  EXPECT_EQ(call("/live/" + live_ + "/1080p/index.m3u8").status, 404);
+  EXPECT_EQ(call("/live/" + live_ + "/720p/s1-4.m4s").status, 404);
+}
+
+TEST_F(EdgeRouterTest, TraversalAndMalformedPathsAre404WithoutALookup) {
+  store("secret", "do not serve");
+  for (const std::string& path : std::vector<std::string>{
+           "/live/" + live_ + "/../secret",
+           "/live/" + live_ + "/%2e%2e/secret",
+           "/live/" + live_ + "/720p/%2e%2e/%2e%2e/secret",
+           "/live/" + live_ + "//master.m3u8",
+           "/live/" + live_ + "/720p//index.m3u8",
+           "/live/" + live_ + "/./master.m3u8",
+           "/live/" + live_ + "/720p/.index.m3u8.~tmp",
+           "/live/" + live_ + "/",
+           "/live/" + live_,
+           "/live/../secret",
+           "/secret",
+           "/live/" + live_ + "/master.m3u8/",
+           "/live/" + live_ + "/720p/index.m3u8/..",
+           "/live/" + live_ + "%2fmaster.m3u8",
+       }) {
+    auto res = call(path);
+    EXPECT_EQ(res.status, 404) << path;
+    EXPECT_EQ(res.body.find("do not serve"), std::string::npos) << path;
+  }
+  EXPECT_EQ(directory_.lookups, 0);
+}
+
+TEST_F(EdgeRouterTest, StatusJsonForEveryExistingStream) {
+  auto live = call("/live/" + live_ + "/status.json");
+  EXPECT_EQ(live.status, 200);
+  EXPECT_EQ(live.body, R"({"state":"live","startedAt":"2026-03-15T10:00:00Z","endedAt":null})");
+  EXPECT_EQ(header(live, "Content-Type"), "application/json");
+  EXPECT_EQ(header(live, "Cache-Control"), "no-cache");
+  EXPECT_EQ(header(live, "Access-Control-Allow-Origin"), "*");
+
+  auto idle = call("/live/" + idle_ + "/status.json");
+  EXPECT_EQ(idle.status, 200);
+  EXPECT_EQ(idle.body, R"({"state":"idle","startedAt":null,"endedAt":null})");
+
+  auto ended = call("/live/" + ended_ + "/status.json", "HEAD");
+  EXPECT_EQ(ended.status, 200);
+  EXPECT_EQ(
+      ended.body,
+      R"({"state":"ended","startedAt":"2026-03-15T10:00:00Z","endedAt":"2026-03-15T11:00:00Z"})");
+
+  directory_.streams[live_].state = State::Error;
+  EXPECT_NE(call("/live/" + live_ + "/status.json").body.find(R"("state":"error")"),
+            std::string::npos);
+  EXPECT_EQ(call("/live/" + deleted_ + "/status.json").status, 404);
+}
+
+TEST_F(EdgeRouterTest, StatusJsonNeverShowsIds) {
+  auto res = call("/live/" + live_ + "/status.json");
+  EXPECT_EQ(res.body.find("ls_"), std::string::npos);
+  EXPECT_EQ(res.body.find("lse_"), std::string::npos);
+  EXPECT_EQ(res.body.find("streamId"), std::string::npos);
+}
+
+TEST_F(EdgeRouterTest, OptionsIsAPreflightAnywhere) {
+  for (const std::string& path :
+       std::vector<std::string>{"/live/" + live_ + "/master.m3u8", std::string("/nowhere")}) {
+    auto res = call(path, "OPTIONS");
+    EXPECT_EQ(res.status, 204);
+    EXPECT_EQ(header(res, "Access-Control-Allow-Origin"), "*");
+    EXPECT_EQ(header(res, "Access-Control-Allow-Methods"), "GET, HEAD, OPTIONS");
+    EXPECT_EQ(header(res, "Access-Control-Allow-Headers"), "*");
+  }
+}
+
+TEST_F(EdgeRouterTest, OtherMethodsAre405) {
+  for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "get"}) {
+    auto res = call("/live/" + live_ + "/master.m3u8", method);
+    EXPECT_EQ(res.status, 405) << method;
+    EXPECT_EQ(header(res, "Allow"), "GET, HEAD, OPTIONS");
+    EXPECT_EQ(header(res, "Access-Control-Allow-Origin"), "*");
+  }
+  auto still = objects_.get(live_ + "/master.m3u8");
+  EXPECT_TRUE(still.ok());
+}
+
+TEST_F(EdgeRouterTest, Healthz) {
+  auto res = call("/healthz");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, "ok\n");
+  EXPECT_EQ(header(res, "Access-Control-Allow-Origin"), "*");
+}
+
+TEST_F(EdgeRouterTest, StorageFailureIs503NotAFake404) {
+  BrokenStore broken;
+  EdgeRouter router(broken, directory_);
+  net::HttpRequest req;
+  req.method = "GET";
+  req.target = "/live/" + live_ + "/720p/index.m3u8";
+  auto res = router.handle(req);
+  EXPECT_EQ(res.status, 503);
+  EXPECT_EQ(header(res, "Retry-After"), "1");
+  EXPECT_EQ(header(res, "Access-Control-Allow-Origin"), "*");
+}
+
+TEST(TextErrorTest, PlainTextWithCorsAndNoCache) {
+  auto res = text_error(431, "headers_too_large", "too big");
+  EXPECT_EQ(res.status, 431);
+  EXPECT_EQ(res.body, "headers_too_large: too big\n");
+  EXPECT_EQ(header(res, "Content-Type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(header(res, "Access-Control-Allow-Origin"), "*");
+  EXPECT_EQ(header(res, "Cache-Control"), "no-cache");
+}
+
+}  // namespace
+}  // namespace antcdn::edge

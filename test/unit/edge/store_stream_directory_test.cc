@@ -1,0 +1,153 @@
+#include "edge/store_stream_directory.h"
+
+#include <map>
+
+#include <gtest/gtest.h>
+
+namespace antcdn::edge {
+namespace {
+
+using namespace std::chrono_literals;
+using lifecycle::State;
+
+// Only find_by_edge_id matters here; it counts queries and can fail.
+class FakeStreams final : public store::StreamRepository {
+ public:
+  Result<std::optional<store::StreamRecord>> find_by_edge_id(const std::string& edge_id) override {
+    ++queries;
+    if (failing) {
+      return make_error(Code::Unavailable, "database is locked");
+    }
+    auto it = records.find(edge_id);
+    return it == records.end() ? std::optional<store::StreamRecord>() : std::optional(it->second);
+  }
+
+  Result<store::StreamRecord> create(store::StreamRecord) override { return unused(); }
+  Result<std::optional<store::StreamRecord>> get(const std::string&) override { return unused(); }
+  Result<std::optional<store::StreamRecord>> find_by_key_hash(const crypto::Sha256&) override {
+    return unused();
+  }
+  Result<std::vector<store::StreamRecord>> list(const std::string&, int,
+                                                std::optional<int64_t>) override {
+    return unused();
+  }
+  Result<std::vector<store::StreamRecord>> list_on_air() override { return unused(); }
+  Result<store::StreamRecord> update(const std::string&, const Mutation&) override {
+    return unused();
+  }
+  Status remove(const std::string&, const Precondition&) override { return unused(); }
+
+  void add(const std::string& edge_id, State state) {
+    store::StreamRecord r;
+    r.stream_id = "ls_secret";
+    r.edge_id = edge_id;
+    r.state = state;
+    r.started_at_ms = 1000;
+    records[edge_id] = r;
+  }
+
+  std::map<std::string, store::StreamRecord> records;
+  int queries = 0;
+  bool failing = false;
+
+ private:
+  static Error unused() { return make_error(Code::Internal, "not used by the edge"); }
+};
+
+class StoreStreamDirectoryTest : public ::testing::Test {
+ protected:
+  StoreStreamDirectoryOptions options(size_t max_entries = 100) {
+    StoreStreamDirectoryOptions o;
+    o.ttl = 1000ms;
+    o.max_entries = max_entries;
+    o.now = [this] { return now_; };
+    return o;
+  }
+
+  FakeStreams streams_;
+  std::chrono::steady_clock::time_point now_{};
+};
+
+TEST_F(StoreStreamDirectoryTest, MapsTheRecordToWhatTheEdgeMayShow) {
+  streams_.add("lse_a", State::Live);
+  StoreStreamDirectory directory(streams_, options());
+  auto info = directory.lookup("lse_a");
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->state, State::Live);
+  EXPECT_EQ(info->started_at_ms, 1000);
+  EXPECT_FALSE(info->ended_at_ms.has_value());
+}
+
+TEST_F(StoreStreamDirectoryTest, AnswersFromCacheWithinTheTtl) {
+  streams_.add("lse_a", State::Live);
+  StoreStreamDirectory directory(streams_, options());
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(directory.lookup("lse_a").has_value());
+    now_ += 99ms;
+  }
+  EXPECT_EQ(streams_.queries, 1);
+  streams_.records["lse_a"].state = State::Ended;
+  now_ += 10ms;  // 1000 ms after the first query
+  EXPECT_EQ(directory.lookup("lse_a")->state, State::Ended);
+  EXPECT_EQ(streams_.queries, 2);
+}
+
+TEST_F(StoreStreamDirectoryTest, UnknownIdsAreCachedToo) {
+  StoreStreamDirectory directory(streams_, options());
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_FALSE(directory.lookup("lse_nope").has_value());
+  }
+  EXPECT_EQ(streams_.queries, 1);
+  streams_.add("lse_nope", State::Idle);  // created meanwhile: visible after the TTL
+  now_ += 1s;
+  EXPECT_TRUE(directory.lookup("lse_nope").has_value());
+}
+
+TEST_F(StoreStreamDirectoryTest, DeletionIsSeenAfterTheTtl) {
+  streams_.add("lse_a", State::Ended);
+  StoreStreamDirectory directory(streams_, options());
+  ASSERT_TRUE(directory.lookup("lse_a").has_value());
+  streams_.records.clear();
+  now_ += 1s;
+  EXPECT_FALSE(directory.lookup("lse_a").has_value());
+}
+
+TEST_F(StoreStreamDirectoryTest, DatabaseFailureServesTheLastAnswerAndBacksOff) {
+  streams_.add("lse_a", State::Live);
+  StoreStreamDirectory directory(streams_, options());
+  ASSERT_TRUE(directory.lookup("lse_a").has_value());
+  streams_.failing = true;
+  now_ += 2s;
+  auto info = directory.lookup("lse_a");
+  ASSERT_TRUE(info.has_value()) << "a DB hiccup must not 404 a live stream";
+  EXPECT_EQ(info->state, State::Live);
+  EXPECT_FALSE(directory.lookup("lse_b").has_value());
+  EXPECT_EQ(streams_.queries, 3);
+  directory.lookup("lse_a");
+  directory.lookup("lse_b");
+  EXPECT_EQ(streams_.queries, 3) << "failures are cached for a TTL as well";
+}
+
+TEST_F(StoreStreamDirectoryTest, CacheSizeIsBounded) {
+  StoreStreamDirectory directory(streams_, options(8));
+  for (int i = 0; i < 100; ++i) {
+    directory.lookup("lse_" + std::to_string(i));
+    now_ += 1ms;
+  }
+  EXPECT_LE(directory.cached_entries(), 8u);
+  // Expired entries are the first to go.
+  now_ += 1s;
+  directory.lookup("lse_x");
+  EXPECT_EQ(directory.cached_entries(), 1u);
+}
+
+TEST_F(StoreStreamDirectoryTest, DefaultClockWorks) {
+  streams_.add("lse_a", State::Live);
+  StoreStreamDirectory directory(streams_);
+  EXPECT_TRUE(directory.lookup("lse_a").has_value());
+  EXPECT_TRUE(directory.lookup("lse_a").has_value());
+  EXPECT_EQ(streams_.queries, 1);
+}
+
+}  // namespace
+}  // namespace antcdn::edge
