@@ -1,0 +1,83 @@
+// The standard and high ladders end to end: a short generated source is
+// published, transcoded and packaged; every rendition must decode from the
+// edge, at the right size, with IDR frames at the same times in every rendition.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { Server, makeDataDir, cleanup } from "./lib/server.mjs";
+import { makeClip, ffmpegPublish, waitFor } from "./lib/media.mjs";
+import { parseMaster, fetchText, decodes, probeStreams, videoPackets } from "./lib/hls.mjs";
+
+let server;
+let dataDir;
+
+before(async () => {
+  dataDir = makeDataDir();
+  server = await new Server(dataDir).start();
+});
+after(async () => {
+  await server.stop();
+  cleanup(dataDir);
+});
+
+async function state(id) {
+  return (await (await server.api(`/v1/live-streams/${id}`)).json()).state;
+}
+
+// Publishes `clip` to a new stream of `quality` and waits until it has ended.
+async function transcodeClip(quality, clip) {
+  const res = await server.api("/v1/live-streams", { method: "POST", body: { name: quality, quality } });
+  const stream = await res.json();
+  const publisher = ffmpegPublish(stream.ingest.rtmpFullUrl, clip);
+  await waitFor(async () => (await state(stream.streamId)) === "live", { timeoutMs: 30000, what: "live" });
+  await publisher.exited;
+  await waitFor(async () => (await state(stream.streamId)) === "ended", { timeoutMs: 30000, what: "ended" });
+  const master = await fetchText(stream.playback.hlsUrl);
+  return { stream, master: parseMaster(master), masterText: master };
+}
+
+async function keyframeTimes(url) {
+  return (await videoPackets(url)).filter((p) => p.key).map((p) => p.pts.toFixed(3));
+}
+
+async function checkLadder(quality, source, expected) {
+  const clip = path.join(dataDir, `${quality}.flv`);
+  await makeClip(clip, { seconds: 5, size: source, gop: 75 });  // source GOP 2.5 s: not our grid
+  const { stream, master, masterText } = await transcodeClip(quality, clip);
+  const base = stream.playback.hlsUrl.replace(/master\.m3u8$/, "");
+  const sizes = master.variants.map((v) => v.attrs.RESOLUTION);
+  assert.deepEqual(sizes, expected, masterText);
+  for (const v of master.variants) {
+    assert.match(v.attrs.CODECS, /^avc1\.64[0-9a-f]{4},mp4a\.40\.2$/);
+    assert.ok(Number(v.attrs.BANDWIDTH) > 0);
+  }
+  const keyframes = [];
+  for (const v of master.variants) {
+    const url = base + v.uri;
+    const d = await decodes(url);
+    assert.ok(d.ok, `${v.uri} decodes: ${d.stderr}`);
+    const probe = await probeStreams(url);
+    assert.equal(`${probe.video.width}x${probe.video.height}`, v.attrs.RESOLUTION);
+    assert.equal(probe.video.profile, "High");
+    keyframes.push(await keyframeTimes(url));
+  }
+  // IDR frames at identical times in every rendition, on a 2 s grid.
+  for (const k of keyframes.slice(1)) assert.deepEqual(k, keyframes[0]);
+  assert.ok(keyframes[0].length >= 2, `keyframes ${keyframes[0]}`);
+  const gaps = keyframes[0].slice(1).map((t, i) => Number(t) - Number(keyframes[0][i]));
+  for (const g of gaps) assert.ok(Math.abs(g - 2) < 0.05, `keyframe gap ${g}`);
+  // Audio is its own rendition and starts with the video (within a frame).
+  const audio = await probeStreams(base + master.media[0].URI);
+  const video = await probeStreams(base + master.variants[0].uri);
+  assert.equal(audio.audio.codec, "aac");
+  assert.ok(Math.abs(audio.audio.startTime - video.video.startTime) <= 1 / 30 + 0.025,
+    `audio starts at ${audio.audio.startTime}, video at ${video.video.startTime}`);
+}
+
+test("standard ladder from a 480p source: 480p and 360p, never upscaled", async () => {
+  await checkLadder("standard", "854x480", ["854x480", "640x360"]);
+});
+
+test("high ladder from a 720p source: 720p and 480p", async () => {
+  await checkLadder("high", "1280x720", ["1280x720", "854x480"]);
+});
