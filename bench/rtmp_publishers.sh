@@ -8,7 +8,9 @@
 # H.264 (~4.5 Mbps) + AAC FLV clip with `ffmpeg -re -c copy`, samples the
 # server's CPU time (/proc/PID/stat utime+stime) and RSS (/proc/PID/status)
 # every SAMPLE_S while all N publish, then checks every frame arrived (the
-# server's "ended (unpublished; V video, A audio frames)" log lines).
+# server's "ended (unpublished; V video, A audio frames)" log lines) and that
+# the publishers kept real time (wall s = time until the last publisher ended,
+# ~CLIP_SECONDS when they did).
 #
 # On a machine with 2+ cores the server is pinned to CPU 0 and the publishers
 # to CPU 1 (taskset), so ffmpeg's own work does not count against the server.
@@ -101,7 +103,7 @@ state_of() {
 }
 
 echo "clip: 1280x720 30 fps, ${MBPS} Mbit/s, ${VFRAMES} video + ${AFRAMES} audio frames, ${CLIP_SECONDS} s; $PINNING" >&2
-printf '%-10s  %-22s  %-14s  %-14s  %-22s  %s\n' publishers "server CPU% (1 core)" "RSS MB idle" "RSS MB peak" "RSS MB per publisher" "frames ok"
+printf '%-10s  %-20s  %-11s  %-11s  %-20s  %-9s  %s\n' publishers "server CPU% (1 core)" "RSS MB idle" "RSS MB peak" "RSS MB per publisher" "frames ok" "wall s"
 for n in "${COUNTS[@]}"; do
   dir=$WORK/n$n
   mkdir -p "$dir"
@@ -117,6 +119,7 @@ for n in "${COUNTS[@]}"; do
   rss_idle=$(rss_kb "$SERVER_PID")
 
   PUB_PIDS=()
+  start=$(date +%s.%N)
   for i in $(seq 0 $((n - 1))); do
     "${PUB_CPU[@]}" ffmpeg -hide_banner -nostdin -loglevel error -re -i "$CLIP" -c copy \
       -f flv "${urls[$i]}" 2>"$dir/pub$i.log" &
@@ -143,6 +146,7 @@ for n in "${COUNTS[@]}"; do
   failed=0
   for p in "${PUB_PIDS[@]}"; do wait "$p" || failed=$((failed + 1)); done
   PUB_PIDS=()
+  wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b - a}')
   # Every session must have ended cleanly with every frame.
   deadline=$((SECONDS + 10))
   while (( $(grep -c 'ended (unpublished;' "$dir/err.log" || true) < n )) && ((SECONDS < deadline)); do
@@ -153,9 +157,9 @@ for n in "${COUNTS[@]}"; do
 
   cpu=$(awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$TICKS" \
     'BEGIN { printf "%.1f", (t1 > t0) ? 100 * (c1 - c0) / hz / (t1 - t0) : 0 }')
-  printf '%-10s  %-22s  %-14s  %-14s  %-22s  %s\n' "$n" "$cpu" \
+  printf '%-10s  %-20s  %-11s  %-11s  %-20s  %-9s  %s\n' "$n" "$cpu" \
     "$(awk -v k="$rss_idle" 'BEGIN{printf "%.1f", k/1024}')" \
     "$(awk -v k="$rss_peak" 'BEGIN{printf "%.1f", k/1024}')" \
     "$(awk -v a="$rss_peak" -v b="$rss_idle" -v n="$n" 'BEGIN{printf "%.2f", (a-b)/1024/n}')" \
-    "$ok/$n$( ((failed)) && echo " ($failed publishers failed)")"
+    "$ok/$n" "$wall$( ((failed)) && echo " ($failed publishers failed)")"
 done

@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
   serve->add_option("--record-access-units", config.record_access_units_dir,
                     "Debugging: write every access unit ingest produces to DIR/{streamId}.jsonl")
       ->envname("ANTCDN_RECORD_ACCESS_UNITS");
+  serve->add_option("--ended-hold-seconds", config.ended_hold_seconds,
+                    "How long an ended stream shows `ended` before `idle`")
+      ->envname("ANTCDN_ENDED_HOLD_SECONDS");
   serve->add_option("--x264-preset", config.x264_preset,
                     "x264 preset for the standard and high ladders")
       ->envname("ANTCDN_X264_PRESET");

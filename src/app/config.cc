@@ -91,6 +91,9 @@ std::vector<std::string> Config::validate() const {
     errors.emplace_back("--x264-preset: use ultrafast, superfast, veryfast, faster, fast, "
                         "medium or slow");
   }
+  if (ended_hold_seconds < 0 || ended_hold_seconds > 7 * 24 * 3600) {
+    errors.emplace_back("--ended-hold-seconds: must be 0..604800");
+  }
   if (http_request_timeout_ms < 100 || http_request_timeout_ms > 600000) {
     errors.emplace_back("--http-request-timeout-ms: must be 100..600000");
   }

@@ -109,7 +109,8 @@ int serve(const Config& config) {
   SessionPipelineFactory pipelines(loop, writes, config.record_access_units_dir,
                                    config.x264_preset);
   lifecycle::Supervisor supervisor(
-      loop, **store, [&](const store::StreamRecord& s) { return pipelines.make(s); });
+      loop, **store, [&](const store::StreamRecord& s) { return pipelines.make(s); },
+      std::chrono::seconds(config.ended_hold_seconds));
   pipelines.attach(supervisor);
   if (auto on_air = (*store)->list_on_air(); on_air.ok()) {
     for (const auto& s : supervisor.recover(*on_air)) {

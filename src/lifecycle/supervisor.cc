@@ -20,8 +20,8 @@ Supervisor::Active::~Active() = default;
 Supervisor::Active::Active(Active&&) noexcept = default;
 
 Supervisor::Supervisor(net::EventLoop& loop, store::StreamRepository& streams,
-                       SinkFactory make_sink)
-    : loop_(loop), streams_(streams), make_sink_(std::move(make_sink)) {}
+                       SinkFactory make_sink, std::chrono::seconds ended_hold)
+    : loop_(loop), streams_(streams), make_sink_(std::move(make_sink)), ended_hold_(ended_hold) {}
 
 Supervisor::~Supervisor() = default;
 
@@ -53,6 +53,10 @@ Result<Transition> Supervisor::apply(const std::string& stream_id, Event event,
     return updated.error();
   }
   spdlog::info("lifecycle: stream {} is {}", stream_id, to_string(taken.next));
+  holds_.erase(stream_id);  // any transition cancels a pending ended -> idle
+  if (taken.next == State::Ended) {
+    start_hold(stream_id);
+  }
   return taken;
 }
 
@@ -85,6 +89,7 @@ Result<PublishGrant> Supervisor::authorize(PublishRequest request) {
   }
   a.window.reset();  // cancels a pending reconnect deadline
   a.has_publisher = true;
+  a.ready = false;  // a resumed session is `connecting` until its own segments are stored
   a.killing = false;
   a.disconnect = std::move(request.disconnect);
   a.token = next_token_++;
@@ -101,7 +106,8 @@ void Supervisor::on_segments_ready(const std::string& stream_id) {
   if (it == active_.end() || !it->second.has_publisher) {
     return;
   }
-  if (!it->second.went_live) {
+  if (!it->second.ready) {
+    it->second.ready = true;
     it->second.went_live = true;
     (void)apply(stream_id, Event::SegmentsReady);
   }
@@ -184,6 +190,17 @@ void Supervisor::start_window(const std::string& stream_id, int seconds) {
     spdlog::info("lifecycle: stream {}: reconnect window expired", stream_id);
     finish(stream_id, Event::WindowExpired, media::EndReason::Clean);
   });
+}
+
+void Supervisor::start_hold(const std::string& stream_id) {
+  auto timer = std::make_unique<WindowTimer>(loop_.context());
+  timer->timer.expires_after(ended_hold_);
+  timer->timer.async_wait([this, stream_id](const boost::system::error_code& ec) {
+    if (!ec) {
+      (void)apply(stream_id, Event::HoldExpired);
+    }
+  });
+  holds_[stream_id] = std::move(timer);
 }
 
 void Supervisor::kill_session(const std::string& stream_id) {

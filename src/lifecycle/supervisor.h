@@ -5,6 +5,7 @@
 // reconnect window, and ends sessions on forced rotation or shutdown. Runs on
 // the event loop thread only.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -24,7 +25,9 @@ using SinkFactory =
 
 class Supervisor final : public PublishGate, public SessionControl {
  public:
-  Supervisor(net::EventLoop& loop, store::StreamRepository& streams, SinkFactory make_sink);
+  // `ended_hold`: how long an ended stream shows `ended` before it is `idle` again.
+  Supervisor(net::EventLoop& loop, store::StreamRepository& streams, SinkFactory make_sink,
+             std::chrono::seconds ended_hold = std::chrono::seconds(300));
   ~Supervisor() override;
 
   Result<PublishGrant> authorize(PublishRequest request) override;
@@ -48,7 +51,8 @@ class Supervisor final : public PublishGate, public SessionControl {
     std::shared_ptr<media::AccessUnitSink> sink;
     std::function<void()> disconnect;
     bool has_publisher = false;
-    bool went_live = false;
+    bool went_live = false;  // this session was live once: a drop is a reconnect
+    bool ready = false;      // the current publish's segments are at the edge
     bool killing = false;
     std::string failure;  // set by fail_session while the encoder is being disconnected
     uint64_t token = 0;
@@ -64,11 +68,14 @@ class Supervisor final : public PublishGate, public SessionControl {
   void finish(const std::string& stream_id, Event event, media::EndReason end,
               const std::string& reason = {});
   void start_window(const std::string& stream_id, int seconds);
+  void start_hold(const std::string& stream_id);
 
   net::EventLoop& loop_;
   store::StreamRepository& streams_;
   SinkFactory make_sink_;
   std::map<std::string, Active> active_;
+  std::map<std::string, std::unique_ptr<WindowTimer>> holds_;  // ended -> idle timers
+  std::chrono::seconds ended_hold_;
   uint64_t next_token_ = 1;
 };
 

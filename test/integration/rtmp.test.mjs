@@ -483,38 +483,54 @@ test("hostile bytes on the RTMP port never take the server down", { timeout: 900
   assertSessionMatchesProbe(readRecording(recDir, s.streamId).last, probes.av2, "after garbage");
 });
 
-test("a publisher killed mid-stream (TCP drop) ends its session per the reconnect rules",
-  { timeout: 60000 }, async () => {
-    const s = await createStream(server, { reconnectWindowSeconds: 2 });
-    const pub = ffmpegPublish(s.ingest.rtmpFullUrl, clips.av4, { loop: true });
-    await waitState(server, s.streamId, ON_AIR);
-    await waitMedia(s.streamId, { minVideo: 10 });
-    const before = await getStream(server, s.streamId);
-    pub.kill("SIGKILL");
-    const r = await pub.exited;
-    assert.equal(r.signal, "SIGKILL");
+// Supervisor::on_stopped decides what a TCP drop means (reason Dropped from ingest):
+//  - the session never went live: Event::DropBeforeLive, the stream is `ended` at
+//    once (no reconnect window) and the sink is closed like a normal end
+//    (EndReason::Clean, so the playlists get ENDLIST);
+//  - the session went live: Event::Drop, the stream is `connecting` again, the
+//    sink hears EndReason::Dropped and the reconnect window runs; when it expires
+//    the stream is `ended`.
+async function killMidStream({ waitLive }) {
+  const s = await createStream(server, { reconnectWindowSeconds: 2 });
+  const pub = ffmpegPublish(s.ingest.rtmpFullUrl, clips.av4, { loop: true });
+  await waitState(server, s.streamId, ON_AIR);
+  await waitMedia(s.streamId, { minVideo: 10 });
+  if (waitLive) await waitState(server, s.streamId, "live", 20000);
+  const before = await getStream(server, s.streamId);
+  pub.kill("SIGKILL");
+  const r = await pub.exited;
+  assert.equal(r.signal, "SIGKILL");
+  // Ingest saw a drop, not an unpublish.
+  const line = await waitFor(() => server.stderr.split("\n")
+    .find((l) => l.includes(`stream=${s.streamId} ended (`)), { what: "the ingest log line" });
+  assert.match(line, /ended \(disconnected;/);
+  return { s, before };
+}
 
-    if (before.state === "connecting") {
-      // Supervisor::on_stopped: a session that never went live ends at once
-      // (Event::DropBeforeLive -> ended, no reconnect window), and its sink is
-      // closed like a normal end (EndReason::Clean) so the playlists get ENDLIST.
-      const ended = await waitState(server, s.streamId, "ended");
-      assert.ok(ended.endedAt);
-      const rec = readRecording(recDir, s.streamId);
-      assert.equal(rec.sessions.length, 1);
-      assert.equal(rec.last.end, "clean");
-      // ...but ingest saw a drop, not an unpublish.
-      const line = await waitFor(() => server.stderr.split("\n")
-        .find((l) => l.includes(`stream=${s.streamId} ended (`)), { what: "the ingest log line" });
-      assert.match(line, /ended \(disconnected;/);
-    } else {
-      // Went live (packaging in place): the drop opens the reconnect window.
-      await waitState(server, s.streamId, "connecting");
-      await waitFor(() => readRecording(recDir, s.streamId).last?.end === "dropped",
-        { what: "the recording to say dropped" });
-      // Nobody comes back within 2 s: ended.
-      const ended = await waitState(server, s.streamId, "ended", 15000);
-      assert.ok(ended.endedAt);
-    }
+test("a publisher killed before its stream is live: ended at once, no reconnect window",
+  { timeout: 60000 }, async () => {
+    const { s, before } = await killMidStream({ waitLive: false });
+    // 10 frames (a third of a second) in: no segment exists yet.
+    assert.equal(before.state, "connecting");
+    const ended = await waitState(server, s.streamId, "ended", 5000);
+    assert.ok(ended.endedAt);
+    const rec = readRecording(recDir, s.streamId);
+    assert.equal(rec.sessions.length, 1);
+    assert.equal(rec.last.end, "clean", "DropBeforeLive closes the sink as a normal end");
+    assert.equal(server.proc.exitCode, null);
+  });
+
+test("a publisher killed while live: connecting for the reconnect window, then ended",
+  { timeout: 60000 }, async () => {
+    const { s, before } = await killMidStream({ waitLive: true });
+    assert.equal(before.state, "live");
+    const dropped = await waitState(server, s.streamId, "connecting", 5000);
+    assert.equal(dropped.endedAt, null, "not ended while the window runs");
+    const ends = () => readRecording(recDir, s.streamId).sessions.map((x) => x.end);
+    await waitFor(() => ends()[0] === "dropped", { what: "the sink to hear Dropped" });
+    // Nobody comes back within the 2 s window.
+    const ended = await waitState(server, s.streamId, "ended", 15000);
+    assert.ok(ended.endedAt);
+    assert.ok(Date.parse(ended.endedAt) >= Date.parse(ended.startedAt));
     assert.equal(server.proc.exitCode, null);
   });

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Our transcoder vs. one ffmpeg process doing the identical ladder, on the same
+# generated sources, in one invocation. Prints CPU-seconds per media-second,
+# speed vs. real time, peak RSS and PSNR of each rendition against the source
+# scaled to that size, and the CPU ratio ours/ffmpeg.
+#
+#   bench/transcode_vs_ffmpeg.sh [SECONDS=30] [PRESET=veryfast]
+#
+# Needs build/transcode_bench (built by tools/dev.sh build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-30}
+preset=${2:-veryfast}
+bench=build/transcode_bench
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+q=(-hide_banner -nostdin -loglevel error)
+
+make_source() {  # height width kbps
+  ffmpeg "${q[@]}" -f lavfi -i "testsrc2=size=$2x$1:rate=30" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+    -t "$secs" -c:v libx264 -preset veryfast -b:v "$3k" -maxrate "$3k" -bufsize "$(($3 * 2))k" \
+    -x264-params nal-hrd=cbr -g 60 -keyint_min 60 -sc_threshold 0 -pix_fmt yuv420p \
+    -c:a aac -b:a 128k -f flv "$work/src$1.flv"
+}
+
+# Our ladder table (docs/transcoding.md), largest first, never above the source.
+rungs() {  # quality source_height -> "h:kbps ..."
+  local all
+  if [[ $1 == standard ]]; then all="720:3000 480:1400 360:800"; else all="1080:5000 720:3000 480:1400"; fi
+  for r in $all; do (( ${r%%:*} <= $2 )) && printf '%s ' "$r"; done
+}
+
+width_for() { echo $(( ($1 * 16 / 9 + 1) / 2 * 2 )); }  # 16:9 sources, even widths
+
+psnr() {  # playlist source height
+  local w; w=$(width_for "$3")
+  ffmpeg -nostdin -i "$1" -i "$2" -lavfi "[1:v]scale=$w:$3:flags=bicubic[ref];[0:v][ref]psnr" -f null - 2>&1 |
+    sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p' | tail -1
+}
+
+run_ffmpeg() {  # source quality height outdir
+  local src=$1 out=$4 i=0 split="" maps=() streams=""
+  mkdir -p "$out"
+  local rs; rs=$(rungs "$2" "$3")
+  local n; n=$(wc -w <<<"$rs")
+  local fc="[0:v]split=$n"
+  for r in $rs; do fc+="[s$i]"; i=$((i + 1)); done
+  fc+=";"
+  i=0
+  for r in $rs; do
+    local h=${r%%:*} k=${r##*:}
+    fc+="[s$i]scale=$(width_for "$h"):$h:flags=bicubic[v$i];"
+    maps+=(-map "[v$i]" "-c:v:$i" libx264 "-b:v:$i" "${k}k" "-maxrate:v:$i" "$((k * 107 / 100))k"
+      "-bufsize:v:$i" "$((k * 3 / 2))k")
+    streams+="v:$i,agroup:a "
+    i=$((i + 1))
+  done
+  /usr/bin/time -f "%U %S %e %M" -o "$out/time" ffmpeg "${q[@]}" -i "$src" -filter_complex "${fc%;}" "${maps[@]}" \
+    -preset "$preset" -profile:v high -pix_fmt yuv420p -force_key_frames "expr:gte(t,n_forced*2)" \
+    -sc_threshold 0 -g 600 -map 0:a -c:a copy \
+    -f hls -hls_time 2 -hls_playlist_type vod -hls_segment_type fmp4 -master_pl_name master.m3u8 \
+    -var_stream_map "${streams}a:0,agroup:a" "$out/%v/index.m3u8"
+}
+
+printf '%-6s %-9s %-6s %9s %9s %8s %8s  %s\n' source ladder who cpu/media speed rss_MB ratio "PSNR per rendition (dB)"
+for src_h in 1080 720; do
+  kbps=$([[ $src_h == 1080 ]] && echo 6000 || echo 4500)
+  make_source "$src_h" "$(width_for "$src_h")" "$kbps"
+  src="$work/src$src_h.flv"
+  for quality in standard high; do
+    ours="$work/ours-$src_h-$quality"
+    theirs="$work/ffmpeg-$src_h-$quality"
+    mkdir -p "$ours"
+    j=$("$bench" "$src" "$quality" "$preset" "$ours")
+    media=$(sed 's/.*"media_s":\([0-9.]*\).*/\1/' <<<"$j")
+    our_cpu=$(sed 's/.*"cpu_s":\([0-9.]*\).*/\1/' <<<"$j")
+    our_wall=$(sed 's/.*"wall_s":\([0-9.]*\).*/\1/' <<<"$j")
+    our_rss=$(sed 's/.*"peak_rss_mb":\([0-9.]*\).*/\1/' <<<"$j")
+    run_ffmpeg "$src" "$quality" "$src_h" "$theirs"
+    read -r fu fs fe fm <"$theirs/time"
+    ff_cpu=$(echo "$fu + $fs" | bc -l)
+    our_psnr="" ff_psnr="" i=0
+    for r in $(rungs "$quality" "$src_h"); do
+      h=${r%%:*}
+      our_psnr+="${h}p=$(psnr "$ours/bench/${h}p/index.m3u8" "$src" "$h") "
+      ff_psnr+="${h}p=$(psnr "$theirs/$i/index.m3u8" "$src" "$h") "
+      i=$((i + 1))
+    done
+    ratio=$(echo "$our_cpu / $ff_cpu" | bc -l)
+    printf '%-6s %-9s %-6s %9.3f %8.2fx %8.0f %8.2f  %s\n' "${src_h}p" "$quality" ours \
+      "$(echo "$our_cpu / $media" | bc -l)" "$(echo "$media / $our_wall" | bc -l)" "$our_rss" "$ratio" "$our_psnr"
+    printf '%-6s %-9s %-6s %9.3f %8.2fx %8.0f %8s  %s\n' "${src_h}p" "$quality" ffmpeg \
+      "$(echo "$ff_cpu / $media" | bc -l)" "$(echo "$media / $fe" | bc -l)" "$((fm / 1024))" "" "$ff_psnr"
+  done
+done
