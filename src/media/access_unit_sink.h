@@ -1,8 +1,11 @@
 #pragma once
 
-// SEAM: ingest -> transcode -> package. A producer calls on_tracks once per
-// session before any access unit, then on_access_unit in dts order per track,
-// then on_end exactly once.
+// SEAM: ingest -> transcode -> package. For each encoder attachment a producer
+// calls on_tracks before any access unit, then on_access_unit in dts order per
+// track, then on_end. on_end(Dropped) pauses the sink: it may be followed by
+// on_tracks (the encoder came back within the reconnect window; the sink goes on
+// after a discontinuity) or by a final on_end with another reason. Any other
+// reason is final. The lifecycle supervisor, not ingest, calls on_end.
 
 #include <vector>
 
@@ -13,7 +16,7 @@ namespace antcdn::media {
 
 enum class EndReason {
   Clean,    // the encoder unpublished (FCUnpublish / deleteStream)
-  Dropped,  // the TCP connection went away or timed out
+  Dropped,  // the TCP connection went away or timed out (not final, see above)
   Killed,   // the server ended the session (forced key rotation, shutdown)
   Failed,   // unrecoverable error (unsupported codec, transcoder failure)
 };
