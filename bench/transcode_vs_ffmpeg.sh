@@ -71,7 +71,7 @@ for src_h in 1080 720; do
     ours="$work/ours-$src_h-$quality"
     theirs="$work/ffmpeg-$src_h-$quality"
     mkdir -p "$ours"
-    j=$("$bench" "$src" "$quality" "$preset" "$ours")
+    j=$("$bench" "$src" "$quality" "$preset" "$ours" | tail -1)
     media=$(sed 's/.*"media_s":\([0-9.]*\).*/\1/' <<<"$j")
     our_cpu=$(sed 's/.*"cpu_s":\([0-9.]*\).*/\1/' <<<"$j")
     our_wall=$(sed 's/.*"wall_s":\([0-9.]*\).*/\1/' <<<"$j")

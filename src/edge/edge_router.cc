@@ -100,8 +100,8 @@ net::HttpResponse EdgeRouter::serve_object(const EdgePath& path) {
   }
   net::HttpResponse res;
   set_object_headers(res, headers_for_key(path.object_key));
-  const Bytes& data = (*object)->data;
-  res.body.assign(reinterpret_cast<const char*>(data.data()), data.size());
+  // Shares the cached bytes (aliasing the object's lifetime): no copy per request.
+  res.shared_body = std::shared_ptr<const Bytes>(*object, &(*object)->data);
   return res;
 }
 

@@ -4,11 +4,14 @@
 // and tested without Beast or sockets.
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/bytes.h"
 
 namespace antcdn::net {
 
@@ -42,8 +45,16 @@ struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // A body shared with its owner (e.g. a cached segment), sent without a copy;
+  // used instead of `body` when set.
+  std::shared_ptr<const Bytes> shared_body;
   // For HEAD: headers (including Content-Length of the full body) but no body.
   bool omit_body = false;
+
+  size_t body_size() const { return shared_body ? shared_body->size() : body.size(); }
+  std::string body_text() const {
+    return shared_body ? std::string(as_chars(*shared_body)) : body;
+  }
 
   HttpResponse& set(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <spdlog/spdlog.h>
 
 namespace antcdn::net {
@@ -81,7 +82,17 @@ asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, Htt
   if (res.omit_body) {
     http::response<http::empty_body> msg;
     fill(msg);
-    msg.content_length(res.body.size());
+    msg.content_length(res.body_size());
+    auto [ec, n] = co_await http::async_write(stream, msg, kNoThrow);
+    co_return ec;
+  }
+  if (res.shared_body) {
+    // Written straight from the shared bytes, which `res` keeps alive.
+    http::response<http::span_body<const char>> msg;
+    fill(msg);
+    msg.body() = boost::span<const char>(reinterpret_cast<const char*>(res.shared_body->data()),
+                                         res.shared_body->size());
+    msg.prepare_payload();
     auto [ec, n] = co_await http::async_write(stream, msg, kNoThrow);
     co_return ec;
   }

@@ -97,8 +97,8 @@ TEST_F(EdgeRouterTest, ServesEveryMediaRouteWithItsHeaders) {
        }) {
     for (const char* method : {"GET", "HEAD"}) {
       auto res = call("/live/" + live_ + c.path, method);
-      EXPECT_EQ(res.status, 200) << method << " " << c.path << ": " << res.body;
-      EXPECT_EQ(res.body, c.body) << "HEAD bodies are dropped by the server, not here";
+      EXPECT_EQ(res.status, 200) << method << " " << c.path << ": " << res.body_text();
+      EXPECT_EQ(res.body_text(), c.body) << "HEAD bodies are dropped by the server, not here";
       EXPECT_EQ(header(res, "Content-Type"), c.content_type) << c.path;
       EXPECT_EQ(header(res, "Cache-Control"), c.cache_control) << c.path;
       EXPECT_EQ(header(res, "Access-Control-Allow-Origin"), "*") << c.path;
@@ -109,7 +109,7 @@ TEST_F(EdgeRouterTest, ServesEveryMediaRouteWithItsHeaders) {
 TEST_F(EdgeRouterTest, QueryStringsAreIgnored) {
   auto res = call("/live/" + live_ + "/720p/index.m3u8?_HLS_msn=4&_HLS_part=1");
   EXPECT_EQ(res.status, 200);
-  EXPECT_EQ(res.body, "#EXTM3U media");
+  EXPECT_EQ(res.body_text(), "#EXTM3U media");
 }
 
 TEST_F(EdgeRouterTest, EndedStreamsStillPlayWithShortLivedPlaylists) {
@@ -127,7 +127,7 @@ TEST_F(EdgeRouterTest, IdleUnknownAndDeletedStreamsHaveNoMedia) {
       EXPECT_EQ(res.status, 404) << id << path;
       EXPECT_EQ(header(res, "Access-Control-Allow-Origin"), "*");
       EXPECT_EQ(header(res, "Cache-Control"), "no-cache");
-      EXPECT_EQ(res.body.find("#EXTM3U"), std::string::npos);
+      EXPECT_EQ(res.body_text().find("#EXTM3U"), std::string::npos);
     }
   }
 }
@@ -157,7 +157,7 @@ TEST_F(EdgeRouterTest, TraversalAndMalformedPathsAre404WithoutALookup) {
        }) {
     auto res = call(path);
     EXPECT_EQ(res.status, 404) << path;
-    EXPECT_EQ(res.body.find("do not serve"), std::string::npos) << path;
+    EXPECT_EQ(res.body_text().find("do not serve"), std::string::npos) << path;
   }
   EXPECT_EQ(directory_.lookups, 0);
 }
@@ -188,9 +188,9 @@ TEST_F(EdgeRouterTest, StatusJsonForEveryExistingStream) {
 
 TEST_F(EdgeRouterTest, StatusJsonNeverShowsIds) {
   auto res = call("/live/" + live_ + "/status.json");
-  EXPECT_EQ(res.body.find("ls_"), std::string::npos);
-  EXPECT_EQ(res.body.find("lse_"), std::string::npos);
-  EXPECT_EQ(res.body.find("streamId"), std::string::npos);
+  EXPECT_EQ(res.body_text().find("ls_"), std::string::npos);
+  EXPECT_EQ(res.body_text().find("lse_"), std::string::npos);
+  EXPECT_EQ(res.body_text().find("streamId"), std::string::npos);
 }
 
 TEST_F(EdgeRouterTest, OptionsIsAPreflightAnywhere) {
@@ -218,7 +218,7 @@ TEST_F(EdgeRouterTest, OtherMethodsAre405) {
 TEST_F(EdgeRouterTest, Healthz) {
   auto res = call("/healthz");
   EXPECT_EQ(res.status, 200);
-  EXPECT_EQ(res.body, "ok\n");
+  EXPECT_EQ(res.body_text(), "ok\n");
   EXPECT_EQ(header(res, "Access-Control-Allow-Origin"), "*");
 }
 
@@ -237,7 +237,7 @@ TEST_F(EdgeRouterTest, StorageFailureIs503NotAFake404) {
 TEST(TextErrorTest, PlainTextWithCorsAndNoCache) {
   auto res = text_error(431, "headers_too_large", "too big");
   EXPECT_EQ(res.status, 431);
-  EXPECT_EQ(res.body, "headers_too_large: too big\n");
+  EXPECT_EQ(res.body_text(), "headers_too_large: too big\n");
   EXPECT_EQ(header(res, "Content-Type"), "text/plain; charset=utf-8");
   EXPECT_EQ(header(res, "Access-Control-Allow-Origin"), "*");
   EXPECT_EQ(header(res, "Cache-Control"), "no-cache");
