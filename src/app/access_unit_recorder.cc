@@ -6,11 +6,8 @@
 
 namespace antcdn::app {
 
-AccessUnitRecorder::AccessUnitRecorder(const std::string& dir, const std::string& stream_id) {
-  if (!dir.empty()) {
-    file_.reset(std::fopen((dir + "/" + stream_id + ".jsonl").c_str(), "a"));
-  }
-}
+AccessUnitRecorder::AccessUnitRecorder(const std::string& dir, const std::string& stream_id)
+    : file_(std::fopen((dir + "/" + stream_id + ".jsonl").c_str(), "a")) {}
 
 AccessUnitRecorder::~AccessUnitRecorder() = default;
 

@@ -3,7 +3,6 @@
 // A debugging sink that writes what ingest produced, one JSON line per event, to
 // DIR/{streamId}.jsonl. Used by black-box tests to compare ingest's output with
 // what ffprobe says of the source, and by operators chasing an encoder problem.
-// Without a directory it only counts (the sink of streams until packaging).
 
 #include <cstdio>
 #include <memory>

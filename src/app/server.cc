@@ -98,6 +98,8 @@ int serve(const Config& config) {
     return 1;
   }
 
+  // The loop outlives everything below: storage and transcoder threads post to it.
+  net::EventLoop loop;
   // Media: disk under a memory cache (the edge serves hot objects from memory),
   // written from a background queue so that ingest never waits on the disk.
   storage::DiskStore disk(config.storage_url().substr(std::string_view("file://").size()));
@@ -105,7 +107,6 @@ int serve(const Config& config) {
   storage::WriteQueue writes(media_store, storage::WriteQueueOptions{});
 
   transcode::quiet_ffmpeg_logs();
-  net::EventLoop loop;
   SessionPipelineFactory pipelines(loop, writes, config.record_access_units_dir,
                                    config.x264_preset);
   lifecycle::Supervisor supervisor(
@@ -186,7 +187,6 @@ int serve(const Config& config) {
   std::string api_base = fmt::format("http://{}:{}", reachable_host(api_addr.host), api_port);
   fmt::print("AntCDN Live is running (roles: {}).\n", config.roles);
   fmt::print("  API:       {}/v1/live-streams\n", api_base);
-  fmt::print("  Console:   {}/console\n", api_base);
   fmt::print("  RTMP:      {}\n", rtmp_url);
   fmt::print("  Playback:  {}/live/{{edgeId}}/master.m3u8\n", edge_url);
   if (*first_key) {

@@ -154,7 +154,7 @@ void StreamPackager::cut(int64_t boundary_ms, bool final) {
   }
   segment_start_ms_ = final ? std::nullopt : std::optional<int64_t>(boundary_ms);
   write_master();
-  delete_expired(unix_now_ms(), false);
+  delete_expired(unix_now_ms());
 }
 
 void StreamPackager::store_segment(Rendition& r, Segment&& seg) {
@@ -274,9 +274,8 @@ void StreamPackager::fail(const std::string& reason) {
   }
 }
 
-void StreamPackager::delete_expired(int64_t now_ms, bool everything) {
-  while (!doomed_.empty() &&
-         (everything || now_ms - doomed_.front().second >= options_.delete_grace_ms)) {
+void StreamPackager::delete_expired(int64_t now_ms) {
+  while (!doomed_.empty() && now_ms - doomed_.front().second >= options_.delete_grace_ms) {
     (void)writes_.remove(doomed_.front().first, {});
     doomed_.pop_front();
   }

@@ -69,7 +69,7 @@ class StreamPackager final : public media::AccessUnitSink {
   void put(const std::string& key, Bytes data, std::string_view content_type,
            std::string_view cache_control, bool counts_for_ready = false);
   void fail(const std::string& reason);
-  void delete_expired(int64_t now_ms, bool everything);
+  void delete_expired(int64_t now_ms);
   std::string key(const Rendition& r, const std::string& file) const;
 
   PackagerOptions options_;

@@ -4,20 +4,15 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { Server, makeDataDir, cleanup } from "./lib/server.mjs";
+import { Server, startServer, stopServer } from "./lib/server.mjs";
 
 let server;
 let dataDir;
 
-before(async () => {
-  dataDir = makeDataDir();
-  server = await new Server(dataDir, ["--http-request-timeout-ms", "800"]).start();
-});
+const ARGS = ["--http-request-timeout-ms", "800"];
 
-after(async () => {
-  await server.stop();
-  cleanup(dataDir);
-});
+before(async () => ({ server, dataDir } = await startServer({ args: ARGS })));
+after(() => stopServer(server, dataDir));
 
 async function createStream(body = { name: "Friday Night Stream", quality: "standard" }, key) {
   const res = await server.api("/v1/live-streams", { method: "POST", body, key });
@@ -162,7 +157,7 @@ test("no secret reaches the database file or the log", async () => {
 test("streams survive a restart", async () => {
   const s = await createStream({ name: "Durable", quality: "passthrough" });
   await server.stop();
-  server = await new Server(dataDir, ["--http-request-timeout-ms", "800"]).start();
+  server = await new Server(dataDir, ARGS).start();
   assert.equal(server.apiKey, undefined, "the key is printed on the first start only");
   server.apiKey = server.keys("create", "--name", "again").trim();
   // The new key is a different tenant: the old key's stream is invisible to it.

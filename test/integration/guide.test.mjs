@@ -4,21 +4,15 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { Server, makeDataDir, cleanup, guideText } from "./lib/server.mjs";
+import { startServer, stopServer, guideText } from "./lib/server.mjs";
 
 const GUIDE_BASE = "https://api.antcdn.net";
 const guide = guideText();
 let server;
 let dataDir;
 
-before(async () => {
-  dataDir = makeDataDir();
-  server = await new Server(dataDir).start();
-});
-after(async () => {
-  await server.stop();
-  cleanup(dataDir);
-});
+before(async () => ({ server, dataDir } = await startServer()));
+after(() => stopServer(server, dataDir));
 
 // The guide's curl commands with their line continuations folded and our base URL.
 function guideCurl(pattern) {

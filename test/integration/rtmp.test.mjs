@@ -8,7 +8,8 @@ import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
 import { mkdirSync } from "node:fs";
-import { Server, makeDataDir, cleanup } from "./lib/server.mjs";
+import { makeDataDir, startServer, stopServer } from "./lib/server.mjs";
+import { createStream, getStream, waitState } from "./lib/streams.mjs";
 import {
   makeClip, probe, ffmpegPublish, startProcess, readRecording, summarize, waitFor,
   haveGstElement,
@@ -33,43 +34,12 @@ before(async () => {
   clips.av2 = await makeClip(path.join(clipDir, "av2.flv"), { seconds: 2 });
   probes.av4 = await probe(clips.av4);
   probes.av2 = await probe(clips.av2);
-  server = await new Server(dataDir, ["--record-access-units", recDir]).start();
+  ({ server } = await startServer({ dataDir, args: ["--record-access-units", recDir] }));
 });
 
-after(async () => {
-  await server?.stop();
-  cleanup(dataDir);
-});
+after(() => stopServer(server, dataDir));
 
 // ---------------------------------------------------------------- helpers
-
-async function createStream(srv, body = {}) {
-  const res = await srv.api("/v1/live-streams", {
-    method: "POST", body: { name: "RTMP test", quality: "passthrough", ...body },
-  });
-  assert.equal(res.status, 201);
-  return res.json();
-}
-
-async function getStream(srv, id) {
-  const res = await srv.api(`/v1/live-streams/${id}`);
-  assert.equal(res.status, 200);
-  return res.json();
-}
-
-// Polls the API until the stream is in one of `states`; returns the resource.
-async function waitState(srv, id, states, timeoutMs = 10000) {
-  const want = [].concat(states);
-  let last;
-  try {
-    return await waitFor(async () => {
-      last = await getStream(srv, id);
-      return want.includes(last.state) ? last : null;
-    }, { timeoutMs, what: `stream ${id} to be ${want.join("|")}` });
-  } catch (e) {
-    throw new Error(`${e.message}; last state ${last?.state}`);
-  }
-}
 
 // Waits until ingest has announced the tracks of the current session (and, if
 // asked, recorded `minVideo` video AUs), i.e. media really flows.
@@ -226,7 +196,7 @@ test("wrong keys are refused without touching any stream; 10 failures lock the a
     const dir = makeDataDir();
     const rec = path.join(dir, "rec");
     mkdirSync(rec);
-    const srv = await new Server(dir, ["--record-access-units", rec]).start();
+    const { server: srv } = await startServer({ dataDir: dir, args: ["--record-access-units", rec] });
     try {
       const a = await createStream(srv);
       const b = await createStream(srv);
@@ -261,8 +231,7 @@ test("wrong keys are refused without touching any stream; 10 failures lock the a
       assert.ok(!srv.stderr.includes(a.ingest.streamKey.slice(8)), "stream key not logged");
       assert.ok(!srv.stderr.includes("0".repeat(40)), "wrong key not logged");
     } finally {
-      await srv.stop();
-      cleanup(dir);
+      await stopServer(srv, dir);
     }
   });
 
@@ -495,7 +464,7 @@ async function killMidStream({ waitLive }) {
   const pub = ffmpegPublish(s.ingest.rtmpFullUrl, clips.av4, { loop: true });
   await waitState(server, s.streamId, ON_AIR);
   await waitMedia(s.streamId, { minVideo: 10 });
-  if (waitLive) await waitState(server, s.streamId, "live", 20000);
+  if (waitLive) await waitState(server, s.streamId, "live", { timeoutMs: 20000 });
   const before = await getStream(server, s.streamId);
   pub.kill("SIGKILL");
   const r = await pub.exited;
@@ -512,7 +481,7 @@ test("a publisher killed before its stream is live: ended at once, no reconnect 
     const { s, before } = await killMidStream({ waitLive: false });
     // 10 frames (a third of a second) in: no segment exists yet.
     assert.equal(before.state, "connecting");
-    const ended = await waitState(server, s.streamId, "ended", 5000);
+    const ended = await waitState(server, s.streamId, "ended", { timeoutMs: 5000 });
     assert.ok(ended.endedAt);
     const rec = readRecording(recDir, s.streamId);
     assert.equal(rec.sessions.length, 1);
@@ -524,12 +493,12 @@ test("a publisher killed while live: connecting for the reconnect window, then e
   { timeout: 60000 }, async () => {
     const { s, before } = await killMidStream({ waitLive: true });
     assert.equal(before.state, "live");
-    const dropped = await waitState(server, s.streamId, "connecting", 5000);
+    const dropped = await waitState(server, s.streamId, "connecting", { timeoutMs: 5000 });
     assert.equal(dropped.endedAt, null, "not ended while the window runs");
     const ends = () => readRecording(recDir, s.streamId).sessions.map((x) => x.end);
     await waitFor(() => ends()[0] === "dropped", { what: "the sink to hear Dropped" });
     // Nobody comes back within the 2 s window.
-    const ended = await waitState(server, s.streamId, "ended", 15000);
+    const ended = await waitState(server, s.streamId, "ended", { timeoutMs: 15000 });
     assert.ok(ended.endedAt);
     assert.ok(Date.parse(ended.endedAt) >= Date.parse(ended.startedAt));
     assert.equal(server.proc.exitCode, null);

@@ -4,34 +4,24 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { Server, makeDataDir, cleanup } from "./lib/server.mjs";
-import { makeClip, ffmpegPublish, waitFor } from "./lib/media.mjs";
+import { startServer, stopServer } from "./lib/server.mjs";
+import { createStream, waitState } from "./lib/streams.mjs";
+import { makeClip, ffmpegPublish } from "./lib/media.mjs";
 import { parseMaster, fetchText, decodes, probeStreams, videoPackets } from "./lib/hls.mjs";
 
 let server;
 let dataDir;
 
-before(async () => {
-  dataDir = makeDataDir();
-  server = await new Server(dataDir).start();
-});
-after(async () => {
-  await server.stop();
-  cleanup(dataDir);
-});
-
-async function state(id) {
-  return (await (await server.api(`/v1/live-streams/${id}`)).json()).state;
-}
+before(async () => ({ server, dataDir } = await startServer()));
+after(() => stopServer(server, dataDir));
 
 // Publishes `clip` to a new stream of `quality` and waits until it has ended.
 async function transcodeClip(quality, clip) {
-  const res = await server.api("/v1/live-streams", { method: "POST", body: { name: quality, quality } });
-  const stream = await res.json();
+  const stream = await createStream(server, { name: quality, quality });
   const publisher = ffmpegPublish(stream.ingest.rtmpFullUrl, clip);
-  await waitFor(async () => (await state(stream.streamId)) === "live", { timeoutMs: 30000, what: "live" });
+  await waitState(server, stream.streamId, "live", { timeoutMs: 30000 });
   await publisher.exited;
-  await waitFor(async () => (await state(stream.streamId)) === "ended", { timeoutMs: 30000, what: "ended" });
+  await waitState(server, stream.streamId, "ended", { timeoutMs: 30000 });
   const master = await fetchText(stream.playback.hlsUrl);
   return { stream, master: parseMaster(master), masterText: master };
 }

@@ -10,13 +10,18 @@ Result<AVFrame*> Scaler::scale(const AVFrame* source) {
   if (!sws_) {
     return make_error(Code::Internal, "cannot create a scaler");
   }
-  // A fresh buffer each time: the encoder may still hold the previous one.
-  frame_ = make_frame();
-  frame_->width = width_;
-  frame_->height = height_;
-  frame_->format = AV_PIX_FMT_YUV420P;
-  if (int err = av_frame_get_buffer(frame_.get(), 0); err < 0) {
-    return make_error(Code::Internal, "av_frame_get_buffer: " + error_text(err));
+  // One buffer, reused: libx264 copies each picture it is given, so the buffer
+  // is free again once encode() returns (make_writable copies only if not).
+  if (!frame_) {
+    frame_ = make_frame();
+    frame_->width = width_;
+    frame_->height = height_;
+    frame_->format = AV_PIX_FMT_YUV420P;
+    if (int err = av_frame_get_buffer(frame_.get(), 0); err < 0) {
+      return make_error(Code::Internal, "av_frame_get_buffer: " + error_text(err));
+    }
+  } else if (int err = av_frame_make_writable(frame_.get()); err < 0) {
+    return make_error(Code::Internal, "av_frame_make_writable: " + error_text(err));
   }
   sws_scale(sws_, source->data, source->linesize, 0, source->height, frame_->data,
             frame_->linesize);

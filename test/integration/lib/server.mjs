@@ -76,3 +76,22 @@ export function guideText() {
   const p = path.resolve(SOURCE_DIR, "../shared/seed/live-streaming-integration-guide.txt");
   return existsSync(p) ? readFileSync(p, "utf8") : null;
 }
+
+// The usual per-file set-up: a Server (with `args`) on `dataDir` (a fresh one
+// unless given). Resolves {server, dataDir}; a fresh dir is removed again if
+// the server fails to start.
+export async function startServer({ dataDir, args = [] } = {}) {
+  const dir = dataDir ?? makeDataDir();
+  try {
+    return { server: await new Server(dir, args).start(), dataDir: dir };
+  } catch (e) {
+    if (!dataDir) cleanup(dir);
+    throw e;
+  }
+}
+
+// The matching tear-down: stops `server` (if it started) and removes `dataDir`.
+export async function stopServer(server, dataDir) {
+  await server?.stop();
+  if (dataDir) cleanup(dataDir);
+}

@@ -1,34 +1,38 @@
 #include "package/stream_packager.h"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
+
+#include <gtest/gtest.h>
 
 #include "common/crypto.h"
 #include "storage/memory_store.h"
+#include "support/bytes_helpers.h"
 
 namespace antcdn::package {
 namespace {
 
-Bytes from_hex(std::string_view hex) {
-  Bytes out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<std::byte>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
+using antcdn::test::hex;
 
 // An x264 avcC (320x240 High) and a 48 kHz mono AAC-LC AudioSpecificConfig.
-const Bytes kAvcC = from_hex(
-    "0164000dffe100196764000dacd94141fb0110000003001000000303c0f142996001000468ef8fcbfdf8f800");
-const Bytes kAsc = from_hex("1188");
+const Bytes kAvcC =
+    hex("0164000dffe100196764000dacd94141fb0110000003001000000303c0f142996001000468ef8fcbfdf8f800");
+const Bytes kAsc = hex("1188");
 
 std::vector<media::TrackInfo> tracks() {
-  return {media::TrackInfo{.id = 1, .kind = media::MediaKind::Video, .codec = media::Codec::H264,
-                           .timescale = 1000, .codec_config = kAvcC, .width = 320, .height = 240,
+  return {media::TrackInfo{.id = 1,
+                           .kind = media::MediaKind::Video,
+                           .codec = media::Codec::H264,
+                           .timescale = 1000,
+                           .codec_config = kAvcC,
+                           .width = 320,
+                           .height = 240,
                            .frame_rate = 30},
-          media::TrackInfo{.id = 2, .kind = media::MediaKind::Audio, .codec = media::Codec::Aac,
-                           .timescale = 1000, .codec_config = kAsc, .sample_rate = 48000,
+          media::TrackInfo{.id = 2,
+                           .kind = media::MediaKind::Audio,
+                           .codec = media::Codec::Aac,
+                           .timescale = 1000,
+                           .codec_config = kAsc,
+                           .sample_rate = 48000,
                            .channels = 1}};
 }
 
@@ -38,15 +42,19 @@ void feed(media::AccessUnitSink& sink, int64_t from_ms, int64_t to_ms) {
   int64_t a_samples = from_ms * 48;
   while (v < to_ms) {
     while (a_samples / 48 <= v) {
-      sink.on_access_unit(media::AccessUnit{.track_id = 2, .dts = a_samples / 48,
-                                            .pts = a_samples / 48, .keyframe = true,
+      sink.on_access_unit(media::AccessUnit{.track_id = 2,
+                                            .dts = a_samples / 48,
+                                            .pts = a_samples / 48,
+                                            .keyframe = true,
                                             .arrival_unix_ms = 1700000000000 + a_samples / 48,
                                             .data = Bytes(100, std::byte{0x21})});
       a_samples += 1024;
     }
-    Bytes nal = {std::byte{0}, std::byte{0}, std::byte{0}, std::byte{3}, std::byte{0x65},
-                 std::byte{1}, std::byte{2}};
-    sink.on_access_unit(media::AccessUnit{.track_id = 1, .dts = v, .pts = v + 33,
+    Bytes nal = {std::byte{0},    std::byte{0}, std::byte{0}, std::byte{3},
+                 std::byte{0x65}, std::byte{1}, std::byte{2}};
+    sink.on_access_unit(media::AccessUnit{.track_id = 1,
+                                          .dts = v,
+                                          .pts = v + 33,
                                           .keyframe = (v - from_ms) % 1000 < 33,
                                           .arrival_unix_ms = 1700000000000 + v,
                                           .data = std::move(nal)});

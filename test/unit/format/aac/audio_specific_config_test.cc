@@ -2,21 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include "support/bytes_helpers.h"
+
 namespace antcdn::format::aac {
 namespace {
 
-Bytes b(std::initializer_list<int> v) {
-  Bytes out;
-  for (int x : v) {
-    out.push_back(static_cast<std::byte>(x));
-  }
-  return out;
-}
+using antcdn::test::bytes;
 
 TEST(AacAudioSpecificConfig, RealFfmpegConfigWithSyncExtension) {
   // ffmpeg's native AAC encoder, 44.1 kHz mono, followed by backward-compatible
   // SBR signalling (0x2b7 sync extension) that must be ignored.
-  auto c = AudioSpecificConfig::parse(b({0x12, 0x08, 0x56, 0xe5, 0x00}));
+  auto c = AudioSpecificConfig::parse(bytes({0x12, 0x08, 0x56, 0xe5, 0x00}));
   ASSERT_TRUE(c.ok()) << c.error().describe();
   EXPECT_EQ(c->object_type, 2);
   EXPECT_EQ(c->sampling_frequency_index, 4);
@@ -28,21 +24,21 @@ TEST(AacAudioSpecificConfig, RealFfmpegConfigWithSyncExtension) {
 }
 
 TEST(AacAudioSpecificConfig, CommonStereoConfigs) {
-  auto c = AudioSpecificConfig::parse(b({0x11, 0x90}));  // LC 48 kHz stereo
+  auto c = AudioSpecificConfig::parse(bytes({0x11, 0x90}));  // LC 48 kHz stereo
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->sample_rate, 48000u);
   EXPECT_EQ(c->channels(), 2);
   auto made = AudioSpecificConfig::make(2, 48000, 2);
   ASSERT_TRUE(made.ok());
-  EXPECT_EQ(made->serialize(), b({0x11, 0x90}));
+  EXPECT_EQ(made->serialize(), bytes({0x11, 0x90}));
   auto cd = AudioSpecificConfig::make(2, 44100, 2);
   ASSERT_TRUE(cd.ok());
-  EXPECT_EQ(cd->serialize(), b({0x12, 0x10}));
+  EXPECT_EQ(cd->serialize(), bytes({0x12, 0x10}));
 }
 
 TEST(AacAudioSpecificConfig, ExplicitHeAacSignalling) {
   // AOT 5, 24 kHz core, stereo, 48 kHz SBR output, core AOT 2.
-  Bytes he = b({0x2b, 0x11, 0x88, 0x00});
+  Bytes he = bytes({0x2b, 0x11, 0x88, 0x00});
   auto c = AudioSpecificConfig::parse(he);
   ASSERT_TRUE(c.ok()) << c.error().describe();
   EXPECT_EQ(c->object_type, 5);
@@ -56,7 +52,7 @@ TEST(AacAudioSpecificConfig, ExplicitHeAacSignalling) {
 TEST(AacAudioSpecificConfig, SbrOverErBsacKeepsExtensionChannelConfig) {
   // Found by fuzz_flv_tag: AOT 5 over core AOT 22 carries 4 more bits that
   // serialize() used to drop.
-  Bytes in = b({0x2b, 0x11, 0x59, 0x25});
+  Bytes in = bytes({0x2b, 0x11, 0x59, 0x25});
   auto c = AudioSpecificConfig::parse(in);
   ASSERT_TRUE(c.ok()) << c.error().describe();
   EXPECT_EQ(c->core_object_type, 22);
@@ -78,7 +74,7 @@ TEST(AacAudioSpecificConfig, EscapedObjectTypeAndExplicitRateRoundTrip) {
 }
 
 TEST(AacAudioSpecificConfig, FrameLength960AndChannelLayouts) {
-  auto c = AudioSpecificConfig::parse(b({0x11, 0x94}));  // frameLengthFlag set
+  auto c = AudioSpecificConfig::parse(bytes({0x11, 0x94}));  // frameLengthFlag set
   ASSERT_TRUE(c.ok());
   EXPECT_TRUE(c->frame_length_960);
   EXPECT_EQ(c->samples_per_frame(), 960);
@@ -92,11 +88,11 @@ TEST(AacAudioSpecificConfig, FrameLength960AndChannelLayouts) {
 
 TEST(AacAudioSpecificConfig, MalformedConfigsAreErrors) {
   EXPECT_FALSE(AudioSpecificConfig::parse({}).ok());
-  EXPECT_FALSE(AudioSpecificConfig::parse(b({0x12})).ok());
-  EXPECT_FALSE(AudioSpecificConfig::parse(b({0x00, 0x10})).ok());        // object type 0
-  EXPECT_FALSE(AudioSpecificConfig::parse(b({0x16, 0x90})).ok());        // reserved index 13
-  EXPECT_FALSE(AudioSpecificConfig::parse(b({0x17, 0x80, 0x00})).ok());  // explicit, truncated
-  EXPECT_FALSE(AudioSpecificConfig::parse(b({0x2b, 0x11})).ok());        // SBR, truncated
+  EXPECT_FALSE(AudioSpecificConfig::parse(bytes({0x12})).ok());
+  EXPECT_FALSE(AudioSpecificConfig::parse(bytes({0x00, 0x10})).ok());        // object type 0
+  EXPECT_FALSE(AudioSpecificConfig::parse(bytes({0x16, 0x90})).ok());        // reserved index 13
+  EXPECT_FALSE(AudioSpecificConfig::parse(bytes({0x17, 0x80, 0x00})).ok());  // explicit, truncated
+  EXPECT_FALSE(AudioSpecificConfig::parse(bytes({0x2b, 0x11})).ok());        // SBR, truncated
   EXPECT_FALSE(AudioSpecificConfig::make(0, 48000, 2).ok());
   EXPECT_FALSE(AudioSpecificConfig::make(2, 0, 2).ok());
   EXPECT_FALSE(AudioSpecificConfig::make(2, 48000, 16).ok());

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "format/amf0/decoder.h"
-#include "unit/format/amf0/hex.h"
+#include "support/bytes_helpers.h"
 
 namespace antcdn::format::amf0 {
 namespace {

@@ -4,16 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "support/bytes_helpers.h"
+
 namespace antcdn::format::avc {
 namespace {
 
-Bytes hex(std::string_view s) {
-  Bytes out;
-  for (size_t i = 0; i + 1 < s.size(); i += 2) {
-    out.push_back(static_cast<std::byte>(std::stoi(std::string(s.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
+using antcdn::test::hex;
 
 // The FLV sequence header ffmpeg/libx264 produced for a 320x240 High profile stream.
 constexpr std::string_view kRealAvcc =

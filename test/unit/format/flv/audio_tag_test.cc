@@ -4,19 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/bytes_helpers.h"
+
 namespace antcdn::format::flv {
 namespace {
 
-Bytes b(std::initializer_list<int> v) {
-  Bytes out;
-  for (int x : v) {
-    out.push_back(static_cast<std::byte>(x));
-  }
-  return out;
-}
+using antcdn::test::bytes;
 
 TEST(FlvAudioTag, AacSequenceHeaderAndRaw) {
-  Bytes header = b({0xaf, 0x00, 0x12, 0x10});
+  Bytes header = bytes({0xaf, 0x00, 0x12, 0x10});
   auto tag = parse_audio_tag(header);
   ASSERT_TRUE(tag.ok()) << tag.error().describe();
   EXPECT_EQ(tag->packet_type, AacPacketType::SequenceHeader);
@@ -26,7 +22,7 @@ TEST(FlvAudioTag, AacSequenceHeaderAndRaw) {
   ASSERT_EQ(tag->payload.size(), 2u);
   EXPECT_EQ(tag->payload.data(), header.data() + 2);
 
-  auto raw = parse_audio_tag(b({0xae, 0x01, 0x21, 0x00, 0x03}));
+  auto raw = parse_audio_tag(bytes({0xae, 0x01, 0x21, 0x00, 0x03}));
   ASSERT_TRUE(raw.ok());
   EXPECT_EQ(raw->packet_type, AacPacketType::Raw);
   EXPECT_FALSE(raw->stereo);
@@ -44,7 +40,7 @@ TEST(FlvAudioTag, OtherFormatsAreUnsupportedByName) {
                                   {0x6e, "Nellymoser"},
                                   {0x3e, "Linear PCM"},
                                   {0xee, "MP3 8 kHz"}}) {
-    auto tag = parse_audio_tag(b({c.first, 0x01, 0x00}));
+    auto tag = parse_audio_tag(bytes({c.first, 0x01, 0x00}));
     ASSERT_FALSE(tag.ok());
     EXPECT_EQ(tag.error().code, Code::Unsupported);
     EXPECT_NE(tag.error().message.find(c.name), std::string::npos) << tag.error().message;
@@ -52,17 +48,17 @@ TEST(FlvAudioTag, OtherFormatsAreUnsupportedByName) {
 }
 
 TEST(FlvAudioTag, EnhancedRtmpAudioIsUnsupportedByFourCc) {
-  auto opus = parse_audio_tag(b({0x90, 'O', 'p', 'u', 's'}));
+  auto opus = parse_audio_tag(bytes({0x90, 'O', 'p', 'u', 's'}));
   ASSERT_FALSE(opus.ok());
   EXPECT_EQ(opus.error().code, Code::Unsupported);
   EXPECT_NE(opus.error().message.find("'Opus'"), std::string::npos);
-  auto truncated = parse_audio_tag(b({0x90, 'O'}));
+  auto truncated = parse_audio_tag(bytes({0x90, 'O'}));
   ASSERT_FALSE(truncated.ok());
   EXPECT_EQ(truncated.error().code, Code::Unsupported);
 }
 
 TEST(FlvAudioTag, TruncatedOrMalformedIsInvalid) {
-  for (const Bytes& body : std::vector<Bytes>{{}, b({0xaf}), b({0xaf, 0x02, 0x00})}) {
+  for (const Bytes& body : std::vector<Bytes>{{}, bytes({0xaf}), bytes({0xaf, 0x02, 0x00})}) {
     auto tag = parse_audio_tag(body);
     ASSERT_FALSE(tag.ok());
     EXPECT_EQ(tag.error().code, Code::InvalidArgument);

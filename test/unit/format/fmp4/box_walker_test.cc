@@ -3,17 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "format/fmp4/box_writer.h"
+#include "support/bytes_helpers.h"
 
 namespace antcdn::format::fmp4 {
 namespace {
 
-Bytes b(std::initializer_list<int> v) {
-  Bytes out;
-  for (int x : v) {
-    out.push_back(static_cast<std::byte>(x));
-  }
-  return out;
-}
+using antcdn::test::bytes;
 
 TEST(Fmp4BoxWalker, WalksContainersAndFindsPaths) {
   BoxWriter w;
@@ -43,8 +38,8 @@ TEST(Fmp4BoxWalker, WalksContainersAndFindsPaths) {
 }
 
 TEST(Fmp4BoxWalker, LargeSizeAndSizeZero) {
-  Bytes data = b({0, 0, 0, 1, 'f', 'r', 'e', 'e', 0, 0, 0, 0, 0, 0, 0, 18, 0xaa, 0xbb,  //
-                  0, 0, 0, 0, 'm', 'd', 'a', 't', 1, 2, 3});
+  Bytes data = bytes({0, 0, 0, 1, 'f', 'r', 'e', 'e', 0, 0, 0, 0, 0, 0, 0, 18, 0xaa, 0xbb,  //
+                      0, 0, 0, 0, 'm', 'd', 'a', 't', 1, 2, 3});
   auto boxes = walk_boxes(data);
   ASSERT_TRUE(boxes.ok()) << boxes.error().describe();
   ASSERT_EQ(boxes->size(), 2u);
@@ -55,15 +50,15 @@ TEST(Fmp4BoxWalker, LargeSizeAndSizeZero) {
 }
 
 TEST(Fmp4BoxWalker, MalformedBoxesAreErrors) {
-  EXPECT_FALSE(walk_boxes(b({0, 0, 0, 9, 'f', 'r', 'e', 'e'})).ok());  // past the end
-  EXPECT_FALSE(walk_boxes(b({0, 0, 0, 4, 'f', 'r', 'e', 'e'})).ok());  // below header
-  EXPECT_FALSE(walk_boxes(b({0, 0, 0, 8, 'f', 'r'})).ok());            // truncated header
-  EXPECT_FALSE(walk_boxes(b({0, 0, 0, 1, 'f', 'r', 'e', 'e', 0, 0})).ok());
+  EXPECT_FALSE(walk_boxes(bytes({0, 0, 0, 9, 'f', 'r', 'e', 'e'})).ok());  // past the end
+  EXPECT_FALSE(walk_boxes(bytes({0, 0, 0, 4, 'f', 'r', 'e', 'e'})).ok());  // below header
+  EXPECT_FALSE(walk_boxes(bytes({0, 0, 0, 8, 'f', 'r'})).ok());            // truncated header
+  EXPECT_FALSE(walk_boxes(bytes({0, 0, 0, 1, 'f', 'r', 'e', 'e', 0, 0})).ok());
   // A child that runs past its parent.
   EXPECT_FALSE(
-      walk_boxes(b({0, 0, 0, 16, 'm', 'o', 'o', 'v', 0, 0, 0, 12, 't', 'r', 'a', 'k'})).ok());
+      walk_boxes(bytes({0, 0, 0, 16, 'm', 'o', 'o', 'v', 0, 0, 0, 12, 't', 'r', 'a', 'k'})).ok());
   // stsd shorter than its entry_count preamble.
-  EXPECT_FALSE(walk_boxes(b({0, 0, 0, 12, 's', 't', 's', 'd', 0, 0, 0, 0})).ok());
+  EXPECT_FALSE(walk_boxes(bytes({0, 0, 0, 12, 's', 't', 's', 'd', 0, 0, 0, 0})).ok());
   auto empty = walk_boxes({});
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(empty->empty());

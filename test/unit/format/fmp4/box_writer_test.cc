@@ -2,16 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "support/bytes_helpers.h"
+
 namespace antcdn::format::fmp4 {
 namespace {
 
-Bytes b(std::initializer_list<int> v) {
-  Bytes out;
-  for (int x : v) {
-    out.push_back(static_cast<std::byte>(x));
-  }
-  return out;
-}
+using antcdn::test::bytes;
 
 TEST(Fmp4BoxWriter, PatchesNestedSizes) {
   BoxWriter w;
@@ -25,9 +21,9 @@ TEST(Fmp4BoxWriter, PatchesNestedSizes) {
   w.end();
   EXPECT_EQ(w.depth(), 0u);
   Bytes out = std::move(w).take();
-  EXPECT_EQ(out, b({0, 0, 0, 29, 'm', 'o', 'o', 'v',                    //
-                    0, 0, 0, 13, 'm', 'v', 'h', 'd', 1, 0, 2, 3, 0xaa,  //
-                    0, 0, 0, 8,  'f', 'r', 'e', 'e'}));
+  EXPECT_EQ(out, bytes({0, 0, 0, 29, 'm', 'o', 'o', 'v',                    //
+                        0, 0, 0, 13, 'm', 'v', 'h', 'd', 1, 0, 2, 3, 0xaa,  //
+                        0, 0, 0, 8,  'f', 'r', 'e', 'e'}));
 }
 
 }  // namespace

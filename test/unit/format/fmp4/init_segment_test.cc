@@ -5,26 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "format/fmp4/box_walker.h"
+#include "support/bytes_helpers.h"
 
 namespace antcdn::format::fmp4 {
 namespace {
 
-Bytes hex(std::string_view s) {
-  Bytes out;
-  for (size_t i = 0; i + 1 < s.size(); i += 2) {
-    out.push_back(static_cast<std::byte>(std::stoi(std::string(s.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
-
-uint32_t u32_at(ByteSpan s, size_t off) {
-  ByteReader r(s.subspan(off));
-  return r.u32be();
-}
-uint16_t u16_at(ByteSpan s, size_t off) {
-  ByteReader r(s.subspan(off));
-  return r.u16be();
-}
+using antcdn::test::hex;
+using antcdn::test::u16_at;
+using antcdn::test::u32_at;
 
 // libx264 High profile 320x240 avcC.
 const Bytes kAvcc = hex(

@@ -5,14 +5,12 @@
 #include <gtest/gtest.h>
 
 #include "format/fmp4/box_walker.h"
+#include "support/bytes_helpers.h"
 
 namespace antcdn::format::fmp4 {
 namespace {
 
-uint32_t u32_at(ByteSpan s, size_t off) {
-  ByteReader r(s.subspan(off));
-  return r.u32be();
-}
+using antcdn::test::u32_at;
 
 struct Fixture {
   std::vector<Bytes> payloads = {Bytes(10, std::byte{1}), Bytes(5, std::byte{2}),

@@ -7,7 +7,7 @@
 
 #include "format/rtmp/chunk_reader.h"
 #include "format/rtmp/control.h"
-#include "unit/format/amf0/hex.h"
+#include "support/bytes_helpers.h"
 
 namespace antcdn::format::rtmp {
 namespace {

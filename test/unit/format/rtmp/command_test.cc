@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "format/amf0/encoder.h"
-#include "unit/format/amf0/hex.h"
+#include "support/bytes_helpers.h"
 
 namespace antcdn::format::rtmp {
 namespace {

@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "unit/format/amf0/hex.h"
+#include "support/bytes_helpers.h"
 #include "unit/format/rtmp/test_client.h"
 
 namespace antcdn::format::rtmp {

@@ -1,12 +1,12 @@
 #include "ingest/rtmp/flv_demuxer.h"
 
-#include <gtest/gtest.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "unit/format/amf0/hex.h"
+#include <gtest/gtest.h>
+
+#include "support/bytes_helpers.h"
 
 namespace antcdn::ingest::rtmp {
 namespace {
@@ -18,12 +18,12 @@ using media::MediaKind;
 // Codec configurations taken from real ffmpeg output (libx264 320x240 at 30
 // fps, -preset veryfast = High profile and -preset ultrafast = Constrained
 // Baseline; native aac 44.1 kHz mono), as FLV carries them.
-const Bytes kAvccHigh = hex(
-    "01 64 00 0d ff e1 00 19 67 64 00 0d ac d9 41 41 fb 01 10 00 00 03 00 10 00 00 03 03 c0 f1"
-    "42 99 60 01 00 04 68 ef 8f cb fd f8 f8 00");
-const Bytes kAvccBaseline = hex(
-    "01 42 c0 0d ff e1 00 16 67 42 c0 0d da 05 07 ec 04 40 00 00 03 00 40 00 00 0f 23 c5 0a a8"
-    "01 00 04 68 ce 0f c8");
+const Bytes kAvccHigh =
+    hex("01 64 00 0d ff e1 00 19 67 64 00 0d ac d9 41 41 fb 01 10 00 00 03 00 10 00 00 03 03 c0 f1"
+        "42 99 60 01 00 04 68 ef 8f cb fd f8 f8 00");
+const Bytes kAvccBaseline =
+    hex("01 42 c0 0d ff e1 00 16 67 42 c0 0d da 05 07 ec 04 40 00 00 03 00 40 00 00 0f 23 c5 0a a8"
+        "01 00 04 68 ce 0f c8");
 const Bytes kAscMono44 = hex("12 08");
 const Bytes kAscStereo48 = hex("11 90");
 
@@ -65,7 +65,9 @@ Bytes u24(int32_t v) {
 }
 
 // FLV video tag bodies (legacy AVC header: frame type/codec, packet type, cts).
-Bytes video_config(const Bytes& avcc) { return concat({hex("17 00 00 00 00"), avcc}); }
+Bytes video_config(const Bytes& avcc) {
+  return concat({hex("17 00 00 00 00"), avcc});
+}
 // One AVCC-framed NAL unit of `size` bytes (4-byte length), IDR or not.
 Bytes nal4(bool idr, size_t size) {
   Bytes nal = {std::byte(idr ? 0x65 : 0x41)};
@@ -81,7 +83,9 @@ Bytes video_frame(bool key, int32_t cts, const Bytes& nalus) {
 Bytes video_frame(bool key, int32_t cts = 0, size_t size = 20) {
   return video_frame(key, cts, nal4(key, size));
 }
-Bytes audio_config(const Bytes& asc) { return concat({hex("af 00"), asc}); }
+Bytes audio_config(const Bytes& asc) {
+  return concat({hex("af 00"), asc});
+}
 Bytes audio_frame(size_t size = 10) {
   Bytes b = hex("af 01");
   b.resize(2 + size, std::byte{0x21});
@@ -203,10 +207,10 @@ TEST_F(FlvDemuxerTest, AudioBeforeItsConfigAndVideoBeforeItsConfigAreDropped) {
 
 TEST_F(FlvDemuxerTest, CommandFramesEndOfSequenceAndEmptyFramesAreIgnored) {
   both_configs();
-  ASSERT_TRUE(video(0, hex("57 01")).ok());            // video info/command frame
-  ASSERT_TRUE(video(0, hex("17 02 00 00 00")).ok());   // AVC end of sequence
-  ASSERT_TRUE(video(0, hex("27 01 00 00 00")).ok());   // a NALU packet without NAL units
-  ASSERT_TRUE(audio(0, hex("af 01")).ok());            // an AAC packet without a frame
+  ASSERT_TRUE(video(0, hex("57 01")).ok());           // video info/command frame
+  ASSERT_TRUE(video(0, hex("17 02 00 00 00")).ok());  // AVC end of sequence
+  ASSERT_TRUE(video(0, hex("27 01 00 00 00")).ok());  // a NALU packet without NAL units
+  ASSERT_TRUE(audio(0, hex("af 01")).ok());           // an AAC packet without a frame
   EXPECT_TRUE(sink.units.empty());
 }
 
@@ -216,7 +220,8 @@ TEST_F(FlvDemuxerTest, TwoByteNalLengthsAreConvertedToFour) {
   ASSERT_TRUE(video(0, video_config(avcc)).ok());
   ASSERT_TRUE(audio(0, audio_config(kAscMono44)).ok());
   ASSERT_EQ(sink.announcements.size(), 1u);
-  EXPECT_EQ(sink.announcements[0][0].codec_config, kAvccBaseline) << "announced with 4-byte lengths";
+  EXPECT_EQ(sink.announcements[0][0].codec_config, kAvccBaseline)
+      << "announced with 4-byte lengths";
 
   ASSERT_TRUE(video(0, video_frame(true, 0, hex("00 03 65 88 84  00 02 41 9a"))).ok());
   ASSERT_EQ(sink.units.size(), 1u);
@@ -281,8 +286,8 @@ TEST_F(FlvDemuxerTest, UnsupportedCodecsAreRefusedByName) {
   const std::vector<Case> cases = {
       {MediaKind::Video, hex("22 00 00 00 00"), "Sorenson H.263"},
       {MediaKind::Video, hex("14 00 00 00 00"), "On2 VP6"},
-      {MediaKind::Video, hex("1c 00 00 00 00"), "HEVC"},                       // codec id 12
-      {MediaKind::Video, concat({hex("90"), to_bytes("hvc1")}), "HEVC"},        // Enhanced RTMP
+      {MediaKind::Video, hex("1c 00 00 00 00"), "HEVC"},                  // codec id 12
+      {MediaKind::Video, concat({hex("90"), to_bytes("hvc1")}), "HEVC"},  // Enhanced RTMP
       {MediaKind::Video, concat({hex("90"), to_bytes("av01")}), "AV1"},
       {MediaKind::Audio, hex("2f 00"), "MP3"},
       {MediaKind::Audio, hex("6f 00"), "Nellymoser"},
@@ -332,24 +337,25 @@ TEST_F(FlvDemuxerTest, MalformedTagsAreErrors) {
   Bytes no_sps = hex("01 64 00 0d ff e0 01 00 04 68 ef 8f cb");
   Bytes bad_sps = hex("01 64 00 0d ff e1 00 02 67 64 01 00 04 68 ef 8f cb");
   const std::vector<Case> cases = {
-      {MediaKind::Video, {}},                                  // empty body
-      {MediaKind::Video, hex("17 01 00")},                     // truncated AVC header
-      {MediaKind::Video, hex("17 05 00 00 00")},               // AVCPacketType 5
-      {MediaKind::Video, hex("07 01 00 00 00")},               // frame type 0
-      {MediaKind::Video, video_config(hex("01 64"))},          // truncated avcC
-      {MediaKind::Video, video_config(no_sps)},                // avcC without an SPS
-      {MediaKind::Video, video_config(bad_sps)},               // SPS cut short
-      {MediaKind::Audio, {}},                                  // empty body
-      {MediaKind::Audio, hex("af")},                           // no AACPacketType
-      {MediaKind::Audio, hex("af 07")},                        // AACPacketType 7
-      {MediaKind::Audio, audio_config({})},                    // empty AudioSpecificConfig
+      {MediaKind::Video, {}},                          // empty body
+      {MediaKind::Video, hex("17 01 00")},             // truncated AVC header
+      {MediaKind::Video, hex("17 05 00 00 00")},       // AVCPacketType 5
+      {MediaKind::Video, hex("07 01 00 00 00")},       // frame type 0
+      {MediaKind::Video, video_config(hex("01 64"))},  // truncated avcC
+      {MediaKind::Video, video_config(no_sps)},        // avcC without an SPS
+      {MediaKind::Video, video_config(bad_sps)},       // SPS cut short
+      {MediaKind::Audio, {}},                          // empty body
+      {MediaKind::Audio, hex("af")},                   // no AACPacketType
+      {MediaKind::Audio, hex("af 07")},                // AACPacketType 7
+      {MediaKind::Audio, audio_config({})},            // empty AudioSpecificConfig
   };
   for (size_t i = 0; i < cases.size(); ++i) {
     RecordingSink sink;
     FlvDemuxer demuxer(sink);
     Status s = demuxer.on_media(cases[i].kind, 0, cases[i].body, 0);
     ASSERT_FALSE(s.ok()) << "case " << i;
-    EXPECT_EQ(s.error().code, Code::InvalidArgument) << "case " << i << ": " << s.error().describe();
+    EXPECT_EQ(s.error().code, Code::InvalidArgument)
+        << "case " << i << ": " << s.error().describe();
     EXPECT_TRUE(sink.announcements.empty());
   }
 }
