@@ -5,12 +5,12 @@
 //
 //   transcode_bench SOURCE.flv standard|high PRESET OUTDIR
 
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+
+#include <sys/resource.h>
 
 #include "format/flv/flv_reader.h"
 #include "ingest/rtmp/flv_demuxer.h"
@@ -56,12 +56,11 @@ int main(int argc, char** argv) {
       package::PackagerOptions{.edge_id = "bench", .window_segments = 1000000}, writes,
       package::PackagerEvents{});
   // Offline: nothing may be shed, so the queue is unbounded here.
-  transcode::Transcoder transcoder(
-      transcode::TranscoderOptions{.quality = *quality,
-                                   .preset = argv[3],
-                                   .max_queued_video_frames = SIZE_MAX,
-                                   .stream_label = "bench"},
-      packager);
+  transcode::Transcoder transcoder(transcode::TranscoderOptions{.quality = *quality,
+                                                                .preset = argv[3],
+                                                                .max_queued_video_frames = SIZE_MAX,
+                                                                .stream_label = "bench"},
+                                   packager);
   ingest::rtmp::FlvDemuxer demuxer(transcoder);
 
   double cpu0 = cpu_seconds();
@@ -71,8 +70,8 @@ int main(int argc, char** argv) {
     if (tag.type == format::flv::TagType::ScriptData) {
       continue;
     }
-    auto kind = tag.type == format::flv::TagType::Video ? media::MediaKind::Video
-                                                        : media::MediaKind::Audio;
+    auto kind =
+        tag.type == format::flv::TagType::Video ? media::MediaKind::Video : media::MediaKind::Audio;
     if (auto s = demuxer.on_media(kind, tag.timestamp_ms, tag.body, 0); !s.ok()) {
       std::fprintf(stderr, "%s\n", s.error().describe().c_str());
       return 1;

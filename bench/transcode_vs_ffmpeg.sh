@@ -34,9 +34,10 @@ width_for() { echo $(( ($1 * 16 / 9 + 1) / 2 * 2 )); }  # 16:9 sources, even wid
 
 psnr() {  # playlist source height
   local w; w=$(width_for "$3")
-  # Both sides start at 0 so that frames pair up by time whatever the start offset.
+  # Frames pair up by index (both outputs hold every source frame, in order), so
+  # neither side's start offset or timestamp rounding can skew the comparison.
   ffmpeg -nostdin -i "$1" -i "$2" -lavfi \
-    "[0:v]setpts=PTS-STARTPTS[out];[1:v]scale=$w:$3:flags=bicubic,setpts=PTS-STARTPTS[ref];[out][ref]psnr" \
+    "[0:v]setpts=N/30/TB[out];[1:v]scale=$w:$3:flags=bicubic,setpts=N/30/TB[ref];[out][ref]psnr" \
     -f null - 2>&1 |
     sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p' | tail -1
 }

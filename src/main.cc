@@ -46,14 +46,17 @@ int main(int argc, char** argv) {
       ->add_option("--http-request-timeout-ms", config.http_request_timeout_ms,
                    "Time a client has to send one whole HTTP request")
       ->envname("ANTCDN_HTTP_REQUEST_TIMEOUT_MS");
-  serve->add_option("--record-access-units", config.record_access_units_dir,
-                    "Debugging: write every access unit ingest produces to DIR/{streamId}.jsonl")
+  serve
+      ->add_option("--record-access-units", config.record_access_units_dir,
+                   "Debugging: write every access unit ingest produces to DIR/{streamId}.jsonl")
       ->envname("ANTCDN_RECORD_ACCESS_UNITS");
-  serve->add_option("--ended-hold-seconds", config.ended_hold_seconds,
-                    "How long an ended stream shows `ended` before `idle`")
+  serve
+      ->add_option("--ended-hold-seconds", config.ended_hold_seconds,
+                   "How long an ended stream shows `ended` before `idle`")
       ->envname("ANTCDN_ENDED_HOLD_SECONDS");
-  serve->add_option("--x264-preset", config.x264_preset,
-                    "x264 preset for the standard and high ladders")
+  serve
+      ->add_option("--x264-preset", config.x264_preset,
+                   "x264 preset for the standard and high ladders")
       ->envname("ANTCDN_X264_PRESET");
   serve->add_option("--log-level", config.log_level, "trace|debug|info|warn|error")
       ->envname("ANTCDN_LOG_LEVEL");

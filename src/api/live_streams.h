@@ -20,7 +20,9 @@ class LiveStreams {
 
   LiveStreams(store::StreamRepository& streams, PublicUrls urls,
               lifecycle::SessionControl* sessions, DeletedHook on_deleted = {})
-      : streams_(streams), urls_(std::move(urls)), sessions_(sessions),
+      : streams_(streams),
+        urls_(std::move(urls)),
+        sessions_(sessions),
         on_deleted_(std::move(on_deleted)) {}
 
   net::HttpResponse create(const std::string& owner, const net::HttpRequest& req);

@@ -88,8 +88,9 @@ std::vector<std::string> Config::validate() const {
   static constexpr std::string_view kPresets[] = {"ultrafast", "superfast", "veryfast", "faster",
                                                   "fast",      "medium",    "slow"};
   if (std::find(std::begin(kPresets), std::end(kPresets), x264_preset) == std::end(kPresets)) {
-    errors.emplace_back("--x264-preset: use ultrafast, superfast, veryfast, faster, fast, "
-                        "medium or slow");
+    errors.emplace_back(
+        "--x264-preset: use ultrafast, superfast, veryfast, faster, fast, "
+        "medium or slow");
   }
   if (ended_hold_seconds < 0 || ended_hold_seconds > 7 * 24 * 3600) {
     errors.emplace_back("--ended-hold-seconds: must be 0..604800");

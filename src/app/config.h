@@ -27,7 +27,7 @@ struct Config {
   int http_request_timeout_ms = 15000;
   std::string log_level = "info";
   std::string x264_preset = "veryfast";
-  int ended_hold_seconds = 300;  // an ended stream shows `ended` this long, then `idle`
+  int ended_hold_seconds = 300;         // an ended stream shows `ended` this long, then `idle`
   std::string record_access_units_dir;  // debugging: dump ingest output as JSON lines
 
   // Every problem, each naming its flag, e.g. "--edge-listen: port must be 0..65535".

@@ -8,8 +8,8 @@
 #include "api/errors.h"
 #include "api/router.h"
 #include "app/keys_cli.h"
-#include "app/store_factory.h"
 #include "app/session_pipeline.h"
+#include "app/store_factory.h"
 #include "edge/edge_router.h"
 #include "edge/store_stream_directory.h"
 #include "ingest/rtmp/listener.h"
@@ -162,10 +162,9 @@ int serve(const Config& config) {
           ? fmt::format("rtmp://{}:{}/live", reachable_host(rtmp_addr.host), rtmp_port)
           : config.public_rtmp_url;
 
-  api::LiveStreams live_streams(**store, api::PublicUrls{rtmp_url, edge_url}, &supervisor,
-                                 [&](const store::StreamRecord& s) {
-                                   (void)writes.remove_prefix(s.edge_id + "/", {});
-                                 });
+  api::LiveStreams live_streams(
+      **store, api::PublicUrls{rtmp_url, edge_url}, &supervisor,
+      [&](const store::StreamRecord& s) { (void)writes.remove_prefix(s.edge_id + "/", {}); });
   api::Router api_router(**store, live_streams);
   std::unique_ptr<net::HttpServer> api_server;
   uint16_t api_port = api_addr.port;

@@ -42,13 +42,10 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
   auto on_failed = [&loop, supervisor, id](const std::string& reason) {
     loop.post([supervisor, id, reason] { supervisor->fail_session(id, reason); });
   };
-  package::PackagerEvents events{.on_ready =
-                                     [&loop, supervisor, id] {
-                                       loop.post([supervisor, id] {
-                                         supervisor->on_segments_ready(id);
-                                       });
-                                     },
-                                 .on_failed = on_failed};
+  package::PackagerEvents events{
+      .on_ready = [&loop, supervisor,
+                   id] { loop.post([supervisor, id] { supervisor->on_segments_ready(id); }); },
+      .on_failed = on_failed};
   bool passthrough = stream.quality == media::Quality::Passthrough;
   package::PackagerOptions options{.edge_id = stream.edge_id, .passthrough = passthrough};
   std::shared_ptr<media::AccessUnitSink> pipeline =

@@ -15,9 +15,11 @@ namespace antcdn::app {
 
 class SessionPipelineFactory {
  public:
-  SessionPipelineFactory(net::EventLoop& loop, storage::WriteQueue& writes,
-                         std::string record_dir, std::string transcode_preset)
-      : loop_(loop), writes_(writes), record_dir_(std::move(record_dir)),
+  SessionPipelineFactory(net::EventLoop& loop, storage::WriteQueue& writes, std::string record_dir,
+                         std::string transcode_preset)
+      : loop_(loop),
+        writes_(writes),
+        record_dir_(std::move(record_dir)),
         transcode_preset_(std::move(transcode_preset)) {}
 
   // The supervisor is created after the factory (it takes the factory), so the

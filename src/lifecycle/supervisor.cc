@@ -1,9 +1,8 @@
 #include "lifecycle/supervisor.h"
 
-#include <spdlog/spdlog.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
 
 #include "common/ids.h"
 #include "common/time_util.h"

@@ -52,9 +52,7 @@ struct HttpResponse {
   bool omit_body = false;
 
   size_t body_size() const { return shared_body ? shared_body->size() : body.size(); }
-  std::string body_text() const {
-    return shared_body ? std::string(as_chars(*shared_body)) : body;
-  }
+  std::string body_text() const { return shared_body ? std::string(as_chars(*shared_body)) : body; }
 
   HttpResponse& set(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

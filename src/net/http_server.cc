@@ -1,7 +1,5 @@
 #include "net/http_server.h"
 
-#include "net/tcp_acceptor.h"
-
 #include <atomic>
 #include <cctype>
 
@@ -15,6 +13,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/http/span_body.hpp>
 #include <spdlog/spdlog.h>
+
+#include "net/tcp_acceptor.h"
 
 namespace antcdn::net {
 
@@ -203,8 +203,8 @@ HttpServer::~HttpServer() {
 }
 
 Result<uint16_t> HttpServer::start() {
-  auto port = listen_on(impl_->acceptor, impl_->options.host, impl_->options.port,
-                        impl_->options.name);
+  auto port =
+      listen_on(impl_->acceptor, impl_->options.host, impl_->options.port, impl_->options.name);
   if (port.ok()) {
     asio::co_spawn(impl_->io, accept_loop(impl_), asio::detached);
   }

@@ -3,8 +3,9 @@
 // Opening a listening socket, shared by the HTTP and RTMP listeners. Included
 // only by I/O translation units.
 
-#include <boost/asio/ip/tcp.hpp>
 #include <string>
+
+#include <boost/asio/ip/tcp.hpp>
 
 #include "common/result.h"
 

@@ -8,8 +8,8 @@ std::vector<std::string> PlaylistState::add(format::hls::SegmentRecord segment) 
   segment.discontinuity_before = discontinuity_next_ && next_sequence() > 0;
   discontinuity_next_ = false;
   // Rounded to the millisecond first (as EXTINF prints it), so 2.0000001 s stays 2.
-  max_duration_s_ = std::max(max_duration_s_,
-                             static_cast<int>(std::ceil(std::round(segment.duration_s * 1000) / 1000)));
+  max_duration_s_ = std::max(
+      max_duration_s_, static_cast<int>(std::ceil(std::round(segment.duration_s * 1000) / 1000)));
   segments_.push_back(std::move(segment));
   std::vector<std::string> evicted;
   while (segments_.size() > window_) {

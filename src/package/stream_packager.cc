@@ -1,8 +1,8 @@
 #include "package/stream_packager.h"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
+
+#include <spdlog/spdlog.h>
 
 #include "common/crypto.h"
 #include "common/ids.h"
@@ -18,7 +18,9 @@ constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
 constexpr std::string_view kPlaylistCache = "public, max-age=1";
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
 
-std::string new_session_name() { return ids::base32(crypto::random_bytes(5)); }
+std::string new_session_name() {
+  return ids::base32(crypto::random_bytes(5));
+}
 
 std::string codec_string(const media::TrackInfo& t) {
   if (t.codec == media::Codec::H264) {
@@ -44,7 +46,9 @@ struct StreamPackager::ReadyLatch {
 
 StreamPackager::StreamPackager(PackagerOptions options, storage::WriteQueue& writes,
                                PackagerEvents events)
-    : options_(std::move(options)), writes_(writes), events_(std::move(events)),
+    : options_(std::move(options)),
+      writes_(writes),
+      events_(std::move(events)),
       failed_(std::make_shared<std::atomic<bool>>(false)) {}
 
 StreamPackager::~StreamPackager() {
@@ -217,15 +221,15 @@ void StreamPackager::write_master() {
     const auto& t = r.track->track();
     int64_t avg = r.duration_us > 0 ? r.bytes * 8 * 1000000 / r.duration_us : 0;
     complete = complete && r.peak_bps > 0;
-    m.variants.push_back(format::hls::VariantStream{
-        .uri = r.name + "/index.m3u8",
-        .bandwidth = std::max<int64_t>(r.peak_bps + audio_peak, 1),
-        .average_bandwidth = avg + audio_avg,
-        .video_codec = codec_string(t),
-        .width = t.width,
-        .height = t.height,
-        .frame_rate = t.frame_rate > 0 ? t.frame_rate : r.measured_fps,
-        .audio_group = m.audio.empty() ? "" : "audio"});
+    m.variants.push_back(
+        format::hls::VariantStream{.uri = r.name + "/index.m3u8",
+                                   .bandwidth = std::max<int64_t>(r.peak_bps + audio_peak, 1),
+                                   .average_bandwidth = avg + audio_avg,
+                                   .video_codec = codec_string(t),
+                                   .width = t.width,
+                                   .height = t.height,
+                                   .frame_rate = t.frame_rate > 0 ? t.frame_rate : r.measured_fps,
+                                   .audio_group = m.audio.empty() ? "" : "audio"});
   }
   // Largest first: players that take the first variant start with the best.
   std::sort(m.variants.begin(), m.variants.end(),

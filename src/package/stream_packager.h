@@ -25,9 +25,9 @@ namespace antcdn::package {
 
 struct PackagerOptions {
   std::string edge_id;
-  bool passthrough = false;        // names the video rendition "source" instead of "{h}p"
+  bool passthrough = false;  // names the video rendition "source" instead of "{h}p"
   int64_t target_segment_ms = 2000;
-  size_t window_segments = 10;     // live playlist length
+  size_t window_segments = 10;      // live playlist length
   int64_t delete_grace_ms = 30000;  // how long a segment outlives its place in the window
 };
 

@@ -24,7 +24,9 @@ TrackPackager::TrackPackager(media::TrackInfo track) : track_(std::move(track)),
   }
 }
 
-Result<Bytes> TrackPackager::init_segment() const { return format::fmp4::write_init_segment(output_); }
+Result<Bytes> TrackPackager::init_segment() const {
+  return format::fmp4::write_init_segment(output_);
+}
 
 int64_t TrackPackager::to_out(int64_t t) const {
   // Exact for the ms -> 90 kHz / 48 kHz cases; rounds otherwise.

@@ -17,8 +17,8 @@
 namespace antcdn::package {
 
 struct Segment {
-  Bytes bytes;                 // styp + moof/mdat
-  int64_t start_ms = 0;        // of the first sample, on the ingest clock
+  Bytes bytes;           // styp + moof/mdat
+  int64_t start_ms = 0;  // of the first sample, on the ingest clock
   int64_t duration_us = 0;
   int64_t first_arrival_unix_ms = 0;  // EXT-X-PROGRAM-DATE-TIME
   size_t samples = 0;

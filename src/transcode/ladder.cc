@@ -16,7 +16,9 @@ constexpr Rung k720{720, 3000};
 constexpr Rung k480{480, 1400};
 constexpr Rung k360{360, 800};
 
-int even(double v) { return std::max(2, static_cast<int>(std::lround(v / 2.0)) * 2); }
+int even(double v) {
+  return std::max(2, static_cast<int>(std::lround(v / 2.0)) * 2);
+}
 
 Rendition make(int height, int kbps, int src_w, int src_h) {
   int width = even(static_cast<double>(height) * src_w / src_h);

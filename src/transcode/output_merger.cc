@@ -8,7 +8,9 @@ void OutputMerger::push_video(size_t index, media::AccessUnit&& unit) {
   video_[index].push_back(std::move(unit));
 }
 
-void OutputMerger::push_audio(media::AccessUnit&& unit) { audio_.push_back(std::move(unit)); }
+void OutputMerger::push_audio(media::AccessUnit&& unit) {
+  audio_.push_back(std::move(unit));
+}
 
 void OutputMerger::release_audio_until(int64_t dts, const Emit& emit) {
   while (!audio_.empty() && audio_.front().dts <= dts) {
@@ -17,7 +19,9 @@ void OutputMerger::release_audio_until(int64_t dts, const Emit& emit) {
   }
 }
 
-void OutputMerger::release(const Emit& emit) { drain(true, emit); }
+void OutputMerger::release(const Emit& emit) {
+  drain(true, emit);
+}
 
 void OutputMerger::flush(const Emit& emit) {
   drain(false, emit);

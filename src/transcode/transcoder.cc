@@ -1,8 +1,8 @@
 #include "transcode/transcoder.h"
 
-#include <spdlog/spdlog.h>
-
 #include <map>
+
+#include <spdlog/spdlog.h>
 
 extern "C" {
 #include <libavutil/log.h>
@@ -36,10 +36,12 @@ struct Transcoder::Session {
   std::unique_ptr<OutputMerger> merger;
   std::optional<int64_t> next_keyframe_ms;
   std::map<int64_t, int64_t> arrival_by_pts;  // source pts -> ingest wall clock
-  Status encode_status;  // of the frame being encoded
+  Status encode_status;                       // of the frame being encoded
 };
 
-void quiet_ffmpeg_logs() { av_log_set_level(AV_LOG_ERROR); }
+void quiet_ffmpeg_logs() {
+  av_log_set_level(AV_LOG_ERROR);
+}
 
 Transcoder::Transcoder(TranscoderOptions options, std::shared_ptr<media::AccessUnitSink> output)
     : options_(std::move(options)), output_(std::move(output)), worker_([this] { run(); }) {}
@@ -92,7 +94,9 @@ void Transcoder::on_access_unit(const media::AccessUnit& unit) {
   enqueue(unit);
 }
 
-void Transcoder::on_end(media::EndReason reason) { enqueue(reason); }
+void Transcoder::on_end(media::EndReason reason) {
+  enqueue(reason);
+}
 
 void Transcoder::enqueue(Item&& item) {
   {
@@ -145,7 +149,9 @@ void Transcoder::fail(const std::string& reason) {
   }
 }
 
-void Transcoder::emit(const media::AccessUnit& unit) { output_->on_access_unit(unit); }
+void Transcoder::emit(const media::AccessUnit& unit) {
+  output_->on_access_unit(unit);
+}
 
 void Transcoder::process(Item& item) {
   if (auto* tracks = std::get_if<std::vector<media::TrackInfo>>(&item)) {

@@ -35,7 +35,7 @@ struct TranscoderOptions {
   int64_t keyframe_interval_ms = 2000;  // = the packager's segment target
   size_t max_queued_video_frames = 90;  // ~3 s at 30 fps
   int decoder_threads = 1;
-  int encoder_threads = 0;  // per rendition; 0 lets x264 decide
+  int encoder_threads = 0;   // per rendition; 0 lets x264 decide
   std::string stream_label;  // for log lines
   // Called on the worker thread when transcoding cannot go on (encoder failure).
   std::function<void(const std::string& reason)> on_failed;

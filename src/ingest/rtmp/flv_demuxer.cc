@@ -56,9 +56,11 @@ Status FlvDemuxer::on_media(media::MediaKind kind, uint32_t timestamp_ms, ByteSp
   }
   if (!announced_ && video_ && audio_) {
     announce();
-  } else if (!announced_ && first_config_ts_ && ts - *first_config_ts_ >= options_.announce_after_ms) {
+  } else if (!announced_ && first_config_ts_ &&
+             ts - *first_config_ts_ >= options_.announce_after_ms) {
     if (!video_) {
-      return make_error(Code::Unsupported, "no H.264 video in the stream (audio-only is not supported)");
+      return make_error(Code::Unsupported,
+                        "no H.264 video in the stream (audio-only is not supported)");
     }
     announce();
   }
@@ -101,7 +103,8 @@ Status FlvDemuxer::on_video(int64_t ts, ByteSpan body, int64_t arrival) {
                        .height = sps->height,
                        .frame_rate = sps->frame_rate > 0 ? sps->frame_rate : frame_rate_hint_};
     if (announced_ && video_ && video_->codec_config != t.codec_config) {
-      return make_error(Code::Unsupported, "the encoder changed its video configuration mid-stream");
+      return make_error(Code::Unsupported,
+                        "the encoder changed its video configuration mid-stream");
     }
     video_ = std::move(t);
     first_config_ts_ = first_config_ts_.value_or(ts);
@@ -157,7 +160,8 @@ Status FlvDemuxer::on_audio(int64_t ts, ByteSpan body, int64_t arrival) {
       return {};  // audio that starts after the tracks were announced is ignored
     }
     if (announced_ && audio_->codec_config != t.codec_config) {
-      return make_error(Code::Unsupported, "the encoder changed its audio configuration mid-stream");
+      return make_error(Code::Unsupported,
+                        "the encoder changed its audio configuration mid-stream");
     }
     audio_ = std::move(t);
     first_config_ts_ = first_config_ts_.value_or(ts);

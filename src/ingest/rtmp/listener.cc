@@ -1,8 +1,9 @@
 #include "ingest/rtmp/listener.h"
 
-#include <spdlog/spdlog.h>
-
 #include <atomic>
+#include <optional>
+#include <variant>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,8 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <optional>
-#include <variant>
+#include <spdlog/spdlog.h>
 
 #include "common/time_util.h"
 #include "ingest/rtmp/auth_limiter.h"
@@ -30,7 +30,10 @@ namespace fr = format::rtmp;
 
 struct RtmpListener::Impl {
   Impl(asio::io_context& io, RtmpOptions o, lifecycle::PublishGate& g)
-      : io(io), options(std::move(o)), gate(g), acceptor(io),
+      : io(io),
+        options(std::move(o)),
+        gate(g),
+        acceptor(io),
         limiter(options.max_failed_keys, 60000) {}
 
   asio::io_context& io;
@@ -85,14 +88,17 @@ class Session {
  public:
   Session(RtmpListener::Impl& listener, std::shared_ptr<Connection> c, uint64_t id,
           std::string remote)
-      : l_(listener), c_(std::move(c)), id_(id), remote_(std::move(remote)),
+      : l_(listener),
+        c_(std::move(c)),
+        id_(id),
+        remote_(std::move(remote)),
         rtmp_(l_.options.connection) {}
 
   asio::awaitable<void> run() {
     std::vector<std::byte> buffer(64 * 1024);
     for (;;) {
-      auto [ec, n] = co_await c_->socket.async_read_some(
-          asio::buffer(buffer.data(), buffer.size()), kNoThrow);
+      auto [ec, n] =
+          co_await c_->socket.async_read_some(asio::buffer(buffer.data(), buffer.size()), kNoThrow);
       if (ec) {
         break;
       }
@@ -144,8 +150,8 @@ class Session {
     if (out.empty()) {
       co_return true;
     }
-    auto [ec, n] = co_await asio::async_write(c_->socket, asio::buffer(out.data(), out.size()),
-                                              kNoThrow);
+    auto [ec, n] =
+        co_await asio::async_write(c_->socket, asio::buffer(out.data(), out.size()), kNoThrow);
     co_return !ec;
   }
 
@@ -178,14 +184,14 @@ class Session {
       return;
     }
     std::weak_ptr<Connection> weak = c_;
-    auto grant = l_.gate.authorize(lifecycle::PublishRequest{
-        .stream_key = Secret(std::move(e.stream_name)),
-        .remote_address = remote_,
-        .disconnect = [weak] {
-          if (auto c = weak.lock()) {
-            c->close();
-          }
-        }});
+    auto grant =
+        l_.gate.authorize(lifecycle::PublishRequest{.stream_key = Secret(std::move(e.stream_name)),
+                                                    .remote_address = remote_,
+                                                    .disconnect = [weak] {
+                                                      if (auto c = weak.lock()) {
+                                                        c->close();
+                                                      }
+                                                    }});
     if (!grant.ok()) {
       if (grant.error().code == Code::Unauthenticated) {
         l_.limiter.record_failure(remote_, now);
@@ -300,11 +306,12 @@ asio::awaitable<void> accept_loop(std::shared_ptr<RtmpListener::Impl> l) {
 
 }  // namespace
 
-RtmpListener::RtmpListener(net::EventLoop& loop, RtmpOptions options,
-                           lifecycle::PublishGate& gate)
+RtmpListener::RtmpListener(net::EventLoop& loop, RtmpOptions options, lifecycle::PublishGate& gate)
     : impl_(std::make_shared<Impl>(loop.context(), std::move(options), gate)) {}
 
-RtmpListener::~RtmpListener() { stop(); }
+RtmpListener::~RtmpListener() {
+  stop();
+}
 
 Result<uint16_t> RtmpListener::start() {
   auto port = net::listen_on(impl_->acceptor, impl_->options.host, impl_->options.port, "rtmp");

@@ -1,6 +1,6 @@
-#include <string>
-
 #include "transcode/av/av_ptr.h"
+
+#include <string>
 
 namespace antcdn::transcode::av {
 

@@ -4,6 +4,7 @@
 // and SwsContext in the project lives in one of these.
 
 #include <memory>
+#include <string>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -31,8 +32,12 @@ using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
 
-inline FramePtr make_frame() { return FramePtr(av_frame_alloc()); }
-inline PacketPtr make_packet() { return PacketPtr(av_packet_alloc()); }
+inline FramePtr make_frame() {
+  return FramePtr(av_frame_alloc());
+}
+inline PacketPtr make_packet() {
+  return PacketPtr(av_packet_alloc());
+}
 
 std::string error_text(int averror);
 

@@ -14,8 +14,8 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const media::TrackInfo&
   d->ctx_.reset(avcodec_alloc_context3(codec));
   AVCodecContext* c = d->ctx_.get();
   // avcC as extradata: the decoder then expects length-prefixed NAL units.
-  c->extradata = static_cast<uint8_t*>(
-      av_mallocz(track.codec_config.size() + AV_INPUT_BUFFER_PADDING_SIZE));
+  c->extradata =
+      static_cast<uint8_t*>(av_mallocz(track.codec_config.size() + AV_INPUT_BUFFER_PADDING_SIZE));
   std::memcpy(c->extradata, track.codec_config.data(), track.codec_config.size());
   c->extradata_size = static_cast<int>(track.codec_config.size());
   c->pkt_timebase = AVRational{1, static_cast<int>(track.timescale)};

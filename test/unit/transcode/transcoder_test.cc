@@ -1,9 +1,9 @@
 #include "transcode/transcoder.h"
 
-#include <gtest/gtest.h>
-
 #include <cstring>
 #include <mutex>
+
+#include <gtest/gtest.h>
 
 #include "format/avc/annex_b.h"
 #include "transcode/av/video_encoder.h"
@@ -58,14 +58,22 @@ struct Source {
 };
 
 Source make_source(int frames) {
-  auto enc = av::VideoEncoder::open(av::EncoderSettings{
-      .width = 640, .height = 360, .bitrate_kbps = 800, .maxrate_kbps = 900,
-      .bufsize_kbps = 1200, .preset = "ultrafast", .threads = 1});
+  auto enc = av::VideoEncoder::open(av::EncoderSettings{.width = 640,
+                                                        .height = 360,
+                                                        .bitrate_kbps = 800,
+                                                        .maxrate_kbps = 900,
+                                                        .bufsize_kbps = 1200,
+                                                        .preset = "ultrafast",
+                                                        .threads = 1});
   EXPECT_TRUE(enc.ok());
   Source s;
-  s.track = media::TrackInfo{.id = 1, .kind = media::MediaKind::Video,
-                             .codec = media::Codec::H264, .timescale = 1000,
-                             .codec_config = (*enc)->avcc(), .width = 640, .height = 360,
+  s.track = media::TrackInfo{.id = 1,
+                             .kind = media::MediaKind::Video,
+                             .codec = media::Codec::H264,
+                             .timescale = 1000,
+                             .codec_config = (*enc)->avcc(),
+                             .width = 640,
+                             .height = 360,
                              .frame_rate = 30};
   auto frame = av::make_frame();
   frame->width = 640;
@@ -74,7 +82,9 @@ Source make_source(int frames) {
   EXPECT_GE(av_frame_get_buffer(frame.get(), 0), 0);
   auto collect = [&](AVPacket* p) {
     s.units.push_back(media::AccessUnit{
-        .track_id = 1, .dts = p->dts, .pts = p->pts,
+        .track_id = 1,
+        .dts = p->dts,
+        .pts = p->pts,
         .keyframe = (p->flags & AV_PKT_FLAG_KEY) != 0,
         .data = format::avc::annex_b_to_avcc(
             ByteSpan(reinterpret_cast<const std::byte*>(p->data), static_cast<size_t>(p->size)))});
@@ -84,8 +94,8 @@ Source make_source(int frames) {
     for (int plane = 0; plane < 3; ++plane) {
       int h = plane == 0 ? 360 : 180;
       for (int y = 0; y < h; ++y) {
-        std::memset(frame->data[plane] + y * frame->linesize[plane], (y + i * 3 + plane * 50) & 0xff,
-                    static_cast<size_t>(frame->linesize[plane]));
+        std::memset(frame->data[plane] + y * frame->linesize[plane],
+                    (y + i * 3 + plane * 50) & 0xff, static_cast<size_t>(frame->linesize[plane]));
       }
     }
     frame->pts = i * 1000 / 30;
@@ -110,8 +120,7 @@ const Source& source() {
 TEST(Transcoder, StandardLadderHasAlignedKeyframesOnA2SecondGrid) {
   auto sink = std::make_shared<RecordingSink>();
   {
-    Transcoder t(offline(),
-                 sink);
+    Transcoder t(offline(), sink);
     t.on_tracks({source().track});
     for (const auto& u : source().units) {
       t.on_access_unit(u);
@@ -150,10 +159,10 @@ TEST(Transcoder, CorruptFramesAreSkippedAndTheStreamGoesOn) {
 
 TEST(Transcoder, OverloadShedsWholeGopsWithBoundedQueue) {
   auto sink = std::make_shared<RecordingSink>();
-  Transcoder t(TranscoderOptions{.quality = media::Quality::Standard,
-                                 .preset = "ultrafast",
-                                 .max_queued_video_frames = 5},
-               sink);
+  Transcoder t(
+      TranscoderOptions{
+          .quality = media::Quality::Standard, .preset = "ultrafast", .max_queued_video_frames = 5},
+      sink);
   t.on_tracks({source().track});
   for (const auto& u : source().units) {
     t.on_access_unit(u);  // far faster than the worker can encode

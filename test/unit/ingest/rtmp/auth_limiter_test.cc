@@ -1,8 +1,8 @@
 #include "ingest/rtmp/auth_limiter.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace antcdn::ingest::rtmp {
 namespace {
