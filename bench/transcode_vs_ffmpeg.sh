@@ -33,13 +33,19 @@ rungs() {  # quality source_height -> "h:kbps ..."
 width_for() { echo $(( ($1 * 16 / 9 + 1) / 2 * 2 )); }  # 16:9 sources, even widths
 
 psnr() {  # playlist source height
-  local w; w=$(width_for "$3")
-  # Frames pair up by index (both outputs hold every source frame, in order), so
-  # neither side's start offset or timestamp rounding can skew the comparison.
-  ffmpeg -nostdin -i "$1" -i "$2" -lavfi \
-    "[0:v]setpts=N/30/TB[out];[1:v]scale=$w:$3:flags=bicubic,setpts=N/30/TB[ref];[out][ref]psnr" \
-    -f null - 2>&1 |
-    sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p' | tail -1
+  # The two outputs carry the source's start offset differently (ffmpeg's HLS
+  # muxer shifts timestamps, ours keeps the ingest clock), so pairing frames by
+  # time is tried both as-is and with both sides starting at 0; a one-frame
+  # misalignment costs ~20 dB, so the larger value is the aligned comparison.
+  local w best=0 v
+  w=$(width_for "$3")
+  for norm in "" ",setpts=PTS-STARTPTS"; do
+    v=$(ffmpeg -nostdin -i "$1" -i "$2" -lavfi \
+      "[0:v]null${norm}[out];[1:v]scale=$w:$3:flags=bicubic${norm}[ref];[out][ref]psnr" \
+      -f null - 2>&1 | sed -n 's/.*PSNR.*average:\([0-9.]*\).*/\1/p' | tail -1)
+    [[ -n $v ]] && (($(echo "$v > $best" | bc -l))) && best=$v
+  done
+  echo "$best"
 }
 
 run_ffmpeg() {  # source quality height outdir

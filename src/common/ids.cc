@@ -3,7 +3,7 @@
 namespace antcdn::ids {
 namespace {
 
-constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+constexpr std::string_view kAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 constexpr size_t kUlidLength = 26;
 
 bool is_prefixed_ulid(std::string_view s, std::string_view prefix) {

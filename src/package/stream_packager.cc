@@ -166,8 +166,7 @@ void StreamPackager::store_segment(Rendition& r, Segment&& seg) {
   std::string file = session_ + "-" + std::to_string(seq) + ".m4s";
   double duration_s = static_cast<double>(seg.duration_us) / 1e6;
   if (duration_s > 0) {
-    int64_t bps = static_cast<int64_t>(static_cast<double>(seg.bytes.size()) * 8 / duration_s);
-    // The first segment of a stream is often short or padded; trust later ones for the peak.
+    auto bps = static_cast<int64_t>(static_cast<double>(seg.bytes.size()) * 8 / duration_s);
     r.peak_bps = std::max(r.peak_bps, bps);
     r.bytes += static_cast<int64_t>(seg.bytes.size());
     r.duration_us += seg.duration_us;
@@ -255,17 +254,18 @@ void StreamPackager::put(const std::string& key, Bytes data, std::string_view co
   auto failed = failed_;
   auto on_failed = events_.on_failed;
   storage::PutOptions options{std::string(content_type), std::string(cache_control)};
-  Status queued = writes_.put(key, std::move(data), options, [latch, failed, on_failed](Status s) {
-    if (!s.ok()) {
-      if (!failed->exchange(true) && on_failed) {
-        on_failed("storage: " + s.error().describe());
-      }
-      return;
-    }
-    if (latch) {
-      latch->done();
-    }
-  });
+  Status queued =
+      writes_.put(key, std::move(data), options, [latch, failed, on_failed](const Status& s) {
+        if (!s.ok()) {
+          if (!failed->exchange(true) && on_failed) {
+            on_failed("storage: " + s.error().describe());
+          }
+          return;
+        }
+        if (latch) {
+          latch->done();
+        }
+      });
   if (!queued.ok()) {
     fail("storage: " + queued.error().describe());
   }

@@ -28,7 +28,7 @@
 namespace antcdn::storage {
 
 struct WriteQueueOptions {
-  size_t max_queued_bytes = 256 * 1024 * 1024;
+  size_t max_queued_bytes = size_t{256} * 1024 * 1024;
   int max_attempts = 5;  // including the first
   std::chrono::milliseconds initial_backoff{200};
   std::chrono::milliseconds max_backoff{5000};

@@ -22,7 +22,7 @@ struct FlvDemuxerOptions {
   // has arrived after the first one (a stream without audio, say).
   int64_t announce_after_ms = 1000;
   // Access units held before the announcement; more is a protocol error.
-  size_t max_pending_bytes = 16 * 1024 * 1024;
+  size_t max_pending_bytes = size_t{16} * 1024 * 1024;
   // A timestamp step beyond these bounds is an encoder jump and is smoothed over.
   int64_t max_backward_jump_ms = 500;
   int64_t max_forward_jump_ms = 10000;
