@@ -282,17 +282,22 @@ void Transcoder::encode_frame(AVFrame* frame) {
                                       : pts + options_.keyframe_interval_ms;
     s.next_keyframe_ms = next > pts ? next : pts + options_.keyframe_interval_ms;
   }
-  const AVFrame* input = frame;
   for (size_t i = 0; i < s.outputs.size() && s.encode_status.ok(); ++i) {
     auto& o = s.outputs[i];
-    // Cascade: each rendition scales down from the previous (larger) one.
-    auto scaled = o.scaler->scale(input);
-    if (!scaled.ok()) {
-      s.encode_status = scaled.error();
-      return;
+    // Every rendition is scaled from the decoded source (a cascade from the
+    // rung above measured ~1 dB worse on the small rungs for no CPU saved). A
+    // rendition at the source's size takes the decoded picture itself: libx264
+    // copies what it is given.
+    AVFrame* picture = frame;
+    if (!o.scaler->is_noop_for(*frame)) {
+      auto scaled = o.scaler->scale(frame);
+      if (!scaled.ok()) {
+        s.encode_status = scaled.error();
+        return;
+      }
+      picture = *scaled;
     }
-    input = *scaled;
-    s.encode_status = o.encoder->encode(*scaled, keyframe, [&](AVPacket* p) { collect(i, p); });
+    s.encode_status = o.encoder->encode(picture, keyframe, [&](AVPacket* p) { collect(i, p); });
   }
   // Keep a few seconds of arrival times for the encoders' delayed output.
   s.arrival_by_pts.erase(s.arrival_by_pts.begin(), s.arrival_by_pts.lower_bound(pts - 10000));

@@ -15,6 +15,11 @@ class Scaler {
 
   // The scaled picture (owned by the scaler, valid until the next call), pts kept.
   Result<AVFrame*> scale(const AVFrame* source);
+  // True when `source` already has the output size and format.
+  bool is_noop_for(const AVFrame& source) const {
+    return source.width == width_ && source.height == height_ &&
+           source.format == AV_PIX_FMT_YUV420P;
+  }
 
  private:
   int width_;
