@@ -125,10 +125,10 @@ for n in "${COUNTS[@]}"; do
       -f flv "${urls[$i]}" 2>"$dir/pub$i.log" &
     PUB_PIDS+=($!)
   done
-  # Measure from the moment every stream is connecting until the first publisher ends.
+  # Measure from the moment every stream is on air until the first publisher ends.
   deadline=$((SECONDS + 30))
   for id in "${ids[@]}"; do
-    until [[ $(state_of "$id") == connecting ]]; do
+    until [[ $(state_of "$id") =~ ^(connecting|live)$ ]]; do
       ((SECONDS < deadline)) || { echo "stream $id never connected" >&2; exit 1; }
       sleep 0.1
     done
