@@ -63,6 +63,12 @@ std::string StreamPackager::key(const Rendition& r, const std::string& file) con
 
 void StreamPackager::on_tracks(const std::vector<media::TrackInfo>& tracks) {
   bool resuming = !renditions_.empty();
+  if (!resuming) {
+    // A new session replaces the previous one's objects (its last window, and
+    // renditions a changed quality no longer has). The queue is FIFO, so this
+    // runs before any object of the new session is written.
+    (void)writes_.remove_prefix(options_.edge_id + "/", {});
+  }
   session_ = new_session_name();
   by_track_.clear();
   lead_track_ = -1;
