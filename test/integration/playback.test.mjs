@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Server, makeDataDir, cleanup } from "./lib/server.mjs";
+import { createStream, getStream, waitState } from "./lib/streams.mjs";
 import { makeClip, ffmpegPublish, waitFor, run, haveTool } from "./lib/media.mjs";
 import {
   parseMaster, parseMedia, sessionOf, fetchObject, fetchText, rawRequest, edgeUrl,
@@ -61,36 +62,6 @@ after(async () => {
 });
 
 // ------------------------------------------------------------------ helpers
-
-async function createStream(srv, body = {}) {
-  const res = await srv.api("/v1/live-streams", {
-    method: "POST", body: { name: "Playback test", quality: "passthrough", ...body },
-  });
-  assert.equal(res.status, 201);
-  return res.json();
-}
-
-async function getStream(srv, id) {
-  const res = await srv.api(`/v1/live-streams/${id}`);
-  assert.equal(res.status, 200);
-  return res.json();
-}
-
-// Polls the API (every 50 ms) until the stream is in one of `states`; returns
-// the resource. `seen` collects the distinct states observed, in order.
-async function waitState(srv, id, states, { timeoutMs = 15000, seen = [] } = {}) {
-  const want = [].concat(states);
-  let last;
-  try {
-    return await waitFor(async () => {
-      last = await getStream(srv, id);
-      if (seen.at(-1) !== last.state) seen.push(last.state);
-      return want.includes(last.state) ? last : null;
-    }, { timeoutMs, what: `stream ${id} to be ${want.join("|")}` });
-  } catch (e) {
-    throw new Error(`${e.message}; states seen ${seen.join(" -> ")}`);
-  }
-}
 
 const E = (srv, s, rest) => edgeUrl(srv.edgeBase, s.edgeId, rest);
 
@@ -530,7 +501,7 @@ test("edge safety: unknown ids, idle streams and path traversal are 404; status.
       withMedia = await createStream(server);
       const pub = ffmpegPublish(withMedia.ingest.rtmpFullUrl, clips.short.file);
       assert.equal((await pub.wait(PUBLISH_DEADLINE_MS)).code, 0);
-      await waitState(server, withMedia.streamId, "ended");
+      await waitState(server, withMedia.streamId, "ended", { timeoutMs: 15000 });
       await waitEndlist(server, withMedia);
     }
     const edge = withMedia.edgeId;
