@@ -3,7 +3,7 @@
 // peak RSS as one JSON line. bench/transcode_vs_ffmpeg.sh compares it with the
 // ffmpeg CLI doing the same ladder.
 //
-//   transcode_bench SOURCE.flv standard|high PRESET OUTDIR
+//   transcode_bench SOURCE.flv standard|high PRESET OUTDIR [X264_THREADS]
 
 #include <chrono>
 #include <cstdio>
@@ -33,7 +33,7 @@ double cpu_seconds() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
+  if (argc != 5 && argc != 6) {
     std::fprintf(stderr, "usage: %s SOURCE.flv standard|high PRESET OUTDIR\n", argv[0]);
     return 2;
   }
@@ -56,11 +56,13 @@ int main(int argc, char** argv) {
       package::PackagerOptions{.edge_id = "bench", .window_segments = 1000000}, writes,
       package::PackagerEvents{});
   // Offline: nothing may be shed, so the queue is unbounded here.
-  transcode::Transcoder transcoder(transcode::TranscoderOptions{.quality = *quality,
-                                                                .preset = argv[3],
-                                                                .max_queued_video_frames = SIZE_MAX,
-                                                                .stream_label = "bench"},
-                                   packager);
+  transcode::Transcoder transcoder(
+      transcode::TranscoderOptions{.quality = *quality,
+                                   .preset = argv[3],
+                                   .max_queued_video_frames = SIZE_MAX,
+                                   .encoder_threads = argc == 6 ? std::atoi(argv[5]) : 0,
+                                   .stream_label = "bench"},
+      packager);
   ingest::rtmp::FlvDemuxer demuxer(transcoder);
 
   double cpu0 = cpu_seconds();

@@ -189,6 +189,12 @@ void Transcoder::start_session(const std::vector<media::TrackInfo>& tracks) {
   }
   s->decoder = std::move(*decoder);
   double fps = video->frame_rate > 0 ? video->frame_rate : 30.0;
+  // One x264 thread per core for each rendition: x264's own default (1.5 per
+  // core) cost 4-8 % more CPU for the same output with several encoders on a
+  // 2-core machine (bench/transcode_bench ... X264_THREADS).
+  int encoder_threads = options_.encoder_threads > 0
+                            ? options_.encoder_threads
+                            : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   std::vector<media::TrackInfo> out;
   for (size_t i = 0; i < ladder.size(); ++i) {
     const Rendition& r = ladder[i];
@@ -199,7 +205,7 @@ void Transcoder::start_session(const std::vector<media::TrackInfo>& tracks) {
                                                               .maxrate_kbps = r.maxrate_kbps,
                                                               .bufsize_kbps = r.bufsize_kbps,
                                                               .preset = options_.preset,
-                                                              .threads = options_.encoder_threads});
+                                                              .threads = encoder_threads});
     if (!encoder.ok()) {
       fail(encoder.error().describe());
       return;
