@@ -30,6 +30,24 @@ bool parse_listen(const std::string& text, ListenAddress& out) {
   return true;
 }
 
+std::vector<std::string> Config::role_list() const {
+  std::vector<std::string> out;
+  for (size_t pos = 0; pos <= roles.size();) {
+    size_t end = roles.find(',', pos);
+    out.push_back(roles.substr(pos, end - pos));
+    if (end == std::string::npos) {
+      break;
+    }
+    pos = end + 1;
+  }
+  return out;
+}
+
+bool Config::has_role(std::string_view role) const {
+  auto list = role_list();
+  return std::find(list.begin(), list.end(), role) != list.end();
+}
+
 std::string Config::database_url() const {
   return database.empty() ? std::string(kSqliteScheme) + data_dir + "/antcdn.db" : database;
 }
@@ -74,16 +92,10 @@ std::vector<std::string> Config::validate() const {
       !public_edge_url.starts_with("https://")) {
     errors.emplace_back("--public-edge-url: must start with http:// or https://");
   }
-  for (size_t pos = 0; pos <= roles.size();) {
-    size_t end = roles.find(',', pos);
-    std::string role = roles.substr(pos, end - pos);
+  for (const auto& role : role_list()) {
     if (role != "api" && role != "ingest" && role != "edge") {
       errors.push_back("--roles: unknown role '" + role + "' (use api, ingest, edge)");
     }
-    if (end == std::string::npos) {
-      break;
-    }
-    pos = end + 1;
   }
   static constexpr std::string_view kPresets[] = {"ultrafast", "superfast", "veryfast", "faster",
                                                   "fast",      "medium",    "slow"};

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace antcdn::app {
@@ -32,6 +33,10 @@ struct Config {
 
   // Every problem, each naming its flag, e.g. "--edge-listen: port must be 0..65535".
   std::vector<std::string> validate() const;
+
+  // The comma-separated --roles, split.
+  std::vector<std::string> role_list() const;
+  bool has_role(std::string_view role) const;
 
   std::string database_url() const;
   std::string storage_url() const;

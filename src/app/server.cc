@@ -25,21 +25,6 @@
 namespace antcdn::app {
 namespace {
 
-bool has_role(const Config& c, std::string_view role) {
-  std::string_view roles = c.roles;
-  for (size_t pos = 0; pos <= roles.size();) {
-    size_t end = roles.find(',', pos);
-    if (roles.substr(pos, end - pos) == role) {
-      return true;
-    }
-    if (end == std::string_view::npos) {
-      break;
-    }
-    pos = end + 1;
-  }
-  return false;
-}
-
 // A URL for clients on this machine when the listener binds every interface.
 std::string reachable_host(const std::string& host) {
   if (host == "0.0.0.0" || host.empty()) {
@@ -123,7 +108,7 @@ int serve(const Config& config) {
   }
   std::unique_ptr<ingest::rtmp::RtmpListener> rtmp;
   uint16_t rtmp_port = rtmp_addr.port;
-  if (has_role(config, "ingest")) {
+  if (config.has_role("ingest")) {
     ingest::rtmp::RtmpOptions options;
     options.host = rtmp_addr.host;
     options.port = rtmp_addr.port;
@@ -139,7 +124,7 @@ int serve(const Config& config) {
   uint16_t edge_port = edge_addr.port;
   edge::StoreStreamDirectory directory(**store);
   edge::EdgeRouter edge_router(media_store, directory);
-  if (has_role(config, "edge")) {
+  if (config.has_role("edge")) {
     edge_server = std::make_unique<net::HttpServer>(
         loop, http_options(config, "edge", edge_addr),
         [&](const net::HttpRequest& r) { return edge_router.handle(r); }, edge::text_error);
@@ -168,7 +153,7 @@ int serve(const Config& config) {
   api::Router api_router(**store, live_streams);
   std::unique_ptr<net::HttpServer> api_server;
   uint16_t api_port = api_addr.port;
-  if (has_role(config, "api")) {
+  if (config.has_role("api")) {
     auto render = [](int status, std::string_view code, std::string_view message) {
       return api::error_response(status, code, message);
     };
