@@ -16,8 +16,9 @@ declare -A allowed=(
   [ingest]="common media format net lifecycle"
   [transcode]="common media format"
   [package]="common media format storage lifecycle"
-  [edge]="common media format net storage store lifecycle"
-  [api]="common media net store lifecycle"
+  [web]="common net"
+  [edge]="common media format net storage store lifecycle web"
+  [api]="common media net store lifecycle web"
 )
 status=0
 for dir in "${!allowed[@]}"; do

@@ -10,11 +10,12 @@ APT_PACKAGES=(
   build-essential cmake pkg-config ninja-build ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libx264-dev
-  libsqlite3-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
+  libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev clang-format
   ffmpeg curl sqlite3 nodejs npm bc time wrk nginx-light
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
+  postgresql swift-proxy swift-account swift-container swift-object chromium
 )
 
 install_deps() {
@@ -38,7 +39,17 @@ install_deps() {
   fi
 }
 
+# hls.js is embedded into the binary and playwright-core drives Chromium in the
+# browser tests; both come from the lock file (no browser download: Debian's
+# chromium is used).
+install_npm() {
+  if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    npm ci --no-audit --no-fund
+  fi
+}
+
 build() {
+  install_npm
   export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build

@@ -1,6 +1,7 @@
 #include "api/router.h"
 
 #include <cctype>
+#include <optional>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -8,22 +9,34 @@
 #include "api/auth.h"
 #include "api/errors.h"
 #include "common/ids.h"
+#include "web/responses.h"
 
 namespace antcdn::api {
 namespace {
 
 constexpr std::string_view kCollection = "/v1/live-streams";
 
-enum class Route { Collection, Item, RotateKey, Health, Unknown };
+constexpr std::string_view kConsoleAssets = "/console/assets/";
+
+enum class Route { Collection, Item, RotateKey, Health, Root, Console, ConsoleAsset, Unknown };
 
 struct Match {
   Route route = Route::Unknown;
-  std::string stream_id;
+  std::string stream_id;  // or, for ConsoleAsset, the file name
 };
 
 Match match(std::string_view path) {
   if (path == "/healthz") {
     return {Route::Health, {}};
+  }
+  if (path == "/") {
+    return {Route::Root, {}};
+  }
+  if (path == "/console" || path == "/console/") {
+    return {Route::Console, {}};
+  }
+  if (path.starts_with(kConsoleAssets)) {
+    return {Route::ConsoleAsset, std::string(path.substr(kConsoleAssets.size()))};
   }
   if (path == kCollection || path == std::string(kCollection) + "/") {
     return {Route::Collection, {}};
@@ -52,6 +65,9 @@ std::string_view allowed_methods(Route r) {
     case Route::RotateKey:
       return "POST";
     case Route::Health:
+    case Route::Root:
+    case Route::Console:
+    case Route::ConsoleAsset:
       return "GET, HEAD";
     case Route::Unknown:
       break;
@@ -70,6 +86,26 @@ bool method_allowed(Route r, std::string_view method) {
     pos = end == std::string_view::npos ? allowed.size() : end + 2;
   }
   return false;
+}
+
+// The broadcaster console is public HTML; it signs in by calling /v1 with a key.
+std::optional<net::HttpResponse> serve_console(const Match& m) {
+  switch (m.route) {
+    case Route::Root: {
+      net::HttpResponse res;
+      res.status = 302;
+      res.set("Location", "/console");
+      return res;
+    }
+    case Route::Console:
+    case Route::ConsoleAsset: {
+      auto res = m.route == Route::Console ? web::page_response("console.html", web::Framing::Deny)
+                                           : web::asset_response(m.stream_id);
+      return res ? std::move(res) : error_response(404, "not_found", "no such file");
+    }
+    default:
+      return std::nullopt;
+  }
 }
 
 bool is_json(const net::HttpRequest& req) {
@@ -103,6 +139,9 @@ net::HttpResponse Router::handle(const net::HttpRequest& req) {
   if (m.route == Route::Health) {
     return json_response(200, R"({"status":"ok"})");
   }
+  if (auto page = serve_console(m)) {
+    return std::move(*page);
+  }
   auto key = authenticate(req, keys_);
   if (!key.ok()) {
     if (key.error().code != Code::Unauthenticated) {
@@ -135,6 +174,9 @@ net::HttpResponse Router::handle(const net::HttpRequest& req) {
     case Route::RotateKey:
       return streams_.rotate_key(owner, m.stream_id, req);
     case Route::Health:
+    case Route::Root:
+    case Route::Console:
+    case Route::ConsoleAsset:
     case Route::Unknown:
       break;
   }

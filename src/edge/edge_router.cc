@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/ids.h"
 #include "common/time_util.h"
 #include "edge/cache_policy.h"
+#include "web/responses.h"
 
 namespace antcdn::edge {
 namespace {
@@ -57,6 +59,9 @@ net::HttpResponse EdgeRouter::handle(const net::HttpRequest& req) {
     res.body = "ok\n";
     return res;
   }
+  if (req.path().starts_with("/watch/")) {
+    return serve_watch(req.path().substr(std::string_view("/watch/").size()));
+  }
   std::optional<EdgePath> path = parse_edge_path(req.path());
   if (!path) {
     return not_found();
@@ -74,6 +79,22 @@ net::HttpResponse EdgeRouter::handle(const net::HttpRequest& req) {
     return not_found();
   }
   return serve_object(*path);
+}
+
+// The viewer page is the same for every stream; its script reads the edgeId
+// from the URL and asks status.json. Unknown streams get the page with a 404,
+// so a browser shows a proper "not found" and a crawler sees the status.
+net::HttpResponse EdgeRouter::serve_watch(std::string_view rest) {
+  if (rest.starts_with("assets/")) {
+    auto res = web::asset_response(rest.substr(std::string_view("assets/").size()));
+    return res ? std::move(*res) : not_found();
+  }
+  if (!ids::is_edge_id(rest)) {
+    return not_found();
+  }
+  int status = directory_.lookup(std::string(rest)) ? 200 : 404;
+  auto page = web::page_response("watch.html", web::Framing::Allow, status);
+  return page ? std::move(*page) : not_found();
 }
 
 net::HttpResponse EdgeRouter::serve_status(const EdgeStreamInfo& info) {

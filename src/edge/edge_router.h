@@ -1,7 +1,8 @@
 #pragma once
 
 // Entry point of the edge listener (viewers): HLS playlists, init sections and
-// segments read from the object store, plus a public status.json per stream.
+// segments read from the object store, a public status.json per stream, and
+// the viewer page /watch/{edgeId} with its assets (/watch/assets/{file}).
 // Media is served only for streams that exist and are not idle; every other
 // path is a 404 (edge_path.h lists the URL space). Header rules live in
 // cache_policy.h. HEAD is answered like GET; the HTTP server drops the body.
@@ -23,6 +24,7 @@ class EdgeRouter {
   net::HttpResponse handle(const net::HttpRequest& req);
 
  private:
+  net::HttpResponse serve_watch(std::string_view rest);
   net::HttpResponse serve_status(const EdgeStreamInfo& info);
   net::HttpResponse serve_object(const EdgePath& path);
 
