@@ -55,6 +55,14 @@ int main(int argc, char** argv) {
                    "How long an ended stream shows `ended` before `idle`")
       ->envname("ANTCDN_ENDED_HOLD_SECONDS");
   serve
+      ->add_option("--node-id", config.node_id,
+                   "Name of this node among those sharing the database (default HOST:RTMP_PORT)")
+      ->envname("ANTCDN_NODE_ID");
+  serve
+      ->add_option("--lease-seconds", config.lease_seconds,
+                   "Sessions of an ingest node that stops renewing end after this long")
+      ->envname("ANTCDN_LEASE_SECONDS");
+  serve
       ->add_option("--x264-preset", config.x264_preset,
                    "x264 preset for the standard and high ladders")
       ->envname("ANTCDN_X264_PRESET");

@@ -1,7 +1,13 @@
 #include "app/config.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <cstring>
+
+#include <unistd.h>
+
+#include "store/postgres/pg_url.h"
 
 namespace antcdn::app {
 namespace {
@@ -61,6 +67,19 @@ std::string Config::sqlite_path() const {
   return url.starts_with(kSqliteScheme) ? url.substr(kSqliteScheme.size()) : std::string();
 }
 
+std::string Config::effective_node_id() const {
+  if (!node_id.empty()) {
+    return node_id;
+  }
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0 || host[0] == '\0') {
+    std::strcpy(host.data(), "localhost");
+  }
+  ListenAddress rtmp;
+  parse_listen(rtmp_listen, rtmp);
+  return std::string(host.data()) + ":" + std::to_string(rtmp.port);
+}
+
 std::vector<std::string> Config::validate() const {
   std::vector<std::string> errors;
   ListenAddress ignored;
@@ -76,9 +95,13 @@ std::vector<std::string> Config::validate() const {
   if (data_dir.empty()) {
     errors.emplace_back("--data-dir: must not be empty");
   }
-  if (!database_url().starts_with(kSqliteScheme)) {
-    errors.emplace_back("--database: only sqlite://PATH is supported in this build");
-  } else if (sqlite_path().empty()) {
+  std::string db = database_url();
+  if (!db.starts_with(kSqliteScheme) && !store::postgres::is_postgres_url(db)) {
+    // Not echoed: a mistyped URL may still carry a password.
+    errors.emplace_back(
+        "--database: expected sqlite://PATH or postgres://USER@HOST:PORT/DB "
+        "(postgresql:// also works)");
+  } else if (db.starts_with(kSqliteScheme) && sqlite_path().empty()) {
     errors.emplace_back("--database: sqlite:// needs a file path");
   }
   if (!storage_url().starts_with(kFileScheme)) {
@@ -106,6 +129,9 @@ std::vector<std::string> Config::validate() const {
   }
   if (ended_hold_seconds < 0 || ended_hold_seconds > 7 * 24 * 3600) {
     errors.emplace_back("--ended-hold-seconds: must be 0..604800");
+  }
+  if (lease_seconds < 2 || lease_seconds > 600) {
+    errors.emplace_back("--lease-seconds: must be 2..600");
   }
   if (http_request_timeout_ms < 100 || http_request_timeout_ms > 600000) {
     errors.emplace_back("--http-request-timeout-ms: must be 100..600000");

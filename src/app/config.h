@@ -30,6 +30,11 @@ struct Config {
   std::string x264_preset = "veryfast";
   int ended_hold_seconds = 300;         // an ended stream shows `ended` this long, then `idle`
   std::string record_access_units_dir;  // debugging: dump ingest output as JSON lines
+  // Multi-node: unique among the nodes sharing a database. Default: this host's
+  // name and RTMP port, stable across restarts so a node recognises its own
+  // sessions after a crash.
+  std::string node_id;
+  int lease_seconds = 10;  // an ingest node's sessions end this long after it stops renewing
 
   // Every problem, each naming its flag, e.g. "--edge-listen: port must be 0..65535".
   std::vector<std::string> validate() const;
@@ -38,6 +43,7 @@ struct Config {
   std::vector<std::string> role_list() const;
   bool has_role(std::string_view role) const;
 
+  std::string effective_node_id() const;
   std::string database_url() const;
   std::string storage_url() const;
   // The SQLite file named by database_url(); empty if it is not sqlite://.

@@ -1,6 +1,7 @@
 #include "app/server.h"
 
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -45,6 +46,33 @@ net::HttpServerOptions http_options(const Config& c, std::string name, const Lis
   o.idle_timeout = std::max(o.request_timeout, std::chrono::milliseconds(60000));
   return o;
 }
+
+// Blocking reads (disk, S3) happen on these threads, so more than the cores.
+constexpr int kEdgeThreads = 4;
+
+// Runs a loop on background threads until stop() or destruction, so that an
+// early return from serve() cannot leave a thread behind.
+class LoopThreads {
+ public:
+  explicit LoopThreads(net::EventLoop& loop) : loop_(loop) {}
+  ~LoopThreads() { stop(); }
+  LoopThreads(const LoopThreads&) = delete;
+  LoopThreads& operator=(const LoopThreads&) = delete;
+
+  void start(int threads) {
+    runner_ = std::thread([this, threads] { loop_.run(threads); });
+  }
+  void stop() {
+    if (runner_.joinable()) {
+      loop_.stop();
+      runner_.join();
+    }
+  }
+
+ private:
+  net::EventLoop& loop_;
+  std::thread runner_;
+};
 
 // On the very first start there is no API key yet: make one and show it once.
 Result<std::optional<Secret>> ensure_first_api_key(store::ApiKeyRepository& keys) {
@@ -94,18 +122,24 @@ int serve(const Config& config) {
   transcode::quiet_ffmpeg_logs();
   SessionPipelineFactory pipelines(loop, writes, config.record_access_units_dir,
                                    config.x264_preset);
-  lifecycle::Supervisor supervisor(
-      loop, **store, [&](const store::StreamRecord& s) { return pipelines.make(s); },
-      std::chrono::seconds(config.ended_hold_seconds));
-  pipelines.attach(supervisor);
-  if (auto on_air = (*store)->list_on_air(); on_air.ok()) {
-    for (const auto& s : supervisor.recover(*on_air)) {
-      if (auto closed = package::close_playlists(media_store, s.edge_id); !closed.ok()) {
-        spdlog::warn("package: closing playlists of {}: {}", s.stream_id,
-                     closed.error().describe());
-      }
+  lifecycle::SupervisorOptions supervision{
+      .ended_hold = std::chrono::seconds(config.ended_hold_seconds),
+      .node_id = config.effective_node_id(),
+      .ingest_role = config.has_role("ingest"),
+      .lease = std::chrono::seconds(config.lease_seconds),
+  };
+  // A session whose node died (or this node before a restart) is ended by the
+  // watch; players need ENDLIST to stop waiting for segments.
+  auto close_abandoned = [&](const store::StreamRecord& s) {
+    if (auto closed = package::close_playlists(media_store, s.edge_id); !closed.ok()) {
+      spdlog::warn("package: closing playlists of {}: {}", s.stream_id, closed.error().describe());
     }
-  }
+  };
+  lifecycle::Supervisor supervisor(
+      loop, **store, [&](const store::StreamRecord& s) { return pipelines.make(s); }, supervision,
+      close_abandoned);
+  pipelines.attach(supervisor);
+  supervisor.start();
   std::unique_ptr<ingest::rtmp::RtmpListener> rtmp;
   uint16_t rtmp_port = rtmp_addr.port;
   if (config.has_role("ingest")) {
@@ -120,13 +154,17 @@ int serve(const Config& config) {
     }
     rtmp_port = *port;
   }
+  // Viewers get their own loop and threads: a cache miss waits for the disk
+  // or an S3 round trip, and that must stall neither ingest nor other viewers.
+  net::EventLoop edge_loop;
   std::unique_ptr<net::HttpServer> edge_server;
   uint16_t edge_port = edge_addr.port;
   edge::StoreStreamDirectory directory(**store);
   edge::EdgeRouter edge_router(media_store, directory);
+  LoopThreads edge_threads(edge_loop);
   if (config.has_role("edge")) {
     edge_server = std::make_unique<net::HttpServer>(
-        loop, http_options(config, "edge", edge_addr),
+        edge_loop, http_options(config, "edge", edge_addr),
         [&](const net::HttpRequest& r) { return edge_router.handle(r); }, edge::text_error);
     auto port = edge_server->start();
     if (!port.ok()) {
@@ -134,6 +172,7 @@ int serve(const Config& config) {
       return 1;
     }
     edge_port = *port;
+    edge_threads.start(kEdgeThreads);
   }
   std::string edge_url =
       config.public_edge_url.empty()
@@ -195,11 +234,12 @@ int serve(const Config& config) {
       api_server->stop();
     }
     if (edge_server) {
-      edge_server->stop();
+      edge_loop.post([&] { edge_server->stop(); });
     }
     loop.stop();
   });
   loop.run(1);
+  edge_threads.stop();
   writes.flush();
   return 0;
 }

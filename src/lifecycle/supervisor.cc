@@ -1,5 +1,7 @@
 #include "lifecycle/supervisor.h"
 
+#include <utility>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
@@ -18,23 +20,51 @@ Supervisor::Active::Active() = default;
 Supervisor::Active::~Active() = default;
 Supervisor::Active::Active(Active&&) noexcept = default;
 
+namespace {
+
+bool on_air(State s) {
+  return s == State::Connecting || s == State::Live;
+}
+
+}  // namespace
+
 Supervisor::Supervisor(net::EventLoop& loop, store::StreamRepository& streams,
-                       SinkFactory make_sink, std::chrono::seconds ended_hold)
-    : loop_(loop), streams_(streams), make_sink_(std::move(make_sink)), ended_hold_(ended_hold) {}
+                       SinkFactory make_sink, SupervisorOptions options,
+                       AbandonedHandler on_abandoned)
+    : loop_(loop),
+      streams_(streams),
+      make_sink_(std::move(make_sink)),
+      options_(std::move(options)),
+      on_abandoned_(std::move(on_abandoned)) {}
 
 Supervisor::~Supervisor() = default;
+
+bool Supervisor::held_elsewhere(const store::StreamRecord& s, int64_t now_ms) const {
+  return on_air(s.state) && !s.ingest_node.empty() && s.ingest_node != options_.node_id &&
+         s.lease_until_ms && *s.lease_until_ms >= now_ms;
+}
 
 Result<Transition> Supervisor::apply(const std::string& stream_id, Event event,
                                      const std::string& reason) {
   Transition taken;
   auto updated = streams_.update(stream_id, [&](store::StreamRecord& s) -> Status {
+    int64_t now = unix_now_ms();
+    if (held_elsewhere(s, now)) {
+      return make_error(Code::Conflict, "the stream is on air through node " + s.ingest_node);
+    }
     auto t = transition(s.state, event);
     if (!t.ok()) {
       return t.error();
     }
     taken = *t;
     s.state = t->next;
-    int64_t now = unix_now_ms();
+    if (on_air(s.state)) {
+      s.ingest_node = options_.node_id;
+      s.lease_until_ms = now + options_.lease.count();
+    } else {
+      s.ingest_node.clear();
+      s.lease_until_ms.reset();
+    }
     if (t->record_started_at) {
       s.started_at_ms = now;
       s.ended_at_ms.reset();
@@ -70,7 +100,7 @@ Result<PublishGrant> Supervisor::authorize(PublishRequest request) {
   }
   const store::StreamRecord& stream = **found;
   auto it = active_.find(stream.stream_id);
-  if (it != active_.end() && it->second.has_publisher) {
+  if ((it != active_.end() && it->second.has_publisher) || held_elsewhere(stream, unix_now_ms())) {
     return make_error(Code::Conflict, "the stream already has a publisher");
   }
   if (it == active_.end() && !allows_config_change(stream.state)) {
@@ -92,6 +122,8 @@ Result<PublishGrant> Supervisor::authorize(PublishRequest request) {
   a.killing = false;
   a.disconnect = std::move(request.disconnect);
   a.token = next_token_++;
+  a.key_hash = stream.stream_key_hash;
+  a.lease_renewed_ms = unix_now_ms();
   return PublishGrant{.stream_id = stream.stream_id,
                       .edge_id = stream.edge_id,
                       .quality = stream.quality,
@@ -193,7 +225,7 @@ void Supervisor::start_window(const std::string& stream_id, int seconds) {
 
 void Supervisor::start_hold(const std::string& stream_id) {
   auto timer = std::make_unique<WindowTimer>(loop_.context());
-  timer->timer.expires_after(ended_hold_);
+  timer->timer.expires_after(options_.ended_hold);
   timer->timer.async_wait([this, stream_id](const boost::system::error_code& ec) {
     if (!ec) {
       (void)apply(stream_id, Event::HoldExpired);
@@ -231,6 +263,8 @@ void Supervisor::fail_session(const std::string& stream_id, const std::string& r
 }
 
 void Supervisor::shutdown() {
+  stopped_ = true;
+  watch_timer_.reset();
   std::vector<std::string> ids;
   for (auto& [id, a] : active_) {
     ids.push_back(id);
@@ -244,19 +278,84 @@ void Supervisor::shutdown() {
   }
 }
 
-std::vector<store::StreamRecord> Supervisor::recover(
-    const std::vector<store::StreamRecord>& on_air) {
-  std::vector<store::StreamRecord> ended;
-  for (const auto& s : on_air) {
-    if (active_.count(s.stream_id) == 0 && !allows_config_change(s.state)) {
-      spdlog::info("lifecycle: stream {} was {} when the server stopped; ending it", s.stream_id,
-                   to_string(s.state));
-      if (apply(s.stream_id, Event::Kill).ok()) {
-        ended.push_back(s);
-      }
+void Supervisor::start() {
+  schedule_watch(std::chrono::milliseconds(0));
+}
+
+void Supervisor::schedule_watch(std::chrono::milliseconds delay) {
+  if (stopped_) {
+    return;
+  }
+  watch_timer_ = std::make_unique<WindowTimer>(loop_.context());
+  watch_timer_->timer.expires_after(delay);
+  watch_timer_->timer.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) {
+      watch();
+      schedule_watch(options_.watch_interval);
+    }
+  });
+}
+
+void Supervisor::watch() {
+  auto listed = streams_.list_on_air();
+  if (!listed.ok()) {
+    spdlog::warn("lifecycle: watching sessions: {}", listed.error().describe());
+    return;
+  }
+  const bool recovering = std::exchange(first_watch_, false);
+  const int64_t now = unix_now_ms();
+  for (const store::StreamRecord& s : *listed) {
+    if (auto it = active_.find(s.stream_id); it != active_.end()) {
+      check_local(s, it->second, now);
+      continue;
+    }
+    // Not ours now. It was ours before a restart, or its holder stopped renewing.
+    bool ours_before_restart =
+        recovering && options_.ingest_role && s.ingest_node == options_.node_id;
+    bool expired = !s.lease_until_ms || *s.lease_until_ms < now;
+    if (ours_before_restart || expired) {
+      abandon(s);
     }
   }
-  return ended;
+}
+
+void Supervisor::check_local(const store::StreamRecord& s, Active& a, int64_t now_ms) {
+  if (!crypto::constant_time_equal(s.stream_key_hash, a.key_hash)) {
+    // Rotated through an API that does not run this session (another node).
+    spdlog::info("lifecycle: stream {}: key rotated; disconnecting the encoder", s.stream_id);
+    kill_session(s.stream_id);
+    return;
+  }
+  if (!s.ingest_node.empty() && s.ingest_node != options_.node_id) {
+    spdlog::warn("lifecycle: stream {}: node {} took over; ending the session here", s.stream_id,
+                 s.ingest_node);
+    kill_session(s.stream_id);
+    return;
+  }
+  if (now_ms - a.lease_renewed_ms < options_.lease.count() / 3) {
+    return;
+  }
+  auto renewed = streams_.update(s.stream_id, [&](store::StreamRecord& r) -> Status {
+    if (r.ingest_node != options_.node_id || !on_air(r.state)) {
+      return make_error(Code::Conflict, "lease lost");
+    }
+    r.lease_until_ms = now_ms + options_.lease.count();
+    return {};
+  });
+  if (renewed.ok()) {
+    a.lease_renewed_ms = now_ms;
+  } else {
+    spdlog::warn("lifecycle: stream {}: renewing the lease: {}", s.stream_id,
+                 renewed.error().describe());
+  }
+}
+
+void Supervisor::abandon(const store::StreamRecord& s) {
+  spdlog::info("lifecycle: stream {} was {} on node {} which no longer holds it; ending it",
+               s.stream_id, to_string(s.state), s.ingest_node.empty() ? "?" : s.ingest_node);
+  if (apply(s.stream_id, Event::Kill).ok() && on_abandoned_) {
+    on_abandoned_(s);
+  }
 }
 
 }  // namespace antcdn::lifecycle

@@ -4,6 +4,15 @@
 // transitions to the store, keeps a dropped session's sink open for the
 // reconnect window, and ends sessions on forced rotation or shutdown. Runs on
 // the event loop thread only.
+//
+// Several nodes may share one store. A node that takes a publish holds the
+// stream's lease (ingest_node, lease_until_ms in the record) and renews it
+// while the session lasts; no other node changes that stream's state until the
+// lease has expired. A periodic watch over the on-air streams (a) disconnects a
+// local encoder whose key was rotated or whose stream was taken over through
+// another node's API, (b) renews this node's leases, and (c) ends sessions whose
+// holder stopped renewing (a dead node), including, at start-up, this node's
+// own sessions from before a restart.
 
 #include <chrono>
 #include <cstdint>
@@ -22,12 +31,22 @@ namespace antcdn::lifecycle {
 // Builds the per-session media pipeline (transcoder/packager) for a stream.
 using SinkFactory =
     std::function<std::shared_ptr<media::AccessUnitSink>(const store::StreamRecord& stream)>;
+// Called after the watch ended a session that no live node held (its playlists
+// need closing).
+using AbandonedHandler = std::function<void(const store::StreamRecord& stream)>;
+
+struct SupervisorOptions {
+  std::chrono::seconds ended_hold{300};  // how long `ended` shows before `idle`
+  std::string node_id = "local";         // unique among the nodes sharing the store
+  bool ingest_role = true;               // only an ingest node can own sessions after a restart
+  std::chrono::milliseconds lease{10000};
+  std::chrono::milliseconds watch_interval{500};
+};
 
 class Supervisor final : public PublishGate, public SessionControl {
  public:
-  // `ended_hold`: how long an ended stream shows `ended` before it is `idle` again.
   Supervisor(net::EventLoop& loop, store::StreamRepository& streams, SinkFactory make_sink,
-             std::chrono::seconds ended_hold = std::chrono::seconds(300));
+             SupervisorOptions options = {}, AbandonedHandler on_abandoned = {});
   ~Supervisor() override;
 
   Result<PublishGrant> authorize(PublishRequest request) override;
@@ -37,11 +56,10 @@ class Supervisor final : public PublishGate, public SessionControl {
   void kill_session(const std::string& stream_id) override;
   void fail_session(const std::string& stream_id, const std::string& reason) override;
 
-  // Ends every session (ENDLIST, state `ended`); for SIGTERM.
+  // Starts the watch; its first pass runs at once (restart recovery).
+  void start();
+  // Stops the watch and ends every session (ENDLIST, state `ended`); for SIGTERM.
   void shutdown();
-  // After a restart no encoder is attached: streams left `connecting`/`live` end.
-  // Returns the streams it ended (their playlists need closing).
-  std::vector<store::StreamRecord> recover(const std::vector<store::StreamRecord>& on_air);
 
   size_t active_sessions() const { return active_.size(); }
 
@@ -56,6 +74,8 @@ class Supervisor final : public PublishGate, public SessionControl {
     bool killing = false;
     std::string failure;  // set by fail_session while the encoder is being disconnected
     uint64_t token = 0;
+    crypto::Sha256 key_hash{};  // the key it was authorized with
+    int64_t lease_renewed_ms = 0;
     std::unique_ptr<WindowTimer> window;
     ~Active();
     Active();
@@ -69,13 +89,22 @@ class Supervisor final : public PublishGate, public SessionControl {
               const std::string& reason = {});
   void start_window(const std::string& stream_id, int seconds);
   void start_hold(const std::string& stream_id);
+  bool held_elsewhere(const store::StreamRecord& s, int64_t now_ms) const;
+  void schedule_watch(std::chrono::milliseconds delay);
+  void watch();
+  void check_local(const store::StreamRecord& s, Active& a, int64_t now_ms);
+  void abandon(const store::StreamRecord& s);
 
   net::EventLoop& loop_;
   store::StreamRepository& streams_;
   SinkFactory make_sink_;
+  const SupervisorOptions options_;
+  AbandonedHandler on_abandoned_;
   std::map<std::string, Active> active_;
   std::map<std::string, std::unique_ptr<WindowTimer>> holds_;  // ended -> idle timers
-  std::chrono::seconds ended_hold_;
+  std::unique_ptr<WindowTimer> watch_timer_;
+  bool first_watch_ = true;
+  bool stopped_ = false;
   uint64_t next_token_ = 1;
 };
 

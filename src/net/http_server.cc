@@ -8,6 +8,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -174,7 +175,9 @@ Awaitable serve_connection(std::shared_ptr<HttpServer::Impl> s, tcp::socket sock
 
 Awaitable accept_loop(std::shared_ptr<HttpServer::Impl> s) {
   while (s->acceptor.is_open()) {
-    auto [ec, socket] = co_await s->acceptor.async_accept(kNoThrow);
+    // Each connection on its own strand: the loop may run on several threads
+    // (the edge's does), and a Beast stream's timer and I/O must not race.
+    auto [ec, socket] = co_await s->acceptor.async_accept(asio::make_strand(s->io), kNoThrow);
     if (ec) {
       if (ec == asio::error::operation_aborted || !s->acceptor.is_open()) {
         break;
@@ -187,7 +190,8 @@ Awaitable accept_loop(std::shared_ptr<HttpServer::Impl> s) {
       socket.close(ignored);
       continue;
     }
-    asio::co_spawn(s->io, serve_connection(s, std::move(socket)), asio::detached);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, serve_connection(s, std::move(socket)), asio::detached);
   }
 }
 

@@ -5,8 +5,23 @@
 
 namespace antcdn::storage {
 
+namespace {
+
+// A remembered NotFound holds no payload but must still count, or polling
+// random names could grow the cache without bound.
+constexpr size_t kNegativeEntryCharge = 64;
+
+}  // namespace
+
 CachedStore::CachedStore(ObjectStore& inner, size_t max_bytes)
-    : inner_(inner), max_bytes_(max_bytes) {}
+    : CachedStore(inner, CacheOptions{.max_bytes = max_bytes}) {}
+
+CachedStore::CachedStore(ObjectStore& inner, CacheOptions options)
+    : inner_(inner), options_(std::move(options)), max_bytes_(options_.max_bytes) {}
+
+CachedStore::Clock::time_point CachedStore::now() const {
+  return options_.now ? options_.now() : Clock::now();
+}
 
 std::mutex& CachedStore::write_lock_for(const std::string& key) {
   return write_locks_[std::hash<std::string>{}(key) % kWriteStripes];
@@ -25,36 +40,59 @@ Status CachedStore::put(const std::string& key, Bytes data, const PutOptions& op
   if (!s.ok() || !copy) {
     erase_locked(key);
   } else {
-    insert_locked(key, std::move(copy));
+    insert_locked(key, std::move(copy), options_.ttl_for ? options_.ttl_for(key) : std::nullopt);
   }
   return s;
 }
 
 Result<ObjectPtr> CachedStore::get(const std::string& key) {
   uint64_t ticket = 0;
+  std::promise<Result<ObjectPtr>> answer;
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     if (auto it = index_.find(key); it != index_.end()) {
-      lru_.splice(lru_.begin(), lru_, it->second);
-      ++hits_;
-      return it->second->object;
+      if (!it->second->expires || now() < *it->second->expires) {
+        lru_.splice(lru_.begin(), lru_, it->second);
+        ++hits_;
+        if (!it->second->object) {
+          return make_error(Code::NotFound, "no object " + key);
+        }
+        return it->second->object;
+      }
+      erase_locked(key);
+    }
+    if (auto fill = fills_.find(key); fill != fills_.end()) {
+      ++coalesced_;
+      auto pending = fill->second.answer;
+      lock.unlock();
+      return pending.get();
     }
     ++misses_;
     ticket = ++next_fill_;
-    fills_[key] = ticket;
+    fills_[key] = Fill{ticket, answer.get_future().share()};
   }
   // Not under the lock: a slow disk or S3 read must not stall every hit.
   Result<ObjectPtr> result = inner_.get(key);
-  std::lock_guard lock(mutex_);
-  auto fill = fills_.find(key);
-  bool fresh = fill != fills_.end() && fill->second == ticket;
-  if (fresh) {
-    fills_.erase(fill);
+  {
+    std::lock_guard lock(mutex_);
+    auto fill = fills_.find(key);
+    if (fill != fills_.end() && fill->second.ticket == ticket) {
+      fills_.erase(fill);
+      cache_answer_locked(key, result);
+    }
   }
-  if (fresh && result.ok() && (*result)->data.size() <= max_bytes_) {
-    insert_locked(key, *result);
-  }
+  answer.set_value(result);
   return result;
+}
+
+void CachedStore::cache_answer_locked(const std::string& key, const Result<ObjectPtr>& answer) {
+  if (answer.ok()) {
+    if ((*answer)->data.size() <= max_bytes_) {
+      insert_locked(key, *answer, options_.ttl_for ? options_.ttl_for(key) : std::nullopt);
+    }
+  } else if (answer.error().code == Code::NotFound && options_.negative_ttl.count() > 0) {
+    insert_locked(key, nullptr, options_.negative_ttl);
+  }
 }
 
 Status CachedStore::remove(const std::string& key) {
@@ -80,7 +118,7 @@ Status CachedStore::remove_prefix(const std::string& prefix) {
   std::lock_guard lock(mutex_);
   for (auto it = lru_.begin(); it != lru_.end();) {
     if (it->key.starts_with(prefix)) {
-      bytes_ -= it->object->data.size();
+      bytes_ -= it->charge;
       index_.erase(it->key);
       it = lru_.erase(it);
     } else {
@@ -93,13 +131,19 @@ Status CachedStore::remove_prefix(const std::string& prefix) {
 
 CacheStats CachedStore::stats() const {
   std::lock_guard lock(mutex_);
-  return CacheStats{hits_, misses_, bytes_, index_.size()};
+  return CacheStats{hits_, misses_, coalesced_, bytes_, index_.size()};
 }
 
-void CachedStore::insert_locked(const std::string& key, ObjectPtr object) {
+void CachedStore::insert_locked(const std::string& key, ObjectPtr object,
+                                std::optional<std::chrono::milliseconds> ttl) {
   erase_locked(key);
-  bytes_ += object->data.size();
-  lru_.push_front(Entry{key, std::move(object)});
+  size_t charge = object ? object->data.size() : key.size() + kNegativeEntryCharge;
+  std::optional<Clock::time_point> expires;
+  if (ttl) {
+    expires = now() + *ttl;
+  }
+  bytes_ += charge;
+  lru_.push_front(Entry{key, std::move(object), expires, charge});
   index_.emplace(key, lru_.begin());
   while (bytes_ > max_bytes_ && !lru_.empty()) {
     std::string victim = lru_.back().key;  // a copy: erasing frees the entry's own
@@ -112,7 +156,7 @@ void CachedStore::erase_locked(const std::string& key) {
   if (it == index_.end()) {
     return;
   }
-  bytes_ -= it->second->object->data.size();
+  bytes_ -= it->second->charge;
   lru_.erase(it->second);
   index_.erase(it);
 }

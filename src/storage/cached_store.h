@@ -6,26 +6,47 @@
 // in place every segment); removes evict; a get that misses reads the inner
 // store and keeps the result. Objects are shared, never copied, on a hit.
 //
+// Concurrent misses of one key are coalesced: one reads the inner store, the
+// others wait for its answer, so a thousand viewers asking for a new segment
+// cost one origin read. On a node that does not write the objects itself (an
+// edge reading S3 that another node fills) entries expire: `ttl_for` gives
+// playlists a short life, and NotFound answers can be remembered briefly.
+//
 // Consistency: the cache never holds an object older than the inner store's
 // after a write returns. A fill that raced with a write of the same key is
 // dropped instead of cached, and writes of one key are serialised here, so
 // two puts cannot land in the inner store and the cache in opposite orders.
 
 #include <array>
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <future>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "storage/object_store.h"
 
 namespace antcdn::storage {
 
+struct CacheOptions {
+  size_t max_bytes = size_t{256} * 1024 * 1024;  // payload; larger objects pass through
+  // How long an object may be served before the inner store is asked again;
+  // nullopt (or no function): until evicted or overwritten through this cache.
+  std::function<std::optional<std::chrono::milliseconds>(std::string_view key)> ttl_for;
+  std::chrono::milliseconds negative_ttl{0};  // remember NotFound this long (0: never)
+  std::function<std::chrono::steady_clock::time_point()> now;  // tests; steady_clock by default
+};
+
 struct CacheStats {
   uint64_t hits = 0;
-  uint64_t misses = 0;
-  size_t bytes = 0;  // payload bytes held (keys and bookkeeping not counted)
+  uint64_t misses = 0;     // reads of the inner store
+  uint64_t coalesced = 0;  // misses that waited for another reader's answer
+  size_t bytes = 0;        // payload bytes held (keys and bookkeeping not counted)
   size_t entries = 0;
 };
 
@@ -33,6 +54,7 @@ class CachedStore final : public ObjectStore {
  public:
   // Objects larger than `max_bytes` pass through uncached.
   CachedStore(ObjectStore& inner, size_t max_bytes);
+  CachedStore(ObjectStore& inner, CacheOptions options);
 
   Status put(const std::string& key, Bytes data, const PutOptions& options) override;
   Result<ObjectPtr> get(const std::string& key) override;
@@ -42,32 +64,45 @@ class CachedStore final : public ObjectStore {
   CacheStats stats() const;
 
  private:
+  using Clock = std::chrono::steady_clock;
   struct Entry {
     std::string key;
-    ObjectPtr object;
+    ObjectPtr object;  // null: a remembered NotFound
+    std::optional<Clock::time_point> expires;
+    size_t charge = 0;  // what it counts against max_bytes
   };
   using Lru = std::list<Entry>;  // front = most recently used
+  struct Fill {
+    uint64_t ticket = 0;
+    std::shared_future<Result<ObjectPtr>> answer;
+  };
 
   static constexpr size_t kWriteStripes = 16;
   std::mutex& write_lock_for(const std::string& key);
 
-  void insert_locked(const std::string& key, ObjectPtr object);
+  Clock::time_point now() const;
+  void insert_locked(const std::string& key, ObjectPtr object,
+                     std::optional<std::chrono::milliseconds> ttl);
   void erase_locked(const std::string& key);
+  void cache_answer_locked(const std::string& key, const Result<ObjectPtr>& answer);
 
   ObjectStore& inner_;
+  const CacheOptions options_;
   const size_t max_bytes_;
   std::array<std::mutex, kWriteStripes> write_locks_;
 
   mutable std::mutex mutex_;  // guards everything below
   Lru lru_;
   std::unordered_map<std::string, Lru::iterator> index_;
-  // Misses being read from the inner store, by key: a write of the key erases
-  // the ticket, telling the reader that what it read may be stale.
-  std::unordered_map<std::string, uint64_t> fills_;
+  // Misses being read from the inner store, by key: later misses wait for the
+  // answer; a write of the key erases the ticket, telling the reader that what
+  // it read may be stale (it is returned, not cached).
+  std::unordered_map<std::string, Fill> fills_;
   uint64_t next_fill_ = 0;
   size_t bytes_ = 0;
   uint64_t hits_ = 0;
   uint64_t misses_ = 0;
+  uint64_t coalesced_ = 0;
 };
 
 }  // namespace antcdn::storage

@@ -1,8 +1,9 @@
 #pragma once
 
 // SEAM: persistence. The API, the lifecycle supervisor and the CLI see streams
-// and API keys only through these interfaces; SQLite (and later PostgreSQL)
-// implement them.
+// and API keys only through these interfaces; SQLite (store/sqlite) and
+// PostgreSQL (store/postgres) implement them with the same semantics, checked by
+// one shared test suite (test/unit/store/repository_test.cc).
 
 #include <cstdint>
 #include <functional>
@@ -31,6 +32,10 @@ struct StreamRecord {
   std::optional<int64_t> ended_at_ms;
   std::string error_reason;
   crypto::Sha256 stream_key_hash{};
+  // Multi-node ingest: the node that holds the stream's publish lease and until
+  // when (unix ms). Empty / nullopt when no node holds it.
+  std::string ingest_node;
+  std::optional<int64_t> lease_until_ms;
 };
 
 struct ApiKeyRecord {
@@ -70,5 +75,9 @@ class ApiKeyRepository {
   virtual Result<std::vector<ApiKeyRecord>> list_keys() = 0;
   virtual Status revoke_key(const std::string& key_id, int64_t now_ms) = 0;
 };
+
+// Both repositories on one database: what the composition root opens and hands,
+// as either interface, to the stages.
+class Store : public StreamRepository, public ApiKeyRepository {};
 
 }  // namespace antcdn::store

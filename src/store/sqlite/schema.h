@@ -6,7 +6,7 @@
 namespace antcdn::store::sqlite {
 
 // Migrations, applied in order; PRAGMA user_version records how many ran.
-inline constexpr std::array<std::string_view, 1> kMigrations = {
+inline constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE api_keys (
   key_id        TEXT PRIMARY KEY,
@@ -31,6 +31,11 @@ CREATE TABLE streams (
   stream_key_hash    BLOB NOT NULL UNIQUE
 );
 CREATE INDEX streams_by_owner ON streams (owner_key_id, seq);
+)sql",
+    // 2: multi-node ingest leases. Existing rows get "no node holds it".
+    R"sql(
+ALTER TABLE streams ADD COLUMN ingest_node TEXT NOT NULL DEFAULT '';
+ALTER TABLE streams ADD COLUMN lease_until_ms INTEGER;
 )sql",
 };
 

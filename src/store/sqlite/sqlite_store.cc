@@ -10,7 +10,8 @@ namespace {
 
 constexpr std::string_view kStreamColumns =
     "seq, stream_id, edge_id, owner_key_id, name, state, quality, reconnect_window_s, "
-    "created_at_ms, started_at_ms, ended_at_ms, error_reason, stream_key_hash";
+    "created_at_ms, started_at_ms, ended_at_ms, error_reason, stream_key_hash, ingest_node, "
+    "lease_until_ms";
 
 crypto::Sha256 to_hash(const Bytes& b) {
   crypto::Sha256 h{};
@@ -33,6 +34,8 @@ StreamRecord read_stream(const Statement& s) {
   r.ended_at_ms = s.optional_integer(10);
   r.error_reason = s.text(11);
   r.stream_key_hash = to_hash(s.blob(12));
+  r.ingest_node = s.text(13);
+  r.lease_until_ms = s.optional_integer(14);
   return r;
 }
 
@@ -104,7 +107,7 @@ Result<StreamRecord> SqliteStore::create(StreamRecord record) {
   auto stmt = db_.prepare(
       "INSERT INTO streams (stream_id, edge_id, owner_key_id, name, state, quality, "
       "reconnect_window_s, created_at_ms, started_at_ms, ended_at_ms, error_reason, "
-      "stream_key_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+      "stream_key_hash, ingest_node, lease_until_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!stmt.ok()) {
     return stmt.error();
   }
@@ -119,7 +122,9 @@ Result<StreamRecord> SqliteStore::create(StreamRecord record) {
       .bind(9, record.started_at_ms)
       .bind(10, record.ended_at_ms)
       .bind(11, record.error_reason)
-      .bind(12, ByteSpan(record.stream_key_hash));
+      .bind(12, ByteSpan(record.stream_key_hash))
+      .bind(13, record.ingest_node)
+      .bind(14, record.lease_until_ms);
   if (auto s = stmt->run(); !s.ok()) {
     return s.error();
   }
@@ -221,8 +226,8 @@ Result<StreamRecord> SqliteStore::update(const std::string& stream_id, const Mut
     }
     auto stmt = db_.prepare(
         "UPDATE streams SET name = ?, state = ?, quality = ?, reconnect_window_s = ?, "
-        "started_at_ms = ?, ended_at_ms = ?, error_reason = ?, stream_key_hash = ? "
-        "WHERE stream_id = ?");
+        "started_at_ms = ?, ended_at_ms = ?, error_reason = ?, stream_key_hash = ?, "
+        "ingest_node = ?, lease_until_ms = ? WHERE stream_id = ?");
     if (!stmt.ok()) {
       return stmt.error();
     }
@@ -234,7 +239,9 @@ Result<StreamRecord> SqliteStore::update(const std::string& stream_id, const Mut
         .bind(6, r.ended_at_ms)
         .bind(7, r.error_reason)
         .bind(8, ByteSpan(r.stream_key_hash))
-        .bind(9, std::string_view(stream_id));
+        .bind(9, r.ingest_node)
+        .bind(10, r.lease_until_ms)
+        .bind(11, std::string_view(stream_id));
     if (auto s = stmt->run(); !s.ok()) {
       return s.error();
     }

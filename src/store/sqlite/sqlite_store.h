@@ -10,7 +10,7 @@ namespace antcdn::store::sqlite {
 
 // Both repositories on one SQLite file (WAL). Calls are serialised by a mutex:
 // every query is a few microseconds, and one writer is all SQLite allows anyway.
-class SqliteStore final : public StreamRepository, public ApiKeyRepository {
+class SqliteStore final : public Store {
  public:
   // Opens (creating if needed) and migrates the database at `path`.
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);

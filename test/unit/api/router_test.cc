@@ -162,7 +162,7 @@ TEST_F(RouterTest, RejectsBadInputWithClearErrors) {
 
 TEST_F(RouterTest, RoutesAndMethods) {
   EXPECT_EQ(call("GET", "/v1/nope").status, 404);
-  EXPECT_EQ(call("GET", "/").status, 404);
+  EXPECT_EQ(call("GET", "/").status, 302);  // to the console
   auto res = call("PUT", "/v1/live-streams");
   EXPECT_EQ(res.status, 405);
   EXPECT_EQ(error_code(res), "method_not_allowed");
@@ -170,6 +170,32 @@ TEST_F(RouterTest, RoutesAndMethods) {
   EXPECT_EQ(call("GET", "/v1/live-streams/ls_00000000000000000000000000").status, 404);
   EXPECT_EQ(call("GET", "/v1/live-streams/x/rotate-key").status, 405);
   EXPECT_EQ(call("GET", "/healthz").status, 200);
+}
+
+std::string header_of(const net::HttpResponse& res, std::string_view name) {
+  for (const auto& [k, v] : res.headers) {
+    if (k == name) {
+      return v;
+    }
+  }
+  return {};
+}
+
+// The console is public HTML (it signs in by calling /v1 with a key), served
+// with a policy that allows no inline script and no framing.
+TEST_F(RouterTest, ServesTheConsoleWithoutAKey) {
+  auto page = call("GET", "/console", "", nullptr);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(header_of(page, "Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(header_of(page, "Content-Security-Policy").find("frame-ancestors 'none'"),
+            std::string::npos);
+  EXPECT_NE(page.body_text().find("<html"), std::string::npos);
+  auto script = call("GET", "/console/assets/hls.min.js", "", nullptr);
+  EXPECT_EQ(script.status, 200);
+  EXPECT_EQ(header_of(script, "Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(call("GET", "/console/assets/console.html", "", nullptr).status, 404);
+  EXPECT_EQ(call("GET", "/console/assets/../etc/passwd", "", nullptr).status, 404);
+  EXPECT_EQ(call("POST", "/console", "", nullptr).status, 405);
 }
 
 TEST_F(RouterTest, PaginationNewestFirst) {

@@ -243,5 +243,25 @@ TEST(TextErrorTest, PlainTextWithCorsAndNoCache) {
   EXPECT_EQ(header(res, "Cache-Control"), "no-cache");
 }
 
+// The viewer page is one HTML for every stream; an unknown stream still gets
+// the page (it says "not found") but with a 404 status.
+TEST_F(EdgeRouterTest, ServesTheViewerPageAndItsAssets) {
+  auto page = call("/watch/" + live_);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(header(page, "Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(header(page, "Content-Security-Policy").find("media-src 'self' blob:"),
+            std::string::npos);
+  EXPECT_EQ(header(page, "X-Frame-Options"), "<missing>");  // embeddable
+  EXPECT_NE(page.body_text().find("<html"), std::string::npos);
+  EXPECT_EQ(call("/watch/" + deleted_).status, 404);
+  EXPECT_EQ(call("/watch/" + deleted_).body_text(), page.body_text());
+  EXPECT_EQ(call("/watch/not-an-id").status, 404);
+  EXPECT_EQ(call("/watch/" + live_ + "/").status, 404);
+  auto hls = call("/watch/assets/hls.min.js", "HEAD");
+  EXPECT_EQ(hls.status, 200);
+  EXPECT_GT(hls.body_size(), 100000u);
+  EXPECT_EQ(call("/watch/assets/nope.js").status, 404);
+}
+
 }  // namespace
 }  // namespace antcdn::edge

@@ -1,6 +1,7 @@
 #include "storage/cached_store.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -211,6 +212,87 @@ TEST_F(CachedStoreTest, AFillThatRacedARemoveIsNotCached) {
   EXPECT_EQ(cache.stats().entries, 0u);
   EXPECT_EQ(cache.get("a/k").error().code, Code::NotFound);
   EXPECT_EQ(cache.get("b/k").error().code, Code::NotFound);
+}
+
+// A thousand viewers asking for a new segment at once must cost one origin read.
+TEST_F(CachedStoreTest, ConcurrentMissesOfOneKeyShareOneRead) {
+  ASSERT_TRUE(inner_.inner.put("a/s-9.m4s", to_bytes("seg"), {}).ok());
+  CachedStore cache(inner_, 1024);
+  inner_.gate.hold();
+  std::vector<std::thread> readers;
+  readers.emplace_back([&] { EXPECT_EQ(text(cache.get("a/s-9.m4s")), "seg"); });
+  inner_.gate.wait_until_entered();
+  for (int i = 0; i < 8; ++i) {
+    readers.emplace_back([&] { EXPECT_EQ(text(cache.get("a/s-9.m4s")), "seg"); });
+  }
+  while (cache.stats().coalesced < 8) {
+    std::this_thread::yield();  // the waiters register before they block
+  }
+  inner_.gate.release();
+  for (auto& r : readers) {
+    r.join();
+  }
+  EXPECT_EQ(inner_.gets, 1);
+  EXPECT_EQ(cache.stats().misses, 1u);
+}
+
+class FakeClock {
+ public:
+  std::chrono::steady_clock::time_point now() const { return t_; }
+  void advance(std::chrono::milliseconds d) { t_ += d; }
+
+ private:
+  std::chrono::steady_clock::time_point t_{std::chrono::seconds(1000)};
+};
+
+CacheOptions edge_options(FakeClock& clock, size_t max_bytes = 1024) {
+  CacheOptions o;
+  o.max_bytes = max_bytes;
+  o.ttl_for = [](std::string_view key) -> std::optional<std::chrono::milliseconds> {
+    if (key.ends_with(".m3u8")) {
+      return std::chrono::milliseconds(1000);
+    }
+    return std::nullopt;
+  };
+  o.negative_ttl = std::chrono::milliseconds(500);
+  o.now = [&clock] { return clock.now(); };
+  return o;
+}
+
+// An edge that reads what another node writes: playlists change behind its
+// back, so they are re-read once their TTL is over; segments never change.
+TEST_F(CachedStoreTest, PlaylistsExpireSegmentsStay) {
+  FakeClock clock;
+  CachedStore cache(inner_, edge_options(clock));
+  ASSERT_TRUE(inner_.inner.put("a/index.m3u8", to_bytes("v1"), {}).ok());
+  ASSERT_TRUE(inner_.inner.put("a/s-1.m4s", to_bytes("seg"), {}).ok());
+  EXPECT_EQ(text(cache.get("a/index.m3u8")), "v1");
+  EXPECT_EQ(text(cache.get("a/s-1.m4s")), "seg");
+  ASSERT_TRUE(inner_.inner.put("a/index.m3u8", to_bytes("v2"), {}).ok());
+  clock.advance(std::chrono::milliseconds(999));
+  EXPECT_EQ(text(cache.get("a/index.m3u8")), "v1");
+  clock.advance(std::chrono::milliseconds(1));
+  EXPECT_EQ(text(cache.get("a/index.m3u8")), "v2");
+  clock.advance(std::chrono::hours(1));
+  EXPECT_EQ(text(cache.get("a/s-1.m4s")), "seg");
+  EXPECT_EQ(inner_.gets, 3);
+}
+
+TEST_F(CachedStoreTest, MissesAreRememberedBrieflyAndBounded) {
+  FakeClock clock;
+  CachedStore cache(inner_, edge_options(clock, 2048));
+  EXPECT_EQ(cache.get("a/index.m3u8").error().code, Code::NotFound);
+  ASSERT_TRUE(inner_.inner.put("a/index.m3u8", to_bytes("v1"), {}).ok());
+  EXPECT_EQ(cache.get("a/index.m3u8").error().code, Code::NotFound);
+  EXPECT_EQ(inner_.gets, 1);
+  clock.advance(std::chrono::milliseconds(500));
+  EXPECT_EQ(text(cache.get("a/index.m3u8")), "v1");
+  // Polling ever new names cannot grow the cache past its budget.
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_FALSE(cache.get("missing/" + std::to_string(i) + ".m3u8").ok());
+  }
+  EXPECT_LE(cache.stats().bytes, 2048u);
+  EXPECT_LT(cache.stats().entries, 100u);
 }
 
 TEST_F(CachedStoreTest, ConcurrentUseIsSafe) {

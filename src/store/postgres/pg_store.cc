@@ -1,0 +1,405 @@
+#include "store/postgres/pg_store.h"
+
+#include <algorithm>
+#include <string>
+
+#include "store/postgres/pg_url.h"
+#include "store/postgres/schema.h"
+
+namespace antcdn::store::postgres {
+namespace {
+
+constexpr std::string_view kStreamColumns =
+    "seq, stream_id, edge_id, owner_key_id, name, state, quality, reconnect_window_s, "
+    "created_at_ms, started_at_ms, ended_at_ms, error_reason, stream_key_hash, ingest_node, "
+    "lease_until_ms";
+constexpr std::string_view kKeyColumns = "key_id, name, key_hash, created_at_ms, revoked_at_ms";
+
+// Serialises migrations of one database across every node that starts at once
+// (advisory locks are per database). The value is "antcdn" in ASCII.
+constexpr int64_t kMigrationLock = 0x616e7463646e;
+
+crypto::Sha256 to_hash(const Bytes& b) {
+  crypto::Sha256 h{};
+  std::copy_n(b.begin(), std::min(b.size(), h.size()), h.begin());
+  return h;
+}
+
+StreamRecord read_stream(const PgResult& s, int row) {
+  StreamRecord r;
+  r.seq = s.integer(row, 0);
+  r.stream_id = s.text(row, 1);
+  r.edge_id = s.text(row, 2);
+  r.owner_key_id = s.text(row, 3);
+  r.name = s.text(row, 4);
+  r.state = lifecycle::parse_state(s.text(row, 5)).value_or(lifecycle::State::Error);
+  r.quality = media::parse_quality(s.text(row, 6)).value_or(media::Quality::Standard);
+  r.reconnect_window_s = static_cast<int>(s.integer(row, 7));
+  r.created_at_ms = s.integer(row, 8);
+  r.started_at_ms = s.optional_integer(row, 9);
+  r.ended_at_ms = s.optional_integer(row, 10);
+  r.error_reason = s.text(row, 11);
+  r.stream_key_hash = to_hash(s.bytea(row, 12));
+  r.ingest_node = s.text(row, 13);
+  r.lease_until_ms = s.optional_integer(row, 14);
+  return r;
+}
+
+std::vector<StreamRecord> read_streams(const PgResult& s) {
+  std::vector<StreamRecord> out;
+  out.reserve(static_cast<size_t>(s.rows()));
+  for (int i = 0; i < s.rows(); ++i) {
+    out.push_back(read_stream(s, i));
+  }
+  return out;
+}
+
+ApiKeyRecord read_key(const PgResult& s, int row) {
+  return ApiKeyRecord{.key_id = s.text(row, 0),
+                      .name = s.text(row, 1),
+                      .key_hash = to_hash(s.bytea(row, 2)),
+                      .created_at_ms = s.integer(row, 3),
+                      .revoked_at_ms = s.optional_integer(row, 4)};
+}
+
+std::string select_streams(std::string_view rest) {
+  return "SELECT " + std::string(kStreamColumns) + " FROM streams " + std::string(rest);
+}
+
+Error not_found(const std::string& id) {
+  return make_error(Code::NotFound, "no stream " + id);
+}
+
+// An open transaction: rolled back unless commit() ran, also when a callback
+// throws past it, so the connection never carries a stale transaction.
+class Transaction {
+ public:
+  explicit Transaction(PgConnection& conn) : conn_(conn) {}
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() {
+    if (!done_ && !conn_.broken()) {
+      (void)conn_.exec("ROLLBACK");
+    }
+  }
+
+  Status commit() {
+    done_ = true;
+    auto r = conn_.exec("COMMIT");
+    if (!r.ok()) {
+      // The server may or may not have committed before the connection went.
+      return r.error().with_context("commit (outcome unknown)");
+    }
+    return {};
+  }
+
+ private:
+  PgConnection& conn_;
+  bool done_ = false;
+};
+
+Status migrate(PgConnection& conn) {
+  if (auto r = conn.exec("BEGIN"); !r.ok()) {
+    return r.error();
+  }
+  Transaction tx(conn);
+  // Held until COMMIT: a second node starting now waits here, then finds
+  // everything applied.
+  if (auto r = conn.exec("SELECT pg_advisory_xact_lock($1)", {kMigrationLock}); !r.ok()) {
+    return r.error();
+  }
+  // Checked before creating: CREATE ... IF NOT EXISTS needs the CREATE privilege
+  // even when the table is there, and a migrated database may be used by a role
+  // without it.
+  auto exists = conn.exec("SELECT to_regclass('schema_version') IS NOT NULL");
+  if (!exists.ok()) {
+    return exists.error();
+  }
+  if (exists->text(0, 0) != "t") {
+    if (auto s = conn.exec_script("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                                  "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+        !s.ok()) {
+      return s;
+    }
+  }
+  auto version = conn.exec("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!version.ok()) {
+    return version.error();
+  }
+  for (auto i = static_cast<size_t>(version->integer(0, 0)); i < kMigrations.size(); ++i) {
+    if (auto s = conn.exec_script(kMigrations[i]); !s.ok()) {
+      return s.error().with_context("migration " + std::to_string(i + 1));
+    }
+    auto n = static_cast<int64_t>(i + 1);
+    if (auto r = conn.exec("INSERT INTO schema_version (version) VALUES ($1)", {n}); !r.ok()) {
+      return r.error();
+    }
+  }
+  return tx.commit();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url) {
+  std::string display = redact_url(url);
+  auto conn = PgConnection::open(url, display);
+  if (!conn.ok()) {
+    return conn.error().with_context("database " + display);
+  }
+  if (auto s = migrate(*conn); !s.ok()) {
+    return s.error().with_context("database " + display + ": migrations");
+  }
+  return std::unique_ptr<PgStore>(new PgStore(std::move(*conn)));  // NOLINT: private ctor
+}
+
+Status PgStore::ready() {
+  if (conn_.broken()) {
+    return conn_.reset();
+  }
+  if (conn_.in_transaction() && !conn_.exec("ROLLBACK").ok()) {
+    return conn_.reset();
+  }
+  return {};
+}
+
+Result<PgResult> PgStore::read(std::string_view sql, std::initializer_list<Param> params) {
+  for (int attempt = 0;; ++attempt) {
+    if (auto s = ready(); !s.ok()) {
+      return s.error();
+    }
+    auto r = conn_.exec(sql, params);
+    // A read has no effect, so running it again on a fresh connection is safe.
+    if (r.ok() || attempt > 0 || !conn_.broken()) {
+      return r;
+    }
+  }
+}
+
+template <typename T, typename Body>
+Result<T> PgStore::write(Body&& body) {
+  for (int attempt = 0;; ++attempt) {
+    if (auto s = ready(); !s.ok()) {
+      return s.error();
+    }
+    auto begun = conn_.exec("BEGIN");
+    if (begun.ok()) {
+      break;
+    }
+    // Nothing of this write has reached the server yet: retrying cannot apply it twice.
+    if (attempt > 0 || !conn_.broken()) {
+      return begun.error();
+    }
+  }
+  Transaction tx(conn_);
+  Result<T> result = body();
+  if (!result.ok()) {
+    return result;
+  }
+  if (auto s = tx.commit(); !s.ok()) {
+    return s.error();
+  }
+  return result;
+}
+
+Result<std::optional<StreamRecord>> PgStore::read_one(std::string_view where, const Param& key) {
+  auto res = read(select_streams("WHERE " + std::string(where)), {key});
+  if (!res.ok()) {
+    return res.error();
+  }
+  if (res->rows() == 0) {
+    return std::optional<StreamRecord>();
+  }
+  return std::optional<StreamRecord>(read_stream(*res, 0));
+}
+
+Result<std::optional<StreamRecord>> PgStore::lock_stream(const std::string& stream_id) {
+  // FOR UPDATE: a concurrent update() or remove() from any node waits for this
+  // transaction, then reads the row as it left it.
+  auto res = conn_.exec(select_streams("WHERE stream_id = $1 FOR UPDATE"), {stream_id});
+  if (!res.ok()) {
+    return res.error();
+  }
+  if (res->rows() == 0) {
+    return std::optional<StreamRecord>();
+  }
+  return std::optional<StreamRecord>(read_stream(*res, 0));
+}
+
+Result<StreamRecord> PgStore::create(StreamRecord record) {
+  std::lock_guard lock(mutex_);
+  return write<StreamRecord>([&]() -> Result<StreamRecord> {
+    auto res = conn_.exec(
+        "INSERT INTO streams (stream_id, edge_id, owner_key_id, name, state, quality, "
+        "reconnect_window_s, created_at_ms, started_at_ms, ended_at_ms, error_reason, "
+        "stream_key_hash, ingest_node, lease_until_ms) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING seq",
+        {record.stream_id, record.edge_id, record.owner_key_id, record.name,
+         lifecycle::to_string(record.state), media::to_string(record.quality),
+         int64_t{record.reconnect_window_s}, record.created_at_ms, record.started_at_ms,
+         record.ended_at_ms, record.error_reason, Param::bytea(record.stream_key_hash),
+         record.ingest_node, record.lease_until_ms});
+    if (!res.ok()) {
+      return res.error();
+    }
+    record.seq = res->integer(0, 0);
+    return record;
+  });
+}
+
+Result<std::optional<StreamRecord>> PgStore::get(const std::string& stream_id) {
+  std::lock_guard lock(mutex_);
+  return read_one("stream_id = $1", stream_id);
+}
+
+Result<std::optional<StreamRecord>> PgStore::find_by_key_hash(const crypto::Sha256& hash) {
+  std::lock_guard lock(mutex_);
+  return read_one("stream_key_hash = $1", Param::bytea(hash));
+}
+
+Result<std::optional<StreamRecord>> PgStore::find_by_edge_id(const std::string& edge_id) {
+  std::lock_guard lock(mutex_);
+  return read_one("edge_id = $1", edge_id);
+}
+
+Result<std::vector<StreamRecord>> PgStore::list(const std::string& owner_key_id, int limit,
+                                                std::optional<int64_t> before_seq) {
+  std::lock_guard lock(mutex_);
+  // LIMIT NULL is no limit, like SQLite's negative LIMIT (PostgreSQL rejects one).
+  auto res = read(select_streams("WHERE owner_key_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"),
+                  {owner_key_id, before_seq.value_or(INT64_MAX),
+                   limit < 0 ? std::nullopt : std::optional<int64_t>(limit)});
+  if (!res.ok()) {
+    return res.error();
+  }
+  return read_streams(*res);
+}
+
+Result<std::vector<StreamRecord>> PgStore::list_on_air() {
+  std::lock_guard lock(mutex_);
+  auto res = read(select_streams("WHERE state IN ('connecting', 'live') ORDER BY seq"), {});
+  if (!res.ok()) {
+    return res.error();
+  }
+  return read_streams(*res);
+}
+
+Result<StreamRecord> PgStore::update(const std::string& stream_id, const Mutation& mutate) {
+  std::lock_guard lock(mutex_);
+  return write<StreamRecord>([&]() -> Result<StreamRecord> {
+    auto current = lock_stream(stream_id);
+    if (!current.ok()) {
+      return current.error();
+    }
+    if (!*current) {
+      return not_found(stream_id);
+    }
+    StreamRecord r = **current;
+    if (auto s = mutate(r); !s.ok()) {
+      return s.error();
+    }
+    auto res = conn_.exec(
+        "UPDATE streams SET name = $1, state = $2, quality = $3, reconnect_window_s = $4, "
+        "started_at_ms = $5, ended_at_ms = $6, error_reason = $7, stream_key_hash = $8, "
+        "ingest_node = $9, lease_until_ms = $10 WHERE stream_id = $11",
+        {r.name, lifecycle::to_string(r.state), media::to_string(r.quality),
+         int64_t{r.reconnect_window_s}, r.started_at_ms, r.ended_at_ms, r.error_reason,
+         Param::bytea(r.stream_key_hash), r.ingest_node, r.lease_until_ms, stream_id});
+    if (!res.ok()) {
+      return res.error();
+    }
+    return r;
+  });
+}
+
+Status PgStore::remove(const std::string& stream_id, const Precondition& allowed) {
+  std::lock_guard lock(mutex_);
+  auto r = write<bool>([&]() -> Result<bool> {
+    auto current = lock_stream(stream_id);
+    if (!current.ok()) {
+      return current.error();
+    }
+    if (!*current) {
+      return not_found(stream_id);
+    }
+    if (auto s = allowed(**current); !s.ok()) {
+      return s.error();
+    }
+    if (auto res = conn_.exec("DELETE FROM streams WHERE stream_id = $1", {stream_id}); !res.ok()) {
+      return res.error();
+    }
+    return true;
+  });
+  if (!r.ok()) {
+    return r.error();
+  }
+  return {};
+}
+
+Status PgStore::create_key(const ApiKeyRecord& record) {
+  std::lock_guard lock(mutex_);
+  auto r = write<bool>([&]() -> Result<bool> {
+    auto res = conn_.exec(
+        "INSERT INTO api_keys (" + std::string(kKeyColumns) + ") VALUES ($1, $2, $3, $4, $5)",
+        {record.key_id, record.name, Param::bytea(record.key_hash), record.created_at_ms,
+         record.revoked_at_ms});
+    if (!res.ok()) {
+      return res.error();
+    }
+    return true;
+  });
+  if (!r.ok()) {
+    return r.error();
+  }
+  return {};
+}
+
+Result<std::optional<ApiKeyRecord>> PgStore::find_active_key(const crypto::Sha256& hash) {
+  std::lock_guard lock(mutex_);
+  auto res = read("SELECT " + std::string(kKeyColumns) +
+                      " FROM api_keys WHERE key_hash = $1 AND revoked_at_ms IS NULL",
+                  {Param::bytea(hash)});
+  if (!res.ok()) {
+    return res.error();
+  }
+  if (res->rows() == 0) {
+    return std::optional<ApiKeyRecord>();
+  }
+  return std::optional<ApiKeyRecord>(read_key(*res, 0));
+}
+
+Result<std::vector<ApiKeyRecord>> PgStore::list_keys() {
+  std::lock_guard lock(mutex_);
+  auto res =
+      read("SELECT " + std::string(kKeyColumns) + " FROM api_keys ORDER BY created_at_ms, seq", {});
+  if (!res.ok()) {
+    return res.error();
+  }
+  std::vector<ApiKeyRecord> out;
+  out.reserve(static_cast<size_t>(res->rows()));
+  for (int i = 0; i < res->rows(); ++i) {
+    out.push_back(read_key(*res, i));
+  }
+  return out;
+}
+
+Status PgStore::revoke_key(const std::string& key_id, int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  auto r = write<bool>([&]() -> Result<bool> {
+    auto res = conn_.exec(
+        "UPDATE api_keys SET revoked_at_ms = $1 WHERE key_id = $2 AND revoked_at_ms IS NULL",
+        {now_ms, key_id});
+    if (!res.ok()) {
+      return res.error();
+    }
+    if (res->affected() == 0) {
+      return make_error(Code::NotFound, "no active API key " + key_id);
+    }
+    return true;
+  });
+  if (!r.ok()) {
+    return r.error();
+  }
+  return {};
+}
+
+}  // namespace antcdn::store::postgres
