@@ -14,7 +14,8 @@ namespace {
 void add_store_flags(CLI::App& cmd, antcdn::app::Config& c) {
   cmd.add_option("--data-dir", c.data_dir, "Directory for the database and media")
       ->envname("ANTCDN_DATA_DIR");
-  cmd.add_option("--database", c.database, "sqlite://PATH (default: DATA_DIR/antcdn.db)")
+  cmd.add_option("--database", c.database,
+                 "sqlite://PATH (default: DATA_DIR/antcdn.db) or postgres://USER@HOST:PORT/DB")
       ->envname("ANTCDN_DATABASE");
 }
 
@@ -38,7 +39,10 @@ int main(int argc, char** argv) {
       ->envname("ANTCDN_PUBLIC_RTMP_URL");
   serve->add_option("--public-edge-url", config.public_edge_url, "Base URL of playback")
       ->envname("ANTCDN_PUBLIC_EDGE_URL");
-  serve->add_option("--storage", config.storage, "file://DIR (default: DATA_DIR/media)")
+  serve
+      ->add_option("--storage", config.storage,
+                   "file://DIR (default: DATA_DIR/media) or "
+                   "s3://BUCKET/PREFIX?endpoint=URL&region=REGION")
       ->envname("ANTCDN_STORAGE");
   serve->add_option("--roles", config.roles, "Comma-separated: api,ingest,edge")
       ->envname("ANTCDN_ROLES");

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "storage/s3/s3_location.h"
 #include "store/postgres/pg_url.h"
 
 namespace antcdn::app {
@@ -105,7 +106,10 @@ std::vector<std::string> Config::validate() const {
     errors.emplace_back("--database: sqlite:// needs a file path");
   }
   if (!storage_url().starts_with(kFileScheme)) {
-    errors.emplace_back("--storage: only file://DIR is supported in this build");
+    if (auto s3 = storage::s3::parse_s3_location(storage_url()); !s3.ok()) {
+      errors.push_back("--storage: use file://DIR or s3://BUCKET/PREFIX?endpoint=URL&region=R (" +
+                       s3.error().message + ")");
+    }
   }
   if (!public_rtmp_url.empty() && !public_rtmp_url.starts_with("rtmp://") &&
       !public_rtmp_url.starts_with("rtmps://")) {

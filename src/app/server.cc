@@ -9,6 +9,7 @@
 #include "api/errors.h"
 #include "api/router.h"
 #include "app/keys_cli.h"
+#include "app/media_store_factory.h"
 #include "app/session_pipeline.h"
 #include "app/store_factory.h"
 #include "edge/edge_router.h"
@@ -19,7 +20,6 @@
 #include "net/http_server.h"
 #include "package/playlist_closer.h"
 #include "storage/cached_store.h"
-#include "storage/disk_store.h"
 #include "storage/write_queue.h"
 #include "transcode/transcoder.h"
 
@@ -115,8 +115,12 @@ int serve(const Config& config) {
   net::EventLoop loop;
   // Media: disk under a memory cache (the edge serves hot objects from memory),
   // written from a background queue so that ingest never waits on the disk.
-  storage::DiskStore disk(config.storage_url().substr(std::string_view("file://").size()));
-  storage::CachedStore media_store(disk, 256 * 1024 * 1024);
+  auto media = open_media_store(config);
+  if (!media.ok()) {
+    spdlog::critical("storage: {}", media.error().describe());
+    return 1;
+  }
+  storage::CachedStore& media_store = *media->cache;
   storage::WriteQueue writes(media_store, storage::WriteQueueOptions{});
 
   transcode::quiet_ffmpeg_logs();

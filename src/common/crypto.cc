@@ -5,6 +5,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 namespace antcdn::crypto {
@@ -24,6 +25,20 @@ Sha256 sha256(ByteSpan data) {
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len,
              EVP_sha256(), nullptr);
+  return out;
+}
+
+Sha256 hmac_sha256(ByteSpan key, ByteSpan data) {
+  Sha256 out{};
+  unsigned int len = 0;
+  // One-shot HMAC() cannot fail with SHA-256 and in-memory buffers; a null
+  // result would mean a broken OpenSSL, and continuing would sign garbage.
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+           reinterpret_cast<unsigned char*>(out.data()), &len) == nullptr) {
+    std::fputs("fatal: OpenSSL HMAC-SHA-256 failed\n", stderr);
+    std::abort();
+  }
   return out;
 }
 

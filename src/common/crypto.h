@@ -1,6 +1,7 @@
 #pragma once
 
-// Thin wrappers over OpenSSL: the CSPRNG, SHA-256 and constant-time comparison.
+// Thin wrappers over OpenSSL: the CSPRNG, SHA-256, HMAC-SHA-256 and constant-time
+// comparison.
 
 #include <array>
 #include <cstdint>
@@ -22,6 +23,9 @@ inline Sha256 sha256(std::string_view text) {
   return sha256(as_bytes(text));
 }
 std::string hex(ByteSpan data);
+
+// HMAC-SHA-256 (RFC 2104), as AWS Signature Version 4 chains it.
+Sha256 hmac_sha256(ByteSpan key, ByteSpan data);
 
 // Compares without an early exit, so the time taken does not reveal how many
 // leading bytes matched. Different lengths compare unequal.

@@ -1,6 +1,7 @@
 #include "storage/write_queue.h"
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <utility>
 
@@ -124,19 +125,30 @@ void WriteQueue::run() {
 
 Status WriteQueue::execute(Job& job) {
   const int max_attempts = std::max(1, options_.max_attempts);
+  std::optional<std::chrono::steady_clock::time_point> first_failure;
   for (int n = 1;; ++n) {
-    Status s = attempt(job, n == max_attempts);
+    Status s = attempt(job);
     if (s.ok()) {
+      if (n > 1) {
+        spdlog::info("storage: {} {} succeeded after {} attempts", op_name(job.op), job.key, n);
+      }
       return s;
     }
-    if (n == max_attempts || is_permanent(s.error().code)) {
+    auto now = std::chrono::steady_clock::now();
+    first_failure = first_failure.value_or(now);
+    bool outage =
+        s.error().code == Code::Unavailable && now - *first_failure < options_.outage_retry;
+    if (is_permanent(s.error().code) || (n >= max_attempts && !outage)) {
       spdlog::error("storage: {} {} failed after {} attempt(s), giving up: {}", op_name(job.op),
                     job.key, n, s.error().describe());
       return s;
     }
     auto delay = backoff(n);
-    spdlog::debug("storage: {} {} failed (attempt {}), retrying in {} ms: {}", op_name(job.op),
-                  job.key, n, delay.count(), s.error().describe());
+    // The first retry of a job is worth a line; the rest of an outage is counted.
+    if (n == 1) {
+      spdlog::warn("storage: {} {} failed, retrying: {}", op_name(job.op), job.key,
+                   s.error().describe());
+    }
     {
       std::lock_guard lock(mutex_);
       ++stats_.retries;
@@ -157,14 +169,10 @@ std::string_view WriteQueue::op_name(Op op) {
   return "?";
 }
 
-Status WriteQueue::attempt(Job& job, bool last) {
+Status WriteQueue::attempt(Job& job) {
   switch (job.op) {
     case Op::Put:
-      // The store takes the bytes by value; keep them for a retry unless none is left.
-      if (last) {
-        return store_.put(job.key, std::move(job.data), job.options);
-      }
-      return store_.put(job.key, job.data, job.options);
+      return store_.put(job.key, job.data, job.options);  // a copy: a retry needs the bytes
     case Op::Remove:
       return store_.remove(job.key);
     case Op::RemovePrefix:

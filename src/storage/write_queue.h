@@ -5,9 +5,12 @@
 // FIFO matters: a playlist put must land after the segment it names, and a
 // stream's remove_prefix after its last put.
 //
-// A failed job is retried with exponential backoff and jitter. A job is never
-// dropped silently: after its last attempt it is counted, logged, and its
-// callback receives the error. When more than `max_queued_bytes` are waiting
+// A failed job is retried with exponential backoff and jitter. While the store
+// is unreachable (Unavailable) a job keeps retrying for up to `outage_retry`, so
+// an object store that is down for a minute loses nothing; the queue behind it
+// grows meanwhile, bounded by the budget below. A job is never dropped
+// silently: after its last attempt it is counted, logged, and its callback
+// receives the error. When more than `max_queued_bytes` are waiting
 // (storage down or too slow), submission fails at once with ResourceExhausted
 // and the caller decides what that means (the packager puts its stream into
 // `error`).
@@ -29,7 +32,9 @@ namespace antcdn::storage {
 
 struct WriteQueueOptions {
   size_t max_queued_bytes = size_t{256} * 1024 * 1024;
-  int max_attempts = 5;  // including the first
+  int max_attempts = 5;  // including the first; for errors other than Unavailable
+  // Unavailable errors are retried at least this long after the job's first failure.
+  std::chrono::milliseconds outage_retry{300000};
   std::chrono::milliseconds initial_backoff{200};
   std::chrono::milliseconds max_backoff{5000};
 };
@@ -81,7 +86,7 @@ class WriteQueue {
   Status submit(Job job);
   void run();
   Status execute(Job& job);
-  Status attempt(Job& job, bool last);
+  Status attempt(Job& job);
   std::chrono::milliseconds backoff(int failed_attempts);
   static std::string_view op_name(Op op);
 

@@ -22,5 +22,14 @@ TEST(Crypto, Sha256OfEmpty) {
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+// RFC 4231, test cases 1 and 2.
+TEST(Crypto, HmacSha256MatchesRfc4231) {
+  const Bytes key1(20, std::byte{0x0b});
+  EXPECT_EQ(hex(hmac_sha256(key1, as_bytes("Hi There"))),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(hex(hmac_sha256(as_bytes("Jefe"), as_bytes("what do ya want for nothing?"))),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 }  // namespace
 }  // namespace antcdn::crypto

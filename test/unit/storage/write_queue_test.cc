@@ -89,6 +89,7 @@ WriteQueueOptions fast_options() {
   WriteQueueOptions o;
   o.max_queued_bytes = 1 << 20;
   o.max_attempts = 4;
+  o.outage_retry = 0ms;
   o.initial_backoff = 1ms;
   o.max_backoff = 4ms;
   return o;
@@ -165,6 +166,22 @@ TEST(WriteQueueTest, FinalFailureIsReportedAndCountedAndLaterJobsStillRun) {
   EXPECT_EQ(queue.failed_jobs(), 1u);
   EXPECT_EQ(store.calls().size(), 5u);
   EXPECT_EQ(store.inner.keys(), std::vector<std::string>{"b"});
+}
+
+// An object store that is down for a while (Unavailable) loses nothing: the
+// job outlives max_attempts for as long as outage_retry allows.
+TEST(WriteQueueTest, UnavailableIsRetriedThroughAnOutage) {
+  FlakyStore store;
+  store.failures = 20;
+  WriteQueueOptions options = fast_options();
+  options.outage_retry = 60s;
+  WriteQueue queue(store, options);
+  std::optional<Status> result;
+  ASSERT_TRUE(queue.put("a/1.m4s", to_bytes("seg"), {}, [&](Status s) { result = s; }).ok());
+  queue.flush();
+  ASSERT_TRUE(result && result->ok());
+  EXPECT_EQ(store.calls().size(), 21u);
+  EXPECT_EQ(store.inner.keys(), std::vector<std::string>{"a/1.m4s"});
 }
 
 TEST(WriteQueueTest, PermanentErrorsAreNotRetried) {

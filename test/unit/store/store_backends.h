@@ -19,28 +19,18 @@
 #include "store/repositories.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
+#include "support/test_servers.h"
 
 namespace antcdn::store::test {
 
 inline constexpr std::string_view kPostgresHowTo =
     "PostgreSQL cases need a server: export ANTCDN_TEST_POSTGRES_URL=$(tools/pg_loopback.sh "
-    "start /tmp/antcdn-pg) (or ANTCDN_TEST_POSTGRES_URL_FILE=/tmp/antcdn-pg/url), then "
-    "tools/pg_loopback.sh stop /tmp/antcdn-pg";
+    "start /tmp/antcdn-pg), then tools/pg_loopback.sh stop /tmp/antcdn-pg (ctest starts one "
+    "itself)";
 
-// The server URL from ANTCDN_TEST_POSTGRES_URL, or read from the file named by
-// ANTCDN_TEST_POSTGRES_URL_FILE (what a ctest fixture can set before it knows the
-// port). nullopt when neither is set: the PostgreSQL cases skip.
+// The server URL (see support/test_servers.h); nullopt: the PostgreSQL cases skip.
 inline std::optional<std::string> postgres_server_url() {
-  if (const char* url = std::getenv("ANTCDN_TEST_POSTGRES_URL"); url && *url) {
-    return std::string(url);
-  }
-  if (const char* file = std::getenv("ANTCDN_TEST_POSTGRES_URL_FILE"); file && *file) {
-    std::ifstream in(file);
-    std::string url;
-    std::getline(in, url);
-    return url;  // empty (a missing file) fails the test rather than skipping it
-  }
-  return std::nullopt;
+  return testing::server_address("ANTCDN_TEST_POSTGRES_URL", "postgres/url");
 }
 
 // `url` naming database `db` instead of its own.

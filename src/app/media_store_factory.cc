@@ -1,0 +1,77 @@
+#include "app/media_store_factory.h"
+
+#include <cstdlib>
+
+#include <spdlog/spdlog.h>
+
+#include "storage/disk_store.h"
+#include "storage/s3/s3_store.h"
+
+namespace antcdn::app {
+namespace {
+
+constexpr size_t kEdgeCacheBytes = size_t{256} * 1024 * 1024;
+
+Result<std::unique_ptr<storage::ObjectStore>> open_s3(const std::string& url) {
+  auto location = storage::s3::parse_s3_location(url);
+  if (!location.ok()) {
+    return location.error();
+  }
+  const char* id = std::getenv("ANTCDN_S3_ACCESS_KEY_ID");
+  const char* secret = std::getenv("ANTCDN_S3_SECRET_ACCESS_KEY");
+  if (id == nullptr || *id == '\0' || secret == nullptr || *secret == '\0') {
+    return make_error(Code::InvalidArgument,
+                      "--storage s3://… needs ANTCDN_S3_ACCESS_KEY_ID and "
+                      "ANTCDN_S3_SECRET_ACCESS_KEY in the environment");
+  }
+  auto s3 = std::make_unique<storage::s3::S3Store>(std::move(*location),
+                                                   storage::s3::S3Credentials{id, Secret(secret)});
+  if (Status ready = s3->ensure_bucket(); !ready.ok()) {
+    if (ready.error().code != Code::Unavailable) {
+      return ready.error();
+    }
+    spdlog::warn("storage: the bucket is not reachable yet ({}); uploads will retry",
+                 ready.error().describe());
+  }
+  return std::unique_ptr<storage::ObjectStore>(std::move(s3));
+}
+
+// A node that writes the objects itself (ingest) keeps its cache exact by
+// writing through it. A node that only reads what others write (an edge on a
+// bucket) must let playlists expire, and remembers misses briefly so polling
+// for something that is not there cannot hammer the origin.
+storage::CacheOptions cache_options(const Config& config) {
+  storage::CacheOptions o;
+  o.max_bytes = config.has_role("edge") ? kEdgeCacheBytes : 0;
+  if (!config.has_role("ingest")) {
+    o.ttl_for = [](std::string_view key) -> std::optional<std::chrono::milliseconds> {
+      if (key.ends_with(".m3u8")) {
+        return std::chrono::milliseconds(1000);
+      }
+      return std::nullopt;  // init sections and segments never change under one name
+    };
+    o.negative_ttl = std::chrono::milliseconds(1000);
+  }
+  return o;
+}
+
+}  // namespace
+
+Result<MediaStore> open_media_store(const Config& config) {
+  const std::string url = config.storage_url();
+  MediaStore media;
+  if (url.starts_with("file://")) {
+    media.origin =
+        std::make_unique<storage::DiskStore>(url.substr(std::string_view("file://").size()));
+  } else {
+    auto s3 = open_s3(url);
+    if (!s3.ok()) {
+      return s3.error();
+    }
+    media.origin = std::move(*s3);
+  }
+  media.cache = std::make_unique<storage::CachedStore>(*media.origin, cache_options(config));
+  return media;
+}
+
+}  // namespace antcdn::app
