@@ -5,6 +5,7 @@
 #
 #   tools/swift_loopback.sh start DIR   # prints the endpoint, e.g. http://127.0.0.1:41234
 #   tools/swift_loopback.sh stop DIR    # kills the servers started in DIR, by PID
+#   tools/swift_loopback.sh kill-proxy DIR / restart-proxy DIR   # an outage, same port after
 #
 # Everything lives in DIR: configs, rings, the object data (needs user xattrs,
 # which tmpfs and ext4 have), one log per server, DIR/endpoint and DIR/pids.
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|stop|kill-proxy|restart-proxy DIR" >&2
   exit 2
 }
 (($# == 2)) || usage
@@ -230,8 +231,38 @@ start() {
   return 1
 }
 
+# An outage for tests: the proxy (the S3 endpoint; last in DIR/pids) dies
+# abruptly and later comes back on the same port with the same data.
+kill_proxy() {
+  local pid
+  pid=$(tail -n 1 "$dir/pids")
+  if ours "$pid"; then
+    kill -9 "$pid"
+  fi
+}
+
+restart_proxy() {
+  local endpoint
+  endpoint=$(cat "$dir/endpoint")
+  setsid /usr/bin/swift-proxy-server "$dir/proxy-server.conf" -v \
+    >>"$dir/proxy.log" 2>&1 </dev/null &
+  sed -i '$d' "$dir/pids"
+  echo $! >>"$dir/pids"
+  local deadline=$((SECONDS + 60))
+  while ((SECONDS < deadline)); do
+    if [[ $(curl -s --max-time 1 "$endpoint/healthcheck" 2>/dev/null) == OK ]]; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "swift_loopback: the proxy did not come back; see $dir/proxy.log" >&2
+  return 1
+}
+
 case $cmd in
   start) mkdir -p "$dir" && dir=$(cd "$dir" && pwd) && start ;;
   stop) [[ ! -d $dir ]] || { dir=$(cd "$dir" && pwd) && stop; } ;;
+  kill-proxy) dir=$(cd "$dir" && pwd) && kill_proxy ;;
+  restart-proxy) dir=$(cd "$dir" && pwd) && restart_proxy ;;
   *) usage ;;
 esac

@@ -13,9 +13,11 @@ export function makeDataDir() {
 }
 
 export class Server {
-  constructor(dataDir, extraArgs = []) {
+  // `env`: extra environment variables (e.g. S3 credentials).
+  constructor(dataDir, extraArgs = [], { env = {} } = {}) {
     this.dataDir = dataDir;
     this.extraArgs = extraArgs;
+    this.env = env;
     this.stdout = "";
     this.stderr = "";
   }
@@ -26,7 +28,9 @@ export class Server {
       "--api-listen", "127.0.0.1:0", "--edge-listen", "127.0.0.1:0",
       "--rtmp-listen", "127.0.0.1:0", ...this.extraArgs,
     ];
-    this.proc = spawn(BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
+    this.proc = spawn(BIN, args, {
+      stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...this.env },
+    });
     this.exited = new Promise((resolve) => this.proc.on("exit", (code, signal) => resolve({ code, signal })));
     this.proc.stderr.on("data", (d) => { this.stderr += d; });
     await new Promise((resolve, reject) => {

@@ -1,0 +1,142 @@
+// Three antcdn processes sharing PostgreSQL and an S3 bucket (Swift s3api, which
+// checks signatures): `--roles api`, `--roles ingest`, `--roles edge`. A stream
+// created on the API node is published to the ingest node and played from the
+// edge node, which reads the bucket; the object store dies mid-stream and no
+// segment is lost; key rotation on the API node reaches the encoder on the
+// ingest node; and a dead ingest node's session is ended by the others.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { Server, makeDataDir, cleanup } from "./lib/server.mjs";
+import { createStream, waitState } from "./lib/streams.mjs";
+import { makeClip, ffmpegPublish, probe, waitFor } from "./lib/media.mjs";
+import { parseMedia, fetchText, fetchObject } from "./lib/hls.mjs";
+import { startBackends, stopBackends, S3_ENV } from "./lib/cluster.mjs";
+
+const LEASE_SECONDS = 3;
+let backends;
+let scratch;
+const nodes = {};
+
+async function startNode(role, extra = []) {
+  const args = [
+    "--roles", role, "--node-id", `${role}-1`, "--lease-seconds", String(LEASE_SECONDS),
+    "--database", backends.postgresUrl, "--storage", backends.storageUrl("antcdn"), ...extra,
+  ];
+  const node = await new Server(makeDataDir(), args, { env: S3_ENV }).start();
+  nodes[role] = node;
+  return node;
+}
+
+before(async () => {
+  scratch = makeDataDir();
+  backends = await startBackends();
+  const ingest = await startNode("ingest");
+  const edge = await startNode("edge");
+  const api = await startNode("api",
+    ["--public-rtmp-url", ingest.rtmpUrl, "--public-edge-url", edge.edgeBase]);
+  // The first node to reach the empty database made the first API key.
+  api.apiKey = ingest.apiKey;
+  assert.ok(api.apiKey, "the first node printed the first API key");
+});
+
+after(async () => {
+  for (const node of Object.values(nodes)) {
+    await node.stop();
+    cleanup(node.dataDir);
+  }
+  if (backends) await stopBackends(backends);
+  cleanup(scratch);
+});
+
+const seqOf = (uri) => Number(uri.match(/-(\d+)\.m4s$/)[1]);
+
+test("published on ingest, played from the edge, through an object store outage", async () => {
+  const { api } = nodes;
+  const clip = path.join(scratch, "clip.flv");
+  await makeClip(clip, { seconds: 24, size: "320x240", gop: 60 });
+  const stream = await createStream(api, { name: "across nodes" });
+  assert.ok(stream.ingest.rtmpFullUrl.startsWith(nodes.ingest.rtmpUrl));
+  assert.ok(stream.playback.hlsUrl.startsWith(nodes.edge.edgeBase));
+  const publisher = ffmpegPublish(stream.ingest.rtmpFullUrl, clip);
+  await waitState(api, stream.streamId, "live", { timeoutMs: 30000 });
+
+  const media = stream.playback.hlsUrl.replace(/master\.m3u8$/, "source/index.m3u8");
+  const early = await waitFor(async () => {
+    const res = await fetchObject(media);
+    if (res.status !== 200) return null;
+    const pl = parseMedia(res.text());
+    return pl.segments.length >= 2 ? pl : null;
+  }, { timeoutMs: 30000, what: "two segments at the edge" });
+  const firstSeq = seqOf(early.segments[0].uri);
+
+  // Down for 6 s of the 24 s stream: uploads queue up on the ingest node.
+  await backends.killObjectStore();
+  await new Promise((r) => setTimeout(r, 6000));
+  await backends.restartObjectStore();
+  assert.match(nodes.ingest.stderr, /failed, retrying/, "uploads failed during the outage");
+
+  const done = await publisher.wait(60000);
+  assert.equal(done.code, 0, done.stderr);
+  await waitState(api, stream.streamId, "ended", { timeoutMs: 30000 });
+  const final = await waitFor(async () => {
+    const res = await fetchObject(media);
+    if (res.status !== 200) return null;
+    const pl = parseMedia(res.text());
+    return pl.ended ? pl : null;
+  }, { timeoutMs: 60000, what: "ENDLIST at the edge" });
+
+  // Every segment of the session, read through the edge node from the bucket.
+  const last = final.segments.at(-1).uri;
+  const base = media.replace(/index\.m3u8$/, "");
+  const init = await fetchObject(base + final.maps.at(-1));
+  assert.equal(init.status, 200);
+  const parts = [init.body];
+  for (let seq = firstSeq; seq <= seqOf(last); ++seq) {
+    const uri = last.replace(/-\d+\.m4s$/, `-${seq}.m4s`);
+    const res = await fetchObject(base + uri);
+    assert.equal(res.status, 200, `segment ${uri} after the outage`);
+    parts.push(res.body);
+  }
+  const joined = path.join(scratch, "joined.mp4");
+  writeFileSync(joined, Buffer.concat(parts));
+  const got = await probe(joined);
+  const sent = await probe(clip);
+  assert.equal(got.video.frames, sent.video.frames, "every frame arrived");
+});
+
+test("a forced key rotation on the API node disconnects the encoder on the ingest node", async () => {
+  const { api } = nodes;
+  const clip = path.join(scratch, "loop.flv");
+  await makeClip(clip, { seconds: 4, size: "320x240", gop: 60 });
+  const stream = await createStream(api, { name: "rotate" });
+  const publisher = ffmpegPublish(stream.ingest.rtmpFullUrl, clip, { loop: true });
+  await waitState(api, stream.streamId, "live", { timeoutMs: 30000 });
+  const started = Date.now();
+  const res = await api.api(`/v1/live-streams/${stream.streamId}/rotate-key?force=true`,
+    { method: "POST" });
+  assert.equal(res.status, 200);
+  const exit = await publisher.wait(10000);
+  assert.equal(exit.timedOut, false, "the encoder was disconnected");
+  const elapsed = Date.now() - started;
+  console.log(`encoder disconnected ${elapsed} ms after the rotation`);
+  await waitState(api, stream.streamId, "ended", { timeoutMs: 10000 });
+});
+
+test("a dead ingest node's session is ended by the others after its lease", async () => {
+  const { api, ingest } = nodes;
+  const clip = path.join(scratch, "loop.flv");
+  const stream = await createStream(api, { name: "orphan" });
+  const publisher = ffmpegPublish(stream.ingest.rtmpFullUrl, clip, { loop: true });
+  await waitState(api, stream.streamId, "live", { timeoutMs: 30000 });
+  ingest.proc.kill("SIGKILL");
+  await ingest.exited;
+  await publisher.wait(10000);
+  const ended = await waitState(api, stream.streamId, "ended",
+    { timeoutMs: (LEASE_SECONDS + 10) * 1000 });
+  assert.ok(ended.endedAt);
+  const media = stream.playback.hlsUrl.replace(/master\.m3u8$/, "source/index.m3u8");
+  await waitFor(async () => parseMedia(await fetchText(media)).ended,
+    { timeoutMs: 15000, what: "the abandoned session's playlist to be closed" });
+});
