@@ -216,6 +216,10 @@ int serve(const Config& config) {
   fmt::print("  API:       {}/v1/live-streams\n", api_base);
   fmt::print("  RTMP:      {}\n", rtmp_url);
   fmt::print("  Playback:  {}/live/{{edgeId}}/master.m3u8\n", edge_url);
+  fmt::print("  Viewer:    {}/watch/{{edgeId}}\n", edge_url);
+  if (config.has_role("api")) {
+    fmt::print("  Console:   {}/console  (sign in with the API key)\n", api_base);
+  }
   if (*first_key) {
     fmt::print("  API key:   {}\n", (*first_key)->reveal());
     fmt::print("             (shown once; `antcdn keys create --name NAME` makes more)\n");

@@ -43,6 +43,13 @@ void TrackPackager::push(const media::AccessUnit& unit) {
   }
   Pending p{unit, to_out(unit.dts), to_out(unit.pts)};
   if (track_.kind == media::MediaKind::Audio) {
+    if (next_audio_dts_ && p.out_dts <= *next_audio_dts_ - kAacFrameSamples) {
+      // Audio that overlaps what was already sent (e.g. a looped file whose
+      // audio ran past its video restarts a frame early): time cannot go back
+      // in a track, and moving it would shift sync, so the overlap is dropped.
+      ++dropped_audio_frames_;
+      return;
+    }
     if (next_audio_dts_ && std::abs(*next_audio_dts_ - p.out_dts) < kAacFrameSamples) {
       p.out_dts = *next_audio_dts_;
     }

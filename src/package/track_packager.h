@@ -34,8 +34,10 @@ class TrackPackager {
   const media::TrackInfo& output_track() const { return output_; }
   Result<Bytes> init_segment() const;
 
-  // Video units before the first keyframe are dropped (nothing could decode them).
+  // Video units before the first keyframe are dropped (nothing could decode
+  // them), and so are audio frames that overlap audio already pushed.
   void push(const media::AccessUnit& unit);
+  uint64_t dropped_audio_frames() const { return dropped_audio_frames_; }
   bool empty() const { return pending_.empty(); }
   // Dts (ms) of the oldest pending unit.
   std::optional<int64_t> pending_start_ms() const;
@@ -65,6 +67,7 @@ class TrackPackager {
   // Audio: timestamps are rebuilt from sample counts so that AAC frames get
   // exact durations, resynchronised if the source clock drifts by a frame.
   std::optional<int64_t> next_audio_dts_;
+  uint64_t dropped_audio_frames_ = 0;
 };
 
 }  // namespace antcdn::package

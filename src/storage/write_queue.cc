@@ -1,6 +1,7 @@
 #include "storage/write_queue.h"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <random>
 #include <utility>
@@ -22,15 +23,37 @@ bool is_permanent(Code code) {
 }  // namespace
 
 WriteQueue::WriteQueue(ObjectStore& store, WriteQueueOptions options)
-    : store_(store), options_(options), rng_(std::random_device{}()), worker_([this] { run(); }) {}
+    : store_(store), options_(options) {
+  const int workers = std::max(1, options_.workers);
+  std::random_device seed;
+  for (int i = 0; i < workers; ++i) {
+    shards_.push_back(std::make_unique<Shard>());
+    shards_.back()->rng.seed(seed());
+  }
+  for (auto& shard : shards_) {
+    shard->thread = std::thread([this, s = shard.get()] { run(*s); });
+  }
+}
 
 WriteQueue::~WriteQueue() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  wake_.notify_one();
-  worker_.join();
+  wake_.notify_all();
+  for (auto& shard : shards_) {
+    shard->thread.join();
+  }
+}
+
+WriteQueue::Shard& WriteQueue::shard_for(const std::string& key) {
+  std::string_view stream = std::string_view(key).substr(0, key.find('/'));
+  return *shards_[std::hash<std::string_view>{}(stream) % shards_.size()];
+}
+
+bool WriteQueue::idle_locked() const {
+  return std::all_of(shards_.begin(), shards_.end(),
+                     [](const auto& s) { return s->jobs.empty() && !s->busy; });
 }
 
 Status WriteQueue::put(std::string key, Bytes data, PutOptions options, WriteCallback done) {
@@ -65,15 +88,16 @@ Status WriteQueue::submit(Job job) {
     }
     stats_.queued_bytes += job.charge;
     ++stats_.queued_jobs;
-    queue_.push_back(std::move(job));
+    Shard& shard = shard_for(job.key);
+    shard.jobs.push_back(std::move(job));
   }
-  wake_.notify_one();
+  wake_.notify_all();  // a handful of workers: cheaper than one condition per shard
   return {};
 }
 
 void WriteQueue::flush() {
   std::unique_lock lock(mutex_);
-  drained_.wait(lock, [&] { return queue_.empty() && !busy_; });
+  drained_.wait(lock, [&] { return idle_locked(); });
 }
 
 size_t WriteQueue::queued_bytes() const {
@@ -91,19 +115,19 @@ WriteQueueStats WriteQueue::stats() const {
   return stats_;
 }
 
-void WriteQueue::run() {
+void WriteQueue::run(Shard& shard) {
   std::unique_lock lock(mutex_);
   while (true) {
-    wake_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-    if (queue_.empty()) {
-      return;  // stopping, and everything queued has been written
+    wake_.wait(lock, [&] { return !shard.jobs.empty() || stopping_; });
+    if (shard.jobs.empty()) {
+      return;  // stopping, and everything queued here has been written
     }
-    Job job = std::move(queue_.front());
-    queue_.pop_front();
-    busy_ = true;
+    Job job = std::move(shard.jobs.front());
+    shard.jobs.pop_front();
+    shard.busy = true;
     lock.unlock();
 
-    Status result = execute(job);
+    Status result = execute(shard, job);
     if (job.done) {
       job.done(result);
     }
@@ -116,14 +140,14 @@ void WriteQueue::run() {
     } else {
       ++stats_.failed_jobs;
     }
-    busy_ = false;
-    if (queue_.empty()) {
+    shard.busy = false;
+    if (idle_locked()) {
       drained_.notify_all();
     }
   }
 }
 
-Status WriteQueue::execute(Job& job) {
+Status WriteQueue::execute(Shard& shard, Job& job) {
   const int max_attempts = std::max(1, options_.max_attempts);
   std::optional<std::chrono::steady_clock::time_point> first_failure;
   for (int n = 1;; ++n) {
@@ -143,7 +167,7 @@ Status WriteQueue::execute(Job& job) {
                     job.key, n, s.error().describe());
       return s;
     }
-    auto delay = backoff(n);
+    auto delay = backoff(shard, n);
     // The first retry of a job is worth a line; the rest of an outage is counted.
     if (n == 1) {
       spdlog::warn("storage: {} {} failed, retrying: {}", op_name(job.op), job.key,
@@ -183,14 +207,14 @@ Status WriteQueue::attempt(Job& job) {
 
 // "Equal jitter": half the exponential delay, plus a random half, so retries
 // from many streams after one outage do not hit the store in lockstep.
-std::chrono::milliseconds WriteQueue::backoff(int failed_attempts) {
+std::chrono::milliseconds WriteQueue::backoff(Shard& shard, int failed_attempts) {
   auto delay = std::max(options_.initial_backoff, std::chrono::milliseconds(1));
   for (int i = 1; i < failed_attempts && delay < options_.max_backoff; ++i) {
     delay *= 2;
   }
   delay = std::min(delay, options_.max_backoff);
   std::uniform_int_distribution<int64_t> half(0, delay.count() / 2);
-  return std::chrono::milliseconds(delay.count() - delay.count() / 2 + half(rng_));
+  return std::chrono::milliseconds(delay.count() - delay.count() / 2 + half(shard.rng));
 }
 
 }  // namespace antcdn::storage

@@ -1,9 +1,12 @@
 #pragma once
 
-// Runs object-store writes on one background thread, in submission order, so
-// the event loop and the packager never wait on a disk or an S3 round trip.
-// FIFO matters: a playlist put must land after the segment it names, and a
-// stream's remove_prefix after its last put.
+// Runs object-store writes on background threads so the event loop and the
+// packager never wait on a disk or an S3 round trip. Jobs are sharded by their
+// key's first path segment (a stream's edgeId) over `workers` threads; within a
+// shard they run strictly in submission order. That order matters: a playlist
+// put must land after the segment it names, and a stream's remove_prefix after
+// its last put. Streams on different shards upload in parallel, which is what
+// makes a remote store's round-trip time affordable.
 //
 // A failed job is retried with exponential backoff and jitter. While the store
 // is unreachable (Unavailable) a job keeps retrying for up to `outage_retry`, so
@@ -20,18 +23,21 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "storage/object_store.h"
 
 namespace antcdn::storage {
 
 struct WriteQueueOptions {
-  size_t max_queued_bytes = size_t{256} * 1024 * 1024;
+  int workers = 4;  // upload threads; each stream's jobs stay on one of them
+  size_t max_queued_bytes = size_t{256} * 1024 * 1024;  // all shards together
   int max_attempts = 5;  // including the first; for errors other than Unavailable
   // Unavailable errors are retried at least this long after the job's first failure.
   std::chrono::milliseconds outage_retry{300000};
@@ -39,7 +45,7 @@ struct WriteQueueOptions {
   std::chrono::milliseconds max_backoff{5000};
 };
 
-// Called on the worker thread once the job succeeded or finally failed. It may
+// Called on the job's worker thread once it succeeded or finally failed. It may
 // submit more jobs but must not call flush() (that would wait for itself).
 using WriteCallback = std::function<void(Status)>;
 
@@ -54,7 +60,7 @@ struct WriteQueueStats {
 class WriteQueue {
  public:
   WriteQueue(ObjectStore& store, WriteQueueOptions options);
-  // Finishes every queued job (with its retries), then joins the worker.
+  // Finishes every queued job (with its retries), then joins the workers.
   ~WriteQueue();
   WriteQueue(const WriteQueue&) = delete;
   WriteQueue& operator=(const WriteQueue&) = delete;
@@ -83,27 +89,32 @@ class WriteQueue {
     size_t charge = 0;
   };
 
+  // One FIFO and the thread that drains it.
+  struct Shard {
+    std::deque<Job> jobs;
+    bool busy = false;
+    std::minstd_rand rng;  // backoff jitter; this shard's thread only
+    std::thread thread;
+  };
+
   Status submit(Job job);
-  void run();
-  Status execute(Job& job);
+  void run(Shard& shard);
+  Status execute(Shard& shard, Job& job);
   Status attempt(Job& job);
-  std::chrono::milliseconds backoff(int failed_attempts);
+  std::chrono::milliseconds backoff(Shard& shard, int failed_attempts);
+  Shard& shard_for(const std::string& key);
+  bool idle_locked() const;
   static std::string_view op_name(Op op);
 
   ObjectStore& store_;
   const WriteQueueOptions options_;
 
   mutable std::mutex mutex_;
-  std::condition_variable wake_;     // worker: a job arrived or stop
-  std::condition_variable drained_;  // flush(): queue empty and worker idle
-  std::deque<Job> queue_;
-  bool busy_ = false;
+  std::condition_variable wake_;     // workers: a job arrived or stop
+  std::condition_variable drained_;  // flush(): every shard empty and idle
   bool stopping_ = false;
   WriteQueueStats stats_;
-
-  std::minstd_rand rng_;  // backoff jitter; worker thread only
-
-  std::thread worker_;  // last: starts after everything it touches exists
+  std::vector<std::unique_ptr<Shard>> shards_;  // threads start last, in the constructor
 };
 
 }  // namespace antcdn::storage

@@ -1,5 +1,6 @@
 #include "storage/write_queue.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -85,8 +86,10 @@ class FlakyStore final : public ObjectStore {
   std::vector<std::string> calls_;
 };
 
+// One worker: these tests hold "the" worker inside a call.
 WriteQueueOptions fast_options() {
   WriteQueueOptions o;
+  o.workers = 1;
   o.max_queued_bytes = 1 << 20;
   o.max_attempts = 4;
   o.outage_retry = 0ms;
@@ -263,6 +266,76 @@ TEST(WriteQueueTest, CallbacksMaySubmitFollowUpJobs) {
                   .ok());
   queue.flush();  // the follow-up was queued before the first job counted as done
   EXPECT_EQ(store.inner.keys(), (std::vector<std::string>{"a/index.m3u8", "a/s-1.m4s"}));
+}
+
+// Blocks puts under "slow/" until released; everything else passes at once.
+class OneSlowStream final : public ObjectStore {
+ public:
+  Status put(const std::string& key, Bytes data, const PutOptions& options) override {
+    if (key.starts_with("slow/")) {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [&] { return released_; });
+    }
+    std::lock_guard lock(mutex_);
+    order_.push_back(key);
+    return {};
+  }
+  Result<ObjectPtr> get(const std::string&) override { return make_error(Code::NotFound, "-"); }
+  Status remove(const std::string&) override { return {}; }
+  Status remove_prefix(const std::string&) override { return {}; }
+  void release() {
+    {
+      std::lock_guard lock(mutex_);
+      released_ = true;
+    }
+    cv_.notify_all();
+  }
+  std::vector<std::string> order() {
+    std::lock_guard lock(mutex_);
+    return order_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool released_ = false;
+  std::vector<std::string> order_;
+};
+
+// A slow upload holds back only its own stream: others finish meanwhile, and
+// each stream's jobs still land in submission order.
+TEST(WriteQueueTest, StreamsUploadInParallelEachInOrder) {
+  OneSlowStream store;
+  WriteQueueOptions options = fast_options();
+  options.workers = 4;
+  WriteQueue queue(store, options);
+  ASSERT_TRUE(queue.put("slow/1.m4s", to_bytes("s"), {}).ok());
+  ASSERT_TRUE(queue.put("slow/index.m3u8", to_bytes("p"), {}).ok());
+  std::mutex mutex;
+  std::condition_variable cv;
+  int finished = 0;
+  for (int i = 0; i < 8; ++i) {
+    std::string stream = "s" + std::to_string(i) + "/";
+    ASSERT_TRUE(queue
+                    .put(stream + "1.m4s", to_bytes("x"), {},
+                         [&](Status) {
+                           std::lock_guard lock(mutex);
+                           ++finished;
+                           cv.notify_all();
+                         })
+                    .ok());
+  }
+  {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [&] { return finished >= 1; });  // would hang with one FIFO
+  }
+  store.release();
+  queue.flush();
+  auto order = store.order();
+  EXPECT_EQ(order.size(), 10u);
+  auto at = [&](const std::string& k) { return std::find(order.begin(), order.end(), k); };
+  EXPECT_LT(at("slow/1.m4s"), at("slow/index.m3u8"));
+  EXPECT_NE(at("slow/1.m4s"), order.begin()) << "another stream finished first";
 }
 
 }  // namespace
