@@ -54,9 +54,9 @@ const nodes = [];
 let single;
 try {
   // 1. Upload path.
-  console.log("# uploads: 200 segments of 1 MB, each followed by a playlist put");
+  console.log("# uploads: 200 segments of 1 MB, each followed by a playlist put; 1 stream, then 8");
   const up = await run(path.join(build, "upload_bench"),
-    [backends.s3Endpoint, "200", String(1 << 20), path.join(scratch, "disk")],
+    [backends.s3Endpoint, "200", String(1 << 20), path.join(scratch, "disk"), "8"],
     { timeoutMs: 600000 });
   process.stdout.write(up.stdout + up.stderr);
   if (up.code !== 0) throw new Error("upload_bench failed");

@@ -1,12 +1,14 @@
 // How many segments per second the upload path (WriteQueue -> S3Store) sustains
-// against an S3 endpoint, next to the same queue writing to local disk. Prints
-// one JSON line per target.
+// against an S3 endpoint, next to the same queue writing to local disk, for one
+// stream (strictly sequential) and for STREAMS streams (spread over the queue's
+// workers). Prints one JSON line per run.
 //
-//   upload_bench ENDPOINT SEGMENTS SEGMENT_BYTES DISK_DIR
+//   upload_bench ENDPOINT SEGMENTS SEGMENT_BYTES DISK_DIR STREAMS
 //
 // S3 credentials come from ANTCDN_S3_ACCESS_KEY_ID / ANTCDN_S3_SECRET_ACCESS_KEY;
 // bench/object_store.sh starts Swift and runs this.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -23,13 +25,13 @@ namespace {
 
 // Puts `count` segments and a playlist after each, as the packager does, and
 // waits for the queue to drain.
-void run(const char* name, storage::ObjectStore& store, int count, size_t bytes) {
+void run(const char* name, storage::ObjectStore& store, int count, size_t bytes, int streams) {
   storage::WriteQueue queue(store, storage::WriteQueueOptions{});
   Bytes segment = crypto::random_bytes(bytes);
   Bytes playlist(600, std::byte{'#'});
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < count; ++i) {
-    std::string dir = "bench/source/";
+    std::string dir = "bench" + std::to_string(i % streams) + "/source/";
     Status s = queue.put(dir + "s-" + std::to_string(i) + ".m4s", segment, {"video/mp4", ""});
     Status p = queue.put(dir + "index.m3u8", playlist, {"application/vnd.apple.mpegurl", ""});
     if (!s.ok() || !p.ok()) {
@@ -42,20 +44,22 @@ void run(const char* name, storage::ObjectStore& store, int count, size_t bytes)
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto stats = queue.stats();
   std::printf(
-      "{\"target\":\"%s\",\"segments\":%d,\"segment_bytes\":%zu,\"seconds\":%.2f,"
+      "{\"target\":\"%s\",\"streams\":%d,\"segments\":%d,\"segment_bytes\":%zu,\"seconds\":%.2f,"
       "\"segments_per_s\":%.1f,\"mbit_per_s\":%.1f,\"failed\":%llu,\"retries\":%llu}\n",
-      name, count, bytes, seconds, count / seconds, count * bytes * 8 / seconds / 1e6,
+      name, streams, count, bytes, seconds, count / seconds, count * bytes * 8 / seconds / 1e6,
       static_cast<unsigned long long>(stats.failed_jobs),
       static_cast<unsigned long long>(stats.retries));
   std::fflush(stdout);
-  (void)store.remove_prefix("bench/");
+  for (int i = 0; i < streams; ++i) {
+    (void)store.remove_prefix("bench" + std::to_string(i) + "/");
+  }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::fprintf(stderr, "usage: %s ENDPOINT SEGMENTS SEGMENT_BYTES DISK_DIR\n", argv[0]);
+  if (argc != 6) {
+    std::fprintf(stderr, "usage: %s ENDPOINT SEGMENTS SEGMENT_BYTES DISK_DIR STREAMS\n", argv[0]);
     return 2;
   }
   const int count = std::atoi(argv[2]);
@@ -74,7 +78,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   storage::DiskStore disk(argv[4]);
-  run("disk", disk, count, bytes);
-  run("s3", s3, count, bytes);
+  const int streams = std::max(1, std::atoi(argv[5]));
+  run("disk", disk, count, bytes, 1);
+  run("s3", s3, count, bytes, 1);
+  run("s3", s3, count, bytes, streams);
   return 0;
 }

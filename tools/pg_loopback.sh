@@ -7,7 +7,7 @@
 #   tools/pg_loopback.sh url DIR     # prints the URL of a started cluster
 #
 # start writes DIR/url (postgres://postgres@127.0.0.1:PORT/antcdn, trust auth, so no
-# password) and DIR/log. Unix sockets are off: everything goes over TCP loopback,
+# password) and DIR/log (or /tmp/antcdn-pg.*/log when postgres cannot reach DIR). Unix sockets are off: everything goes over TCP loopback,
 # which also avoids the 107-byte socket path limit for deep DIRs. Durability is
 # off (fsync, full_page_writes): the data is disposable and tests create and drop
 # databases often. PostgreSQL refuses to run as root; as root, the server runs as
@@ -47,7 +47,12 @@ as_owner() {
 }
 
 dir=$(mkdir -p "$2" && cd "$2" && pwd)
-data=$dir/data
+# The server's own files (data, logs) live in DIR, or, when the postgres user
+# cannot reach DIR (a checkout under /root, say), in a folder under /tmp whose
+# path DIR/home records.
+home=$dir
+[[ -f $dir/home ]] && home=$(<"$dir/home")
+data=$home/data
 
 running() {
   [[ -f $data/postmaster.pid ]] && as_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1
@@ -84,19 +89,24 @@ start() {
   if ((as_root)); then
     getent passwd postgres >/dev/null || die "running as root needs a 'postgres' user (apt-get install postgresql)"
     chown postgres: "$dir"
-    runuser -u postgres -- test -w "$dir" ||
-      die "user postgres cannot reach $dir (a parent directory is not searchable); use a directory such as /tmp/pg"
+    if ! runuser -u postgres -- test -w "$home"; then
+      home=$(mktemp -d "${TMPDIR:-/tmp}/antcdn-pg.XXXXXX")
+      chmod 755 "$home"
+      chown postgres: "$home"
+      echo "$home" >"$dir/home"
+      data=$home/data
+    fi
   fi
   if [[ ! -f $data/PG_VERSION ]]; then
     rm -rf "$data"
     # --no-sync: a crash loses the cluster, which is disposable anyway.
     as_owner "$bindir/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C --no-sync \
-      >"$dir/initdb.log" 2>&1 || die "initdb failed; see $dir/initdb.log"
+      >"$home/initdb.log" 2>&1 || die "initdb failed; see $home/initdb.log"
   fi
   local port
   for _ in 1 2 3 4 5; do
     port=$(free_port)
-    if as_owner "$bindir/pg_ctl" -D "$data" -l "$dir/log" -w -t 30 -o \
+    if as_owner "$bindir/pg_ctl" -D "$data" -l "$home/log" -w -t 30 -o \
       "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
       start >/dev/null 2>&1; then
       break
@@ -104,12 +114,12 @@ start() {
     rm -f "$dir/port"
     port=
   done
-  [[ -n $port ]] || die "the server did not start; see $dir/log"
+  [[ -n $port ]] || die "the server did not start; see $home/log"
   for _ in $(seq 100); do
     "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres && break
     sleep 0.1
   done
-  "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres || die "the server does not accept connections; see $dir/log"
+  "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres || die "the server does not accept connections; see $home/log"
   if [[ -z $("$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atc \
     "SELECT 1 FROM pg_database WHERE datname = 'antcdn'") ]]; then
     "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres antcdn
@@ -124,6 +134,10 @@ stop() {
     as_owner "$bindir/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null
   fi
   rm -f "$dir/url"
+  if [[ $home != "$dir" ]]; then
+    rm -rf "$home"  # outside DIR: nobody else would clean it up
+    rm -f "$dir/home"
+  fi
 }
 
 case $command in
