@@ -113,8 +113,9 @@ int serve(const Config& config) {
 
   // The loop outlives everything below: storage and transcoder threads post to it.
   net::EventLoop loop;
-  // Media: disk under a memory cache (the edge serves hot objects from memory),
-  // written from a background queue so that ingest never waits on the disk.
+  // Media: disk or an S3 bucket under a memory cache (the edge serves hot
+  // objects from memory), written from background queues so that ingest never
+  // waits on the disk or the network.
   auto media = open_media_store(config);
   if (!media.ok()) {
     spdlog::critical("storage: {}", media.error().describe());

@@ -299,8 +299,14 @@ void Supervisor::schedule_watch(std::chrono::milliseconds delay) {
 void Supervisor::watch() {
   auto listed = streams_.list_on_air();
   if (!listed.ok()) {
-    spdlog::warn("lifecycle: watching sessions: {}", listed.error().describe());
+    // Once per outage, not twice a second while the database is down.
+    if (!std::exchange(watch_failing_, true)) {
+      spdlog::warn("lifecycle: watching sessions: {}", listed.error().describe());
+    }
     return;
+  }
+  if (std::exchange(watch_failing_, false)) {
+    spdlog::info("lifecycle: watching sessions again");
   }
   const bool recovering = std::exchange(first_watch_, false);
   const int64_t now = unix_now_ms();

@@ -104,6 +104,7 @@ class Supervisor final : public PublishGate, public SessionControl {
   std::map<std::string, std::unique_ptr<WindowTimer>> holds_;  // ended -> idle timers
   std::unique_ptr<WindowTimer> watch_timer_;
   bool first_watch_ = true;
+  bool watch_failing_ = false;
   bool stopped_ = false;
   uint64_t next_token_ = 1;
 };
