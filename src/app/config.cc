@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstring>
 
 #include <unistd.h>
 
@@ -72,13 +71,11 @@ std::string Config::effective_node_id() const {
   if (!node_id.empty()) {
     return node_id;
   }
-  std::array<char, 256> host{};
-  if (gethostname(host.data(), host.size() - 1) != 0 || host[0] == '\0') {
-    std::strcpy(host.data(), "localhost");
-  }
+  std::array<char, 256> buffer{};
+  std::string host = gethostname(buffer.data(), buffer.size() - 1) == 0 ? buffer.data() : "";
   ListenAddress rtmp;
   parse_listen(rtmp_listen, rtmp);
-  return std::string(host.data()) + ":" + std::to_string(rtmp.port);
+  return (host.empty() ? "localhost" : host) + ":" + std::to_string(rtmp.port);
 }
 
 std::vector<std::string> Config::validate() const {

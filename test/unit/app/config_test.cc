@@ -27,6 +27,35 @@ TEST(Config, ReportsEveryErrorWithItsFlag) {
   EXPECT_TRUE(errors[3].starts_with("--roles:"));
 }
 
+TEST(Config, TakesPostgresAndS3ForSeveralNodes) {
+  Config c;
+  c.database = "postgres://antcdn:secret@db.internal:5432/antcdn";
+  c.storage = "s3://live-media/antcdn/?endpoint=https://acct.r2.cloudflarestorage.com&region=auto";
+  c.roles = "ingest";
+  EXPECT_TRUE(c.validate().empty());
+  c.storage = "s3://?endpoint=http://127.0.0.1:9000";
+  c.lease_seconds = 1;
+  auto errors = c.validate();
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_TRUE(errors[0].starts_with("--storage:"));
+  EXPECT_TRUE(errors[1].starts_with("--lease-seconds:"));
+  for (const auto& e : errors) {
+    EXPECT_EQ(e.find("secret"), std::string::npos) << "no password in messages: " << e;
+  }
+}
+
+// The default node id is stable across restarts (host and RTMP port), so a
+// restarted ingest node recognises its own sessions; a flag overrides it.
+TEST(Config, NodeIdDefaultsToHostAndRtmpPort) {
+  Config c;
+  c.rtmp_listen = "0.0.0.0:1936";
+  EXPECT_TRUE(c.effective_node_id().ends_with(":1936"));
+  EXPECT_GT(c.effective_node_id().size(), std::string(":1936").size());
+  EXPECT_EQ(c.effective_node_id(), c.effective_node_id());
+  c.node_id = "ingest-a";
+  EXPECT_EQ(c.effective_node_id(), "ingest-a");
+}
+
 TEST(Config, ParsesListenAddresses) {
   ListenAddress a;
   ASSERT_TRUE(parse_listen("0.0.0.0:1935", a));
