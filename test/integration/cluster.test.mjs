@@ -104,6 +104,13 @@ test("published on ingest, played from the edge, through an object store outage"
   const got = await probe(joined);
   const sent = await probe(clip);
   assert.equal(got.video.frames, sent.video.frames, "every frame arrived");
+
+  // Deleting the stream on the API node removes its objects from the bucket.
+  assert.ok(backends.storedObjects() > seqOf(last) - firstSeq);
+  const del = await api.api(`/v1/live-streams/${stream.streamId}`, { method: "DELETE" });
+  assert.equal(del.status, 204);
+  await waitFor(() => backends.storedObjects() === 0,
+    { timeoutMs: 60000, intervalMs: 200, what: "the bucket to be empty" });
 });
 
 test("a forced key rotation on the API node disconnects the encoder on the ingest node", async () => {

@@ -1,7 +1,7 @@
 // Real PostgreSQL and Swift (s3api) servers for the multi-node tests, started
 // in a temporary directory on free loopback ports by the same scripts that the
 // unit suites' ctest fixtures use.
-import { chmodSync, mkdtempSync, readFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { run } from "./media.mjs";
@@ -38,7 +38,11 @@ export async function startBackends() {
     `s3://${bucket}/media/?endpoint=${backends.s3Endpoint}&region=us-east-1`;
   backends.killObjectStore = () => script("swift_loopback.sh", "kill-proxy", swiftDir);
   backends.restartObjectStore = () => script("swift_loopback.sh", "restart-proxy", swiftDir);
-  backends.swiftPids = () => readFileSync(path.join(swiftDir, "pids"), "utf8");
+  // Objects Swift holds right now: one .data file each on its only device (a
+  // deleted object leaves a .ts tombstone instead).
+  backends.storedObjects = () =>
+    readdirSync(path.join(swiftDir, "node"), { recursive: true })
+      .filter((f) => f.endsWith(".data")).length;
   return backends;
 }
 
