@@ -132,7 +132,7 @@ Result<PgConnection> PgConnection::open(const std::string& url, std::string disp
   // connect timeout, libpq waits for the kernel's (minutes) on a host that is gone.
   const std::array<const char*, 4> keywords = {"connect_timeout", "application_name", "dbname",
                                                nullptr};
-  const std::array<const char*, 4> values = {"5", "antcdn", url.c_str(), nullptr};
+  const std::array<const char*, 4> values = {"2", "antcdn", url.c_str(), nullptr};
   PgConnection conn(PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1),
                     std::move(display));
   if (!conn.conn_) {
@@ -207,8 +207,21 @@ bool PgConnection::broken() const {
 }
 
 Status PgConnection::reset() {
+  // Callers run on event loops: a server that does not answer at all would
+  // block one for the whole connect timeout on every call. After such a slow
+  // failure, calls fail at once for a while; a refused connection costs
+  // nothing and is simply retried on the next call.
+  const auto started = std::chrono::steady_clock::now();
+  if (started < paused_until_) {
+    return make_error(Code::Unavailable,
+                      "database " + display_ + " is unreachable; retrying in a few seconds");
+  }
   PQreset(conn_.get());
   if (PQstatus(conn_.get()) != CONNECTION_OK) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - started > kSlowConnect) {
+      paused_until_ = now + kReconnectPause;
+    }
     return make_error(Code::Unavailable, "cannot reconnect to " + display_ + ": " +
                                              one_line(PQerrorMessage(conn_.get())));
   }

@@ -4,6 +4,7 @@
 // only ever take their values as parameters ($1, $2, … sent as text, apart from
 // the SQL). Errors come back as Result, never exceptions.
 
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -92,6 +93,9 @@ class PgConnection {
   std::unique_ptr<pg_conn, Finish> conn_;
   std::string display_;
   bool broken_ = false;  // set on connection-class SQLSTATEs libpq may not flag itself
+  static constexpr std::chrono::milliseconds kSlowConnect{500};
+  static constexpr std::chrono::seconds kReconnectPause{5};
+  std::chrono::steady_clock::time_point paused_until_{};
 };
 
 }  // namespace antcdn::store::postgres
