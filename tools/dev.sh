@@ -6,21 +6,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# What building and running needs.
 APT_PACKAGES=(
   build-essential cmake pkg-config ninja-build ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libx264-dev
   libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev clang-format
-  ffmpeg curl sqlite3 nodejs npm bc time wrk nginx-light
+  libgtest-dev libgmock-dev ffmpeg curl nodejs npm
+)
+# What only the tests, benchmarks and fuzzers need (real peers: PostgreSQL, Swift,
+# Chromium, GStreamer, nginx), so that `run` stays a small install.
+TEST_PACKAGES=(
+  libbenchmark-dev clang libclang-rt-14-dev clang-format sqlite3 bc time wrk nginx-light
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   postgresql swift-proxy swift-account swift-container swift-object chromium
 )
 
+# install_deps PACKAGE...: apt-get installs those that are missing.
 install_deps() {
   local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   # node may come from outside Debian (e.g. a preinstalled newer one); that is fine.
@@ -59,16 +65,16 @@ cmd=${1:-run}
 shift || true
 case "$cmd" in
   run)
-    install_deps
+    install_deps "${APT_PACKAGES[@]}"
     build
     exec ./build/antcdn serve "$@"
     ;;
   build)
-    install_deps
+    install_deps "${APT_PACKAGES[@]}"
     build
     ;;
   test)
-    install_deps
+    install_deps "${APT_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     build
     tools/check_layering.sh
     ctest --test-dir build --output-on-failure -j2 --timeout 900
