@@ -40,8 +40,7 @@ void run(const char* name, storage::ObjectStore& store, int count, size_t bytes,
     }
   }
   queue.flush();
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto stats = queue.stats();
   std::printf(
       "{\"target\":\"%s\",\"streams\":%d,\"segments\":%d,\"segment_bytes\":%zu,\"seconds\":%.2f,"
@@ -64,8 +63,7 @@ int main(int argc, char** argv) {
   }
   const int count = std::atoi(argv[2]);
   const size_t bytes = std::strtoull(argv[3], nullptr, 10);
-  auto location =
-      storage::s3::parse_s3_location(std::string("s3://bench?endpoint=") + argv[1]);
+  auto location = storage::s3::parse_s3_location(std::string("s3://bench?endpoint=") + argv[1]);
   const char* id = std::getenv("ANTCDN_S3_ACCESS_KEY_ID");
   const char* secret = std::getenv("ANTCDN_S3_SECRET_ACCESS_KEY");
   if (!location.ok() || id == nullptr || secret == nullptr) {
