@@ -163,7 +163,7 @@ net::HttpResponse LiveStreams::rotate_key(const std::string& owner, const std::s
     if (auto st = owned_by(s, owner); !st.ok()) {
       return st;
     }
-    was_on_air = !lifecycle::allows_config_change(s.state);
+    was_on_air = lifecycle::is_on_air(s.state);
     if (!force) {
       if (auto st = config_change_allowed(s, "rotating the key (without force=true)"); !st.ok()) {
         return st;

@@ -4,13 +4,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "edge/cache_policy.h"
 #include "storage/disk_store.h"
 #include "storage/s3/s3_store.h"
 
 namespace antcdn::app {
 namespace {
-
-constexpr size_t kEdgeCacheBytes = size_t{256} * 1024 * 1024;
 
 Result<std::unique_ptr<storage::ObjectStore>> open_s3(const std::string& url) {
   auto location = storage::s3::parse_s3_location(url);
@@ -38,17 +37,20 @@ Result<std::unique_ptr<storage::ObjectStore>> open_s3(const std::string& url) {
 
 // A node that writes the objects itself (ingest) keeps its cache exact by
 // writing through it. A node that only reads what others write (an edge on a
-// bucket) must let playlists expire, and remembers misses briefly so polling
-// for something that is not there cannot hammer the origin.
+// bucket) re-reads whatever the edge does not serve as immutable (playlists)
+// after a second, and remembers misses briefly so polling for something that
+// is not there cannot hammer the origin.
 storage::CacheOptions cache_options(const Config& config) {
   storage::CacheOptions o;
-  o.max_bytes = config.has_role("edge") ? kEdgeCacheBytes : 0;
+  if (!config.has_role("edge")) {
+    o.max_bytes = 0;  // nobody reads through it
+  }
   if (!config.has_role("ingest")) {
     o.ttl_for = [](std::string_view key) -> std::optional<std::chrono::milliseconds> {
-      if (key.ends_with(".m3u8")) {
-        return std::chrono::milliseconds(1000);
+      if (edge::headers_for_key(key).cache_control == edge::kImmutableCacheControl) {
+        return std::nullopt;  // init sections and segments never change under one name
       }
-      return std::nullopt;  // init sections and segments never change under one name
+      return std::chrono::milliseconds(1000);
     };
     o.negative_ttl = std::chrono::milliseconds(1000);
   }

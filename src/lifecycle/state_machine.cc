@@ -65,8 +65,12 @@ Result<Transition> transition(State from, Event event) {
   return make_error(Code::Conflict, "stream is " + std::string(to_string(from)));
 }
 
+bool is_on_air(State s) {
+  return s == State::Connecting || s == State::Live;
+}
+
 bool allows_config_change(State s) {
-  return s != State::Connecting && s != State::Live;
+  return !is_on_air(s);
 }
 
 std::string_view to_string(State s) {

@@ -38,6 +38,9 @@ struct Transition {
 // Conflict for an event the state does not accept (e.g. a second Publish while live).
 Result<Transition> transition(State from, Event event);
 
+// Connecting or live: an encoder holds (or may resume) the stream.
+bool is_on_air(State s);
+
 // Control-plane rules: a key rotation (unforced), a delete and a change of
 // quality or reconnect window are refused (409) while an encoder is on air.
 bool allows_config_change(State s);

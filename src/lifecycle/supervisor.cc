@@ -20,14 +20,6 @@ Supervisor::Active::Active() = default;
 Supervisor::Active::~Active() = default;
 Supervisor::Active::Active(Active&&) noexcept = default;
 
-namespace {
-
-bool on_air(State s) {
-  return s == State::Connecting || s == State::Live;
-}
-
-}  // namespace
-
 Supervisor::Supervisor(net::EventLoop& loop, store::StreamRepository& streams,
                        SinkFactory make_sink, SupervisorOptions options,
                        AbandonedHandler on_abandoned)
@@ -40,7 +32,7 @@ Supervisor::Supervisor(net::EventLoop& loop, store::StreamRepository& streams,
 Supervisor::~Supervisor() = default;
 
 bool Supervisor::held_elsewhere(const store::StreamRecord& s, int64_t now_ms) const {
-  return on_air(s.state) && !s.ingest_node.empty() && s.ingest_node != options_.node_id &&
+  return is_on_air(s.state) && !s.ingest_node.empty() && s.ingest_node != options_.node_id &&
          s.lease_until_ms && *s.lease_until_ms >= now_ms;
 }
 
@@ -58,7 +50,7 @@ Result<Transition> Supervisor::apply(const std::string& stream_id, Event event,
     }
     taken = *t;
     s.state = t->next;
-    if (on_air(s.state)) {
+    if (is_on_air(s.state)) {
       s.ingest_node = options_.node_id;
       s.lease_until_ms = now + options_.lease.count();
     } else {
@@ -103,7 +95,7 @@ Result<PublishGrant> Supervisor::authorize(PublishRequest request) {
   if ((it != active_.end() && it->second.has_publisher) || held_elsewhere(stream, unix_now_ms())) {
     return make_error(Code::Conflict, "the stream already has a publisher");
   }
-  if (it == active_.end() && !allows_config_change(stream.state)) {
+  if (it == active_.end() && is_on_air(stream.state)) {
     // On air in the store but not here (a previous process died): end it first.
     (void)apply(stream.stream_id, Event::Kill);
   }
@@ -342,7 +334,7 @@ void Supervisor::check_local(const store::StreamRecord& s, Active& a, int64_t no
     return;
   }
   auto renewed = streams_.update(s.stream_id, [&](store::StreamRecord& r) -> Status {
-    if (r.ingest_node != options_.node_id || !on_air(r.state)) {
+    if (r.ingest_node != options_.node_id || !is_on_air(r.state)) {
       return make_error(Code::Conflict, "lease lost");
     }
     r.lease_until_ms = now_ms + options_.lease.count();

@@ -19,6 +19,10 @@ CachedStore::CachedStore(ObjectStore& inner, size_t max_bytes)
 CachedStore::CachedStore(ObjectStore& inner, CacheOptions options)
     : inner_(inner), options_(std::move(options)), max_bytes_(options_.max_bytes) {}
 
+std::optional<std::chrono::milliseconds> CachedStore::ttl_of(const std::string& key) const {
+  return options_.ttl_for ? options_.ttl_for(key) : std::nullopt;
+}
+
 CachedStore::Clock::time_point CachedStore::now() const {
   return options_.now ? options_.now() : Clock::now();
 }
@@ -40,7 +44,7 @@ Status CachedStore::put(const std::string& key, Bytes data, const PutOptions& op
   if (!s.ok() || !copy) {
     erase_locked(key);
   } else {
-    insert_locked(key, std::move(copy), options_.ttl_for ? options_.ttl_for(key) : std::nullopt);
+    insert_locked(key, std::move(copy), ttl_of(key));
   }
   return s;
 }
@@ -88,7 +92,7 @@ Result<ObjectPtr> CachedStore::get(const std::string& key) {
 void CachedStore::cache_answer_locked(const std::string& key, const Result<ObjectPtr>& answer) {
   if (answer.ok()) {
     if ((*answer)->data.size() <= max_bytes_) {
-      insert_locked(key, *answer, options_.ttl_for ? options_.ttl_for(key) : std::nullopt);
+      insert_locked(key, *answer, ttl_of(key));
     }
   } else if (answer.error().code == Code::NotFound && options_.negative_ttl.count() > 0) {
     insert_locked(key, nullptr, options_.negative_ttl);

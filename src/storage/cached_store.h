@@ -81,6 +81,7 @@ class CachedStore final : public ObjectStore {
   std::mutex& write_lock_for(const std::string& key);
 
   Clock::time_point now() const;
+  std::optional<std::chrono::milliseconds> ttl_of(const std::string& key) const;
   void insert_locked(const std::string& key, ObjectPtr object,
                      std::optional<std::chrono::milliseconds> ttl);
   void erase_locked(const std::string& key);
