@@ -3,7 +3,11 @@
 // peak RSS as one JSON line. bench/transcode_vs_ffmpeg.sh compares it with the
 // ffmpeg CLI doing the same ladder.
 //
-//   transcode_bench SOURCE.flv standard|high PRESET OUTDIR [X264_THREADS]
+//   transcode_bench SOURCE.flv standard|high PRESET OUTDIR [cascade|direct [X264_THREADS]]
+//
+// "direct" scales every rung from the source, as the ffmpeg CLI's split +
+// scale does; "cascade" (the service's default) scales small rungs from a
+// larger one.
 
 #include <chrono>
 #include <cstdio>
@@ -33,8 +37,16 @@ double cpu_seconds() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5 && argc != 6) {
-    std::fprintf(stderr, "usage: %s SOURCE.flv standard|high PRESET OUTDIR\n", argv[0]);
+  if (argc < 5 || argc > 7) {
+    std::fprintf(
+        stderr,
+        "usage: %s SOURCE.flv standard|high PRESET OUTDIR [cascade|direct [X264_THREADS]]\n",
+        argv[0]);
+    return 2;
+  }
+  std::string scaling = argc > 5 ? argv[5] : "cascade";
+  if (scaling != "cascade" && scaling != "direct") {
+    std::fprintf(stderr, "scaling must be cascade or direct\n");
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
@@ -60,7 +72,8 @@ int main(int argc, char** argv) {
       transcode::TranscoderOptions{.quality = *quality,
                                    .preset = argv[3],
                                    .max_queued_video_frames = SIZE_MAX,
-                                   .encoder_threads = argc == 6 ? std::atoi(argv[5]) : 0,
+                                   .encoder_threads = argc > 6 ? std::atoi(argv[6]) : 0,
+                                   .scale_cascade = scaling == "cascade",
                                    .stream_label = "bench"},
       packager);
   ingest::rtmp::FlvDemuxer demuxer(transcoder);

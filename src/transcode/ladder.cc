@@ -30,6 +30,20 @@ Rendition make(int height, int kbps, int src_w, int src_h) {
                    .bufsize_kbps = kbps * 3 / 2};
 }
 
+void set_scale_sources(std::vector<Rendition>& ladder, int source_height) {
+  for (size_t i = 0; i < ladder.size(); ++i) {
+    Rendition& r = ladder[i];
+    r.scale_from = -1;
+    for (size_t j = i; j-- > 0;) {
+      // A rung at the source's height is the source picture itself.
+      if (2 * ladder[j].height >= 3 * r.height && ladder[j].height < source_height) {
+        r.scale_from = static_cast<int>(j);
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Rendition> ladder_for(media::Quality quality, int source_width, int source_height) {
@@ -62,6 +76,7 @@ std::vector<Rendition> ladder_for(media::Quality quality, int source_width, int 
     out.push_back(make(h, std::max(200, static_cast<int>(low.kbps * area * area)), source_width,
                        source_height));
   }
+  set_scale_sources(out, source_height);
   return out;
 }
 

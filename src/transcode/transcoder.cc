@@ -28,6 +28,7 @@ struct Transcoder::Session {
     std::unique_ptr<av::Scaler> scaler;
     std::unique_ptr<av::VideoEncoder> encoder;
     int track_id = 0;
+    int scale_from = -1;  // Rendition::scale_from
   };
   std::unique_ptr<av::VideoDecoder> decoder;
   std::vector<Output> outputs;
@@ -35,6 +36,7 @@ struct Transcoder::Session {
   int audio_track = -1;
   std::unique_ptr<OutputMerger> merger;
   std::optional<int64_t> next_keyframe_ms;
+  std::vector<AVFrame*> pictures;             // per output, for the frame being encoded
   std::map<int64_t, int64_t> arrival_by_pts;  // source pts -> ingest wall clock
   Status encode_status;                       // of the frame being encoded
 };
@@ -222,12 +224,14 @@ void Transcoder::start_session(const std::vector<media::TrackInfo>& tracks) {
                                    .bitrate = int64_t{r.bitrate_kbps} * 1000});
     s->outputs.push_back(Session::Output{.scaler = std::make_unique<av::Scaler>(r.width, r.height),
                                          .encoder = std::move(*encoder),
-                                         .track_id = id});
+                                         .track_id = id,
+                                         .scale_from = options_.scale_cascade ? r.scale_from : -1});
   }
   if (audio) {
     s->audio_track = audio->id;
     out.push_back(*audio);  // copied: the source is AAC
   }
+  s->pictures.resize(s->outputs.size());
   s->merger = std::make_unique<OutputMerger>(s->outputs.size());
   session_ = std::move(s);
   output_->on_tracks(out);
@@ -290,19 +294,19 @@ void Transcoder::encode_frame(AVFrame* frame) {
   }
   for (size_t i = 0; i < s.outputs.size() && s.encode_status.ok(); ++i) {
     auto& o = s.outputs[i];
-    // Every rendition is scaled from the decoded source (a cascade from the
-    // rung above measured ~1 dB worse on the small rungs for no CPU saved). A
-    // rendition at the source's size takes the decoded picture itself: libx264
-    // copies what it is given.
-    AVFrame* picture = frame;
-    if (!o.scaler->is_noop_for(*frame)) {
-      auto scaled = o.scaler->scale(frame);
+    // A rung at its input's size takes that picture itself: libx264 copies
+    // what it is given.
+    AVFrame* input = o.scale_from < 0 ? frame : s.pictures[o.scale_from];
+    AVFrame* picture = input;
+    if (!o.scaler->is_noop_for(*input)) {
+      auto scaled = o.scaler->scale(input);
       if (!scaled.ok()) {
         s.encode_status = scaled.error();
         return;
       }
       picture = *scaled;
     }
+    s.pictures[i] = picture;
     s.encode_status = o.encoder->encode(picture, keyframe, [&](AVPacket* p) { collect(i, p); });
   }
   // Keep a few seconds of arrival times for the encoders' delayed output.

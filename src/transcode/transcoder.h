@@ -35,7 +35,11 @@ struct TranscoderOptions {
   int64_t keyframe_interval_ms = 2000;  // = the packager's segment target
   size_t max_queued_video_frames = 90;  // ~3 s at 30 fps
   int decoder_threads = 1;
-  int encoder_threads = 0;   // per rendition; 0 lets x264 decide
+  int encoder_threads = 0;  // per rendition; 0: one per core
+  // Scale smaller rungs from a larger rung's picture (Rendition::scale_from)
+  // instead of from the source: about a third less scaling work, at a small
+  // cost in fidelity on very sharp sources (docs/transcoding.md).
+  bool scale_cascade = true;
   std::string stream_label;  // for log lines
   // Called on the worker thread when transcoding cannot go on (encoder failure).
   std::function<void(const std::string& reason)> on_failed;

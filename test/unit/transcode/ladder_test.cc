@@ -47,5 +47,32 @@ TEST(Ladder, KeepsAspectWithEvenSizes) {
   EXPECT_TRUE(ladder_for(media::Quality::Passthrough, 1920, 1080).empty());
 }
 
+std::vector<int> scale_froms(const std::vector<Rendition>& l) {
+  std::vector<int> out;
+  for (const auto& r : l) {
+    out.push_back(r.scale_from);
+  }
+  return out;
+}
+
+TEST(Ladder, SmallRungsCascadeFromARungAtLeastOneAndAHalfTimesTaller) {
+  // 1080p source, standard: 720p from the source, 480p (1.5x) and 360p (2x)
+  // from 720p; 480p is not used for 360p (only 1.33x).
+  EXPECT_EQ(scale_froms(ladder_for(media::Quality::Standard, 1920, 1080)),
+            (std::vector<int>{-1, 0, 0}));
+  // The 1080p rung of a 1080p source is the source picture itself.
+  EXPECT_EQ(scale_froms(ladder_for(media::Quality::High, 1920, 1080)),
+            (std::vector<int>{-1, -1, 1}));
+  EXPECT_EQ(scale_froms(ladder_for(media::Quality::Standard, 1280, 720)),
+            (std::vector<int>{-1, -1, -1}));
+  // A 1440p source under high: 1080p from the source, 720p from 1080p, 480p
+  // from 720p.
+  EXPECT_EQ(scale_froms(ladder_for(media::Quality::High, 2560, 1440)),
+            (std::vector<int>{-1, 0, 1}));
+  // A 4:3 960p source under standard: 720p is scaled from the source.
+  EXPECT_EQ(scale_froms(ladder_for(media::Quality::Standard, 1280, 960)),
+            (std::vector<int>{-1, 0, 0}));
+}
+
 }  // namespace
 }  // namespace antcdn::transcode
