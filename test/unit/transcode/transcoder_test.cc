@@ -1,11 +1,14 @@
 #include "transcode/transcoder.h"
 
 #include <cstring>
+#include <functional>
+#include <map>
 #include <mutex>
 
 #include <gtest/gtest.h>
 
 #include "format/avc/annex_b.h"
+#include "transcode/av/video_decoder.h"
 #include "transcode/av/video_encoder.h"
 
 namespace antcdn::transcode {
@@ -50,16 +53,24 @@ class RecordingSink final : public media::AccessUnitSink {
   int sessions = 0;
 };
 
-// A synthetic 640x360 30 fps H.264 source (keyframe every 45 frames, so the
-// source GOP is not the 2 s grid), encoded with the project's own encoder.
+// A synthetic 30 fps H.264 source (keyframe every 45 frames, so the source GOP
+// is not the 2 s grid), encoded with the project's own encoder. Each frame's
+// planes are filled row by row by `fill(plane, row, frame)`.
 struct Source {
   media::TrackInfo track;
   std::vector<media::AccessUnit> units;
 };
 
-Source make_source(int frames) {
-  auto enc = av::VideoEncoder::open(av::EncoderSettings{.width = 640,
-                                                        .height = 360,
+using Fill = std::function<uint8_t(int plane, int row, int frame)>;
+
+// Stripes that move from frame to frame.
+uint8_t stripes(int plane, int row, int frame) {
+  return static_cast<uint8_t>((row + frame * 3 + plane * 50) & 0xff);
+}
+
+Source make_source(int frames, int width = 640, int height = 360, const Fill& fill = stripes) {
+  auto enc = av::VideoEncoder::open(av::EncoderSettings{.width = width,
+                                                        .height = height,
                                                         .bitrate_kbps = 800,
                                                         .maxrate_kbps = 900,
                                                         .bufsize_kbps = 1200,
@@ -72,12 +83,12 @@ Source make_source(int frames) {
                              .codec = media::Codec::H264,
                              .timescale = 1000,
                              .codec_config = (*enc)->avcc(),
-                             .width = 640,
-                             .height = 360,
+                             .width = width,
+                             .height = height,
                              .frame_rate = 30};
   auto frame = av::make_frame();
-  frame->width = 640;
-  frame->height = 360;
+  frame->width = width;
+  frame->height = height;
   frame->format = AV_PIX_FMT_YUV420P;
   EXPECT_GE(av_frame_get_buffer(frame.get(), 0), 0);
   auto collect = [&](AVPacket* p) {
@@ -92,10 +103,10 @@ Source make_source(int frames) {
   for (int i = 0; i < frames; ++i) {
     EXPECT_GE(av_frame_make_writable(frame.get()), 0);
     for (int plane = 0; plane < 3; ++plane) {
-      int h = plane == 0 ? 360 : 180;
-      for (int y = 0; y < h; ++y) {
-        std::memset(frame->data[plane] + y * frame->linesize[plane],
-                    (y + i * 3 + plane * 50) & 0xff, static_cast<size_t>(frame->linesize[plane]));
+      int rows = plane == 0 ? height : height / 2;
+      for (int y = 0; y < rows; ++y) {
+        std::memset(frame->data[plane] + y * frame->linesize[plane], fill(plane, y, i),
+                    static_cast<size_t>(frame->linesize[plane]));
       }
     }
     frame->pts = i * 1000 / 30;
@@ -194,6 +205,74 @@ TEST(Transcoder, AReconnectStartsANewEncoderSessionOnTheSameSink) {
   EXPECT_EQ(sink->ends,
             (std::vector<media::EndReason>{media::EndReason::Dropped, media::EndReason::Clean}));
   EXPECT_EQ(sink->count(sink->tracks[0].id), 120u);
+}
+
+// Flat grey frames whose level changes every frame: whatever the scaling, a
+// rung's picture must carry the level of the source frame with its pts (two
+// lossy encodes move it a few steps; a neighbouring frame is 53 steps away).
+uint8_t level_of_frame(int frame) {
+  return static_cast<uint8_t>(16 + (frame * 53) % 200);
+}
+
+// Mean luma of every decoded frame of one output track, by pts.
+std::map<int64_t, double> decoded_levels(RecordingSink& sink, const media::TrackInfo& track) {
+  auto decoder = av::VideoDecoder::open(track, 1);
+  EXPECT_TRUE(decoder.ok());
+  std::map<int64_t, double> out;
+  auto on_frame = [&](AVFrame* f) {
+    EXPECT_EQ(f->width, track.width);
+    EXPECT_EQ(f->height, track.height);
+    double sum = 0;
+    for (int y = 0; y < f->height; ++y) {
+      for (int x = 0; x < f->width; ++x) {
+        sum += f->data[0][y * f->linesize[0] + x];
+      }
+    }
+    out[f->pts] = sum / (f->width * f->height);
+  };
+  for (const auto& u : sink.units) {
+    if (u.track_id == track.id) {
+      EXPECT_TRUE((*decoder)->decode(u, on_frame).ok());
+    }
+  }
+  (*decoder)->drain(on_frame);
+  return out;
+}
+
+TEST(Transcoder, EveryRungCarriesTheCurrentSourcePictureWithOrWithoutTheCascade) {
+  // 1280x960 under standard: 720p from the source, 480p and 360p from 720p
+  // when cascading (ladder_test has the rule).
+  static const Source flat = make_source(45, 1280, 960, [](int plane, int, int frame) -> uint8_t {
+    return plane == 0 ? level_of_frame(frame) : 128;
+  });
+  for (bool cascade : {true, false}) {
+    SCOPED_TRACE(cascade ? "cascade" : "direct");
+    auto sink = std::make_shared<RecordingSink>();
+    {
+      auto options = offline();
+      options.scale_cascade = cascade;
+      Transcoder t(options, sink);
+      t.on_tracks({flat.track});
+      for (const auto& u : flat.units) {
+        t.on_access_unit(u);
+      }
+      t.on_end(media::EndReason::Clean);
+      t.wait_idle();
+    }
+    ASSERT_EQ(sink->tracks.size(), 3u);
+    for (const auto& track : sink->tracks) {
+      SCOPED_TRACE(track.height);
+      auto levels = decoded_levels(*sink, track);
+      ASSERT_EQ(levels.size(), 45u);
+      for (int i = 0; i < 45; ++i) {
+        ASSERT_TRUE(levels.contains(i * 1000 / 30));
+        EXPECT_NEAR(levels[i * 1000 / 30], level_of_frame(i), 12.0) << "frame " << i;
+      }
+    }
+    EXPECT_EQ(sink->tracks[0].height, 720);
+    EXPECT_EQ(sink->tracks[1].height, 480);
+    EXPECT_EQ(sink->tracks[2].height, 360);
+  }
 }
 
 }  // namespace
