@@ -12,6 +12,9 @@
 # contenders taking turns, and the least CPU of each is compared: this VM's
 # neighbours only ever add time, and they move single runs by up to 25 %.
 #
+# transcode_bench, like the service, runs with glibc's transparent huge pages
+# (docs/operations.md); FFMPEG_HUGE_PAGES=1 gives the CLI the same.
+#
 # Needs build/transcode_bench (built by tools/dev.sh build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,7 +75,9 @@ run_ffmpeg() {  # source quality height outdir
     streams+="v:$i,agroup:a "
     i=$((i + 1))
   done
-  /usr/bin/time -f "%U %S %e %M" -o "$out/time" ffmpeg "${q[@]}" -i "$src" -filter_complex "${fc%;}" "${maps[@]}" \
+  local tunables=()
+  [[ ${FFMPEG_HUGE_PAGES:-0} == 1 ]] && tunables=(env GLIBC_TUNABLES=glibc.malloc.hugetlb=1)
+  /usr/bin/time -f "%U %S %e %M" -o "$out/time" "${tunables[@]}" ffmpeg "${q[@]}" -i "$src" -filter_complex "${fc%;}" "${maps[@]}" \
     -preset "$preset" -profile:v high -pix_fmt yuv420p -force_key_frames "expr:gte(t,n_forced*2)" \
     -sc_threshold 0 -g 600 -map 0:a -c:a copy \
     -f hls -hls_time 2 -hls_playlist_type vod -hls_segment_type fmp4 -master_pl_name master.m3u8 \
