@@ -222,10 +222,11 @@ void Transcoder::start_session(const std::vector<media::TrackInfo>& tracks) {
                                    .height = r.height,
                                    .frame_rate = fps,
                                    .bitrate = int64_t{r.bitrate_kbps} * 1000});
-    s->outputs.push_back(Session::Output{.scaler = std::make_unique<av::Scaler>(r.width, r.height),
-                                         .encoder = std::move(*encoder),
-                                         .track_id = id,
-                                         .scale_from = options_.scale_cascade ? r.scale_from : -1});
+    Session::Output& o = s->outputs.emplace_back();
+    o.scaler = std::make_unique<av::Scaler>(r.width, r.height);
+    o.encoder = std::move(*encoder);
+    o.track_id = id;
+    o.scale_from = options_.scale_cascade ? r.scale_from : -1;
   }
   if (audio) {
     s->audio_track = audio->id;
