@@ -10,7 +10,7 @@
 # from a larger rung) and "direct" (every rung scaled from the source, exactly
 # the CLI's split + scale). Each configuration runs RUNS times, the three
 # contenders taking turns, and the least CPU of each is compared: this VM's
-# neighbours only ever add time, and they move single runs by up to 25 %.
+# neighbours only ever add time, and they move single runs by 25 % and more.
 #
 # transcode_bench, like the service, runs with glibc's transparent huge pages
 # (docs/operations.md); FFMPEG_HUGE_PAGES=1 gives the CLI the same.
