@@ -468,12 +468,88 @@ function onItemClick(ev, streamId) {
     case "copy-rtmp":
       copyText(s.ingest.rtmpUrl, button);
       break;
+    case "edit":
+      showEdit(item);
+      break;
     case "rotate":
       confirmRotate(item);
       break;
     case "delete":
       confirmDelete(item);
       break;
+  }
+}
+
+// ------------------------------------------------------------------ edit
+
+const isOnAir = (s) => s.state === "live" || s.state === "connecting";
+
+// An inline form in the stream's panel: name, quality and reconnect window.
+// While on air the API takes only a new name; the form says so up front.
+function showEdit(item) {
+  const s = item.data;
+  const id = `edit-${s.streamId}`;
+  const name = h("input", { type: "text", id: `${id}-name`, maxlength: "200", autocomplete: "off",
+    "data-testid": "edit-name" });
+  name.value = s.name;
+  const quality = h("select", { id: `${id}-quality`, "data-testid": "edit-quality" },
+    Object.entries(QUALITY).map(([value, q]) => h("option", { value, selected: value === s.quality }, q.label)));
+  const seconds = h("input", { type: "number", id: `${id}-window`, min: "0", max: "1800", step: "1",
+    inputmode: "numeric", "data-testid": "edit-window" });
+  seconds.value = String(s.reconnectWindowSeconds ?? 60);
+  const message = h("p", { className: "stream-error", role: "alert", "data-testid": "edit-message", hidden: true });
+  const fields = { name, quality, seconds, message };
+  const box = field(item.el, "confirm");
+  box.className = "confirm";
+  box.replaceChildren(h("form", { novalidate: true, onsubmit: (ev) => { ev.preventDefault(); saveEdit(item, fields); } },
+    h("div", { className: "field" }, h("label", { for: name.id }, "Name"), name),
+    h("div", { className: "field" }, h("label", { for: quality.id }, "Quality"), quality),
+    h("div", { className: "field" }, h("label", { for: seconds.id }, "Reconnect window (seconds, 0–1800)"), seconds),
+    isOnAir(s) ? h("p", { className: "hint" }, "The stream is on air: only its name can change until it ends.") : null,
+    message,
+    h("div", { className: "btn-row" },
+      h("button", { type: "submit", className: "btn btn-sm btn-primary", "data-testid": "edit-save" }, "Save"),
+      h("button", { type: "button", className: "btn btn-sm", "data-testid": "edit-cancel",
+        onclick: () => hideConfirm(item) }, "Cancel"))));
+  box.hidden = false;
+  name.focus();
+}
+
+function editProblem(message, text, focus) {
+  message.textContent = text;
+  message.hidden = false;
+  focus?.focus();
+}
+
+// Sends only what changed, so a rename works while the stream is on air.
+async function saveEdit(item, { name, quality, seconds, message }) {
+  const s = item.data;
+  const body = {};
+  const newName = name.value.trim();
+  if (!newName) return editProblem(message, "Give the stream a name.", name);
+  if (newName !== s.name) body.name = newName;
+  if (quality.value !== s.quality) body.quality = quality.value;
+  const text = seconds.value.trim();
+  const windowSeconds = Number(text);
+  if (text === "" || !Number.isInteger(windowSeconds) || windowSeconds < 0 || windowSeconds > 1800) {
+    return editProblem(message, "The reconnect window is a whole number of seconds from 0 to 1800.", seconds);
+  }
+  if (windowSeconds !== (s.reconnectWindowSeconds ?? 60)) body.reconnectWindowSeconds = windowSeconds;
+  if (Object.keys(body).length === 0) return hideConfirm(item);
+  try {
+    const stream = await api(streamPath(s.streamId), { method: "PATCH", body });
+    app.generation += 1;
+    clearError();
+    hideConfirm(item);
+    upsert(stream, { announceChange: false });
+    announce(`Saved “${stream.name}”.`);
+  } catch (err) {
+    if (handleAuthFailure(err)) return;
+    if (err.status === 404) goneElsewhere(item);
+    else if (err.status === 409) {
+      editProblem(message, `“${s.name}” is on air, so its quality and reconnect window cannot change now `
+        + "(the name can). Change them after the stream has ended.");
+    } else editProblem(message, `Could not save: ${err.message}`);
   }
 }
 

@@ -199,6 +199,21 @@ test("the guide's flow: sign in, create, go live, watch, switch quality, stream 
       await item.getByTestId("confirm-cancel").click();
       assert.equal(await item.getByTestId("confirm").isHidden(), true);
 
+      // On air, a quality change is refused with an explanation; a rename alone is taken.
+      await item.getByTestId("edit-stream").click();
+      await item.getByTestId("edit-name").fill("Friday Night Stream (live)");
+      await item.getByTestId("edit-quality").selectOption("high");
+      await item.getByTestId("edit-save").click();
+      await item.getByTestId("edit-message").filter({ hasText: "is on air" }).waitFor();
+      await shots.take(page, "edit-refused-live");
+      await item.getByTestId("edit-quality").selectOption("standard");
+      await item.getByTestId("edit-save").click();
+      await item.getByTestId("confirm").waitFor({ state: "hidden" });
+      assert.equal(await item.getByTestId("stream-name").textContent(), "Friday Night Stream (live)");
+      const renamed = await (await server.api(`/v1/live-streams/${streamId}`)).json();
+      assert.equal(renamed.name, "Friday Night Stream (live)");
+      assert.equal(renamed.quality, "standard");
+
       // The viewer link sits on the edge: {edgeBase}/watch/{edgeId}.
       const stream = await (await server.api(`/v1/live-streams/${streamId}`)).json();
       assert.equal(stream.ingest.streamKey, undefined, "the API does not give the key back");
@@ -253,6 +268,21 @@ test("the guide's flow: sign in, create, go live, watch, switch quality, stream 
       await page.waitForSelector(
         `[data-stream-id="${streamId}"] [data-testid=state-badge][data-state=ended]`, { timeout: 15000 });
       await shots.take(page, "console-ended");
+
+      // Off air, quality and reconnect window can change; a bad window is caught first.
+      await item.getByTestId("edit-stream").click();
+      await item.getByTestId("edit-quality").selectOption("high");
+      await item.getByTestId("edit-window").fill("99999");
+      await item.getByTestId("edit-save").click();
+      await item.getByTestId("edit-message").filter({ hasText: "0 to 1800" }).waitFor();
+      await item.getByTestId("edit-window").fill("30");
+      await item.getByTestId("edit-save").click();
+      await item.getByTestId("confirm").waitFor({ state: "hidden" });
+      await item.getByTestId("stream-quality").filter({ hasText: "High" }).waitFor();
+      const edited = await (await server.api(`/v1/live-streams/${streamId}`)).json();
+      assert.equal(edited.quality, "high");
+      assert.equal(edited.reconnectWindowSeconds, 30);
+      await shots.take(page, "edited");
 
       // Off air, the key rotates without force and is shown once more...
       await confirmAction(item, "rotate-key", "confirm-rotate");
