@@ -299,7 +299,7 @@ function field(el, name) {
 
 function metaLine(s) {
   const parts = [`Created ${formatTime(s.createdAt)}`];
-  if ((s.state === "live" || s.state === "connecting") && s.startedAt) {
+  if (isOnAir(s) && s.startedAt) {
     parts.push(`on air since ${formatTime(s.startedAt)}`);
   } else if (s.endedAt) {
     parts.push(`last ended ${formatTime(s.endedAt)}`);
@@ -482,7 +482,9 @@ function onItemClick(ev, streamId) {
 
 // ------------------------------------------------------------------ edit
 
-const isOnAir = (s) => s.state === "live" || s.state === "connecting";
+function isOnAir(s) {
+  return s.state === "live" || s.state === "connecting";
+}
 
 // An inline form in the stream's panel: name, quality and reconnect window.
 // While on air the API takes only a new name; the form says so up front.
