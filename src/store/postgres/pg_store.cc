@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "store/found_stream.h"
 #include "store/postgres/pg_url.h"
 #include "store/postgres/schema.h"
 
@@ -64,10 +65,6 @@ ApiKeyRecord read_key(const PgResult& s, int row) {
 
 std::string select_streams(std::string_view rest) {
   return "SELECT " + std::string(kStreamColumns) + " FROM streams " + std::string(rest);
-}
-
-Error not_found(const std::string& id) {
-  return make_error(Code::NotFound, "no stream " + id);
 }
 
 // An open transaction: rolled back unless commit() ran, also when a callback
@@ -286,14 +283,11 @@ Result<std::vector<StreamRecord>> PgStore::list_on_air() {
 Result<StreamRecord> PgStore::update(const std::string& stream_id, const Mutation& mutate) {
   std::lock_guard lock(mutex_);
   return write<StreamRecord>([&]() -> Result<StreamRecord> {
-    auto current = lock_stream(stream_id);
-    if (!current.ok()) {
-      return current.error();
+    auto found = found_stream(stream_id, lock_stream(stream_id));
+    if (!found.ok()) {
+      return found.error();
     }
-    if (!*current) {
-      return not_found(stream_id);
-    }
-    StreamRecord r = **current;
+    StreamRecord r = std::move(*found);
     if (auto s = mutate(r); !s.ok()) {
       return s.error();
     }
@@ -314,14 +308,11 @@ Result<StreamRecord> PgStore::update(const std::string& stream_id, const Mutatio
 Status PgStore::remove(const std::string& stream_id, const Precondition& allowed) {
   std::lock_guard lock(mutex_);
   auto r = write<bool>([&]() -> Result<bool> {
-    auto current = lock_stream(stream_id);
-    if (!current.ok()) {
-      return current.error();
+    auto found = found_stream(stream_id, lock_stream(stream_id));
+    if (!found.ok()) {
+      return found.error();
     }
-    if (!*current) {
-      return not_found(stream_id);
-    }
-    if (auto s = allowed(**current); !s.ok()) {
+    if (auto s = allowed(*found); !s.ok()) {
       return s.error();
     }
     if (auto res = conn_.exec("DELETE FROM streams WHERE stream_id = $1", {stream_id}); !res.ok()) {

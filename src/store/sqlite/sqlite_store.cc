@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "store/found_stream.h"
 #include "store/sqlite/schema.h"
 
 namespace antcdn::store::sqlite {
@@ -63,10 +64,6 @@ Result<T> in_transaction(Database& db, Body&& body) {
     return s.error();
   }
   return result;
-}
-
-Error not_found(const std::string& id) {
-  return make_error(Code::NotFound, "no stream " + id);
 }
 
 }  // namespace
@@ -213,14 +210,11 @@ Result<std::vector<StreamRecord>> SqliteStore::query_all(Statement& stmt) {
 Result<StreamRecord> SqliteStore::update(const std::string& stream_id, const Mutation& mutate) {
   std::lock_guard lock(mutex_);
   return in_transaction<StreamRecord>(db_, [&]() -> Result<StreamRecord> {
-    auto current = get_locked(stream_id);
-    if (!current.ok()) {
-      return current.error();
+    auto found = found_stream(stream_id, get_locked(stream_id));
+    if (!found.ok()) {
+      return found.error();
     }
-    if (!*current) {
-      return not_found(stream_id);
-    }
-    StreamRecord r = **current;
+    StreamRecord r = std::move(*found);
     if (auto s = mutate(r); !s.ok()) {
       return s.error();
     }
@@ -252,14 +246,11 @@ Result<StreamRecord> SqliteStore::update(const std::string& stream_id, const Mut
 Status SqliteStore::remove(const std::string& stream_id, const Precondition& allowed) {
   std::lock_guard lock(mutex_);
   auto r = in_transaction<bool>(db_, [&]() -> Result<bool> {
-    auto current = get_locked(stream_id);
-    if (!current.ok()) {
-      return current.error();
+    auto found = found_stream(stream_id, get_locked(stream_id));
+    if (!found.ok()) {
+      return found.error();
     }
-    if (!*current) {
-      return not_found(stream_id);
-    }
-    if (auto s = allowed(**current); !s.ok()) {
+    if (auto s = allowed(*found); !s.ok()) {
       return s.error();
     }
     auto stmt = db_.prepare("DELETE FROM streams WHERE stream_id = ?");
