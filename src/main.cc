@@ -69,6 +69,10 @@ int main(int argc, char** argv) {
                    "Sessions of an ingest node that stops renewing end after this long")
       ->envname("ANTCDN_LEASE_SECONDS");
   serve
+      ->add_option("--shutdown-timeout-seconds", config.shutdown_timeout_seconds,
+                   "On SIGTERM/SIGINT: how long to end sessions and flush storage before exiting")
+      ->envname("ANTCDN_SHUTDOWN_TIMEOUT_SECONDS");
+  serve
       ->add_option("--x264-preset", config.x264_preset,
                    "x264 preset for the standard and high ladders")
       ->envname("ANTCDN_X264_PRESET");

@@ -125,7 +125,7 @@ bool is_json(const net::HttpRequest& req) {
 
 }  // namespace
 
-net::HttpResponse Router::handle(const net::HttpRequest& req) {
+std::optional<net::HttpResponse> Router::answer_without_store(const net::HttpRequest& req) {
   Match m = match(req.path());
   if (m.route == Route::Unknown) {
     return error_response(404, "not_found", "no such endpoint");
@@ -142,6 +142,14 @@ net::HttpResponse Router::handle(const net::HttpRequest& req) {
   if (auto page = serve_console(m)) {
     return std::move(*page);
   }
+  return std::nullopt;
+}
+
+net::HttpResponse Router::handle(const net::HttpRequest& req) {
+  if (auto answer = answer_without_store(req)) {
+    return std::move(*answer);
+  }
+  Match m = match(req.path());
   auto key = authenticate(req, keys_);
   if (!key.ok()) {
     if (key.error().code != Code::Unauthenticated) {

@@ -3,6 +3,8 @@
 // Entry point of the API listener: matches the route, then checks method,
 // credentials and content type before handing the call to LiveStreams.
 
+#include <optional>
+
 #include "api/live_streams.h"
 #include "net/http_message.h"
 #include "store/repositories.h"
@@ -13,6 +15,10 @@ class Router {
  public:
   Router(store::ApiKeyRepository& keys, LiveStreams& streams) : keys_(keys), streams_(streams) {}
 
+  // What needs no database (health, console, unknown routes and methods);
+  // nullopt when handle() must run, on a thread that may block.
+  std::optional<net::HttpResponse> answer_without_store(const net::HttpRequest& req);
+  // Any request; calls the store.
   net::HttpResponse handle(const net::HttpRequest& req);
 
  private:

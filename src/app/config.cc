@@ -134,6 +134,9 @@ std::vector<std::string> Config::validate() const {
   if (lease_seconds < 2 || lease_seconds > 600) {
     errors.emplace_back("--lease-seconds: must be 2..600");
   }
+  if (shutdown_timeout_seconds < 1 || shutdown_timeout_seconds > 3600) {
+    errors.emplace_back("--shutdown-timeout-seconds: must be 1..3600");
+  }
   if (http_request_timeout_ms < 100 || http_request_timeout_ms > 600000) {
     errors.emplace_back("--http-request-timeout-ms: must be 100..600000");
   }

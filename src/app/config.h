@@ -35,6 +35,7 @@ struct Config {
   // sessions after a crash.
   std::string node_id;
   int lease_seconds = 10;  // an ingest node's sessions end this long after it stops renewing
+  int shutdown_timeout_seconds = 10;  // SIGTERM: end sessions and flush writes within this
 
   // Every problem, each naming its flag, e.g. "--edge-listen: port must be 0..65535".
   std::vector<std::string> validate() const;

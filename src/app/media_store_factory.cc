@@ -40,8 +40,9 @@ Result<std::unique_ptr<storage::ObjectStore>> open_s3(const std::string& url) {
 // bucket) re-reads whatever the edge does not serve as immutable (playlists)
 // after a second, and remembers misses briefly so polling for something that
 // is not there cannot hammer the origin.
-storage::CacheOptions cache_options(const Config& config) {
+storage::CacheOptions cache_options(const Config& config, Background background) {
   storage::CacheOptions o;
+  o.background = std::move(background);
   if (!config.has_role("edge")) {
     o.max_bytes = 0;  // nobody reads through it
   }
@@ -59,7 +60,7 @@ storage::CacheOptions cache_options(const Config& config) {
 
 }  // namespace
 
-Result<MediaStore> open_media_store(const Config& config) {
+Result<MediaStore> open_media_store(const Config& config, Background background) {
   const std::string url = config.storage_url();
   MediaStore media;
   if (url.starts_with("file://")) {
@@ -72,7 +73,8 @@ Result<MediaStore> open_media_store(const Config& config) {
     }
     media.origin = std::move(*s3);
   }
-  media.cache = std::make_unique<storage::CachedStore>(*media.origin, cache_options(config));
+  media.cache = std::make_unique<storage::CachedStore>(
+      *media.origin, cache_options(config, std::move(background)));
   return media;
 }
 

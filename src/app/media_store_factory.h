@@ -4,6 +4,7 @@
 // s3://BUCKET/PREFIX?endpoint=URL&region=REGION) and the memory cache in front
 // of it, shaped by this node's roles.
 
+#include <functional>
 #include <memory>
 
 #include "app/config.h"
@@ -19,6 +20,8 @@ struct MediaStore {
 // S3 credentials come from ANTCDN_S3_ACCESS_KEY_ID and ANTCDN_S3_SECRET_ACCESS_KEY.
 // A bucket that refuses the credentials fails here; one that is unreachable
 // only logs, since uploads retry and the store may come up later.
-Result<MediaStore> open_media_store(const Config& config);
+// Where the cache reads the origin for the edge (a pool that may block).
+using Background = std::function<void(std::function<void()>)>;
+Result<MediaStore> open_media_store(const Config& config, Background background);
 
 }  // namespace antcdn::app

@@ -1,9 +1,13 @@
 #include "app/server.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <optional>
 #include <thread>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -17,6 +21,7 @@
 #include "edge/store_stream_directory.h"
 #include "ingest/rtmp/listener.h"
 #include "lifecycle/supervisor.h"
+#include "net/blocking_pool.h"
 #include "net/event_loop.h"
 #include "net/http_server.h"
 #include "package/playlist_closer.h"
@@ -38,13 +43,15 @@ std::string reachable_host(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
-net::HttpServerOptions http_options(const Config& c, std::string name, const ListenAddress& a) {
+net::HttpServerOptions http_options(const Config& c, std::string name, const ListenAddress& a,
+                                    std::chrono::milliseconds handler_timeout) {
   net::HttpServerOptions o;
   o.name = std::move(name);
   o.host = a.host;
   o.port = a.port;
   o.request_timeout = std::chrono::milliseconds(c.http_request_timeout_ms);
   o.idle_timeout = std::max(o.request_timeout, std::chrono::milliseconds(60000));
+  o.handler_timeout = handler_timeout;
   return o;
 }
 
@@ -95,6 +102,55 @@ Result<std::optional<Secret>> ensure_first_api_key(store::ApiKeyRepository& keys
   return std::optional<Secret>(std::move(*key));
 }
 
+constexpr int kApiWorkers = 4;
+constexpr int kReadWorkers = 8;
+// A client waiting on the database gets a 503 within this (the 3 s).
+constexpr std::chrono::milliseconds kApiAnswerTimeout{2500};
+constexpr std::chrono::milliseconds kEdgeAnswerTimeout{10000};
+constexpr std::chrono::milliseconds kProbeInterval{10};
+
+// Calls `fire` on the loop after `after`, unless destroyed first.
+class DeadlineTimer {
+ public:
+  DeadlineTimer(net::EventLoop& loop, std::chrono::milliseconds after, std::function<void()> fire)
+      : timer_(loop.context()) {
+    timer_.expires_after(after);
+    timer_.async_wait([fire = std::move(fire)](const boost::system::error_code& ec) {
+      if (!ec) {
+        fire();
+      }
+    });
+  }
+
+ private:
+  boost::asio::steady_timer timer_;
+};
+
+void print_banner(const Config& config, const ListenAddress& api_addr, uint16_t api_port,
+                  const std::string& rtmp_url, const std::string& edge_url,
+                  const std::optional<Secret>& first_key) {
+  std::string api_base = fmt::format("http://{}:{}", reachable_host(api_addr.host), api_port);
+  fmt::print("AntCDN Live is running (roles: {}).\n", config.roles);
+  fmt::print("  API:       {}/v1/live-streams\n", api_base);
+  fmt::print("  RTMP:      {}\n", rtmp_url);
+  fmt::print("  Playback:  {}/live/{{edgeId}}/master.m3u8\n", edge_url);
+  fmt::print("  Viewer:    {}/watch/{{edgeId}}\n", edge_url);
+  if (config.has_role("api")) {
+    fmt::print("  Console:   {}/console  (sign in with the API key)\n", api_base);
+  }
+  if (first_key) {
+    fmt::print("  API key:   {}\n", first_key->reveal());
+    fmt::print("             (shown once; `antcdn keys create --name NAME` makes more)\n");
+  } else {
+    fmt::print("  API key:   already created; `antcdn keys create --name NAME` makes another\n");
+  }
+  fmt::print(
+      "Try: curl -X POST {}/v1/live-streams -H \"X-Api-Key: $KEY\" "
+      "-H \"Content-Type: application/json\" -d '{{\"name\": \"My stream\"}}'\n",
+      api_base);
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -116,12 +172,20 @@ int serve(const Config& config) {
     return 1;
   }
 
-  // The loop outlives everything below: storage and transcoder threads post to it.
-  net::EventLoop loop;
+  // Threads (docs/architecture.md, "Threads"). The pools come first so that
+  // they outlive everything that posts to them.
+  net::BlockingPool api_pool("api", kApiWorkers);          // API calls (store queries)
+  net::BlockingPool reads("storage-reads", kReadWorkers);  // edge origin reads, lookups
+  net::BlockingPool teardown("teardown", 2);               // ending pipelines (joins)
+  net::EventLoop loop("ingest");                           // RTMP and API sockets
+  net::EventLoop control("lifecycle", net::LoopKind::Control);
+  net::EventLoop edge_loop("edge");
+  auto in_background = [&reads](std::function<void()> job) { reads.post(std::move(job)); };
+
   // Media: disk or an S3 bucket under a memory cache (the edge serves hot
   // objects from memory), written from background queues so that ingest never
   // waits on the disk or the network.
-  auto media = open_media_store(config);
+  auto media = open_media_store(config, in_background);
   if (!media.ok()) {
     spdlog::critical("storage: {}", media.error().describe());
     return 1;
@@ -130,7 +194,7 @@ int serve(const Config& config) {
   storage::WriteQueue writes(media_store, storage::WriteQueueOptions{});
 
   transcode::quiet_ffmpeg_logs();
-  SessionPipelineFactory pipelines(loop, writes, config.record_access_units_dir,
+  SessionPipelineFactory pipelines(writes, teardown, config.record_access_units_dir,
                                    config.x264_preset);
   lifecycle::SupervisorOptions supervision{
       .ended_hold = std::chrono::seconds(config.ended_hold_seconds),
@@ -141,14 +205,19 @@ int serve(const Config& config) {
   // A session whose node died (or this node before a restart) is ended by the
   // watch; players need ENDLIST to stop waiting for segments.
   auto close_abandoned = [&](const store::StreamRecord& s) {
-    if (auto closed = package::close_playlists(media_store, s.edge_id); !closed.ok()) {
-      spdlog::warn("package: closing playlists of {}: {}", s.stream_id, closed.error().describe());
-    }
+    reads.post([&media_store, s] {
+      if (auto closed = package::close_playlists(media_store, s.edge_id); !closed.ok()) {
+        spdlog::warn("package: closing playlists of {}: {}", s.stream_id,
+                     closed.error().describe());
+      }
+    });
   };
   lifecycle::Supervisor supervisor(
-      loop, **store, [&](const store::StreamRecord& s) { return pipelines.make(s); }, supervision,
-      close_abandoned);
+      control, **store, [&](const store::StreamRecord& s) { return pipelines.make(s); },
+      supervision, close_abandoned);
   pipelines.attach(supervisor);
+  LoopThreads control_thread(control);
+  control_thread.start(1);
   supervisor.start();
   std::unique_ptr<ingest::rtmp::RtmpListener> rtmp;
   uint16_t rtmp_port = rtmp_addr.port;
@@ -164,18 +233,18 @@ int serve(const Config& config) {
     }
     rtmp_port = *port;
   }
-  // Viewers get their own loop and threads: a cache miss waits for the disk
-  // or an S3 round trip, and that must stall neither ingest nor other viewers.
-  net::EventLoop edge_loop;
+  // Viewers get their own loop and threads; a cache miss is read on the
+  // storage-reads pool and answered from there.
   std::unique_ptr<net::HttpServer> edge_server;
   uint16_t edge_port = edge_addr.port;
-  edge::StoreStreamDirectory directory(**store);
+  edge::StoreStreamDirectory directory(**store, {.background = in_background});
   edge::EdgeRouter edge_router(media_store, directory);
   LoopThreads edge_threads(edge_loop);
   if (config.has_role("edge")) {
     edge_server = std::make_unique<net::HttpServer>(
-        edge_loop, http_options(config, "edge", edge_addr),
-        [&](const net::HttpRequest& r) { return edge_router.handle(r); }, edge::text_error);
+        edge_loop, http_options(config, "edge", edge_addr, kEdgeAnswerTimeout),
+        [&](net::HttpRequest r, net::HttpRespond respond) { edge_router.handle(r, respond); },
+        edge::text_error);
     auto port = edge_server->start();
     if (!port.ok()) {
       spdlog::critical("{}", port.error().describe());
@@ -206,9 +275,19 @@ int serve(const Config& config) {
     auto render = [](int status, std::string_view code, std::string_view message) {
       return api::error_response(status, code, message);
     };
+    // Calls that need the database run on the API pool; if it does not answer
+    // in time the client gets 503 + Retry-After instead of a hung request.
+    auto handle = [&](net::HttpRequest r, net::HttpRespond respond) {
+      if (auto quick = api_router.answer_without_store(r)) {
+        respond(std::move(*quick));
+        return;
+      }
+      api_pool.post([&api_router, r = std::move(r), respond = std::move(respond)] {
+        respond(api_router.handle(r));
+      });
+    };
     api_server = std::make_unique<net::HttpServer>(
-        loop, http_options(config, "api", api_addr),
-        [&](const net::HttpRequest& r) { return api_router.handle(r); }, render);
+        loop, http_options(config, "api", api_addr, kApiAnswerTimeout), handle, render);
     auto port = api_server->start();
     if (!port.ok()) {
       spdlog::critical("{}", port.error().describe());
@@ -217,44 +296,56 @@ int serve(const Config& config) {
     api_port = *port;
   }
 
-  std::string api_base = fmt::format("http://{}:{}", reachable_host(api_addr.host), api_port);
-  fmt::print("AntCDN Live is running (roles: {}).\n", config.roles);
-  fmt::print("  API:       {}/v1/live-streams\n", api_base);
-  fmt::print("  RTMP:      {}\n", rtmp_url);
-  fmt::print("  Playback:  {}/live/{{edgeId}}/master.m3u8\n", edge_url);
-  fmt::print("  Viewer:    {}/watch/{{edgeId}}\n", edge_url);
-  if (config.has_role("api")) {
-    fmt::print("  Console:   {}/console  (sign in with the API key)\n", api_base);
-  }
-  if (*first_key) {
-    fmt::print("  API key:   {}\n", (*first_key)->reveal());
-    fmt::print("             (shown once; `antcdn keys create --name NAME` makes more)\n");
-  } else {
-    fmt::print("  API key:   already created; `antcdn keys create --name NAME` makes another\n");
-  }
-  fmt::print(
-      "Try: curl -X POST {}/v1/live-streams -H \"X-Api-Key: $KEY\" "
-      "-H \"Content-Type: application/json\" -d '{{\"name\": \"My stream\"}}'\n",
-      api_base);
-  std::fflush(stdout);
+  print_banner(config, api_addr, api_port, rtmp_url, edge_url, *first_key);
+  loop.start_latency_probe(kProbeInterval);
+  edge_loop.start_latency_probe(kProbeInterval);
 
+  const auto shutdown_timeout = std::chrono::seconds(config.shutdown_timeout_seconds);
+  std::chrono::steady_clock::time_point deadline{};
+  std::unique_ptr<DeadlineTimer> shutdown_timer;
   loop.on_shutdown_signal([&] {
-    spdlog::info("shutting down");
+    spdlog::info("shutting down: ending sessions and flushing storage (at most {} s)",
+                 shutdown_timeout.count());
+    deadline = std::chrono::steady_clock::now() + shutdown_timeout;
     if (rtmp) {
       rtmp->stop();
     }
-    supervisor.shutdown();
     if (api_server) {
       api_server->stop();
     }
     if (edge_server) {
       edge_loop.post([&] { edge_server->stop(); });
     }
-    loop.stop();
+    supervisor.shutdown([&loop] { loop.post([&loop] { loop.stop(); }); });
+    shutdown_timer = std::make_unique<DeadlineTimer>(loop, shutdown_timeout, [&] {
+      spdlog::warn("shutdown: sessions still ending at the deadline");
+      loop.stop();
+    });
   });
   loop.run(1);
   edge_threads.stop();
-  writes.flush();
+  control_thread.stop();
+  spdlog::info("event loops: worst timer lateness {} ms (ingest/API), {} ms (edge)",
+               loop.worst_latency().count() / 1000.0, edge_loop.worst_latency().count() / 1000.0);
+  // Ending pipelines flush their encoders and write ENDLIST; then the writes drain.
+  auto left = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::max(deadline - std::chrono::steady_clock::now(), std::chrono::nanoseconds(0)));
+  };
+  bool complete = teardown.wait_idle_for(left());
+  // Queued API calls and reads use what is destroyed below.
+  complete = api_pool.wait_idle_for(left()) && complete;
+  complete = reads.wait_idle_for(left()) && complete;
+  writes.flush();  // MERGE: flush_for(left()) from the bytes branch
+  if (!complete) {
+    // Threads are still busy with what the deadline cut off; destroying what
+    // they use would crash. Leave without running destructors.
+    spdlog::warn("shutdown: exiting at the deadline");
+    spdlog::shutdown();
+    std::fflush(stdout);
+    std::_Exit(0);
+  }
+  spdlog::info("shutdown complete");
   return 0;
 }
 

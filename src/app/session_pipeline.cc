@@ -30,22 +30,28 @@ class Tee final : public media::AccessUnitSink {
   std::shared_ptr<media::AccessUnitSink> b_;
 };
 
+// Shares `pipeline` under a handle whose last release destroys it on `pool`.
+std::shared_ptr<media::AccessUnitSink> released_on(
+    net::BlockingPool& pool, std::shared_ptr<media::AccessUnitSink> pipeline) {
+  media::AccessUnitSink* sink = pipeline.get();
+  return {sink, [&pool, pipeline = std::move(pipeline)](media::AccessUnitSink*) mutable {
+            pool.post([last = std::move(pipeline)]() mutable { last.reset(); });
+          }};
+}
+
 }  // namespace
 
 std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
     const store::StreamRecord& stream) {
   std::string id = stream.stream_id;
-  net::EventLoop& loop = loop_;
   lifecycle::Supervisor* supervisor = supervisor_;
   // Failures and readiness arrive on storage or transcoder threads; the
-  // supervisor lives on the loop.
-  auto on_failed = [&loop, supervisor, id](const std::string& reason) {
-    loop.post([supervisor, id, reason] { supervisor->fail_session(id, reason); });
+  // supervisor posts them to its own.
+  auto on_failed = [supervisor, id](const std::string& reason) {
+    supervisor->fail_session(id, reason);
   };
   package::PackagerEvents events{
-      .on_ready = [&loop, supervisor,
-                   id] { loop.post([supervisor, id] { supervisor->on_segments_ready(id); }); },
-      .on_failed = on_failed};
+      .on_ready = [supervisor, id] { supervisor->on_segments_ready(id); }, .on_failed = on_failed};
   bool passthrough = stream.quality == media::Quality::Passthrough;
   package::PackagerOptions options{.edge_id = stream.edge_id, .passthrough = passthrough};
   std::shared_ptr<media::AccessUnitSink> pipeline =
@@ -58,10 +64,11 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
                                      .on_failed = on_failed},
         std::move(pipeline));
   }
-  if (record_dir_.empty()) {
-    return pipeline;
+  if (!record_dir_.empty()) {
+    pipeline =
+        std::make_shared<Tee>(pipeline, std::make_shared<AccessUnitRecorder>(record_dir_, id));
   }
-  return std::make_shared<Tee>(pipeline, std::make_shared<AccessUnitRecorder>(record_dir_, id));
+  return released_on(teardown_, std::move(pipeline));
 }
 
 }  // namespace antcdn::app

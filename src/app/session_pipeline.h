@@ -6,19 +6,21 @@
 
 #include <memory>
 
-#include "lifecycle/session_control.h"
 #include "lifecycle/supervisor.h"
-#include "net/event_loop.h"
+#include "net/blocking_pool.h"
 #include "storage/write_queue.h"
 
 namespace antcdn::app {
 
 class SessionPipelineFactory {
  public:
-  SessionPipelineFactory(net::EventLoop& loop, storage::WriteQueue& writes, std::string record_dir,
-                         std::string transcode_preset)
-      : loop_(loop),
-        writes_(writes),
+  // The last reference to a pipeline is dropped on `teardown`: destroying a
+  // transcoder joins its worker after it flushed the encoders, which must
+  // never happen on an event loop.
+  SessionPipelineFactory(storage::WriteQueue& writes, net::BlockingPool& teardown,
+                         std::string record_dir, std::string transcode_preset)
+      : writes_(writes),
+        teardown_(teardown),
         record_dir_(std::move(record_dir)),
         transcode_preset_(std::move(transcode_preset)) {}
 
@@ -29,8 +31,8 @@ class SessionPipelineFactory {
   std::shared_ptr<media::AccessUnitSink> make(const store::StreamRecord& stream);
 
  private:
-  net::EventLoop& loop_;
   storage::WriteQueue& writes_;
+  net::BlockingPool& teardown_;
   std::string record_dir_;
   std::string transcode_preset_;
   lifecycle::Supervisor* supervisor_ = nullptr;

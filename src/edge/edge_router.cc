@@ -39,17 +39,19 @@ net::HttpResponse text_error(int status, std::string_view code, std::string_view
   return res;
 }
 
-EdgeRouter::EdgeRouter(storage::ObjectStore& objects, StreamDirectory& directory)
+EdgeRouter::EdgeRouter(storage::CachedStore& objects, StreamDirectory& directory)
     : objects_(objects), directory_(directory) {}
 
-net::HttpResponse EdgeRouter::handle(const net::HttpRequest& req) {
+void EdgeRouter::handle(const net::HttpRequest& req, const net::HttpRespond& respond) {
   if (req.method == "OPTIONS") {
-    return preflight_response();
+    respond(preflight_response());
+    return;
   }
   if (req.method != "GET" && req.method != "HEAD") {
     auto res = text_error(405, "method_not_allowed", "the edge serves GET, HEAD and OPTIONS");
     res.set("Allow", "GET, HEAD, OPTIONS");
-    return res;
+    respond(std::move(res));
+    return;
   }
   if (req.path() == "/healthz") {
     net::HttpResponse res;
@@ -57,44 +59,58 @@ net::HttpResponse EdgeRouter::handle(const net::HttpRequest& req) {
     res.set("Cache-Control", "no-cache");
     add_cors_headers(res);
     res.body = "ok\n";
-    return res;
+    respond(std::move(res));
+    return;
   }
   if (req.path().starts_with("/watch/")) {
-    return serve_watch(req.path().substr(std::string_view("/watch/").size()));
+    serve_watch(req.path().substr(std::string_view("/watch/").size()), respond);
+    return;
   }
   std::optional<EdgePath> path = parse_edge_path(req.path());
   if (!path) {
-    return not_found();
+    respond(not_found());
+    return;
   }
-  std::optional<EdgeStreamInfo> info = directory_.lookup(path->edge_id);
-  if (!info) {
-    return not_found();
-  }
-  if (path->resource == EdgeResource::Status) {
-    return serve_status(*info);
-  }
-  // An idle stream has nothing to play: never published, or held long enough
-  // after its end. Leftover objects of an old session must not resurface.
-  if (info->state == lifecycle::State::Idle) {
-    return not_found();
-  }
-  return serve_object(*path);
+  directory_.lookup_async(
+      path->edge_id, [this, path = *path, respond](std::optional<EdgeStreamInfo> info) {
+        if (!info) {
+          respond(not_found());
+          return;
+        }
+        if (path.resource == EdgeResource::Status) {
+          respond(serve_status(*info));
+          return;
+        }
+        // An idle stream has nothing to play: never published, or held long enough
+        // after its end. Leftover objects of an old session must not resurface.
+        if (info->state == lifecycle::State::Idle) {
+          respond(not_found());
+          return;
+        }
+        objects_.get_async(path.object_key,
+                           [key = path.object_key, respond](Result<storage::ObjectPtr> object) {
+                             respond(object_response(key, object));
+                           });
+      });
 }
 
 // The viewer page is the same for every stream; its script reads the edgeId
 // from the URL and asks status.json. Unknown streams get the page with a 404,
 // so a browser shows a proper "not found" and a crawler sees the status.
-net::HttpResponse EdgeRouter::serve_watch(std::string_view rest) {
+void EdgeRouter::serve_watch(std::string_view rest, const net::HttpRespond& respond) {
   if (rest.starts_with("assets/")) {
     auto res = web::asset_response(rest.substr(std::string_view("assets/").size()));
-    return res ? std::move(*res) : not_found();
+    respond(res ? std::move(*res) : not_found());
+    return;
   }
   if (!ids::is_edge_id(rest)) {
-    return not_found();
+    respond(not_found());
+    return;
   }
-  int status = directory_.lookup(std::string(rest)) ? 200 : 404;
-  auto page = web::page_response("watch.html", web::Framing::Allow, status);
-  return page ? std::move(*page) : not_found();
+  directory_.lookup_async(std::string(rest), [respond](std::optional<EdgeStreamInfo> info) {
+    auto page = web::page_response("watch.html", web::Framing::Allow, info ? 200 : 404);
+    respond(page ? std::move(*page) : not_found());
+  });
 }
 
 net::HttpResponse EdgeRouter::serve_status(const EdgeStreamInfo& info) {
@@ -107,20 +123,20 @@ net::HttpResponse EdgeRouter::serve_status(const EdgeStreamInfo& info) {
   return res;
 }
 
-net::HttpResponse EdgeRouter::serve_object(const EdgePath& path) {
-  Result<storage::ObjectPtr> object = objects_.get(path.object_key);
+net::HttpResponse EdgeRouter::object_response(const std::string& key,
+                                              const Result<storage::ObjectPtr>& object) {
   if (!object.ok()) {
     const Error& e = object.error();
     if (e.code == Code::NotFound || e.code == Code::InvalidArgument) {
       return not_found();
     }
-    spdlog::warn("edge: reading {} failed: {}", path.object_key, e.describe());
+    spdlog::warn("edge: reading {} failed: {}", key, e.describe());
     auto res = text_error(503, "unavailable", "storage is unavailable, retry shortly");
     res.set("Retry-After", "1");
     return res;
   }
   net::HttpResponse res;
-  set_object_headers(res, headers_for_key(path.object_key));
+  set_object_headers(res, headers_for_key(key));
   // Shares the cached bytes (aliasing the object's lifetime): no copy per request.
   res.shared_body = std::shared_ptr<const Bytes>(*object, &(*object)->data);
   return res;

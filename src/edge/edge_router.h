@@ -12,23 +12,28 @@
 #include "edge/edge_path.h"
 #include "edge/stream_directory.h"
 #include "net/http_message.h"
-#include "storage/object_store.h"
+#include "net/http_server.h"
+#include "storage/cached_store.h"
 
 namespace antcdn::edge {
 
 class EdgeRouter {
  public:
   // Both are borrowed and must outlive the router. `objects` is read only.
-  EdgeRouter(storage::ObjectStore& objects, StreamDirectory& directory);
+  EdgeRouter(storage::CachedStore& objects, StreamDirectory& directory);
 
-  net::HttpResponse handle(const net::HttpRequest& req);
+  // Never blocks: the stream lookup and a cache miss answer through callbacks
+  // (StreamDirectory::lookup_async, CachedStore::get_async), so a thousand
+  // viewers waiting on a slow origin hold no thread.
+  void handle(const net::HttpRequest& req, const net::HttpRespond& respond);
 
  private:
-  net::HttpResponse serve_watch(std::string_view rest);
-  net::HttpResponse serve_status(const EdgeStreamInfo& info);
-  net::HttpResponse serve_object(const EdgePath& path);
+  void serve_watch(std::string_view rest, const net::HttpRespond& respond);
+  static net::HttpResponse serve_status(const EdgeStreamInfo& info);
+  static net::HttpResponse object_response(const std::string& key,
+                                           const Result<storage::ObjectPtr>& object);
 
-  storage::ObjectStore& objects_;
+  storage::CachedStore& objects_;
   StreamDirectory& directory_;
 };
 

@@ -10,18 +10,43 @@ StoreStreamDirectory::StoreStreamDirectory(store::StreamRepository& streams,
                                            StoreStreamDirectoryOptions options)
     : streams_(streams), options_(std::move(options)) {}
 
-std::optional<EdgeStreamInfo> StoreStreamDirectory::lookup(const std::string& edge_id) {
-  const TimePoint t = now();
-  std::optional<Entry> stale;
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = cache_.find(edge_id); it != cache_.end()) {
-      if (t - it->second.fetched_at < options_.ttl) {
-        return it->second.info;
-      }
-      stale = it->second;
+std::optional<std::optional<EdgeStreamInfo>> StoreStreamDirectory::cached(
+    const std::string& edge_id, std::optional<Entry>& stale) const {
+  std::lock_guard lock(mutex_);
+  if (auto it = cache_.find(edge_id); it != cache_.end()) {
+    if (now() - it->second.fetched_at < options_.ttl) {
+      return it->second.info;
     }
+    stale = it->second;
   }
+  return std::nullopt;
+}
+
+std::optional<EdgeStreamInfo> StoreStreamDirectory::lookup(const std::string& edge_id) {
+  std::optional<Entry> stale;
+  if (auto hit = cached(edge_id, stale)) {
+    return *hit;
+  }
+  return fetch(edge_id, stale);
+}
+
+void StoreStreamDirectory::lookup_async(const std::string& edge_id, LookupCallback done) {
+  std::optional<Entry> stale;
+  if (auto hit = cached(edge_id, stale)) {
+    done(*hit);
+    return;
+  }
+  auto query = [this, edge_id, stale, done = std::move(done)] { done(fetch(edge_id, stale)); };
+  if (options_.background) {
+    options_.background(std::move(query));
+  } else {
+    query();
+  }
+}
+
+std::optional<EdgeStreamInfo> StoreStreamDirectory::fetch(const std::string& edge_id,
+                                                          const std::optional<Entry>& stale) {
+  const TimePoint t = now();
   // The query runs unlocked: lookups of other ids must not queue behind it.
   auto found = streams_.find_by_edge_id(edge_id);
   Entry entry{std::nullopt, t};

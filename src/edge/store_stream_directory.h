@@ -26,6 +26,8 @@ struct StoreStreamDirectoryOptions {
   size_t max_entries = 10000;
   // Injected by tests; steady_clock::now when empty.
   std::function<std::chrono::steady_clock::time_point()> now;
+  // Where lookup_async queries the database (a pool that may block); inline when empty.
+  std::function<void(std::function<void()>)> background;
 };
 
 class StoreStreamDirectory final : public StreamDirectory {
@@ -34,6 +36,7 @@ class StoreStreamDirectory final : public StreamDirectory {
                                 StoreStreamDirectoryOptions options = {});
 
   std::optional<EdgeStreamInfo> lookup(const std::string& edge_id) override;
+  void lookup_async(const std::string& edge_id, LookupCallback done) override;
 
   size_t cached_entries() const;
 
@@ -45,6 +48,11 @@ class StoreStreamDirectory final : public StreamDirectory {
   };
 
   TimePoint now() const;
+  // The cached answer while it is fresh; otherwise nullopt and the stale entry, if any.
+  std::optional<std::optional<EdgeStreamInfo>> cached(const std::string& edge_id,
+                                                      std::optional<Entry>& stale) const;
+  std::optional<EdgeStreamInfo> fetch(const std::string& edge_id,
+                                      const std::optional<Entry>& stale);
   void remember_locked(const std::string& edge_id, Entry entry);
 
   store::StreamRepository& streams_;

@@ -5,6 +5,7 @@
 // viewer page may show.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -21,9 +22,14 @@ struct EdgeStreamInfo {
 class StreamDirectory {
  public:
   virtual ~StreamDirectory() = default;
-  // nullopt when no stream has this edge id (never created, or deleted).
-  // Called for every edge request: implementations must be cheap and thread-safe.
+  using LookupCallback = std::function<void(std::optional<EdgeStreamInfo>)>;
+
+  // nullopt when no stream has this edge id (never created, or deleted). May
+  // block (a database query); thread-safe.
   virtual std::optional<EdgeStreamInfo> lookup(const std::string& edge_id) = 0;
+  // The same answer without blocking: `done` runs at once when it is known in
+  // memory, otherwise later on another thread. Called for every edge request.
+  virtual void lookup_async(const std::string& edge_id, LookupCallback done) = 0;
 };
 
 }  // namespace antcdn::edge

@@ -2,8 +2,9 @@
 
 // SEAM between ingest (and later the packager) and the stream lifecycle.
 // Ingest asks whether a key may publish, and reports how the session ended; the
-// packager reports when every rendition has a segment at the edge. All calls
-// are made on the event loop thread.
+// packager reports when every rendition has a segment at the edge. Every call
+// may be made from any thread and returns at once: the gate's work (database
+// calls included) runs on its own thread.
 
 #include <cstdint>
 #include <functional>
@@ -20,7 +21,8 @@ namespace antcdn::lifecycle {
 struct PublishRequest {
   Secret stream_key;
   std::string remote_address;
-  // Closes the encoder's connection (used by forced rotation and shutdown).
+  // Closes the encoder's connection (used by forced rotation, lease loss and
+  // shutdown). Called from the gate's thread: it must be thread-safe.
   std::function<void()> disconnect;
 };
 
@@ -35,12 +37,15 @@ struct PublishGrant {
   std::shared_ptr<media::AccessUnitSink> sink;
 };
 
+// Receives the answer on the gate's thread; post it to where it is needed.
+using AuthorizeCallback = std::function<void(Result<PublishGrant>)>;
+
 class PublishGate {
  public:
   virtual ~PublishGate() = default;
   // Unauthenticated for an unknown (or rotated, or deleted) key, Conflict when
-  // the stream already has a publisher.
-  virtual Result<PublishGrant> authorize(PublishRequest request) = 0;
+  // the stream already has a publisher, Unavailable when the store does not answer.
+  virtual void authorize(PublishRequest request, AuthorizeCallback done) = 0;
   virtual void on_segments_ready(const std::string& stream_id) = 0;
   // `reason`: Clean (unpublish), Dropped (TCP drop/timeout), Failed (with detail).
   virtual void on_stopped(const PublishGrant& grant, media::EndReason reason,

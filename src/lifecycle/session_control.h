@@ -2,6 +2,7 @@
 
 // SEAM: lets the control plane act on a running publish session without knowing
 // how ingest is built (a forced key rotation must disconnect the encoder).
+// Callable from any thread; the work is posted to the lifecycle's thread.
 
 #include <string>
 

@@ -1,6 +1,7 @@
 #include "lifecycle/supervisor.h"
 
 #include <utility>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -81,7 +82,32 @@ Result<Transition> Supervisor::apply(const std::string& stream_id, Event event,
   return taken;
 }
 
-Result<PublishGrant> Supervisor::authorize(PublishRequest request) {
+void Supervisor::apply_or_retry(const std::string& stream_id, Event event,
+                                const std::string& reason) {
+  auto t = apply(stream_id, event, reason);
+  if (t.ok() || t.error().code == Code::Conflict || t.error().code == Code::NotFound) {
+    if (!t.ok()) {
+      spdlog::info("lifecycle: stream {}: {}", stream_id, t.error().describe());
+    }
+    return;
+  }
+  // The store did not answer: the stream must not stay `connecting` or `live`
+  // in it. The watch writes it again until it lands (or is overtaken).
+  spdlog::warn("lifecycle: stream {}: writing its state failed ({}); will retry", stream_id,
+               t.error().describe());
+  pending_writes_[stream_id] = PendingWrite{event, reason};
+}
+
+void Supervisor::authorize(PublishRequest request, AuthorizeCallback done) {
+  loop_.post([this, request = std::move(request), done = std::move(done)]() mutable {
+    done(authorize_now(std::move(request)));
+  });
+}
+
+Result<PublishGrant> Supervisor::authorize_now(PublishRequest request) {
+  if (stopped_) {
+    return make_error(Code::Unavailable, "the server is shutting down");
+  }
   auto found = streams_.find_by_key_hash(ids::credential_hash(request.stream_key));
   if (!found.ok()) {
     return found.error();
@@ -95,9 +121,12 @@ Result<PublishGrant> Supervisor::authorize(PublishRequest request) {
   if ((it != active_.end() && it->second.has_publisher) || held_elsewhere(stream, unix_now_ms())) {
     return make_error(Code::Conflict, "the stream already has a publisher");
   }
+  pending_writes_.erase(stream.stream_id);  // superseded by what happens now
   if (it == active_.end() && is_on_air(stream.state)) {
     // On air in the store but not here (a previous process died): end it first.
-    (void)apply(stream.stream_id, Event::Kill);
+    if (auto killed = apply(stream.stream_id, Event::Kill); !killed.ok()) {
+      return killed.error();
+    }
   }
   auto t = apply(stream.stream_id, Event::Publish);
   if (!t.ok()) {
@@ -125,15 +154,15 @@ Result<PublishGrant> Supervisor::authorize(PublishRequest request) {
 }
 
 void Supervisor::on_segments_ready(const std::string& stream_id) {
-  auto it = active_.find(stream_id);
-  if (it == active_.end() || !it->second.has_publisher) {
-    return;
-  }
-  if (!it->second.ready) {
+  loop_.post([this, stream_id] {
+    auto it = active_.find(stream_id);
+    if (it == active_.end() || !it->second.has_publisher || it->second.ready) {
+      return;
+    }
     it->second.ready = true;
     it->second.went_live = true;
-    (void)apply(stream_id, Event::SegmentsReady);
-  }
+    apply_or_retry(stream_id, Event::SegmentsReady);
+  });
 }
 
 void Supervisor::finish(const std::string& stream_id, Event event, media::EndReason end,
@@ -144,16 +173,52 @@ void Supervisor::finish(const std::string& stream_id, Event event, media::EndRea
   }
   auto sink = std::move(it->second.sink);
   active_.erase(it);
-  if (auto t = apply(stream_id, event, reason); !t.ok()) {
-    spdlog::warn("lifecycle: stream {}: {}", stream_id, t.error().describe());
-  }
+  apply_or_retry(stream_id, event, reason);
   if (sink) {
     sink->on_end(end);
   }
+  maybe_shutdown_done();
+}
+
+// The lease is gone (expired unrenewed, or another node holds the stream now):
+// whatever the store says is no longer ours to write, and the playlists may go
+// on elsewhere, so the session ends here without ENDLIST.
+void Supervisor::give_up(const std::string& stream_id, const std::string& why) {
+  auto it = active_.find(stream_id);
+  if (it == active_.end()) {
+    return;
+  }
+  spdlog::warn("lifecycle: stream {}: {}; disconnecting the encoder and writing nothing more",
+               stream_id, why);
+  if (it->second.has_publisher && it->second.disconnect) {
+    it->second.lost = true;
+    it->second.disconnect();  // on_stopped sees `lost`
+    return;
+  }
+  drop_local(stream_id);
+}
+
+void Supervisor::drop_local(const std::string& stream_id) {
+  auto it = active_.find(stream_id);
+  if (it == active_.end()) {
+    return;
+  }
+  auto sink = std::move(it->second.sink);
+  active_.erase(it);
+  pending_writes_.erase(stream_id);
+  if (sink) {
+    sink->on_end(media::EndReason::Abandoned);
+  }
+  maybe_shutdown_done();
 }
 
 void Supervisor::on_stopped(const PublishGrant& grant, media::EndReason reason,
                             const std::string& detail) {
+  loop_.post([this, grant, reason, detail] { stopped_now(grant, reason, detail); });
+}
+
+void Supervisor::stopped_now(const PublishGrant& grant, media::EndReason reason,
+                             const std::string& detail) {
   auto it = active_.find(grant.stream_id);
   if (it == active_.end() || it->second.token != grant.token) {
     return;  // already ended (killed, deleted) or superseded
@@ -161,11 +226,15 @@ void Supervisor::on_stopped(const PublishGrant& grant, media::EndReason reason,
   Active& a = it->second;
   a.has_publisher = false;
   a.disconnect = nullptr;
+  if (a.lost) {
+    drop_local(grant.stream_id);
+    return;
+  }
   if (!a.failure.empty()) {
     finish(grant.stream_id, Event::Fail, media::EndReason::Failed, a.failure);
     return;
   }
-  if (a.killing) {
+  if (a.killing || stopped_) {
     finish(grant.stream_id, Event::Kill, media::EndReason::Killed);
     return;
   }
@@ -180,6 +249,9 @@ void Supervisor::on_stopped(const PublishGrant& grant, media::EndReason reason,
     case media::EndReason::Killed:
       finish(grant.stream_id, Event::Kill, media::EndReason::Killed);
       return;
+    case media::EndReason::Abandoned:
+      drop_local(grant.stream_id);
+      return;
     case media::EndReason::Dropped:
       break;
   }
@@ -193,9 +265,7 @@ void Supervisor::on_stopped(const PublishGrant& grant, media::EndReason reason,
     finish(grant.stream_id, Event::Unpublish, media::EndReason::Clean);
     return;
   }
-  if (auto t = apply(grant.stream_id, Event::Drop); !t.ok()) {
-    spdlog::warn("lifecycle: stream {}: {}", grant.stream_id, t.error().describe());
-  }
+  apply_or_retry(grant.stream_id, Event::Drop);
   a.sink->on_end(media::EndReason::Dropped);
   start_window(grant.stream_id, window);
 }
@@ -220,58 +290,77 @@ void Supervisor::start_hold(const std::string& stream_id) {
   timer->timer.expires_after(options_.ended_hold);
   timer->timer.async_wait([this, stream_id](const boost::system::error_code& ec) {
     if (!ec) {
-      (void)apply(stream_id, Event::HoldExpired);
+      apply_or_retry(stream_id, Event::HoldExpired);
     }
   });
   holds_[stream_id] = std::move(timer);
 }
 
 void Supervisor::kill_session(const std::string& stream_id) {
-  auto it = active_.find(stream_id);
-  if (it == active_.end()) {
-    return;
-  }
-  if (it->second.has_publisher && it->second.disconnect) {
-    // The session reports back through on_stopped, which sees `killing`.
-    it->second.killing = true;
-    it->second.disconnect();
-    return;
-  }
-  finish(stream_id, Event::Kill, media::EndReason::Killed);
+  loop_.post([this, stream_id] {
+    auto it = active_.find(stream_id);
+    if (it == active_.end()) {
+      return;
+    }
+    if (it->second.has_publisher && it->second.disconnect) {
+      // The session reports back through on_stopped, which sees `killing`.
+      it->second.killing = true;
+      it->second.disconnect();
+      return;
+    }
+    finish(stream_id, Event::Kill, media::EndReason::Killed);
+  });
 }
 
 void Supervisor::fail_session(const std::string& stream_id, const std::string& reason) {
-  auto it = active_.find(stream_id);
-  if (it == active_.end()) {
-    return;
-  }
-  spdlog::warn("lifecycle: stream {} failed: {}", stream_id, reason);
-  if (it->second.has_publisher && it->second.disconnect) {
-    it->second.failure = reason;
-    it->second.disconnect();
-    return;
-  }
-  finish(stream_id, Event::Fail, media::EndReason::Failed, reason);
+  loop_.post([this, stream_id, reason] {
+    auto it = active_.find(stream_id);
+    if (it == active_.end()) {
+      return;
+    }
+    spdlog::warn("lifecycle: stream {} failed: {}", stream_id, reason);
+    if (it->second.has_publisher && it->second.disconnect) {
+      it->second.failure = reason;
+      it->second.disconnect();
+      return;
+    }
+    finish(stream_id, Event::Fail, media::EndReason::Failed, reason);
+  });
 }
 
-void Supervisor::shutdown() {
-  stopped_ = true;
-  watch_timer_.reset();
-  std::vector<std::string> ids;
-  for (auto& [id, a] : active_) {
-    ids.push_back(id);
-  }
-  for (const auto& id : ids) {
-    auto it = active_.find(id);
-    if (it != active_.end() && it->second.disconnect) {
-      it->second.disconnect();
+void Supervisor::shutdown(std::function<void()> done) {
+  loop_.post([this, done = std::move(done)]() mutable {
+    stopped_ = true;
+    watch_timer_.reset();
+    holds_.clear();
+    shutdown_done_ = std::move(done);
+    std::vector<std::string> ids;
+    for (auto& [id, a] : active_) {
+      ids.push_back(id);
     }
-    finish(id, Event::Kill, media::EndReason::Killed);
+    for (const auto& id : ids) {
+      Active& a = active_.at(id);
+      if (a.has_publisher && a.disconnect) {
+        // Ended when ingest reports the connection closed: only then has the
+        // last access unit reached the sink, so ENDLIST follows every frame.
+        a.killing = true;
+        a.disconnect();
+      } else {
+        finish(id, Event::Kill, media::EndReason::Killed);
+      }
+    }
+    maybe_shutdown_done();
+  });
+}
+
+void Supervisor::maybe_shutdown_done() {
+  if (shutdown_done_ && active_.empty()) {
+    std::exchange(shutdown_done_, nullptr)();
   }
 }
 
 void Supervisor::start() {
-  schedule_watch(std::chrono::milliseconds(0));
+  loop_.post([this] { schedule_watch(std::chrono::milliseconds(0)); });
 }
 
 void Supervisor::schedule_watch(std::chrono::milliseconds delay) {
@@ -288,22 +377,44 @@ void Supervisor::schedule_watch(std::chrono::milliseconds delay) {
   });
 }
 
+void Supervisor::retry_writes() {
+  for (auto it = pending_writes_.begin(); it != pending_writes_.end();) {
+    auto t = apply(it->first, it->second.event, it->second.reason);
+    bool settled = t.ok() || t.error().code == Code::Conflict || t.error().code == Code::NotFound;
+    it = settled ? pending_writes_.erase(it) : std::next(it);
+  }
+}
+
 void Supervisor::watch() {
+  const int64_t now = unix_now_ms();
   auto listed = streams_.list_on_air();
   if (!listed.ok()) {
     // Once per outage, not twice a second while the database is down.
     if (!std::exchange(watch_failing_, true)) {
       spdlog::warn("lifecycle: watching sessions: {}", listed.error().describe());
     }
+    // Without the store no lease is renewed: past its term another node may
+    // take the stream, so stop writing it.
+    std::vector<std::string> expired;
+    for (const auto& [id, a] : active_) {
+      if (now - a.lease_renewed_ms >= options_.lease.count()) {
+        expired.push_back(id);
+      }
+    }
+    for (const auto& id : expired) {
+      give_up(id, "the lease could not be renewed (store unreachable)");
+    }
     return;
   }
   if (std::exchange(watch_failing_, false)) {
     spdlog::info("lifecycle: watching sessions again");
   }
+  retry_writes();
   const bool recovering = std::exchange(first_watch_, false);
-  const int64_t now = unix_now_ms();
+  std::map<std::string, bool> seen;
   for (const store::StreamRecord& s : *listed) {
     if (auto it = active_.find(s.stream_id); it != active_.end()) {
+      seen[s.stream_id] = true;
       check_local(s, it->second, now);
       continue;
     }
@@ -315,18 +426,27 @@ void Supervisor::watch() {
       abandon(s);
     }
   }
+  // Ours here but no longer on air in the store: another node ended it after
+  // our lease lapsed (or it was deleted). A write of ours still pending explains it.
+  std::vector<std::string> gone;
+  for (const auto& [id, a] : active_) {
+    if (!seen.contains(id) && !pending_writes_.contains(id)) {
+      gone.push_back(id);
+    }
+  }
+  for (const auto& id : gone) {
+    give_up(id, "the stream is no longer on air through this node");
+  }
 }
 
 void Supervisor::check_local(const store::StreamRecord& s, Active& a, int64_t now_ms) {
+  if (!s.ingest_node.empty() && s.ingest_node != options_.node_id) {
+    give_up(s.stream_id, "node " + s.ingest_node + " holds the stream now");
+    return;
+  }
   if (!crypto::constant_time_equal(s.stream_key_hash, a.key_hash)) {
     // Rotated through an API that does not run this session (another node).
     spdlog::info("lifecycle: stream {}: key rotated; disconnecting the encoder", s.stream_id);
-    kill_session(s.stream_id);
-    return;
-  }
-  if (!s.ingest_node.empty() && s.ingest_node != options_.node_id) {
-    spdlog::warn("lifecycle: stream {}: node {} took over; ending the session here", s.stream_id,
-                 s.ingest_node);
     kill_session(s.stream_id);
     return;
   }
@@ -342,9 +462,16 @@ void Supervisor::check_local(const store::StreamRecord& s, Active& a, int64_t no
   });
   if (renewed.ok()) {
     a.lease_renewed_ms = now_ms;
-  } else {
-    spdlog::warn("lifecycle: stream {}: renewing the lease: {}", s.stream_id,
-                 renewed.error().describe());
+    return;
+  }
+  if (renewed.error().code == Code::Conflict) {
+    give_up(s.stream_id, "the lease was lost");
+    return;
+  }
+  spdlog::warn("lifecycle: stream {}: renewing the lease: {}", s.stream_id,
+               renewed.error().describe());
+  if (now_ms - a.lease_renewed_ms >= options_.lease.count()) {
+    give_up(s.stream_id, "the lease could not be renewed");
   }
 }
 

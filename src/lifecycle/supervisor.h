@@ -2,17 +2,23 @@
 
 // Owns the live sessions of every stream: applies the state machine's
 // transitions to the store, keeps a dropped session's sink open for the
-// reconnect window, and ends sessions on forced rotation or shutdown. Runs on
-// the event loop thread only.
+// reconnect window, and ends sessions on forced rotation or shutdown.
+//
+// Threads: everything runs on the supervisor's own loop (a control loop, which
+// may block on the store); the public methods may be called from any thread
+// and post there. Ingest's event loop never waits for the database.
 //
 // Several nodes may share one store. A node that takes a publish holds the
 // stream's lease (ingest_node, lease_until_ms in the record) and renews it
 // while the session lasts; no other node changes that stream's state until the
 // lease has expired. A periodic watch over the on-air streams (a) disconnects a
-// local encoder whose key was rotated or whose stream was taken over through
-// another node's API, (b) renews this node's leases, and (c) ends sessions whose
+// local encoder whose key was rotated through another node's API, (b) renews
+// this node's leases, (c) gives up a session whose lease this node cannot
+// renew or another node now holds (the encoder is disconnected and nothing
+// more is written, within one lease period), and (d) ends sessions whose
 // holder stopped renewing (a dead node), including, at start-up, this node's
-// own sessions from before a restart.
+// own sessions from before a restart. A state write that fails is retried by
+// the watch until it lands or is overtaken.
 
 #include <chrono>
 #include <cstdint>
@@ -32,7 +38,7 @@ namespace antcdn::lifecycle {
 using SinkFactory =
     std::function<std::shared_ptr<media::AccessUnitSink>(const store::StreamRecord& stream)>;
 // Called after the watch ended a session that no live node held (its playlists
-// need closing).
+// need closing). Runs on the supervisor's loop: hand slow work elsewhere.
 using AbandonedHandler = std::function<void(const store::StreamRecord& stream)>;
 
 struct SupervisorOptions {
@@ -45,11 +51,12 @@ struct SupervisorOptions {
 
 class Supervisor final : public PublishGate, public SessionControl {
  public:
+  // `loop` is the supervisor's own (LoopKind::Control): store calls run on it.
   Supervisor(net::EventLoop& loop, store::StreamRepository& streams, SinkFactory make_sink,
              SupervisorOptions options = {}, AbandonedHandler on_abandoned = {});
   ~Supervisor() override;
 
-  Result<PublishGrant> authorize(PublishRequest request) override;
+  void authorize(PublishRequest request, AuthorizeCallback done) override;
   void on_segments_ready(const std::string& stream_id) override;
   void on_stopped(const PublishGrant& grant, media::EndReason reason,
                   const std::string& detail) override;
@@ -58,9 +65,12 @@ class Supervisor final : public PublishGate, public SessionControl {
 
   // Starts the watch; its first pass runs at once (restart recovery).
   void start();
-  // Stops the watch and ends every session (ENDLIST, state `ended`); for SIGTERM.
-  void shutdown();
+  // Stops the watch and ends every session (ENDLIST, state `ended`): encoders
+  // are disconnected and their sessions end as they report back. `done` runs
+  // on the supervisor's loop once no session is left; for SIGTERM.
+  void shutdown(std::function<void()> done);
 
+  // Supervisor's loop only (tests).
   size_t active_sessions() const { return active_.size(); }
 
  private:
@@ -72,6 +82,7 @@ class Supervisor final : public PublishGate, public SessionControl {
     bool went_live = false;  // this session was live once: a drop is a reconnect
     bool ready = false;      // the current publish's segments are at the edge
     bool killing = false;
+    bool lost = false;    // the lease is gone: end here without touching the store
     std::string failure;  // set by fail_session while the encoder is being disconnected
     uint64_t token = 0;
     crypto::Sha256 key_hash{};  // the key it was authorized with
@@ -81,19 +92,32 @@ class Supervisor final : public PublishGate, public SessionControl {
     Active();
     Active(Active&&) noexcept;
   };
+  // A state write that failed for want of a store, retried by the watch.
+  struct PendingWrite {
+    Event event = Event::Kill;
+    std::string reason;
+  };
 
+  Result<PublishGrant> authorize_now(PublishRequest request);
+  void stopped_now(const PublishGrant& grant, media::EndReason reason, const std::string& detail);
   // Applies `event` to the stored stream; returns the transition taken.
   Result<Transition> apply(const std::string& stream_id, Event event,
                            const std::string& reason = {});
+  // apply(), and on a store failure remember the write for the watch to retry.
+  void apply_or_retry(const std::string& stream_id, Event event, const std::string& reason = {});
   void finish(const std::string& stream_id, Event event, media::EndReason end,
               const std::string& reason = {});
+  void give_up(const std::string& stream_id, const std::string& why);
+  void drop_local(const std::string& stream_id);
   void start_window(const std::string& stream_id, int seconds);
   void start_hold(const std::string& stream_id);
   bool held_elsewhere(const store::StreamRecord& s, int64_t now_ms) const;
   void schedule_watch(std::chrono::milliseconds delay);
   void watch();
+  void retry_writes();
   void check_local(const store::StreamRecord& s, Active& a, int64_t now_ms);
   void abandon(const store::StreamRecord& s);
+  void maybe_shutdown_done();
 
   net::EventLoop& loop_;
   store::StreamRepository& streams_;
@@ -102,7 +126,9 @@ class Supervisor final : public PublishGate, public SessionControl {
   AbandonedHandler on_abandoned_;
   std::map<std::string, Active> active_;
   std::map<std::string, std::unique_ptr<WindowTimer>> holds_;  // ended -> idle timers
+  std::map<std::string, PendingWrite> pending_writes_;
   std::unique_ptr<WindowTimer> watch_timer_;
+  std::function<void()> shutdown_done_;
   bool first_watch_ = true;
   bool watch_failing_ = false;
   bool stopped_ = false;

@@ -19,6 +19,9 @@ enum class EndReason {
   Dropped,  // the TCP connection went away or timed out (not final, see above)
   Killed,   // the server ended the session (forced key rotation, shutdown)
   Failed,   // unrecoverable error (unsupported codec, transcoder failure)
+  // This node no longer holds the stream (its lease ran out or another node
+  // took the session over): stop at once and write nothing more, not even ENDLIST.
+  Abandoned,
 };
 
 class AccessUnitSink {

@@ -2,12 +2,15 @@
 
 #include <atomic>
 #include <cctype>
+#include <mutex>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -124,6 +127,60 @@ std::optional<HttpResponse> answer_for_read_error(const HttpServer::Impl& s, bea
   return std::nullopt;  // socket error: nobody to answer
 }
 
+// The handler's answer, handed over from whichever thread produced it; the
+// timer doubles as the event the connection waits on.
+struct PendingAnswer {
+  explicit PendingAnswer(const asio::any_io_executor& ex) : ready(ex) {}
+  asio::steady_timer ready;
+  std::mutex mutex;
+  std::optional<HttpResponse> response;
+  bool taken = false;  // answered or timed out: later answers are dropped
+};
+
+asio::awaitable<HttpResponse> answer(HttpServer::Impl& s, HttpRequest req,
+                                     asio::any_io_executor ex) {
+  auto pending = std::make_shared<PendingAnswer>(ex);
+  auto timeout = s.options.handler_timeout;
+  if (timeout.count() > 0) {
+    pending->ready.expires_after(timeout);
+  } else {
+    pending->ready.expires_at(asio::steady_timer::time_point::max());
+  }
+  HttpRespond respond = [pending, ex](HttpResponse r) {
+    {
+      std::lock_guard lock(pending->mutex);
+      if (pending->taken || pending->response) {
+        return;
+      }
+      pending->response = std::move(r);
+    }
+    asio::post(ex, [pending] { pending->ready.cancel(); });
+  };
+  try {
+    s.handler(std::move(req), respond);
+  } catch (const std::exception& e) {
+    spdlog::error("{}: handler failed: {}", s.options.name, e.what());
+    respond(s.render_error(500, "internal", "internal error"));
+  }
+  bool answered = false;
+  {
+    std::lock_guard lock(pending->mutex);
+    answered = pending->response.has_value();
+  }
+  if (!answered) {
+    co_await pending->ready.async_wait(kNoThrow);
+  }
+  std::lock_guard lock(pending->mutex);
+  pending->taken = true;
+  if (pending->response) {
+    co_return std::move(*pending->response);
+  }
+  spdlog::warn("{}: no answer within {} ms; 503", s.options.name, timeout.count());
+  HttpResponse res = s.render_error(503, "unavailable", "the service is busy; retry shortly");
+  res.set("Retry-After", "1");
+  co_return res;
+}
+
 Awaitable serve_connection(std::shared_ptr<HttpServer::Impl> s, tcp::socket socket) {
   ConnectionSlot slot(s->connections);
   beast::error_code ignored;
@@ -153,14 +210,9 @@ Awaitable serve_connection(std::shared_ptr<HttpServer::Impl> s, tcp::socket sock
       break;
     }
     const auto& req = parser.get();
-    HttpResponse res;
-    try {
-      res = s->handler(to_request(req, remote));
-    } catch (const std::exception& e) {
-      spdlog::error("{}: handler failed: {}", s->options.name, e.what());
-      res = s->render_error(500, "internal", "internal error");
-    }
-    if (req.method() == http::verb::head) {
+    const bool head = req.method() == http::verb::head;
+    HttpResponse res = co_await answer(*s, to_request(req, remote), stream.get_executor());
+    if (head) {
       res.omit_body = true;
     }
     bool keep_alive = req.keep_alive();

@@ -18,7 +18,11 @@
 
 namespace antcdn::net {
 
-using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+// Answers one request. Callable from any thread; only the first call counts.
+using HttpRespond = std::function<void(HttpResponse)>;
+// Starts answering `req` and returns at once: it runs on an event-loop thread,
+// so anything that may block goes to a BlockingPool, which calls `respond`.
+using HttpHandler = std::function<void(HttpRequest req, HttpRespond respond)>;
 // Renders protocol-level failures (400, 408, 413, 431) in the listener's own style.
 using HttpErrorRenderer =
     std::function<HttpResponse(int status, std::string_view code, std::string_view message)>;
@@ -32,6 +36,8 @@ struct HttpServerOptions {
   std::chrono::milliseconds request_timeout{15000};  // whole request must arrive within this
   std::chrono::milliseconds idle_timeout{60000};     // keep-alive wait for the next request
   size_t max_connections = 10000;
+  // When the handler has not answered within this: 503 with Retry-After (0: wait).
+  std::chrono::milliseconds handler_timeout{0};
 };
 
 class HttpServer {

@@ -295,6 +295,12 @@ void StreamPackager::on_end(media::EndReason reason) {
   if (ended_) {
     return;
   }
+  if (reason == media::EndReason::Abandoned) {
+    // Another node may be writing these playlists now: not one more object.
+    ended_ = true;
+    spdlog::info("package: edge={} abandoned; nothing more is written", options_.edge_id);
+    return;
+  }
   if (!paused_ && lead_track_ >= 0) {
     cut(0, true);
   }

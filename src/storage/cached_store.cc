@@ -1,7 +1,11 @@
 #include "storage/cached_store.h"
 
 #include <functional>
+#include <future>
+#include <iterator>
 #include <utility>
+
+#include "common/blocking.h"
 
 namespace antcdn::storage {
 
@@ -32,6 +36,7 @@ std::mutex& CachedStore::write_lock_for(const std::string& key) {
 }
 
 Status CachedStore::put(const std::string& key, Bytes data, const PutOptions& options) {
+  assert_may_block("CachedStore write");
   std::lock_guard write_lock(write_lock_for(key));
   ObjectPtr copy;
   if (data.size() <= max_bytes_) {
@@ -39,7 +44,9 @@ Status CachedStore::put(const std::string& key, Bytes data, const PutOptions& op
   }
   Status s = inner_.put(key, std::move(data), options);
   std::lock_guard lock(mutex_);
-  fills_.erase(key);
+  if (auto fill = fills_.find(key); fill != fills_.end()) {
+    orphan_fill_locked(fill);
+  }
   // After a failed put the inner store may hold the old object or none: forget it.
   if (!s.ok() || !copy) {
     erase_locked(key);
@@ -50,43 +57,80 @@ Status CachedStore::put(const std::string& key, Bytes data, const PutOptions& op
 }
 
 Result<ObjectPtr> CachedStore::get(const std::string& key) {
-  uint64_t ticket = 0;
+  assert_may_block("CachedStore::get");
   std::promise<Result<ObjectPtr>> answer;
+  auto future = answer.get_future();
+  start_get(
+      key, [&answer](Result<ObjectPtr> r) { answer.set_value(std::move(r)); }, nullptr);
+  return future.get();
+}
+
+void CachedStore::get_async(const std::string& key, GetCallback done) {
+  start_get(key, std::move(done), options_.background);
+}
+
+void CachedStore::start_get(const std::string& key, GetCallback done,
+                            const std::function<void(std::function<void()>)>& background) {
+  uint64_t ticket = 0;
   {
     std::unique_lock lock(mutex_);
     if (auto it = index_.find(key); it != index_.end()) {
       if (!it->second->expires || now() < *it->second->expires) {
         lru_.splice(lru_.begin(), lru_, it->second);
         ++hits_;
-        if (!it->second->object) {
-          return make_error(Code::NotFound, "no object " + key);
+        ObjectPtr object = it->second->object;
+        lock.unlock();
+        if (!object) {
+          done(make_error(Code::NotFound, "no object " + key));
+        } else {
+          done(std::move(object));
         }
-        return it->second->object;
+        return;
       }
       erase_locked(key);
     }
     if (auto fill = fills_.find(key); fill != fills_.end()) {
       ++coalesced_;
-      auto pending = fill->second.answer;
-      lock.unlock();
-      return pending.get();
+      fill->second.waiters.push_back(std::move(done));
+      return;
     }
     ++misses_;
     ticket = ++next_fill_;
-    fills_[key] = Fill{ticket, answer.get_future().share()};
+    Fill& fill = fills_[key];
+    fill.ticket = ticket;
+    fill.waiters.push_back(std::move(done));
   }
   // Not under the lock: a slow disk or S3 read must not stall every hit.
-  Result<ObjectPtr> result = inner_.get(key);
+  auto read = [this, key, ticket] { finish_fill(key, ticket, inner_.get(key)); };
+  if (background) {
+    background(std::move(read));
+  } else {
+    read();
+  }
+}
+
+void CachedStore::finish_fill(const std::string& key, uint64_t ticket, Result<ObjectPtr> answer) {
+  std::vector<GetCallback> waiters;
   {
     std::lock_guard lock(mutex_);
     auto fill = fills_.find(key);
     if (fill != fills_.end() && fill->second.ticket == ticket) {
+      waiters = std::move(fill->second.waiters);
       fills_.erase(fill);
-      cache_answer_locked(key, result);
+      cache_answer_locked(key, answer);
+    } else if (auto orphan = orphans_.find(ticket); orphan != orphans_.end()) {
+      waiters = std::move(orphan->second.waiters);
+      orphans_.erase(orphan);
     }
   }
-  answer.set_value(result);
-  return result;
+  for (auto& w : waiters) {
+    w(answer);
+  }
+}
+
+void CachedStore::orphan_fill_locked(std::unordered_map<std::string, Fill>::iterator fill) {
+  orphans_.emplace(fill->second.ticket, std::move(fill->second));
+  fills_.erase(fill);
 }
 
 void CachedStore::cache_answer_locked(const std::string& key, const Result<ObjectPtr>& answer) {
@@ -100,16 +144,20 @@ void CachedStore::cache_answer_locked(const std::string& key, const Result<Objec
 }
 
 Status CachedStore::remove(const std::string& key) {
+  assert_may_block("CachedStore write");
   std::lock_guard write_lock(write_lock_for(key));
   Status s = inner_.remove(key);
   // Evict even on failure: a later miss simply reads whatever the inner store has.
   std::lock_guard lock(mutex_);
-  fills_.erase(key);
+  if (auto fill = fills_.find(key); fill != fills_.end()) {
+    orphan_fill_locked(fill);
+  }
   erase_locked(key);
   return s;
 }
 
 Status CachedStore::remove_prefix(const std::string& prefix) {
+  assert_may_block("CachedStore write");
   // Every stripe, in a fixed order: the prefix may cover keys of all of them.
   std::array<std::unique_lock<std::mutex>, kWriteStripes> write_locks;
   for (size_t i = 0; i < kWriteStripes; ++i) {
@@ -129,7 +177,13 @@ Status CachedStore::remove_prefix(const std::string& prefix) {
       ++it;
     }
   }
-  std::erase_if(fills_, [&](const auto& f) { return f.first.starts_with(prefix); });
+  for (auto fill = fills_.begin(); fill != fills_.end();) {
+    auto next = std::next(fill);
+    if (fill->first.starts_with(prefix)) {
+      orphan_fill_locked(fill);
+    }
+    fill = next;
+  }
   return s;
 }
 

@@ -7,10 +7,10 @@
 // store and keeps the result. Objects are shared, never copied, on a hit.
 //
 // Concurrent misses of one key are coalesced: one reads the inner store, the
-// others wait for its answer, so a thousand viewers asking for a new segment
-// cost one origin read. On a node that does not write the objects itself (an
-// edge reading S3 that another node fills) entries expire: `ttl_for` gives
-// playlists a short life, and NotFound answers can be remembered briefly.
+// others wait for its answer (get_async waiters hold no thread while they wait), so a thousand
+// viewers asking for a new segment cost one origin read. On a node that does not write the objects
+// itself (an edge reading S3 that another node fills) entries expire: `ttl_for` gives playlists a
+// short life, and NotFound answers can be remembered briefly.
 //
 // Consistency: the cache never holds an object older than the inner store's
 // after a write returns. A fill that raced with a write of the same key is
@@ -21,13 +21,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <future>
 #include <list>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "storage/object_store.h"
 
@@ -40,7 +40,13 @@ struct CacheOptions {
   std::function<std::optional<std::chrono::milliseconds>(std::string_view key)> ttl_for;
   std::chrono::milliseconds negative_ttl{0};  // remember NotFound this long (0: never)
   std::function<std::chrono::steady_clock::time_point()> now;  // tests; steady_clock by default
+  // Where get_async reads the inner store (a pool that may block); inline when empty.
+  std::function<void(std::function<void()>)> background;
 };
+
+// Receives a get_async answer: at once on the caller's thread for a hit,
+// otherwise on the thread that finished the read.
+using GetCallback = std::function<void(Result<ObjectPtr>)>;
 
 struct CacheStats {
   uint64_t hits = 0;
@@ -57,7 +63,10 @@ class CachedStore final : public ObjectStore {
   CachedStore(ObjectStore& inner, CacheOptions options);
 
   Status put(const std::string& key, Bytes data, const PutOptions& options) override;
+  // Blocks on a miss (reads inline, or waits for a concurrent reader).
   Result<ObjectPtr> get(const std::string& key) override;
+  // Never blocks: a miss is read on `background` (or joins a read in flight).
+  void get_async(const std::string& key, GetCallback done);
   Status remove(const std::string& key) override;
   Status remove_prefix(const std::string& prefix) override;
 
@@ -74,7 +83,7 @@ class CachedStore final : public ObjectStore {
   using Lru = std::list<Entry>;  // front = most recently used
   struct Fill {
     uint64_t ticket = 0;
-    std::shared_future<Result<ObjectPtr>> answer;
+    std::vector<GetCallback> waiters;  // the reader's own first
   };
 
   static constexpr size_t kWriteStripes = 16;
@@ -86,6 +95,12 @@ class CachedStore final : public ObjectStore {
                      std::optional<std::chrono::milliseconds> ttl);
   void erase_locked(const std::string& key);
   void cache_answer_locked(const std::string& key, const Result<ObjectPtr>& answer);
+  void start_get(const std::string& key, GetCallback done,
+                 const std::function<void(std::function<void()>)>& background);
+  void finish_fill(const std::string& key, uint64_t ticket, Result<ObjectPtr> answer);
+  // A write makes a fill in flight stale: its answer still goes to its waiters
+  // but is not cached, and later misses start a fresh read.
+  void orphan_fill_locked(std::unordered_map<std::string, Fill>::iterator fill);
 
   ObjectStore& inner_;
   const CacheOptions options_;
@@ -99,6 +114,7 @@ class CachedStore final : public ObjectStore {
   // answer; a write of the key erases the ticket, telling the reader that what
   // it read may be stale (it is returned, not cached).
   std::unordered_map<std::string, Fill> fills_;
+  std::unordered_map<uint64_t, Fill> orphans_;  // stale fills, by ticket
   uint64_t next_fill_ = 0;
   size_t bytes_ = 0;
   uint64_t hits_ = 0;

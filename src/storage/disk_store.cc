@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/blocking.h"
+
 namespace antcdn::storage {
 namespace fs = std::filesystem;
 namespace {
@@ -86,6 +88,7 @@ int write_all(int fd, ByteSpan data) {
 DiskStore::DiskStore(fs::path root) : root_(std::move(root)) {}
 
 Status DiskStore::put(const std::string& key, Bytes data, const PutOptions& /*options*/) {
+  assert_may_block("disk I/O");
   if (!is_valid_key(key)) {
     return invalid_key(key);
   }
@@ -124,6 +127,7 @@ Status DiskStore::put(const std::string& key, Bytes data, const PutOptions& /*op
 }
 
 Result<ObjectPtr> DiskStore::get(const std::string& key) {
+  assert_may_block("disk I/O");
   if (!is_valid_key(key)) {
     return invalid_key(key);
   }
@@ -164,6 +168,7 @@ Result<ObjectPtr> DiskStore::get(const std::string& key) {
 }
 
 Status DiskStore::remove(const std::string& key) {
+  assert_may_block("disk I/O");
   if (!is_valid_key(key)) {
     return invalid_key(key);
   }
@@ -175,6 +180,7 @@ Status DiskStore::remove(const std::string& key) {
 }
 
 Status DiskStore::remove_prefix(const std::string& prefix) {
+  assert_may_block("disk I/O");
   if (!is_valid_prefix(prefix)) {
     return make_error(Code::InvalidArgument, "invalid object prefix \"" + prefix + "\"");
   }

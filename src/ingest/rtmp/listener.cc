@@ -9,6 +9,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -17,6 +18,7 @@
 #include "common/time_util.h"
 #include "ingest/rtmp/auth_limiter.h"
 #include "ingest/rtmp/flv_demuxer.h"
+#include "net/await_callback.h"
 #include "net/tcp_acceptor.h"
 
 namespace antcdn::ingest::rtmp {
@@ -106,6 +108,10 @@ class Session {
       Status fed = rtmp_.feed(ByteSpan(buffer.data(), n));
       if (fed.ok()) {
         drain_events();
+        while (publish_request_) {
+          co_await authorize();
+          drain_events();
+        }
       } else {
         failure_ = fed.error().describe();
       }
@@ -155,9 +161,15 @@ class Session {
     co_return !ec;
   }
 
+  // Handles queued protocol events up to a publish request, which waits for
+  // authorize() (the events after it stay queued until then).
   void drain_events() {
-    while (auto event = rtmp_.poll_event()) {
+    while (!publish_request_) {
       if (!failure_.empty() || ended_) {
+        return;
+      }
+      auto event = rtmp_.poll_event();
+      if (!event) {
         return;
       }
       std::visit([this](auto& e) { handle(e); }, *event);
@@ -169,35 +181,51 @@ class Session {
                   e.flash_ver);
   }
 
+  void refuse(std::string_view code, const std::string& why) {
+    spdlog::warn("ingest.rtmp conn={} remote={} publish refused: {}", id_, remote_, why);
+    (void)rtmp_.reject_publish(code, why);
+  }
+
   void handle(fr::PublishRequested& e) {
-    auto refuse = [&](std::string_view code, const std::string& why) {
-      spdlog::warn("ingest.rtmp conn={} remote={} publish refused: {}", id_, remote_, why);
-      (void)rtmp_.reject_publish(code, why);
-    };
     if (e.app != l_.options.app) {
       refuse("NetStream.Publish.BadName", "unknown application '" + e.app + "'");
       return;
     }
-    int64_t now = unix_now_ms();
-    if (!l_.limiter.allowed(remote_, now)) {
+    if (!l_.limiter.allowed(remote_, unix_now_ms())) {
       refuse("NetStream.Publish.BadName", "too many failed stream key attempts; wait a minute");
       return;
     }
+    publish_request_ = std::move(e);
+  }
+
+  // Asks the gate, whose answer arrives from its own thread; meanwhile this
+  // coroutine waits without holding the loop.
+  asio::awaitable<void> authorize() {
+    fr::PublishRequested e = std::move(*publish_request_);
+    publish_request_.reset();
+    auto executor = co_await asio::this_coro::executor;
     std::weak_ptr<Connection> weak = c_;
-    auto grant =
-        l_.gate.authorize(lifecycle::PublishRequest{.stream_key = Secret(std::move(e.stream_name)),
-                                                    .remote_address = remote_,
-                                                    .disconnect = [weak] {
-                                                      if (auto c = weak.lock()) {
-                                                        c->close();
-                                                      }
-                                                    }});
+    auto disconnect = [weak, executor] {
+      asio::post(executor, [weak] {
+        if (auto c = weak.lock()) {
+          c->close();
+        }
+      });
+    };
+    auto grant = co_await net::await_callback<Result<lifecycle::PublishGrant>>(
+        [&](std::function<void(Result<lifecycle::PublishGrant>)> done) {
+          l_.gate.authorize(
+              lifecycle::PublishRequest{.stream_key = Secret(std::move(e.stream_name)),
+                                        .remote_address = remote_,
+                                        .disconnect = disconnect},
+              std::move(done));
+        });
     if (!grant.ok()) {
       if (grant.error().code == Code::Unauthenticated) {
-        l_.limiter.record_failure(remote_, now);
+        l_.limiter.record_failure(remote_, unix_now_ms());
       }
       refuse("NetStream.Publish.BadName", grant.error().message);
-      return;
+      co_return;
     }
     grant_ = std::move(*grant);
     demuxer_ = std::make_unique<FlvDemuxer>(*grant_->sink);
@@ -263,6 +291,7 @@ class Session {
   uint64_t id_;
   std::string remote_;
   fr::ServerConnection rtmp_;
+  std::optional<fr::PublishRequested> publish_request_;  // waiting for authorize()
   std::optional<lifecycle::PublishGrant> grant_;
   std::unique_ptr<FlvDemuxer> demuxer_;
   std::string failure_;

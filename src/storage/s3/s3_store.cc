@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/blocking.h"
 #include "common/crypto.h"
 #include "format/s3/responses.h"
 #include "storage/s3/curl_transport.h"
@@ -103,6 +104,7 @@ S3Store::S3Store(S3Location location, S3Credentials credentials, S3StoreOptions 
 S3Store::~S3Store() = default;
 
 Result<HttpResponse> S3Store::send(const Call& call) {
+  assert_may_block("S3 request");
   format::s3::SigV4Request req;
   req.method = call.method;
   req.path = "/" + location_.bucket + (call.key.empty() ? "" : "/" + call.key);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "common/blocking.h"
 #include "store/found_stream.h"
 #include "store/postgres/pg_url.h"
 #include "store/postgres/schema.h"
@@ -150,6 +151,7 @@ Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url) {
 }
 
 Status PgStore::ready() {
+  assert_may_block("PostgreSQL query");
   if (conn_.broken()) {
     return conn_.reset();
   }

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "common/blocking.h"
+
 namespace antcdn::store::sqlite {
 namespace {
 
@@ -44,6 +46,7 @@ Statement& Statement::bind(int index, std::optional<int64_t> value) {
 }
 
 Result<bool> Statement::step() {
+  assert_may_block("SQLite statement");
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) {
     return true;
@@ -103,6 +106,7 @@ Result<Database> Database::open(const std::string& path) {
 }
 
 Status Database::exec(std::string_view sql) {
+  assert_may_block("SQLite exec");
   std::string copy(sql);
   char* message = nullptr;
   if (sqlite3_exec(db_.get(), copy.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {

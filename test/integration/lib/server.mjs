@@ -49,10 +49,17 @@ export class Server {
     return this;
   }
 
+  // SIGTERM, and the clean exit it must produce: a crash or a failed check
+  // (e.g. a blocking call on an event loop, which aborts) fails the test.
   async stop() {
-    if (!this.proc || this.proc.exitCode !== null) return;
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
     this.proc.kill("SIGTERM");
-    return this.exited;
+    const exit = await this.exited;
+    if (exit.code !== 0) {
+      const tail = this.stderr.split("\n").slice(-30).join("\n");
+      throw new Error(`antcdn did not exit cleanly on SIGTERM (${exit.code ?? exit.signal}):\n${tail}`);
+    }
+    return exit;
   }
 
   api(pathAndQuery, { method = "GET", key = this.apiKey, body, headers = {} } = {}) {

@@ -1,6 +1,7 @@
 #include "edge/edge_router.h"
 
 #include <map>
+#include <optional>
 
 #include <gtest/gtest.h>
 
@@ -19,6 +20,9 @@ class FakeDirectory final : public StreamDirectory {
     auto it = streams.find(edge_id);
     return it == streams.end() ? std::nullopt : std::optional(it->second);
   }
+  void lookup_async(const std::string& edge_id, LookupCallback done) override {
+    done(lookup(edge_id));
+  }
   std::map<std::string, EdgeStreamInfo> streams;
   int lookups = 0;
 };
@@ -34,6 +38,14 @@ class BrokenStore final : public storage::ObjectStore {
  private:
   static Error fail() { return make_error(Code::Unavailable, "I/O error"); }
 };
+
+// Without a background pool every answer arrives before handle() returns.
+net::HttpResponse answer(EdgeRouter& router, const net::HttpRequest& req) {
+  std::optional<net::HttpResponse> res;
+  router.handle(req, [&](net::HttpResponse r) { res = std::move(r); });
+  EXPECT_TRUE(res.has_value());
+  return res ? std::move(*res) : net::HttpResponse{};
+}
 
 std::string header(const net::HttpResponse& res, std::string_view name) {
   for (const auto& [k, v] : res.headers) {
@@ -67,14 +79,15 @@ class EdgeRouterTest : public ::testing::Test {
     net::HttpRequest req;
     req.method = std::move(method);
     req.target = std::move(target);
-    return router_.handle(req);
+    return answer(router_, req);
   }
 
   std::string live_ = ids::new_edge_id(1);
   std::string idle_ = ids::new_edge_id(2);
   std::string ended_ = ids::new_edge_id(3);
   std::string deleted_ = ids::new_edge_id(4);  // objects left, no stream
-  storage::MemoryStore objects_;
+  storage::MemoryStore memory_;
+  storage::CachedStore objects_{memory_, 1 << 20};
   FakeDirectory directory_;
   EdgeRouter router_{objects_, directory_};
 };
@@ -224,11 +237,12 @@ TEST_F(EdgeRouterTest, Healthz) {
 
 TEST_F(EdgeRouterTest, StorageFailureIs503NotAFake404) {
   BrokenStore broken;
-  EdgeRouter router(broken, directory_);
+  storage::CachedStore cached(broken, 1 << 20);
+  EdgeRouter router(cached, directory_);
   net::HttpRequest req;
   req.method = "GET";
   req.target = "/live/" + live_ + "/720p/index.m3u8";
-  auto res = router.handle(req);
+  auto res = answer(router, req);
   EXPECT_EQ(res.status, 503);
   EXPECT_EQ(header(res, "Retry-After"), "1");
   EXPECT_EQ(header(res, "Access-Control-Allow-Origin"), "*");

@@ -56,14 +56,31 @@ class SupervisorTest : public ::testing::Test {
         [this](const store::StreamRecord& s) { abandoned_.push_back(s.stream_id); });
   }
 
+  // The answer is posted on the loop: run it until the answer arrives.
   Result<PublishGrant> publish(Supervisor& s, bool* disconnected = nullptr) {
-    return s.authorize(PublishRequest{.stream_key = Secret(std::string(key_.reveal())),
-                                      .remote_address = "127.0.0.1",
-                                      .disconnect = [disconnected] {
-                                        if (disconnected) {
-                                          *disconnected = true;
-                                        }
-                                      }});
+    std::optional<Result<PublishGrant>> answer;
+    s.authorize(PublishRequest{.stream_key = Secret(std::string(key_.reveal())),
+                               .remote_address = "127.0.0.1",
+                               .disconnect =
+                                   [disconnected] {
+                                     if (disconnected) {
+                                       *disconnected = true;
+                                     }
+                                   }},
+                [&](Result<PublishGrant> r) { answer = std::move(r); });
+    loop_.context().restart();
+    while (!answer && loop_.context().run_one() > 0) {
+    }
+    if (!answer) {
+      return make_error(Code::Internal, "no answer");
+    }
+    return std::move(*answer);
+  }
+
+  // Runs what the supervisor posted so far (no timers).
+  void settle() {
+    loop_.context().restart();
+    loop_.context().poll();
   }
 
   store::StreamRecord record() { return **store_->get(stream_id_); }
@@ -76,7 +93,7 @@ class SupervisorTest : public ::testing::Test {
 
   test::TempDir dir_;
   std::unique_ptr<store::sqlite::SqliteStore> store_;
-  net::EventLoop loop_;
+  net::EventLoop loop_{"lifecycle", net::LoopKind::Control};
   Secret key_ = ids::new_stream_key();
   std::string stream_id_;
   std::shared_ptr<NullSink> sink_ = std::make_shared<NullSink>();
@@ -111,6 +128,7 @@ TEST_F(SupervisorTest, TheHolderRenewsItsLeaseAndReleasesItAtTheEnd) {
   }
   EXPECT_GT(*record().lease_until_ms, first);
   a->on_stopped(*grant, media::EndReason::Clean, "");
+  settle();
   auto r = record();
   EXPECT_EQ(r.state, State::Ended);
   EXPECT_TRUE(r.ingest_node.empty());
