@@ -5,6 +5,7 @@
 #include "lifecycle/supervisor.h"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 
 #include <boost/asio/io_context.hpp>
@@ -28,12 +29,50 @@ class NullSink final : public media::AccessUnitSink {
   std::optional<media::EndReason> ended;
 };
 
+// The store, until `down` is set: then every call is Unavailable, like a
+// database that stopped answering.
+class SwitchableStore final : public store::StreamRepository {
+ public:
+  store::StreamRepository* inner = nullptr;
+  bool down = false;
+
+  Result<store::StreamRecord> create(store::StreamRecord r) override {
+    return down ? fail() : inner->create(std::move(r));
+  }
+  Result<std::optional<store::StreamRecord>> get(const std::string& id) override {
+    return down ? fail() : inner->get(id);
+  }
+  Result<std::optional<store::StreamRecord>> find_by_key_hash(const crypto::Sha256& h) override {
+    return down ? fail() : inner->find_by_key_hash(h);
+  }
+  Result<std::optional<store::StreamRecord>> find_by_edge_id(const std::string& id) override {
+    return down ? fail() : inner->find_by_edge_id(id);
+  }
+  Result<std::vector<store::StreamRecord>> list(const std::string& owner, int limit,
+                                                std::optional<int64_t> before) override {
+    return down ? fail() : inner->list(owner, limit, before);
+  }
+  Result<std::vector<store::StreamRecord>> list_on_air() override {
+    return down ? fail() : inner->list_on_air();
+  }
+  Result<store::StreamRecord> update(const std::string& id, const Mutation& m) override {
+    return down ? fail() : inner->update(id, m);
+  }
+  Status remove(const std::string& id, const Precondition& p) override {
+    return down ? fail() : inner->remove(id, p);
+  }
+
+ private:
+  static Error fail() { return make_error(Code::Unavailable, "database does not answer"); }
+};
+
 class SupervisorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto opened = store::sqlite::SqliteStore::open(dir_.file("antcdn.db"));
     ASSERT_TRUE(opened.ok()) << opened.error().describe();
     store_ = std::move(*opened);
+    switchable_.inner = store_.get();
     store::StreamRecord r;
     r.stream_id = ids::new_stream_id(unix_now_ms());
     r.edge_id = ids::new_edge_id(unix_now_ms());
@@ -52,7 +91,7 @@ class SupervisorTest : public ::testing::Test {
                         .lease = 2s,
                         .watch_interval = std::chrono::milliseconds(10)};
     return std::make_unique<Supervisor>(
-        loop_, *store_, [this](const store::StreamRecord&) { return sink_; }, o,
+        loop_, switchable_, [this](const store::StreamRecord&) { return sink_; }, o,
         [this](const store::StreamRecord& s) { abandoned_.push_back(s.stream_id); });
   }
 
@@ -85,6 +124,14 @@ class SupervisorTest : public ::testing::Test {
 
   store::StreamRecord record() { return **store_->get(stream_id_); }
 
+  // Runs the loop until `done` or `limit`.
+  void run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      run_watches(20ms);
+    }
+  }
+
   // Runs the loop (the watches of every started supervisor) for a while.
   void run_watches(std::chrono::milliseconds d = 100ms) {
     loop_.context().restart();
@@ -93,6 +140,7 @@ class SupervisorTest : public ::testing::Test {
 
   test::TempDir dir_;
   std::unique_ptr<store::sqlite::SqliteStore> store_;
+  SwitchableStore switchable_;  // in front of store_ for the supervisors
   net::EventLoop loop_{"lifecycle", net::LoopKind::Control};
   Secret key_ = ids::new_stream_key();
   std::string stream_id_;
@@ -192,6 +240,71 @@ TEST_F(SupervisorTest, ARestartedNodeEndsItsOwnOldSessionsAtOnce) {
   run_watches();
   EXPECT_EQ(record().state, State::Ended);
   EXPECT_EQ(abandoned_, std::vector<std::string>{stream_id_});
+}
+
+// Another node holds the stream now (it took the session over): this node
+// disconnects its encoder and ends its pipeline without writing anything, so
+// neither the record nor the playlists the other node continues are touched.
+TEST_F(SupervisorTest, ANodeThatSeesAnotherHolderGivesTheStreamUpWithoutWriting) {
+  auto a = node("a");
+  bool disconnected = false;
+  auto grant = publish(*a, &disconnected);
+  ASSERT_TRUE(grant.ok());
+  a->start();
+  ASSERT_TRUE(store_
+                  ->update(stream_id_,
+                           [](store::StreamRecord& s) -> Status {
+                             s.ingest_node = "b";
+                             return {};
+                           })
+                  .ok());
+  run_until([&] { return disconnected; });
+  ASSERT_TRUE(disconnected);
+  a->on_stopped(*grant, media::EndReason::Dropped, "");
+  settle();
+  EXPECT_EQ(sink_->ended, media::EndReason::Abandoned);
+  EXPECT_EQ(a->active_sessions(), 0U);
+  auto r = record();
+  EXPECT_EQ(r.ingest_node, "b");
+  EXPECT_EQ(r.state, State::Connecting) << "the state is b's to change";
+}
+
+// The database stops answering: the lease cannot be renewed, so within one
+// lease period the node stops the session (another node may take it once the
+// lease expires). When the database is back, the stale session is ended.
+TEST_F(SupervisorTest, ANodeThatCannotRenewItsLeaseStopsWithinOneLeasePeriod) {
+  auto a = node("a");
+  bool disconnected = false;
+  auto grant = publish(*a, &disconnected);
+  ASSERT_TRUE(grant.ok());
+  a->start();
+  switchable_.down = true;
+  run_until([&] { return disconnected; });
+  ASSERT_TRUE(disconnected);
+  a->on_stopped(*grant, media::EndReason::Dropped, "");
+  settle();
+  EXPECT_EQ(sink_->ended, media::EndReason::Abandoned);
+  switchable_.down = false;
+  run_until([&] { return record().state == State::Ended; });
+  EXPECT_EQ(record().state, State::Ended) << "the expired lease is ended once the store answers";
+  EXPECT_EQ(abandoned_, std::vector<std::string>{stream_id_}) << "and its playlists closed";
+}
+
+// A state write that fails is not lost: the watch writes it once the store answers.
+TEST_F(SupervisorTest, AFailedEndIsWrittenWhenTheStoreAnswersAgain) {
+  auto a = node("a");
+  auto grant = publish(*a);
+  ASSERT_TRUE(grant.ok());
+  switchable_.down = true;
+  a->on_stopped(*grant, media::EndReason::Clean, "");
+  settle();
+  EXPECT_EQ(sink_->ended, media::EndReason::Clean) << "the media ends at once";
+  EXPECT_EQ(record().state, State::Connecting);
+  switchable_.down = false;
+  a->start();
+  run_until([&] { return record().state == State::Ended; });
+  EXPECT_EQ(record().state, State::Ended);
+  EXPECT_TRUE(abandoned_.empty()) << "written as this node's own end, not recovered";
 }
 
 }  // namespace
