@@ -24,12 +24,12 @@ die() {
   exit 1
 }
 usage() {
-  die "usage: $0 start|stop|url DIR"
+  die "usage: $0 start|stop|url|freeze|thaw DIR"
 }
 
 (($# == 2)) || usage
 command=$1
-[[ $command == start || $command == stop || $command == url ]] || usage
+[[ $command =~ ^(start|stop|url|freeze|thaw)$ ]] || usage
 [[ -n $2 ]] || usage
 command -v pg_config >/dev/null || die "pg_config not found (apt-get install postgresql libpq-dev)"
 bindir=$(pg_config --bindir)
@@ -140,9 +140,20 @@ stop() {
   fi
 }
 
+# freeze/thaw: SIGSTOP/SIGCONT the server and its backends, so that clients
+# see a database that accepts nothing and answers nothing (a partition).
+signal_cluster() {
+  running || die "no cluster running in $dir"
+  local main
+  main=$(head -1 "$data/postmaster.pid")
+  kill "-$1" "$main" $(pgrep -P "$main") 2>/dev/null || true
+}
+
 case $command in
   start) start ;;
   stop) stop ;;
+  freeze) signal_cluster STOP ;;
+  thaw) signal_cluster CONT ;;
   url)
     if ! running || [[ ! -f $dir/url ]]; then
       die "no cluster running in $dir"

@@ -36,11 +36,30 @@ void StoreStreamDirectory::lookup_async(const std::string& edge_id, LookupCallba
     done(*hit);
     return;
   }
-  auto query = [this, edge_id, stale, done = std::move(done)] { done(fetch(edge_id, stale)); };
+  if (stale && now() - stale->fetched_at < options_.ttl + options_.serve_stale) {
+    done(stale->info);
+    {
+      std::lock_guard lock(mutex_);
+      if (!refreshing_.insert(edge_id).second) {
+        return;
+      }
+    }
+    run_in_background([this, edge_id, stale] {
+      (void)fetch(edge_id, stale);
+      std::lock_guard lock(mutex_);
+      refreshing_.erase(edge_id);
+    });
+    return;
+  }
+  run_in_background(
+      [this, edge_id, stale, done = std::move(done)] { done(fetch(edge_id, stale)); });
+}
+
+void StoreStreamDirectory::run_in_background(std::function<void()> job) {
   if (options_.background) {
-    options_.background(std::move(query));
+    options_.background(std::move(job));
   } else {
-    query();
+    job();
   }
 }
 

@@ -6,7 +6,9 @@
 // edge id per TTL. Unknown ids are cached too (a viewer page polling a deleted
 // stream must not become a database load), and the cache is bounded so random
 // ids cannot grow it without limit. When the database fails, the last known
-// answer is served a little longer instead of turning a live stream into 404s.
+// answer is served a little longer instead of turning a live stream into 404s,
+// and lookup_async answers from an expired entry while it is refreshed, so a
+// database that hangs holds no viewer.
 
 #include <chrono>
 #include <cstddef>
@@ -15,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "edge/stream_directory.h"
 #include "store/repositories.h"
@@ -23,6 +26,9 @@ namespace antcdn::edge {
 
 struct StoreStreamDirectoryOptions {
   std::chrono::milliseconds ttl{1000};
+  // lookup_async answers from an expired entry up to this old at once and
+  // refreshes it in the background, so a database that hangs never holds viewers.
+  std::chrono::milliseconds serve_stale{60000};
   size_t max_entries = 10000;
   // Injected by tests; steady_clock::now when empty.
   std::function<std::chrono::steady_clock::time_point()> now;
@@ -53,6 +59,7 @@ class StoreStreamDirectory final : public StreamDirectory {
                                                       std::optional<Entry>& stale) const;
   std::optional<EdgeStreamInfo> fetch(const std::string& edge_id,
                                       const std::optional<Entry>& stale);
+  void run_in_background(std::function<void()> job);
   void remember_locked(const std::string& edge_id, Entry entry);
 
   store::StreamRepository& streams_;
@@ -60,6 +67,7 @@ class StoreStreamDirectory final : public StreamDirectory {
 
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> cache_;
+  std::unordered_set<std::string> refreshing_;  // background refreshes in flight
 };
 
 }  // namespace antcdn::edge

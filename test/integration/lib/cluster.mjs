@@ -36,6 +36,8 @@ export async function startBackends() {
   }
   backends.storageUrl = (bucket) =>
     `s3://${bucket}/media/?endpoint=${backends.s3Endpoint}&region=us-east-1`;
+  backends.freezeDatabase = () => script("pg_loopback.sh", "freeze", pgDir);
+  backends.thawDatabase = () => script("pg_loopback.sh", "thaw", pgDir);
   backends.killObjectStore = () => script("swift_loopback.sh", "kill-proxy", swiftDir);
   backends.restartObjectStore = () => script("swift_loopback.sh", "restart-proxy", swiftDir);
   // Objects Swift holds right now: one .data file each on its only device (a

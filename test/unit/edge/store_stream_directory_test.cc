@@ -1,6 +1,8 @@
 #include "edge/store_stream_directory.h"
 
+#include <functional>
 #include <map>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -147,6 +149,39 @@ TEST_F(StoreStreamDirectoryTest, DefaultClockWorks) {
   EXPECT_TRUE(directory.lookup("lse_a").has_value());
   EXPECT_TRUE(directory.lookup("lse_a").has_value());
   EXPECT_EQ(streams_.queries, 1);
+}
+
+// A slow database never holds a viewer: a known stream is answered from its
+// expired entry at once while the refresh runs in the background.
+TEST_F(StoreStreamDirectoryTest, AsyncLookupsAnswerFromAnExpiredEntryWhileRefreshing) {
+  streams_.add("lse_a", State::Live);
+  std::vector<std::function<void()>> queued;  // the "background pool", run by hand
+  auto o = options();
+  o.background = [&](std::function<void()> job) { queued.push_back(std::move(job)); };
+  StoreStreamDirectory directory(streams_, o);
+
+  std::optional<std::optional<EdgeStreamInfo>> answer;
+  directory.lookup_async("lse_a", [&](std::optional<EdgeStreamInfo> i) { answer = i; });
+  EXPECT_FALSE(answer.has_value()) << "unknown yet: asked in the background";
+  ASSERT_EQ(queued.size(), 1U);
+  queued.front()();
+  queued.clear();
+  ASSERT_TRUE(answer.has_value() && answer->has_value());
+
+  streams_.add("lse_a", State::Ended);
+  now_ += 1500ms;  // expired, within serve_stale
+  for (int i = 0; i < 3; ++i) {
+    answer.reset();
+    directory.lookup_async("lse_a", [&](std::optional<EdgeStreamInfo> i) { answer = i; });
+    ASSERT_TRUE(answer.has_value()) << "answered at once";
+    EXPECT_EQ((*answer)->state, State::Live) << "the last known state";
+  }
+  ASSERT_EQ(queued.size(), 1U) << "one refresh for all of them";
+  queued.front()();
+  answer.reset();
+  directory.lookup_async("lse_a", [&](std::optional<EdgeStreamInfo> i) { answer = i; });
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ((*answer)->state, State::Ended) << "refreshed";
 }
 
 }  // namespace
