@@ -3,6 +3,8 @@
 #   tools/dev.sh run [serve flags...]   install what is missing, build, run `antcdn serve`
 #   tools/dev.sh test                   install what is missing, build, run every test
 #   tools/dev.sh build                  install what is missing and build
+#   tools/dev.sh sanitize               build with ASan+UBSan (build-asan/) and run
+#                                       the unit and integration suites there (CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,8 +59,8 @@ install_npm() {
 build() {
   install_npm
   export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build
+  cmake --preset "${1:-release}" >/dev/null
+  cmake --build --preset "${1:-release}"
 }
 
 cmd=${1:-run}
@@ -79,8 +81,16 @@ case "$cmd" in
     tools/check_layering.sh
     ctest --test-dir build --output-on-failure -j2 --timeout 900
     ;;
+  sanitize)
+    install_deps "${APT_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    build asan
+    # Leaks are not checked: the FFmpeg and x264 libraries keep process-lifetime
+    # allocations that would drown real reports; memory errors and UB abort.
+    export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
+    ctest --test-dir build-asan --output-on-failure -j2 --timeout 1800
+    ;;
   *)
-    echo "usage: tools/dev.sh run|test|build" >&2
+    echo "usage: tools/dev.sh run|test|build|sanitize" >&2
     exit 2
     ;;
 esac

@@ -11,9 +11,16 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "common/blocking.h"
 
 namespace antcdn::net {
+namespace {
+
+constexpr int64_t kReportLateUs = 10000;
+
+}  // namespace
 
 struct EventLoop::Impl {
   Impl(std::string n, LoopKind k) : name(std::move(n)), kind(k) {}
@@ -41,6 +48,10 @@ struct EventLoop::Impl {
                       .count();
       if (late > worst_us.load()) {
         worst_us.store(late);
+      }
+      if (late >= kReportLateUs) {
+        // With the time, to match against the log (bench/loop_latency.sh).
+        spdlog::debug("{} loop: a timer fired {} ms late", name, late / 1000.0);
       }
       arm_probe();
     });
