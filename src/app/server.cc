@@ -213,7 +213,10 @@ int serve(const Config& config) {
     });
   };
   lifecycle::Supervisor supervisor(
-      control, **store, [&](const store::StreamRecord& s) { return pipelines.make(s); },
+      control, **store,
+      [&](const store::StreamRecord& s, bool continue_stored) {
+        return pipelines.make(s, continue_stored);
+      },
       supervision, close_abandoned);
   pipelines.attach(supervisor);
   LoopThreads control_thread(control);

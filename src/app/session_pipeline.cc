@@ -42,7 +42,8 @@ std::shared_ptr<media::AccessUnitSink> released_on(
 }  // namespace
 
 std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
-    const store::StreamRecord& stream) {
+    const store::StreamRecord& stream, bool continue_stored) {
+  (void)continue_stored;  // MERGE: restore branch (load_stored_session)
   std::string id = stream.stream_id;
   lifecycle::Supervisor* supervisor = supervisor_;
   // Failures and readiness arrive on storage or transcoder threads; the

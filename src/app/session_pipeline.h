@@ -28,7 +28,10 @@ class SessionPipelineFactory {
   // packager's events are routed to it once it exists.
   void attach(lifecycle::Supervisor& supervisor) { supervisor_ = &supervisor; }
 
-  std::shared_ptr<media::AccessUnitSink> make(const store::StreamRecord& stream);
+  // `continue_stored`: the session was taken over from another node; its
+  // stored playlists go on. Reads them from storage (a thread that may block).
+  std::shared_ptr<media::AccessUnitSink> make(const store::StreamRecord& stream,
+                                              bool continue_stored);
 
  private:
   storage::WriteQueue& writes_;

@@ -38,11 +38,14 @@ bool Supervisor::held_elsewhere(const store::StreamRecord& s, int64_t now_ms) co
 }
 
 Result<Transition> Supervisor::apply(const std::string& stream_id, Event event,
-                                     const std::string& reason) {
+                                     const std::string& reason, bool* taken_over) {
   Transition taken;
   auto updated = streams_.update(stream_id, [&](store::StreamRecord& s) -> Status {
     int64_t now = unix_now_ms();
     if (held_elsewhere(s, now)) {
+      if (taken_over != nullptr) {
+        *taken_over = true;
+      }
       return make_error(Code::Conflict, "the stream is on air through node " + s.ingest_node);
     }
     auto t = transition(s.state, event);
@@ -52,7 +55,10 @@ Result<Transition> Supervisor::apply(const std::string& stream_id, Event event,
     taken = *t;
     s.state = t->next;
     if (is_on_air(s.state)) {
-      s.ingest_node = options_.node_id;
+      // In a reconnect window the session is nobody's: an encoder that comes
+      // back through another ingest node may take it over (load balancers do
+      // not pin encoders). This node still renews the lease meanwhile.
+      s.ingest_node = event == Event::Drop ? std::string() : options_.node_id;
       s.lease_until_ms = now + options_.lease.count();
     } else {
       s.ingest_node.clear();
@@ -84,17 +90,21 @@ Result<Transition> Supervisor::apply(const std::string& stream_id, Event event,
 
 void Supervisor::apply_or_retry(const std::string& stream_id, Event event,
                                 const std::string& reason) {
-  auto t = apply(stream_id, event, reason);
-  if (t.ok() || t.error().code == Code::Conflict || t.error().code == Code::NotFound) {
-    if (!t.ok()) {
-      spdlog::info("lifecycle: stream {}: {}", stream_id, t.error().describe());
-    }
+  if (auto t = apply(stream_id, event, reason); !t.ok()) {
+    remember_failed_write(stream_id, event, reason, t.error());
+  }
+}
+
+void Supervisor::remember_failed_write(const std::string& stream_id, Event event,
+                                       const std::string& reason, const Error& error) {
+  if (error.code == Code::Conflict || error.code == Code::NotFound) {
+    spdlog::info("lifecycle: stream {}: {}", stream_id, error.describe());
     return;
   }
   // The store did not answer: the stream must not stay `connecting` or `live`
   // in it. The watch writes it again until it lands (or is overtaken).
   spdlog::warn("lifecycle: stream {}: writing its state failed ({}); will retry", stream_id,
-               t.error().describe());
+               error.describe());
   pending_writes_[stream_id] = PendingWrite{event, reason};
 }
 
@@ -122,8 +132,11 @@ Result<PublishGrant> Supervisor::authorize_now(PublishRequest request) {
     return make_error(Code::Conflict, "the stream already has a publisher");
   }
   pending_writes_.erase(stream.stream_id);  // superseded by what happens now
-  if (it == active_.end() && is_on_air(stream.state)) {
-    // On air in the store but not here (a previous process died): end it first.
+  // A session in another node's reconnect window (released, lease still
+  // renewed) is taken over; one left on air by a dead process is ended first.
+  const bool in_window = stream.ingest_node.empty() && stream.lease_until_ms &&
+                         *stream.lease_until_ms >= unix_now_ms();
+  if (it == active_.end() && is_on_air(stream.state) && !in_window) {
     if (auto killed = apply(stream.stream_id, Event::Kill); !killed.ok()) {
       return killed.error();
     }
@@ -134,8 +147,15 @@ Result<PublishGrant> Supervisor::authorize_now(PublishRequest request) {
   }
   Active& a = active_[stream.stream_id];
   if (t->new_session || !a.sink) {
-    a.sink = make_sink_(stream);
-    a.went_live = false;
+    // No local sink for a resumed session: another node (or this one before a
+    // restart) ran it, and its stored playlists go on.
+    const bool take_over = t->resume_session;
+    if (take_over) {
+      spdlog::info("lifecycle: stream {}: taking over the session in its reconnect window",
+                   stream.stream_id);
+    }
+    a.sink = make_sink_(stream, take_over);
+    a.went_live = take_over;
   }
   a.window.reset();  // cancels a pending reconnect deadline
   a.has_publisher = true;
@@ -173,7 +193,15 @@ void Supervisor::finish(const std::string& stream_id, Event event, media::EndRea
   }
   auto sink = std::move(it->second.sink);
   active_.erase(it);
-  apply_or_retry(stream_id, event, reason);
+  bool taken_over = false;
+  auto t = apply(stream_id, event, reason, &taken_over);
+  if (taken_over) {
+    // Another node continues these playlists: no ENDLIST from here.
+    spdlog::info("lifecycle: stream {}: another node took the session over", stream_id);
+    end = media::EndReason::Abandoned;
+  } else if (!t.ok()) {
+    remember_failed_write(stream_id, event, reason, t.error());
+  }
   if (sink) {
     sink->on_end(end);
   }
@@ -453,8 +481,11 @@ void Supervisor::check_local(const store::StreamRecord& s, Active& a, int64_t no
   if (now_ms - a.lease_renewed_ms < options_.lease.count() / 3) {
     return;
   }
+  // In a reconnect window the record names no node (see apply), but the lease is ours.
+  const bool windowed = !a.has_publisher;
   auto renewed = streams_.update(s.stream_id, [&](store::StreamRecord& r) -> Status {
-    if (r.ingest_node != options_.node_id || !is_on_air(r.state)) {
+    bool ours = r.ingest_node == options_.node_id || (windowed && r.ingest_node.empty());
+    if (!ours || !is_on_air(r.state)) {
       return make_error(Code::Conflict, "lease lost");
     }
     r.lease_until_ms = now_ms + options_.lease.count();

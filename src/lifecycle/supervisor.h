@@ -11,12 +11,14 @@
 // Several nodes may share one store. A node that takes a publish holds the
 // stream's lease (ingest_node, lease_until_ms in the record) and renews it
 // while the session lasts; no other node changes that stream's state until the
-// lease has expired. A periodic watch over the on-air streams (a) disconnects a
-// local encoder whose key was rotated through another node's API, (b) renews
-// this node's leases, (c) gives up a session whose lease this node cannot
-// renew or another node now holds (the encoder is disconnected and nothing
-// more is written, within one lease period), and (d) ends sessions whose
-// holder stopped renewing (a dead node), including, at start-up, this node's
+// lease has expired. During a reconnect window the record names no node, so
+// an encoder that comes back through another ingest node is taken over there:
+// the same playlists go on after a discontinuity, and this node, seeing the
+// other holder, ends its side without writing. A periodic watch over the on-air streams (a)
+// disconnects a local encoder whose key was rotated through another node's API, (b) renews this
+// node's leases, (c) gives up a session whose lease this node cannot renew or another node now
+// holds (the encoder is disconnected and nothing more is written, within one lease period), and (d)
+// ends sessions whose holder stopped renewing (a dead node), including, at start-up, this node's
 // own sessions from before a restart. A state write that fails is retried by
 // the watch until it lands or is overtaken.
 
@@ -34,9 +36,12 @@
 
 namespace antcdn::lifecycle {
 
-// Builds the per-session media pipeline (transcoder/packager) for a stream.
-using SinkFactory =
-    std::function<std::shared_ptr<media::AccessUnitSink>(const store::StreamRecord& stream)>;
+// Builds the per-session media pipeline (transcoder/packager) for a stream;
+// `continue_stored`: a session taken over from another node, whose stored
+// playlists go on (after a discontinuity) instead of starting afresh. Runs on
+// the supervisor's loop, which may block.
+using SinkFactory = std::function<std::shared_ptr<media::AccessUnitSink>(
+    const store::StreamRecord& stream, bool continue_stored)>;
 // Called after the watch ended a session that no live node held (its playlists
 // need closing). Runs on the supervisor's loop: hand slow work elsewhere.
 using AbandonedHandler = std::function<void(const store::StreamRecord& stream)>;
@@ -101,8 +106,11 @@ class Supervisor final : public PublishGate, public SessionControl {
   Result<PublishGrant> authorize_now(PublishRequest request);
   void stopped_now(const PublishGrant& grant, media::EndReason reason, const std::string& detail);
   // Applies `event` to the stored stream; returns the transition taken.
+  // `taken_over` is set when another node holds the stream now.
   Result<Transition> apply(const std::string& stream_id, Event event,
-                           const std::string& reason = {});
+                           const std::string& reason = {}, bool* taken_over = nullptr);
+  void remember_failed_write(const std::string& stream_id, Event event, const std::string& reason,
+                             const Error& error);
   // apply(), and on a store failure remember the write for the watch to retry.
   void apply_or_retry(const std::string& stream_id, Event event, const std::string& reason = {});
   void finish(const std::string& stream_id, Event event, media::EndReason end,

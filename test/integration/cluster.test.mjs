@@ -19,13 +19,13 @@ let backends;
 let scratch;
 const nodes = {};
 
-async function startNode(role, extra = []) {
+async function startNode(role, extra = [], name = role) {
   const args = [
-    "--roles", role, "--node-id", `${role}-1`, "--lease-seconds", String(LEASE_SECONDS),
+    "--roles", role, "--node-id", `${name}-1`, "--lease-seconds", String(LEASE_SECONDS),
     "--database", backends.postgresUrl, "--storage", backends.storageUrl("antcdn"), ...extra,
   ];
   const node = await new Server(makeDataDir(), args, { env: S3_ENV }).start();
-  nodes[role] = node;
+  nodes[name] = node;
   return node;
 }
 
@@ -33,6 +33,7 @@ before(async () => {
   scratch = makeDataDir();
   backends = await startBackends();
   const ingest = await startNode("ingest");
+  await startNode("ingest", [], "ingest2");
   const edge = await startNode("edge");
   const api = await startNode("api",
     ["--public-rtmp-url", ingest.rtmpUrl, "--public-edge-url", edge.edgeBase]);
@@ -129,6 +130,54 @@ test("a forced key rotation on the API node disconnects the encoder on the inges
   const elapsed = Date.now() - started;
   console.log(`encoder disconnected ${elapsed} ms after the rotation`);
   await waitState(api, stream.streamId, "ended", { timeoutMs: 10000 });
+});
+
+// Load balancers do not pin encoders: after a drop, the encoder may come back
+// through the other ingest node within the reconnect window. That node takes
+// the session over and the same playlists go on after one discontinuity; the
+// first node writes nothing more.
+test("a reconnect through another ingest node continues the same playlists", async () => {
+  const { api, ingest, ingest2 } = nodes;
+  const clip = path.join(scratch, "loop.flv");
+  const stream = await createStream(api,
+    { name: "takeover", quality: "passthrough", reconnectWindowSeconds: 30 });
+  const first = ffmpegPublish(stream.ingest.rtmpFullUrl, clip, { loop: true });
+  await waitState(api, stream.streamId, "live", { timeoutMs: 30000 });
+  const media = stream.playback.hlsUrl.replace(/master\.m3u8$/, "source/index.m3u8");
+  const before = await waitFor(async () => {
+    const res = await fetchObject(media);
+    const pl = res.status === 200 ? parseMedia(res.text()) : null;
+    return pl && pl.segments.length >= 2 ? pl : null;
+  }, { timeoutMs: 30000, what: "two segments from the first node" });
+  first.kill("SIGKILL");
+  await first.exited;
+  await waitState(api, stream.streamId, "connecting", { timeoutMs: 15000 });
+
+  const second = ffmpegPublish(`${ingest2.rtmpUrl}/${stream.ingest.streamKey}`, clip);
+  await waitState(api, stream.streamId, "live", { timeoutMs: 30000 });
+  const done = await second.wait(30000);
+  assert.equal(done.code, 0, done.stderr);
+  await waitState(api, stream.streamId, "ended", { timeoutMs: 30000 });
+  const after = await waitFor(async () => {
+    const pl = parseMedia(await fetchText(media));
+    return pl.ended ? pl : null;
+  }, { timeoutMs: 30000, what: "ENDLIST from the second node" });
+
+  assert.equal(after.discontinuities, 1, "one discontinuity where the second node joined");
+  for (const seg of before.segments) {
+    if (seg.sequence < after.mediaSequence) continue;  // slid out of the window since
+    const same = after.segments.find((s) => s.sequence === seg.sequence);
+    assert.equal(same?.uri, seg.uri, `segment ${seg.sequence} is still the first node's`);
+  }
+  const joined = after.segments.findIndex((s) => s.discontinuity);
+  assert.ok(joined > 0, "the first node's segments come first");
+  assert.notEqual(after.segments[joined].map, after.segments[joined - 1].map, "a new init");
+  for (const seg of after.segments.slice(joined)) {
+    assert.equal((await fetchObject(media.replace(/index\.m3u8$/, seg.uri))).status, 200);
+  }
+  assert.match(ingest.stderr, /took the session over|holds the stream now/,
+    "the first node saw the takeover");
+  assert.match(ingest2.stderr, /taking over the session/);
 });
 
 test("a dead ingest node's session is ended by the others after its lease", async () => {

@@ -483,6 +483,10 @@ test("a publisher killed before its stream is live: ended at once, no reconnect 
     assert.equal(before.state, "connecting");
     const ended = await waitState(server, s.streamId, "ended", { timeoutMs: 5000 });
     assert.ok(ended.endedAt);
+    // The state is written on the lifecycle thread and the sink ends right
+    // after: the API may answer `ended` a moment before the recording has it.
+    await waitFor(() => readRecording(recDir, s.streamId).last?.end !== undefined,
+      { what: "the sink to hear its end" });
     const rec = readRecording(recDir, s.streamId);
     assert.equal(rec.sessions.length, 1);
     assert.equal(rec.last.end, "clean", "DropBeforeLive closes the sink as a normal end");

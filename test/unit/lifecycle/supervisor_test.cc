@@ -91,8 +91,12 @@ class SupervisorTest : public ::testing::Test {
                         .lease = 2s,
                         .watch_interval = std::chrono::milliseconds(10)};
     return std::make_unique<Supervisor>(
-        loop_, switchable_, [this](const store::StreamRecord&) { return sink_; }, o,
-        [this](const store::StreamRecord& s) { abandoned_.push_back(s.stream_id); });
+        loop_, switchable_,
+        [this](const store::StreamRecord&, bool continue_stored) {
+          continued_ = continue_stored;
+          return sink_;
+        },
+        o, [this](const store::StreamRecord& s) { abandoned_.push_back(s.stream_id); });
   }
 
   // The answer is posted on the loop: run it until the answer arrives.
@@ -146,6 +150,7 @@ class SupervisorTest : public ::testing::Test {
   std::string stream_id_;
   std::shared_ptr<NullSink> sink_ = std::make_shared<NullSink>();
   std::vector<std::string> abandoned_;
+  std::optional<bool> continued_;  // what the last sink was built for
 };
 
 TEST_F(SupervisorTest, APublishTakesTheLeaseAndOtherNodesRefuseTheStream) {
@@ -305,6 +310,41 @@ TEST_F(SupervisorTest, AFailedEndIsWrittenWhenTheStoreAnswersAgain) {
   run_until([&] { return record().state == State::Ended; });
   EXPECT_EQ(record().state, State::Ended);
   EXPECT_TRUE(abandoned_.empty()) << "written as this node's own end, not recovered";
+}
+
+// The encoder drops after going live and comes back through another ingest
+// node within the reconnect window: that node takes the session over (its sink
+// continues the stored playlists) and the first node ends its side without
+// writing anything.
+TEST_F(SupervisorTest, AReconnectThroughAnotherNodeTakesTheSessionOver) {
+  auto a = node("a");
+  bool a_disconnected = false;
+  auto grant = publish(*a, &a_disconnected);
+  ASSERT_TRUE(grant.ok());
+  EXPECT_EQ(continued_, false);
+  a->on_segments_ready(stream_id_);
+  settle();
+  ASSERT_EQ(record().state, State::Live);
+  a->on_stopped(*grant, media::EndReason::Dropped, "");
+  settle();
+  EXPECT_EQ(sink_->ended, media::EndReason::Dropped);
+  auto windowed = record();
+  EXPECT_EQ(windowed.state, State::Connecting);
+  EXPECT_TRUE(windowed.ingest_node.empty()) << "released for whichever node the encoder reaches";
+  a->start();
+
+  auto b = node("b");
+  auto taken = publish(*b);
+  ASSERT_TRUE(taken.ok()) << taken.error().describe();
+  EXPECT_TRUE(taken->resumed);
+  EXPECT_EQ(continued_, true) << "b's pipeline continues the stored playlists";
+  EXPECT_EQ(record().ingest_node, "b");
+
+  run_until([&] { return a->active_sessions() == 0; });
+  EXPECT_EQ(a->active_sessions(), 0U);
+  EXPECT_EQ(sink_->ended, media::EndReason::Abandoned) << "a wrote no ENDLIST";
+  EXPECT_EQ(record().state, State::Connecting);
+  EXPECT_EQ(record().ingest_node, "b");
 }
 
 }  // namespace
