@@ -16,7 +16,6 @@
 
 #include <sys/resource.h>
 
-#include "common/huge_pages.h"
 #include "format/flv/flv_reader.h"
 #include "ingest/rtmp/flv_demuxer.h"
 #include "package/stream_packager.h"
@@ -38,7 +37,6 @@ double cpu_seconds() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  restart_with_huge_page_malloc(argv);  // as the service does (src/main.cc)
   if (argc < 5 || argc > 7) {
     std::fprintf(
         stderr,

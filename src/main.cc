@@ -8,7 +8,6 @@
 #include "app/config.h"
 #include "app/keys_cli.h"
 #include "app/server.h"
-#include "common/huge_pages.h"
 
 namespace {
 
@@ -23,7 +22,6 @@ void add_store_flags(CLI::App& cmd, antcdn::app::Config& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  antcdn::restart_with_huge_page_malloc(argv);  // ~4 % less transcoding CPU
   using antcdn::app::Config;
   Config config;
   CLI::App app{"AntCDN Live: RTMP in, adaptive CMAF HLS out"};
