@@ -100,6 +100,13 @@ Status migrate(PgConnection& conn) {
     return r.error();
   }
   Transaction tx(conn);
+  // Start-up is not an API call: a node waits for another node's migrations
+  // and for the table locks its DDL needs, however long that takes, instead
+  // of failing to start after the connection's 1 s lock / 2 s statement limit.
+  if (auto s = conn.exec_script("SET LOCAL lock_timeout = 0; SET LOCAL statement_timeout = 0");
+      !s.ok()) {
+    return s;
+  }
   // Held until COMMIT: a second node starting now waits here, then finds
   // everything applied.
   if (auto r = conn.exec("SELECT pg_advisory_xact_lock($1)", {kMigrationLock}); !r.ok()) {

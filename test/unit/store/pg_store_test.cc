@@ -6,6 +6,8 @@
 #include "store/postgres/pg_store.h"
 
 #include <chrono>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -217,6 +219,80 @@ TEST_F(PgStoreTest, UpdateWaitsForAnotherNodesRowLock) {
   ASSERT_TRUE(other->exec("COMMIT").ok());
   waiter.join();
   EXPECT_EQ((*store->get(r.stream_id))->state, lifecycle::State::Live);
+}
+
+// The connection's server settings, as SHOW prints them.
+std::string show(PgConnection& conn, std::string_view setting) {
+  auto r = conn.exec("SHOW " + std::string(setting));
+  EXPECT_TRUE(r.ok()) << r.error().describe();
+  return r.ok() ? r->text(0, 0) : "";
+}
+
+std::string with_query(const std::string& url, std::string_view param) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + std::string(param);
+}
+
+TEST_F(PgStoreTest, ConnectionsBoundTheirWaitsByDefault) {
+  auto conn = PgConnection::open(backend_->url(), "test");
+  ASSERT_TRUE(conn.ok()) << conn.error().describe();
+  EXPECT_EQ(show(*conn, "statement_timeout"), "2s");
+  EXPECT_EQ(show(*conn, "lock_timeout"), "1s");
+  EXPECT_EQ(show(*conn, "application_name"), "antcdn");
+}
+
+TEST_F(PgStoreTest, TheUrlsOwnSettingsWin) {
+  // options=-c statement_timeout=5000, and an application name.
+  auto url = with_query(with_query(backend_->url(), "options=-c%20statement_timeout%3D5000"),
+                        "application_name=node7");
+  auto conn = PgConnection::open(url, "test");
+  ASSERT_TRUE(conn.ok()) << conn.error().describe();
+  EXPECT_EQ(show(*conn, "statement_timeout"), "5s");
+  EXPECT_EQ(show(*conn, "lock_timeout"), "1s");  // not named by the URL: still ours
+  EXPECT_EQ(show(*conn, "application_name"), "node7");
+}
+
+TEST_F(PgStoreTest, AStatementThatRunsTooLongIsCancelled) {
+  auto conn = PgConnection::open(backend_->url(), "test");
+  ASSERT_TRUE(conn.ok()) << conn.error().describe();
+  auto started = std::chrono::steady_clock::now();
+  auto r = conn->exec("SELECT pg_sleep(10)");
+  auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Code::Unavailable);
+  EXPECT_NE(r.error().describe().find("statement timeout"), std::string::npos)
+      << r.error().describe();
+  EXPECT_LT(waited, std::chrono::seconds(5));
+  EXPECT_TRUE(conn->exec("SELECT 1").ok());  // the connection itself is fine
+}
+
+// Another node holding the row (a stuck transaction) costs an API call about a
+// second and a clear error, instead of a request that never answers.
+TEST_F(PgStoreTest, AnUpdateBlockedOnARowLockFailsAfterTheLockTimeout) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  StreamRecord r = make_stream("held");
+  ASSERT_TRUE(store->create(r).ok());
+  auto other = PgConnection::open(backend_->url(), "other node");
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(other->exec("BEGIN").ok());
+  ASSERT_TRUE(
+      other->exec("SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE", {r.stream_id}).ok());
+
+  auto started = std::chrono::steady_clock::now();
+  auto u = store->update(r.stream_id, [](StreamRecord& s) -> Status {
+    s.name = "never";
+    return {};
+  });
+  auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(u.ok());
+  EXPECT_EQ(u.error().code, Code::Unavailable);
+  EXPECT_NE(u.error().describe().find("lock timeout"), std::string::npos) << u.error().describe();
+  EXPECT_GE(waited, std::chrono::milliseconds(900));
+  EXPECT_LT(waited, std::chrono::seconds(2));  // under the statement timeout: the lock's own
+
+  // The holder lets go; the store's connection was left usable.
+  ASSERT_TRUE(other->exec("ROLLBACK").ok());
+  EXPECT_EQ((*store->get(r.stream_id))->name, "held");
 }
 
 }  // namespace
