@@ -95,6 +95,22 @@ class PgStoreTest : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.error().describe();
   }
 
+  // Another node's connection, in a transaction that holds the stream's row.
+  Result<PgConnection> lock_row_elsewhere(const std::string& stream_id) {
+    auto other = PgConnection::open(backend_->url(), "other node");
+    if (!other.ok()) {
+      return other;
+    }
+    if (auto r = other->exec("BEGIN"); !r.ok()) {
+      return r.error();
+    }
+    if (auto r = other->exec("SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE", {stream_id});
+        !r.ok()) {
+      return r.error();
+    }
+    return other;
+  }
+
   std::unique_ptr<test::PostgresBackend> backend_;
 };
 
@@ -187,11 +203,8 @@ TEST_F(PgStoreTest, UpdateWaitsForAnotherNodesRowLock) {
   ASSERT_NE(store, nullptr);
   StreamRecord r = make_stream("locked");
   ASSERT_TRUE(store->create(r).ok());
-  auto other = PgConnection::open(backend_->url(), "other node");
-  ASSERT_TRUE(other.ok());
-  ASSERT_TRUE(other->exec("BEGIN").ok());
-  ASSERT_TRUE(
-      other->exec("SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE", {r.stream_id}).ok());
+  auto other = lock_row_elsewhere(r.stream_id);
+  ASSERT_TRUE(other.ok()) << other.error().describe();
   std::thread waiter([&] {
     auto u = store->update(r.stream_id, [](StreamRecord& s) -> Status {
       if (s.state != lifecycle::State::Idle) {
@@ -272,11 +285,8 @@ TEST_F(PgStoreTest, AnUpdateBlockedOnARowLockFailsAfterTheLockTimeout) {
   ASSERT_NE(store, nullptr);
   StreamRecord r = make_stream("held");
   ASSERT_TRUE(store->create(r).ok());
-  auto other = PgConnection::open(backend_->url(), "other node");
-  ASSERT_TRUE(other.ok());
-  ASSERT_TRUE(other->exec("BEGIN").ok());
-  ASSERT_TRUE(
-      other->exec("SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE", {r.stream_id}).ok());
+  auto other = lock_row_elsewhere(r.stream_id);
+  ASSERT_TRUE(other.ok()) << other.error().describe();
 
   auto started = std::chrono::steady_clock::now();
   auto u = store->update(r.stream_id, [](StreamRecord& s) -> Status {
