@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include "common/crypto.h"
+#include "store/postgres/pg_url.h"
 
 namespace antcdn::store::postgres {
 namespace {
@@ -151,6 +152,10 @@ void PgConnection::Finish::operator()(pg_conn* c) const {
 }
 
 Result<PgConnection> PgConnection::open(const std::string& url, std::string display) {
+  if (has_raw_at_in_password(url)) {
+    return make_error(Code::InvalidArgument,
+                      "a raw '@' in the URL's user or password must be written as %40");
+  }
   char* parse_error = nullptr;
   std::unique_ptr<PQconninfoOption, FreeConninfo> parsed(
       PQconninfoParse(url.c_str(), &parse_error));

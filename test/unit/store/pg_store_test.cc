@@ -37,13 +37,21 @@ TEST(PgStoreUrl, ServerDownIsUnavailableAndKeepsThePasswordOut) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, Code::Unavailable);
   EXPECT_EQ(s.error().describe().find("hunter2"), std::string::npos) << s.error().describe();
-  EXPECT_NE(s.error().describe().find("antcdn:***@127.0.0.1:1"), std::string::npos)
+  EXPECT_NE(
+      s.error().describe().find("user=antcdn password=*** dbname=antcdn host=127.0.0.1 port=1"),
+      std::string::npos)
       << s.error().describe();
 
   auto bad = PgStore::open("postgres://antcdn:hunter2@[::1/antcdn");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, Code::InvalidArgument);
   EXPECT_EQ(bad.error().describe().find("hunter2"), std::string::npos) << bad.error().describe();
+
+  // libpq would take "hun" for the host and put it in its error.
+  auto raw_at = PgStore::open("postgres://antcdn:hun@ter2@127.0.0.1:1/antcdn");
+  ASSERT_FALSE(raw_at.ok());
+  EXPECT_EQ(raw_at.error().code, Code::InvalidArgument);
+  EXPECT_EQ(raw_at.error().describe().find("hun"), std::string::npos) << raw_at.error().describe();
 }
 
 class PgStoreTest : public ::testing::Test {
