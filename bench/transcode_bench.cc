@@ -16,11 +16,11 @@
 
 #include <sys/resource.h>
 
-#include "format/flv/flv_reader.h"
 #include "ingest/rtmp/flv_demuxer.h"
 #include "package/stream_packager.h"
 #include "storage/disk_store.h"
 #include "storage/write_queue.h"
+#include "support/format/flv_reader.h"
 #include "transcode/transcoder.h"
 
 using namespace antcdn;
