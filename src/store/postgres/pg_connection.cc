@@ -226,6 +226,10 @@ Error PgConnection::error_from(pg_result* res, std::string_view sql) {
 }
 
 Result<PgResult> PgConnection::exec(std::string_view sql, std::initializer_list<Param> params) {
+  return exec(sql, std::span<const Param>(params.begin(), params.size()));
+}
+
+Result<PgResult> PgConnection::exec(std::string_view sql, std::span<const Param> params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) {

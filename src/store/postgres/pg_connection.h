@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -76,6 +77,7 @@ class PgConnection {
   // (SQLSTATE class 23: unique, not-null, check), Internal for errors in our own
   // SQL (class 42) and Unavailable for everything else.
   Result<PgResult> exec(std::string_view sql, std::initializer_list<Param> params = {});
+  Result<PgResult> exec(std::string_view sql, std::span<const Param> params);
   // Several statements without parameters (migrations: DDL only, no values).
   Status exec_script(std::string_view sql);
 

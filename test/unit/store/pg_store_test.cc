@@ -15,20 +15,14 @@
 
 #include "common/ids.h"
 #include "store/postgres/schema.h"
+#include "unit/store/records.h"
 #include "unit/store/store_backends.h"
 
 namespace antcdn::store::postgres {
 namespace {
 
 StreamRecord make_stream(const std::string& name) {
-  StreamRecord r;
-  r.stream_id = ids::new_stream_id(1700000000000);
-  r.edge_id = ids::new_edge_id(1700000000000);
-  r.owner_key_id = "key_a";
-  r.name = name;
-  r.created_at_ms = 1700000000000;
-  r.stream_key_hash = ids::credential_hash(ids::new_stream_key());
-  return r;
+  return test::make_stream("key_a", name);
 }
 
 TEST(PgStoreUrl, ServerDownIsUnavailableAndKeepsThePasswordOut) {
