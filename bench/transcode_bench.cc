@@ -16,12 +16,11 @@
 
 #include <sys/resource.h>
 
-#include "common/huge_pages.h"
-#include "format/flv/flv_reader.h"
 #include "ingest/rtmp/flv_demuxer.h"
 #include "package/stream_packager.h"
 #include "storage/disk_store.h"
 #include "storage/write_queue.h"
+#include "support/format/flv_reader.h"
 #include "transcode/transcoder.h"
 
 using namespace antcdn;
@@ -38,7 +37,6 @@ double cpu_seconds() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  restart_with_huge_page_malloc(argv);  // as the service does (src/main.cc)
   if (argc < 5 || argc > 7) {
     std::fprintf(
         stderr,

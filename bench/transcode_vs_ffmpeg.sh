@@ -12,8 +12,9 @@
 # contenders taking turns, and the least CPU of each is compared: this VM's
 # neighbours only ever add time, and they move single runs by 25 % and more.
 #
-# transcode_bench, like the service, runs with glibc's transparent huge pages
-# (docs/operations.md); FFMPEG_HUGE_PAGES=1 gives the CLI the same.
+# transcode_bench runs with glibc's transparent huge pages, as the service does
+# when its service manager sets the tunable (docs/operations.md);
+# FFMPEG_HUGE_PAGES=1 gives the CLI the same.
 #
 # Needs build/transcode_bench (built by tools/dev.sh build).
 set -euo pipefail
@@ -98,7 +99,7 @@ run_ffmpeg_json() {  # source quality height outdir media_s
 run_ours_json() {  # source quality outdir scaling
   rm -rf "$3"
   mkdir -p "$3"
-  "$bench" "$1" "$2" "$preset" "$3" "$4" | tail -1
+  GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$bench" "$1" "$2" "$preset" "$3" "$4" | tail -1
 }
 
 printf '%-6s %-9s %-8s %9s %7s %8s %8s %7s  %s\n' source ladder who cpu/media spread speed \

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "format/fmp4/box_walker.h"
+#include "support/format/box_walker.h"
 
 using namespace antcdn;
 using namespace antcdn::format;

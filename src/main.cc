@@ -1,5 +1,9 @@
 // antcdn: argv -> Config -> app.
 
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -8,7 +12,6 @@
 #include "app/config.h"
 #include "app/keys_cli.h"
 #include "app/server.h"
-#include "common/huge_pages.h"
 
 namespace {
 
@@ -20,10 +23,17 @@ void add_store_flags(CLI::App& cmd, antcdn::app::Config& c) {
       ->envname("ANTCDN_DATABASE");
 }
 
-}  // namespace
+// Secrets come from the environment only: a flag's value shows in `ps`.
+void read_s3_credentials(antcdn::app::Config& c) {
+  if (const char* id = std::getenv("ANTCDN_S3_ACCESS_KEY_ID"); id != nullptr) {
+    c.s3_access_key_id = id;
+  }
+  if (const char* secret = std::getenv("ANTCDN_S3_SECRET_ACCESS_KEY"); secret != nullptr) {
+    c.s3_secret_access_key = antcdn::Secret(secret);
+  }
+}
 
-int main(int argc, char** argv) {
-  antcdn::restart_with_huge_page_malloc(argv);  // ~4 % less transcoding CPU
+int run(int argc, char** argv) {
   using antcdn::app::Config;
   Config config;
   CLI::App app{"AntCDN Live: RTMP in, adaptive CMAF HLS out"};
@@ -93,15 +103,16 @@ int main(int argc, char** argv) {
   add_store_flags(*revoke, config);
 
   CLI11_PARSE(app, argc, argv);
+  read_s3_credentials(config);
 
-  spdlog::set_default_logger(spdlog::stderr_color_mt("antcdn"));
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
   if (auto errors = config.validate(); !errors.empty()) {
     for (const auto& e : errors) {
       fmt::print(stderr, "antcdn: {}\n", e);
     }
     return 2;
   }
+  spdlog::set_default_logger(spdlog::stderr_color_mt("antcdn"));
+  spdlog::set_level(spdlog::level::from_str(config.log_level));  // validated: never "off"
   if (*serve) {
     return antcdn::app::serve(config);
   }
@@ -112,4 +123,18 @@ int main(int argc, char** argv) {
     return antcdn::app::keys_list(config);
   }
   return antcdn::app::keys_revoke(config, key_id);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Exceptions come only from start-up (CLI11, spdlog, Boost); they end in one line.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "antcdn: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "antcdn: unexpected error\n");
+  }
+  return 1;
 }

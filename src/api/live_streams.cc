@@ -91,9 +91,13 @@ net::HttpResponse LiveStreams::get(const std::string& owner, const std::string& 
 }
 
 net::HttpResponse LiveStreams::list(const std::string& owner, const net::HttpRequest& req) {
+  auto query = net::parse_query(req.query());
+  if (!query.ok()) {
+    return error_response(query.error());
+  }
   int limit = kDefaultPageSize;
   std::optional<int64_t> before;
-  for (const auto& [k, v] : net::parse_query(req.query())) {
+  for (const auto& [k, v] : *query) {
     if (k == "limit") {
       auto n = parse_int(v);
       if (!n || *n < 1 || *n > kMaxPageSize) {
@@ -151,8 +155,12 @@ net::HttpResponse LiveStreams::patch(const std::string& owner, const std::string
 
 net::HttpResponse LiveStreams::rotate_key(const std::string& owner, const std::string& stream_id,
                                           const net::HttpRequest& req) {
+  auto query = net::parse_query(req.query());
+  if (!query.ok()) {
+    return error_response(query.error());
+  }
   bool force = false;
-  for (const auto& [k, v] : net::parse_query(req.query())) {
+  for (const auto& [k, v] : *query) {
     if (k == "force") {
       force = v == "true" || v == "1";
     }

@@ -14,6 +14,28 @@ namespace {
 
 constexpr std::string_view kSqliteScheme = "sqlite://";
 constexpr std::string_view kFileScheme = "file://";
+constexpr std::array<std::string_view, 7> kPresets = {
+    "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"};
+constexpr std::array<std::string_view, 5> kLogLevels = {"trace", "debug", "info", "warn", "error"};
+
+// Both halves of the S3 key pair, each named when it is missing.
+void check_s3_credentials(const Config& c, std::vector<std::string>& errors) {
+  std::vector<std::string_view> missing;
+  if (c.s3_access_key_id.empty()) {
+    missing.emplace_back("ANTCDN_S3_ACCESS_KEY_ID");
+  }
+  if (c.s3_secret_access_key.empty()) {
+    missing.emplace_back("ANTCDN_S3_SECRET_ACCESS_KEY");
+  }
+  if (missing.size() == 2) {
+    errors.emplace_back(
+        "--storage: s3:// needs ANTCDN_S3_ACCESS_KEY_ID and ANTCDN_S3_SECRET_ACCESS_KEY in the "
+        "environment");
+  } else if (missing.size() == 1) {
+    errors.push_back("--storage: s3:// needs " + std::string(missing[0]) +
+                     " in the environment too (only one of the pair is set)");
+  }
+}
 
 }  // namespace
 
@@ -107,6 +129,7 @@ std::vector<std::string> Config::validate() const {
       errors.push_back("--storage: use file://DIR or s3://BUCKET/PREFIX?endpoint=URL&region=R (" +
                        s3.error().message + ")");
     }
+    check_s3_credentials(*this, errors);
   }
   if (!public_rtmp_url.empty() && !public_rtmp_url.starts_with("rtmp://") &&
       !public_rtmp_url.starts_with("rtmps://")) {
@@ -121,12 +144,14 @@ std::vector<std::string> Config::validate() const {
       errors.push_back("--roles: unknown role '" + role + "' (use api, ingest, edge)");
     }
   }
-  static constexpr std::string_view kPresets[] = {"ultrafast", "superfast", "veryfast", "faster",
-                                                  "fast",      "medium",    "slow"};
-  if (std::find(std::begin(kPresets), std::end(kPresets), x264_preset) == std::end(kPresets)) {
+  if (std::find(kPresets.begin(), kPresets.end(), x264_preset) == kPresets.end()) {
     errors.emplace_back(
         "--x264-preset: use ultrafast, superfast, veryfast, faster, fast, "
         "medium or slow");
+  }
+  if (std::find(kLogLevels.begin(), kLogLevels.end(), log_level) == kLogLevels.end()) {
+    // spdlog would read an unknown name as "off": a typo must not silence the log.
+    errors.push_back("--log-level: use trace, debug, info, warn or error, got '" + log_level + "'");
   }
   if (ended_hold_seconds < 0 || ended_hold_seconds > 7 * 24 * 3600) {
     errors.emplace_back("--ended-hold-seconds: must be 0..604800");

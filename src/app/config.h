@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/secret.h"
+
 namespace antcdn::app {
 
 struct ListenAddress {
@@ -36,6 +38,10 @@ struct Config {
   std::string node_id;
   int lease_seconds = 10;  // an ingest node's sessions end this long after it stops renewing
   int shutdown_timeout_seconds = 10;  // SIGTERM: end sessions and flush writes within this
+  // For s3:// storage, from ANTCDN_S3_ACCESS_KEY_ID and ANTCDN_S3_SECRET_ACCESS_KEY
+  // only: a flag's value would show in `ps`.
+  std::string s3_access_key_id;
+  Secret s3_secret_access_key;
 
   // Every problem, each naming its flag, e.g. "--edge-listen: port must be 0..65535".
   std::vector<std::string> validate() const;

@@ -1,7 +1,5 @@
 #include "app/media_store_factory.h"
 
-#include <cstdlib>
-
 #include <spdlog/spdlog.h>
 
 #include "edge/cache_policy.h"
@@ -11,20 +9,15 @@
 namespace antcdn::app {
 namespace {
 
-Result<std::unique_ptr<storage::ObjectStore>> open_s3(const std::string& url) {
-  auto location = storage::s3::parse_s3_location(url);
+Result<std::unique_ptr<storage::ObjectStore>> open_s3(const Config& config) {
+  auto location = storage::s3::parse_s3_location(config.storage_url());
   if (!location.ok()) {
     return location.error();
   }
-  const char* id = std::getenv("ANTCDN_S3_ACCESS_KEY_ID");
-  const char* secret = std::getenv("ANTCDN_S3_SECRET_ACCESS_KEY");
-  if (id == nullptr || *id == '\0' || secret == nullptr || *secret == '\0') {
-    return make_error(Code::InvalidArgument,
-                      "--storage s3://… needs ANTCDN_S3_ACCESS_KEY_ID and "
-                      "ANTCDN_S3_SECRET_ACCESS_KEY in the environment");
-  }
-  auto s3 = std::make_unique<storage::s3::S3Store>(std::move(*location),
-                                                   storage::s3::S3Credentials{id, Secret(secret)});
+  // Config::validate() made sure both are there.
+  auto s3 = std::make_unique<storage::s3::S3Store>(
+      std::move(*location),
+      storage::s3::S3Credentials{config.s3_access_key_id, config.s3_secret_access_key});
   if (Status ready = s3->ensure_bucket(); !ready.ok()) {
     if (ready.error().code != Code::Unavailable) {
       return ready.error();
@@ -67,7 +60,7 @@ Result<MediaStore> open_media_store(const Config& config, Background background)
     media.origin =
         std::make_unique<storage::DiskStore>(url.substr(std::string_view("file://").size()));
   } else {
-    auto s3 = open_s3(url);
+    auto s3 = open_s3(config);
     if (!s3.ok()) {
       return s3.error();
     }

@@ -17,7 +17,7 @@ struct MediaStore {
   std::unique_ptr<storage::CachedStore> cache;   // what the stages use
 };
 
-// S3 credentials come from ANTCDN_S3_ACCESS_KEY_ID and ANTCDN_S3_SECRET_ACCESS_KEY.
+// S3 credentials come from the config (main.cc reads them from the environment).
 // A bucket that refuses the credentials fails here; one that is unreachable
 // only logs, since uploads retry and the store may come up later.
 // Where the cache reads the origin for the edge (a pool that may block).

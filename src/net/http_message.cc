@@ -1,53 +1,29 @@
 #include "net/http_message.h"
 
+#include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
+
 namespace antcdn::net {
-namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
+Result<QueryParams> parse_query(std::string_view query) {
+  if (query.empty()) {
+    return QueryParams{};  // also a default string_view, whose null data Boost.URL reads past
   }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
+  // Parsed once to learn whether it is valid: params_view's own constructor
+  // would throw on a malformed one, and a request is never answered by a throw.
+  if (!boost::urls::parse_query(query)) {
+    return make_error(Code::InvalidArgument,
+                      "the query string is not valid (a bad %-escape or a character that must "
+                      "be escaped)");
   }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
-std::string decode_component(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-               hex_value(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
+  // Forms send a space as '+'.
+  boost::urls::params_view params(query, boost::urls::encoding_opts(/*space_as_plus=*/true));
+  QueryParams out;
+  for (const auto& p : params) {
+    if (p.key.empty() && !p.has_value) {
+      continue;  // "a=1&&b=2"
     }
-  }
-  return out;
-}
-
-}  // namespace
-
-std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
-  std::vector<std::pair<std::string, std::string>> out;
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    std::string_view part = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (part.empty()) {
-      continue;
-    }
-    auto eq = part.find('=');
-    out.emplace_back(
-        decode_component(part.substr(0, eq)),
-        eq == std::string_view::npos ? std::string() : decode_component(part.substr(eq + 1)));
+    out.emplace_back(p.key, p.value);
   }
   return out;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/bytes.h"
+#include "common/result.h"
 
 namespace antcdn::net {
 
@@ -60,7 +61,12 @@ struct HttpResponse {
   }
 };
 
-// Splits "a=1&b=two" into decoded pairs; malformed escapes are kept literally.
-std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
+// Decoded name/value pairs of a query string, in order.
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// Splits "a=1&b=two+words&c=%C3%A9" (Boost.URL) into decoded pairs; a name without
+// '=' has an empty value. InvalidArgument for what RFC 3986 does not allow in a
+// query (a bad %-escape, a raw space).
+Result<QueryParams> parse_query(std::string_view query);
 
 }  // namespace antcdn::net

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <optional>
 
+#include <boost/url/pct_string_view.hpp>
+
 #include "storage/object_store.h"
 
 namespace antcdn::storage::s3 {
@@ -49,27 +51,6 @@ bool is_valid_host(std::string_view h) {
   });
 }
 
-std::optional<std::string> percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    unsigned value = 0;
-    if (s.size() - i < 3) {
-      return std::nullopt;
-    }
-    auto [end, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, value, 16);
-    if (ec != std::errc() || end != s.data() + i + 3) {
-      return std::nullopt;
-    }
-    out.push_back(static_cast<char>(value));
-    i += 2;
-  }
-  return out;
-}
-
 // "BUCKET[/PREFIX]" after "s3://".
 Status parse_bucket_and_prefix(std::string_view rest, S3Location& out) {
   size_t slash = rest.find('/');
@@ -96,6 +77,45 @@ Status parse_bucket_and_prefix(std::string_view rest, S3Location& out) {
                  "\" must be segments of A-Z a-z 0-9 . _ - separated by '/', none of them . or ..");
     }
     out.prefix = std::string(prefix) + "/";
+  }
+  return {};
+}
+
+// A %-decoded parameter value; nullopt for a bad escape.
+std::optional<std::string> decode(std::string_view value) {
+  auto pct = boost::urls::make_pct_string_view(value);
+  return pct ? std::optional<std::string>(pct->decode()) : std::nullopt;
+}
+
+// "endpoint=URL&region=REGION", each at most once. Split here rather than by
+// boost::urls::parse_query: that follows RFC 3986 to the letter and refuses
+// the raw '[' ']' of "endpoint=http://[::1]:9000", which operators write.
+Status read_params(std::string_view query, std::optional<std::string>& endpoint,
+                   std::optional<std::string>& region) {
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view param = query.substr(0, amp);
+    query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
+    size_t eq = param.find('=');
+    std::string name(param.substr(0, eq));
+    std::optional<std::string> value =
+        decode(eq == std::string_view::npos ? "" : param.substr(eq + 1));
+    std::optional<std::string>* slot = name == "endpoint" ? &endpoint
+                                       : name == "region" ? &region
+                                                          : nullptr;
+    if (slot == nullptr) {
+      return bad("unknown parameter \"" + name + "\" (known: endpoint, region)");
+    }
+    if (slot->has_value()) {
+      return bad("parameter \"" + name + "\" given twice");
+    }
+    if (!value.has_value()) {
+      return bad("parameter \"" + name + "\" has a bad %-escape");
+    }
+    if (value->empty()) {
+      return bad("parameter \"" + name + "\" needs a value");
+    }
+    *slot = std::move(value);
   }
   return {};
 }
@@ -168,30 +188,8 @@ Result<S3Location> parse_s3_location(std::string_view url) {
   }
   std::optional<std::string> endpoint;
   std::optional<std::string> region;
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view param = query.substr(0, amp);
-    query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
-    size_t eq = param.find('=');
-    std::string_view name = param.substr(0, eq);
-    std::optional<std::string> value =
-        percent_decode(eq == std::string_view::npos ? "" : param.substr(eq + 1));
-    std::optional<std::string>* slot = name == "endpoint" ? &endpoint
-                                       : name == "region" ? &region
-                                                          : nullptr;
-    if (slot == nullptr) {
-      return bad("unknown parameter \"" + std::string(name) + "\" (known: endpoint, region)");
-    }
-    if (slot->has_value()) {
-      return bad("parameter \"" + std::string(name) + "\" given twice");
-    }
-    if (!value.has_value()) {
-      return bad("parameter \"" + std::string(name) + "\" has a bad %-escape");
-    }
-    if (value->empty()) {
-      return bad("parameter \"" + std::string(name) + "\" needs a value");
-    }
-    *slot = std::move(value);
+  if (Status s = read_params(query, endpoint, region); !s.ok()) {
+    return s.error();
   }
   if (region.has_value()) {
     if (!is_valid_region(*region)) {

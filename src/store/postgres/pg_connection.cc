@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include "common/crypto.h"
+#include "store/postgres/pg_url.h"
 
 namespace antcdn::store::postgres {
 namespace {
@@ -42,6 +43,40 @@ bool connection_class(std::string_view sqlstate) {
 struct FreeMem {
   void operator()(unsigned char* p) const { PQfreemem(p); }
 };
+
+struct FreeConninfo {
+  void operator()(PQconninfoOption* options) const { PQconninfoFree(options); }
+};
+
+// The value `keyword` has in a PQconninfoParse() result, or nullptr when unset.
+const char* conninfo_value(const PQconninfoOption* options, std::string_view keyword) {
+  for (const auto* o = options; o->keyword != nullptr; ++o) {
+    if (o->keyword == keyword) {
+      return o->val;
+    }
+  }
+  return nullptr;
+}
+
+// Every wait on the database is bounded, so that an API call answers (503)
+// within about 3 s when the server does not: a connection attempt gives up
+// after 2 s, a statement after 2 s, a wait for another node's row lock after
+// 1 s, and a server or network that vanished mid-query is noticed within
+// 5 s (unacknowledged data) or 5 + 2 * 2 s (an idle connection).
+struct Setting {
+  const char* keyword;
+  const char* value;
+};
+constexpr std::array<Setting, 7> kClientDefaults = {{
+    {"connect_timeout", "2"},
+    {"keepalives", "1"},
+    {"keepalives_idle", "5"},
+    {"keepalives_interval", "2"},
+    {"keepalives_count", "2"},
+    {"tcp_user_timeout", "5000"},
+    {"application_name", "antcdn"},
+}};
+constexpr std::string_view kServerDefaults = "-c statement_timeout=2000 -c lock_timeout=1000";
 
 }  // namespace
 
@@ -117,22 +152,37 @@ void PgConnection::Finish::operator()(pg_conn* c) const {
 }
 
 Result<PgConnection> PgConnection::open(const std::string& url, std::string display) {
+  if (has_raw_at_in_password(url)) {
+    return make_error(Code::InvalidArgument,
+                      "a raw '@' in the URL's user or password must be written as %40");
+  }
   char* parse_error = nullptr;
-  PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &parse_error);
+  std::unique_ptr<PQconninfoOption, FreeConninfo> parsed(
+      PQconninfoParse(url.c_str(), &parse_error));
   // libpq's parse message can quote a fragment of the URL (a password included),
   // so it is not passed on.
   PQfreemem(parse_error);
-  if (parsed == nullptr) {
+  if (!parsed) {
     return make_error(Code::InvalidArgument, "not a valid PostgreSQL URL");
   }
-  PQconninfoFree(parsed);
+  // Server settings travel in the startup packet's options, where a later -c
+  // overrides an earlier one: ours first, then whatever the URL's own options say.
+  std::string options(kServerDefaults);
+  if (const char* own = conninfo_value(parsed.get(), "options"); own != nullptr) {
+    options.append(" ").append(own);
+  }
 
-  // Defaults go before "dbname": libpq expands the URL in its place, so anything
-  // the URL sets itself (e.g. ?connect_timeout=30) overrides them. Without a
-  // connect timeout, libpq waits for the kernel's (minutes) on a host that is gone.
-  const std::array<const char*, 4> keywords = {"connect_timeout", "application_name", "dbname",
-                                               nullptr};
-  const std::array<const char*, 4> values = {"2", "antcdn", url.c_str(), nullptr};
+  // The client defaults go before "dbname": libpq expands the URL in its place,
+  // so anything the URL sets itself (e.g. ?connect_timeout=30) overrides them.
+  // "options" goes after it, already merged.
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  for (const auto& [keyword, value] : kClientDefaults) {
+    keywords.push_back(keyword);
+    values.push_back(value);
+  }
+  keywords.insert(keywords.end(), {"dbname", "options", nullptr});
+  values.insert(values.end(), {url.c_str(), options.c_str(), nullptr});
   PgConnection conn(PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1),
                     std::move(display));
   if (!conn.conn_) {
@@ -176,6 +226,10 @@ Error PgConnection::error_from(pg_result* res, std::string_view sql) {
 }
 
 Result<PgResult> PgConnection::exec(std::string_view sql, std::initializer_list<Param> params) {
+  return exec(sql, std::span<const Param>(params.begin(), params.size()));
+}
+
+Result<PgResult> PgConnection::exec(std::string_view sql, std::span<const Param> params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) {

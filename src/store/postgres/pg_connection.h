@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -67,12 +68,16 @@ class PgConnection {
  public:
   // Connects to a postgres:// or postgresql:// URL (or a libpq key=value string).
   // `display` names the server in errors: the URL with its password redacted.
+  // Every wait is bounded unless the URL says otherwise (its values win):
+  // connect_timeout=2, statement_timeout=2000 ms, lock_timeout=1000 ms, TCP
+  // keepalives (idle 5 s, interval 2 s, count 2) and tcp_user_timeout=5000 ms.
   static Result<PgConnection> open(const std::string& url, std::string display);
 
   // One statement. A server-side error is Conflict for integrity violations
   // (SQLSTATE class 23: unique, not-null, check), Internal for errors in our own
   // SQL (class 42) and Unavailable for everything else.
   Result<PgResult> exec(std::string_view sql, std::initializer_list<Param> params = {});
+  Result<PgResult> exec(std::string_view sql, std::span<const Param> params);
   // Several statements without parameters (migrations: DDL only, no values).
   Status exec_script(std::string_view sql);
 

@@ -1,71 +1,75 @@
 #include "store/postgres/pg_store.h"
 
-#include <algorithm>
 #include <string>
 
 #include "common/blocking.h"
 #include "store/found_stream.h"
 #include "store/postgres/pg_url.h"
 #include "store/postgres/schema.h"
+#include "store/row_mapping.h"
 
 namespace antcdn::store::postgres {
 namespace {
-
-constexpr std::string_view kStreamColumns =
-    "seq, stream_id, edge_id, owner_key_id, name, state, quality, reconnect_window_s, "
-    "created_at_ms, started_at_ms, ended_at_ms, error_reason, stream_key_hash, ingest_node, "
-    "lease_until_ms";
-constexpr std::string_view kKeyColumns = "key_id, name, key_hash, created_at_ms, revoked_at_ms";
 
 // Serialises migrations of one database across every node that starts at once
 // (advisory locks are per database). The value is "antcdn" in ASCII.
 constexpr int64_t kMigrationLock = 0x616e7463646e;
 
-crypto::Sha256 to_hash(const Bytes& b) {
-  crypto::Sha256 h{};
-  std::copy_n(b.begin(), std::min(b.size(), h.size()), h.begin());
-  return h;
+// Row `row` of a result, read column after column.
+class Columns final : public ColumnReader {
+ public:
+  Columns(const PgResult& result, int row) : result_(result), row_(row) {}
+  std::string text() override { return result_.text(row_, col_++); }
+  int64_t integer() override { return result_.integer(row_, col_++); }
+  std::optional<int64_t> optional_integer() override {
+    return result_.optional_integer(row_, col_++);
+  }
+  Bytes bytes() override { return result_.bytea(row_, col_++); }
+
+ private:
+  const PgResult& result_;
+  int row_;
+  int col_ = 0;
+};
+
+// A statement's parameters, in order.
+class Params final : public ColumnWriter {
+ public:
+  void text(std::string_view value) override { params_.emplace_back(value); }
+  void integer(int64_t value) override { params_.emplace_back(value); }
+  void optional_integer(std::optional<int64_t> value) override { params_.emplace_back(value); }
+  void bytes(ByteSpan value) override { params_.push_back(Param::bytea(value)); }
+  const std::vector<Param>& all() const { return params_; }
+
+ private:
+  std::vector<Param> params_;
+};
+
+std::string dollar(int n) {
+  return std::to_string(n).insert(0, 1, '$');
 }
 
-StreamRecord read_stream(const PgResult& s, int row) {
-  StreamRecord r;
-  r.seq = s.integer(row, 0);
-  r.stream_id = s.text(row, 1);
-  r.edge_id = s.text(row, 2);
-  r.owner_key_id = s.text(row, 3);
-  r.name = s.text(row, 4);
-  r.state = lifecycle::parse_state(s.text(row, 5)).value_or(lifecycle::State::Error);
-  r.quality = media::parse_quality(s.text(row, 6)).value_or(media::Quality::Standard);
-  r.reconnect_window_s = static_cast<int>(s.integer(row, 7));
-  r.created_at_ms = s.integer(row, 8);
-  r.started_at_ms = s.optional_integer(row, 9);
-  r.ended_at_ms = s.optional_integer(row, 10);
-  r.error_reason = s.text(row, 11);
-  r.stream_key_hash = to_hash(s.bytea(row, 12));
-  r.ingest_node = s.text(row, 13);
-  r.lease_until_ms = s.optional_integer(row, 14);
-  return r;
+StreamRecord read_stream(const PgResult& result, int row) {
+  Columns columns(result, row);
+  return store::read_stream(columns);
 }
 
-std::vector<StreamRecord> read_streams(const PgResult& s) {
+std::vector<StreamRecord> read_streams(const PgResult& result) {
   std::vector<StreamRecord> out;
-  out.reserve(static_cast<size_t>(s.rows()));
-  for (int i = 0; i < s.rows(); ++i) {
-    out.push_back(read_stream(s, i));
+  out.reserve(static_cast<size_t>(result.rows()));
+  for (int i = 0; i < result.rows(); ++i) {
+    out.push_back(read_stream(result, i));
   }
   return out;
 }
 
-ApiKeyRecord read_key(const PgResult& s, int row) {
-  return ApiKeyRecord{.key_id = s.text(row, 0),
-                      .name = s.text(row, 1),
-                      .key_hash = to_hash(s.bytea(row, 2)),
-                      .created_at_ms = s.integer(row, 3),
-                      .revoked_at_ms = s.optional_integer(row, 4)};
+ApiKeyRecord read_key(const PgResult& result, int row) {
+  Columns columns(result, row);
+  return store::read_key(columns);
 }
 
 std::string select_streams(std::string_view rest) {
-  return "SELECT " + std::string(kStreamColumns) + " FROM streams " + std::string(rest);
+  return "SELECT " + stream_columns() + " FROM streams " + std::string(rest);
 }
 
 // An open transaction: rolled back unless commit() ran, also when a callback
@@ -101,6 +105,13 @@ Status migrate(PgConnection& conn) {
     return r.error();
   }
   Transaction tx(conn);
+  // Start-up is not an API call: a node waits for another node's migrations
+  // and for the table locks its DDL needs, however long that takes, instead
+  // of failing to start after the connection's 1 s lock / 2 s statement limit.
+  if (auto s = conn.exec_script("SET LOCAL lock_timeout = 0; SET LOCAL statement_timeout = 0");
+      !s.ok()) {
+    return s;
+  }
   // Held until COMMIT: a second node starting now waits here, then finds
   // everything applied.
   if (auto r = conn.exec("SELECT pg_advisory_xact_lock($1)", {kMigrationLock}); !r.ok()) {
@@ -227,16 +238,9 @@ Result<std::optional<StreamRecord>> PgStore::lock_stream(const std::string& stre
 Result<StreamRecord> PgStore::create(StreamRecord record) {
   std::lock_guard lock(mutex_);
   return write<StreamRecord>([&]() -> Result<StreamRecord> {
-    auto res = conn_.exec(
-        "INSERT INTO streams (stream_id, edge_id, owner_key_id, name, state, quality, "
-        "reconnect_window_s, created_at_ms, started_at_ms, ended_at_ms, error_reason, "
-        "stream_key_hash, ingest_node, lease_until_ms) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING seq",
-        {record.stream_id, record.edge_id, record.owner_key_id, record.name,
-         lifecycle::to_string(record.state), media::to_string(record.quality),
-         int64_t{record.reconnect_window_s}, record.created_at_ms, record.started_at_ms,
-         record.ended_at_ms, record.error_reason, Param::bytea(record.stream_key_hash),
-         record.ingest_node, record.lease_until_ms});
+    Params params;
+    write_new_stream(record, params);
+    auto res = conn_.exec(insert_stream_sql(dollar) + " RETURNING seq", params.all());
     if (!res.ok()) {
       return res.error();
     }
@@ -293,13 +297,9 @@ Result<StreamRecord> PgStore::update(const std::string& stream_id, const Mutatio
     if (auto s = mutate(r); !s.ok()) {
       return s.error();
     }
-    auto res = conn_.exec(
-        "UPDATE streams SET name = $1, state = $2, quality = $3, reconnect_window_s = $4, "
-        "started_at_ms = $5, ended_at_ms = $6, error_reason = $7, stream_key_hash = $8, "
-        "ingest_node = $9, lease_until_ms = $10 WHERE stream_id = $11",
-        {r.name, lifecycle::to_string(r.state), media::to_string(r.quality),
-         int64_t{r.reconnect_window_s}, r.started_at_ms, r.ended_at_ms, r.error_reason,
-         Param::bytea(r.stream_key_hash), r.ingest_node, r.lease_until_ms, stream_id});
+    Params params;
+    write_stream_update(r, stream_id, params);
+    auto res = conn_.exec(update_stream_sql(dollar), params.all());
     if (!res.ok()) {
       return res.error();
     }
@@ -331,10 +331,9 @@ Status PgStore::remove(const std::string& stream_id, const Precondition& allowed
 Status PgStore::create_key(const ApiKeyRecord& record) {
   std::lock_guard lock(mutex_);
   auto r = write<bool>([&]() -> Result<bool> {
-    auto res = conn_.exec(
-        "INSERT INTO api_keys (" + std::string(kKeyColumns) + ") VALUES ($1, $2, $3, $4, $5)",
-        {record.key_id, record.name, Param::bytea(record.key_hash), record.created_at_ms,
-         record.revoked_at_ms});
+    Params params;
+    write_key(record, params);
+    auto res = conn_.exec(insert_key_sql(dollar), params.all());
     if (!res.ok()) {
       return res.error();
     }
@@ -348,9 +347,9 @@ Status PgStore::create_key(const ApiKeyRecord& record) {
 
 Result<std::optional<ApiKeyRecord>> PgStore::find_active_key(const crypto::Sha256& hash) {
   std::lock_guard lock(mutex_);
-  auto res = read("SELECT " + std::string(kKeyColumns) +
-                      " FROM api_keys WHERE key_hash = $1 AND revoked_at_ms IS NULL",
-                  {Param::bytea(hash)});
+  auto res = read(
+      "SELECT " + key_columns() + " FROM api_keys WHERE key_hash = $1 AND revoked_at_ms IS NULL",
+      {Param::bytea(hash)});
   if (!res.ok()) {
     return res.error();
   }
@@ -362,8 +361,7 @@ Result<std::optional<ApiKeyRecord>> PgStore::find_active_key(const crypto::Sha25
 
 Result<std::vector<ApiKeyRecord>> PgStore::list_keys() {
   std::lock_guard lock(mutex_);
-  auto res =
-      read("SELECT " + std::string(kKeyColumns) + " FROM api_keys ORDER BY created_at_ms, seq", {});
+  auto res = read("SELECT " + key_columns() + " FROM api_keys ORDER BY created_at_ms, seq", {});
   if (!res.ok()) {
     return res.error();
   }

@@ -1,51 +1,54 @@
 #include "store/sqlite/sqlite_store.h"
 
-#include <algorithm>
 #include <string>
 
 #include "store/found_stream.h"
+#include "store/row_mapping.h"
 #include "store/sqlite/schema.h"
 
 namespace antcdn::store::sqlite {
 namespace {
 
-constexpr std::string_view kStreamColumns =
-    "seq, stream_id, edge_id, owner_key_id, name, state, quality, reconnect_window_s, "
-    "created_at_ms, started_at_ms, ended_at_ms, error_reason, stream_key_hash, ingest_node, "
-    "lease_until_ms";
+// A row of `stmt`, read column after column.
+class Columns final : public ColumnReader {
+ public:
+  explicit Columns(const Statement& stmt) : stmt_(stmt) {}
+  std::string text() override { return stmt_.text(col_++); }
+  int64_t integer() override { return stmt_.integer(col_++); }
+  std::optional<int64_t> optional_integer() override { return stmt_.optional_integer(col_++); }
+  Bytes bytes() override { return stmt_.blob(col_++); }
 
-crypto::Sha256 to_hash(const Bytes& b) {
-  crypto::Sha256 h{};
-  std::copy_n(b.begin(), std::min(b.size(), h.size()), h.begin());
-  return h;
+ private:
+  const Statement& stmt_;
+  int col_ = 0;
+};
+
+// Binds `stmt`'s parameters one after the other.
+class Params final : public ColumnWriter {
+ public:
+  explicit Params(Statement& stmt) : stmt_(stmt) {}
+  void text(std::string_view value) override { stmt_.bind(++index_, value); }
+  void integer(int64_t value) override { stmt_.bind(++index_, value); }
+  void optional_integer(std::optional<int64_t> value) override { stmt_.bind(++index_, value); }
+  void bytes(ByteSpan value) override { stmt_.bind(++index_, value); }
+
+ private:
+  Statement& stmt_;
+  int index_ = 0;
+};
+
+std::string question_mark(int /*n*/) {
+  return "?";
 }
 
-StreamRecord read_stream(const Statement& s) {
-  StreamRecord r;
-  r.seq = s.integer(0);
-  r.stream_id = s.text(1);
-  r.edge_id = s.text(2);
-  r.owner_key_id = s.text(3);
-  r.name = s.text(4);
-  r.state = lifecycle::parse_state(s.text(5)).value_or(lifecycle::State::Error);
-  r.quality = media::parse_quality(s.text(6)).value_or(media::Quality::Standard);
-  r.reconnect_window_s = static_cast<int>(s.integer(7));
-  r.created_at_ms = s.integer(8);
-  r.started_at_ms = s.optional_integer(9);
-  r.ended_at_ms = s.optional_integer(10);
-  r.error_reason = s.text(11);
-  r.stream_key_hash = to_hash(s.blob(12));
-  r.ingest_node = s.text(13);
-  r.lease_until_ms = s.optional_integer(14);
-  return r;
+StreamRecord read_stream(const Statement& stmt) {
+  Columns row(stmt);
+  return store::read_stream(row);
 }
 
-ApiKeyRecord read_key(const Statement& s) {
-  return ApiKeyRecord{.key_id = s.text(0),
-                      .name = s.text(1),
-                      .key_hash = to_hash(s.blob(2)),
-                      .created_at_ms = s.integer(3),
-                      .revoked_at_ms = s.optional_integer(4)};
+ApiKeyRecord read_key(const Statement& stmt) {
+  Columns row(stmt);
+  return store::read_key(row);
 }
 
 // Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back on error.
@@ -101,27 +104,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
 
 Result<StreamRecord> SqliteStore::create(StreamRecord record) {
   std::lock_guard lock(mutex_);
-  auto stmt = db_.prepare(
-      "INSERT INTO streams (stream_id, edge_id, owner_key_id, name, state, quality, "
-      "reconnect_window_s, created_at_ms, started_at_ms, ended_at_ms, error_reason, "
-      "stream_key_hash, ingest_node, lease_until_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto stmt = db_.prepare(insert_stream_sql(question_mark));
   if (!stmt.ok()) {
     return stmt.error();
   }
-  stmt->bind(1, record.stream_id)
-      .bind(2, record.edge_id)
-      .bind(3, record.owner_key_id)
-      .bind(4, record.name)
-      .bind(5, lifecycle::to_string(record.state))
-      .bind(6, media::to_string(record.quality))
-      .bind(7, int64_t{record.reconnect_window_s})
-      .bind(8, record.created_at_ms)
-      .bind(9, record.started_at_ms)
-      .bind(10, record.ended_at_ms)
-      .bind(11, record.error_reason)
-      .bind(12, ByteSpan(record.stream_key_hash))
-      .bind(13, record.ingest_node)
-      .bind(14, record.lease_until_ms);
+  Params params(*stmt);
+  write_new_stream(record, params);
   if (auto s = stmt->run(); !s.ok()) {
     return s.error();
   }
@@ -136,8 +124,8 @@ Result<StreamRecord> SqliteStore::create(StreamRecord record) {
 
 template <typename Key>
 Result<std::optional<StreamRecord>> SqliteStore::find_one(std::string_view where, const Key& key) {
-  auto stmt = db_.prepare("SELECT " + std::string(kStreamColumns) + " FROM streams WHERE " +
-                          std::string(where));
+  auto stmt =
+      db_.prepare("SELECT " + stream_columns() + " FROM streams WHERE " + std::string(where));
   if (!stmt.ok()) {
     return stmt.error();
   }
@@ -171,7 +159,7 @@ Result<std::optional<StreamRecord>> SqliteStore::find_by_edge_id(const std::stri
 Result<std::vector<StreamRecord>> SqliteStore::list(const std::string& owner_key_id, int limit,
                                                     std::optional<int64_t> before_seq) {
   std::lock_guard lock(mutex_);
-  auto stmt = db_.prepare("SELECT " + std::string(kStreamColumns) +
+  auto stmt = db_.prepare("SELECT " + stream_columns() +
                           " FROM streams WHERE owner_key_id = ? AND seq < ? "
                           "ORDER BY seq DESC LIMIT ?");
   if (!stmt.ok()) {
@@ -185,7 +173,7 @@ Result<std::vector<StreamRecord>> SqliteStore::list(const std::string& owner_key
 
 Result<std::vector<StreamRecord>> SqliteStore::list_on_air() {
   std::lock_guard lock(mutex_);
-  auto stmt = db_.prepare("SELECT " + std::string(kStreamColumns) +
+  auto stmt = db_.prepare("SELECT " + stream_columns() +
                           " FROM streams WHERE state IN ('connecting', 'live')");
   if (!stmt.ok()) {
     return stmt.error();
@@ -218,24 +206,12 @@ Result<StreamRecord> SqliteStore::update(const std::string& stream_id, const Mut
     if (auto s = mutate(r); !s.ok()) {
       return s.error();
     }
-    auto stmt = db_.prepare(
-        "UPDATE streams SET name = ?, state = ?, quality = ?, reconnect_window_s = ?, "
-        "started_at_ms = ?, ended_at_ms = ?, error_reason = ?, stream_key_hash = ?, "
-        "ingest_node = ?, lease_until_ms = ? WHERE stream_id = ?");
+    auto stmt = db_.prepare(update_stream_sql(question_mark));
     if (!stmt.ok()) {
       return stmt.error();
     }
-    stmt->bind(1, r.name)
-        .bind(2, lifecycle::to_string(r.state))
-        .bind(3, media::to_string(r.quality))
-        .bind(4, int64_t{r.reconnect_window_s})
-        .bind(5, r.started_at_ms)
-        .bind(6, r.ended_at_ms)
-        .bind(7, r.error_reason)
-        .bind(8, ByteSpan(r.stream_key_hash))
-        .bind(9, r.ingest_node)
-        .bind(10, r.lease_until_ms)
-        .bind(11, std::string_view(stream_id));
+    Params params(*stmt);
+    write_stream_update(r, stream_id, params);
     if (auto s = stmt->run(); !s.ok()) {
       return s.error();
     }
@@ -271,25 +247,19 @@ Status SqliteStore::remove(const std::string& stream_id, const Precondition& all
 
 Status SqliteStore::create_key(const ApiKeyRecord& record) {
   std::lock_guard lock(mutex_);
-  auto stmt = db_.prepare(
-      "INSERT INTO api_keys (key_id, name, key_hash, created_at_ms, revoked_at_ms) "
-      "VALUES (?,?,?,?,?)");
+  auto stmt = db_.prepare(insert_key_sql(question_mark));
   if (!stmt.ok()) {
     return stmt.error();
   }
-  stmt->bind(1, record.key_id)
-      .bind(2, record.name)
-      .bind(3, ByteSpan(record.key_hash))
-      .bind(4, record.created_at_ms)
-      .bind(5, record.revoked_at_ms);
+  Params params(*stmt);
+  write_key(record, params);
   return stmt->run();
 }
 
 Result<std::optional<ApiKeyRecord>> SqliteStore::find_active_key(const crypto::Sha256& hash) {
   std::lock_guard lock(mutex_);
-  auto stmt = db_.prepare(
-      "SELECT key_id, name, key_hash, created_at_ms, revoked_at_ms FROM api_keys "
-      "WHERE key_hash = ? AND revoked_at_ms IS NULL");
+  auto stmt = db_.prepare("SELECT " + key_columns() +
+                          " FROM api_keys WHERE key_hash = ? AND revoked_at_ms IS NULL");
   if (!stmt.ok()) {
     return stmt.error();
   }
@@ -306,9 +276,8 @@ Result<std::optional<ApiKeyRecord>> SqliteStore::find_active_key(const crypto::S
 
 Result<std::vector<ApiKeyRecord>> SqliteStore::list_keys() {
   std::lock_guard lock(mutex_);
-  auto stmt = db_.prepare(
-      "SELECT key_id, name, key_hash, created_at_ms, revoked_at_ms FROM api_keys "
-      "ORDER BY created_at_ms, rowid");
+  auto stmt =
+      db_.prepare("SELECT " + key_columns() + " FROM api_keys ORDER BY created_at_ms, rowid");
   if (!stmt.ok()) {
     return stmt.error();
   }

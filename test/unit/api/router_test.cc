@@ -220,6 +220,7 @@ TEST_F(RouterTest, PaginationNewestFirst) {
   EXPECT_EQ(call("GET", "/v1/live-streams?limit=101").status, 400);
   EXPECT_EQ(call("GET", "/v1/live-streams?limit=abc").status, 400);
   EXPECT_EQ(call("GET", "/v1/live-streams?cursor=zzz").status, 400);
+  EXPECT_EQ(call("GET", "/v1/live-streams?limit=%zz").status, 400);
 }
 
 TEST_F(RouterTest, RotateKeyGivesANewKeyAndRespectsState) {

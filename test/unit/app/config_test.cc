@@ -31,6 +31,8 @@ TEST(Config, TakesPostgresAndS3ForSeveralNodes) {
   Config c;
   c.database = "postgres://antcdn:secret@db.internal:5432/antcdn";
   c.storage = "s3://live-media/antcdn/?endpoint=https://acct.r2.cloudflarestorage.com&region=auto";
+  c.s3_access_key_id = "AKIAEXAMPLE";
+  c.s3_secret_access_key = Secret("secret");
   c.roles = "ingest";
   EXPECT_TRUE(c.validate().empty());
   c.storage = "s3://?endpoint=http://127.0.0.1:9000";
@@ -42,6 +44,50 @@ TEST(Config, TakesPostgresAndS3ForSeveralNodes) {
   for (const auto& e : errors) {
     EXPECT_EQ(e.find("secret"), std::string::npos) << "no password in messages: " << e;
   }
+}
+
+TEST(Config, S3NeedsBothHalvesOfTheKeyPair) {
+  Config c;
+  c.storage = "s3://media?endpoint=http://127.0.0.1:9000";
+  auto errors = c.validate();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("ANTCDN_S3_ACCESS_KEY_ID and ANTCDN_S3_SECRET_ACCESS_KEY"),
+            std::string::npos)
+      << errors[0];
+
+  c.s3_access_key_id = "AKIAEXAMPLE";
+  errors = c.validate();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_TRUE(errors[0].starts_with("--storage: s3:// needs ANTCDN_S3_SECRET_ACCESS_KEY "))
+      << errors[0];
+
+  c.s3_access_key_id.clear();
+  c.s3_secret_access_key = Secret("hunter2");
+  errors = c.validate();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_TRUE(errors[0].starts_with("--storage: s3:// needs ANTCDN_S3_ACCESS_KEY_ID "))
+      << errors[0];
+  EXPECT_EQ(errors[0].find("hunter2"), std::string::npos);
+
+  c.s3_access_key_id = "AKIAEXAMPLE";
+  EXPECT_TRUE(c.validate().empty());
+  // A disk store needs none; credentials left in a shared environment are ignored.
+  c.storage.clear();
+  c.s3_access_key_id.clear();
+  EXPECT_TRUE(c.validate().empty());
+}
+
+// spdlog reads an unknown level as "off": a typo would silence the log.
+TEST(Config, LogLevelIsOneOfTheFive) {
+  Config c;
+  for (const char* level : {"trace", "debug", "info", "warn", "error"}) {
+    c.log_level = level;
+    EXPECT_TRUE(c.validate().empty()) << level;
+  }
+  c.log_level = "warning";
+  auto errors = c.validate();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "--log-level: use trace, debug, info, warn or error, got 'warning'");
 }
 
 // The default node id is stable across restarts (host and RTMP port), so a

@@ -6,6 +6,8 @@
 #include "store/postgres/pg_store.h"
 
 #include <chrono>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -13,20 +15,14 @@
 
 #include "common/ids.h"
 #include "store/postgres/schema.h"
+#include "unit/store/records.h"
 #include "unit/store/store_backends.h"
 
 namespace antcdn::store::postgres {
 namespace {
 
 StreamRecord make_stream(const std::string& name) {
-  StreamRecord r;
-  r.stream_id = ids::new_stream_id(1700000000000);
-  r.edge_id = ids::new_edge_id(1700000000000);
-  r.owner_key_id = "key_a";
-  r.name = name;
-  r.created_at_ms = 1700000000000;
-  r.stream_key_hash = ids::credential_hash(ids::new_stream_key());
-  return r;
+  return test::make_stream("key_a", name);
 }
 
 TEST(PgStoreUrl, ServerDownIsUnavailableAndKeepsThePasswordOut) {
@@ -35,13 +31,21 @@ TEST(PgStoreUrl, ServerDownIsUnavailableAndKeepsThePasswordOut) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, Code::Unavailable);
   EXPECT_EQ(s.error().describe().find("hunter2"), std::string::npos) << s.error().describe();
-  EXPECT_NE(s.error().describe().find("antcdn:***@127.0.0.1:1"), std::string::npos)
+  EXPECT_NE(
+      s.error().describe().find("user=antcdn password=*** dbname=antcdn host=127.0.0.1 port=1"),
+      std::string::npos)
       << s.error().describe();
 
   auto bad = PgStore::open("postgres://antcdn:hunter2@[::1/antcdn");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, Code::InvalidArgument);
   EXPECT_EQ(bad.error().describe().find("hunter2"), std::string::npos) << bad.error().describe();
+
+  // libpq would take "hun" for the host and put it in its error.
+  auto raw_at = PgStore::open("postgres://antcdn:hun@ter2@127.0.0.1:1/antcdn");
+  ASSERT_FALSE(raw_at.ok());
+  EXPECT_EQ(raw_at.error().code, Code::InvalidArgument);
+  EXPECT_EQ(raw_at.error().describe().find("hun"), std::string::npos) << raw_at.error().describe();
 }
 
 class PgStoreTest : public ::testing::Test {
@@ -91,6 +95,22 @@ class PgStoreTest : public ::testing::Test {
         "ALTER DATABASE " + backend_->name() + " ALLOW_CONNECTIONS " + (allow ? "true" : "false");
     auto r = backend_->admin().exec(sql);
     ASSERT_TRUE(r.ok()) << r.error().describe();
+  }
+
+  // Another node's connection, in a transaction that holds the stream's row.
+  Result<PgConnection> lock_row_elsewhere(const std::string& stream_id) {
+    auto other = PgConnection::open(backend_->url(), "other node");
+    if (!other.ok()) {
+      return other;
+    }
+    if (auto r = other->exec("BEGIN"); !r.ok()) {
+      return r.error();
+    }
+    if (auto r = other->exec("SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE", {stream_id});
+        !r.ok()) {
+      return r.error();
+    }
+    return other;
   }
 
   std::unique_ptr<test::PostgresBackend> backend_;
@@ -185,11 +205,8 @@ TEST_F(PgStoreTest, UpdateWaitsForAnotherNodesRowLock) {
   ASSERT_NE(store, nullptr);
   StreamRecord r = make_stream("locked");
   ASSERT_TRUE(store->create(r).ok());
-  auto other = PgConnection::open(backend_->url(), "other node");
-  ASSERT_TRUE(other.ok());
-  ASSERT_TRUE(other->exec("BEGIN").ok());
-  ASSERT_TRUE(
-      other->exec("SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE", {r.stream_id}).ok());
+  auto other = lock_row_elsewhere(r.stream_id);
+  ASSERT_TRUE(other.ok()) << other.error().describe();
   std::thread waiter([&] {
     auto u = store->update(r.stream_id, [](StreamRecord& s) -> Status {
       if (s.state != lifecycle::State::Idle) {
@@ -217,6 +234,77 @@ TEST_F(PgStoreTest, UpdateWaitsForAnotherNodesRowLock) {
   ASSERT_TRUE(other->exec("COMMIT").ok());
   waiter.join();
   EXPECT_EQ((*store->get(r.stream_id))->state, lifecycle::State::Live);
+}
+
+// The connection's server settings, as SHOW prints them.
+std::string show(PgConnection& conn, std::string_view setting) {
+  auto r = conn.exec("SHOW " + std::string(setting));
+  EXPECT_TRUE(r.ok()) << r.error().describe();
+  return r.ok() ? r->text(0, 0) : "";
+}
+
+std::string with_query(const std::string& url, std::string_view param) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + std::string(param);
+}
+
+TEST_F(PgStoreTest, ConnectionsBoundTheirWaitsByDefault) {
+  auto conn = PgConnection::open(backend_->url(), "test");
+  ASSERT_TRUE(conn.ok()) << conn.error().describe();
+  EXPECT_EQ(show(*conn, "statement_timeout"), "2s");
+  EXPECT_EQ(show(*conn, "lock_timeout"), "1s");
+  EXPECT_EQ(show(*conn, "application_name"), "antcdn");
+}
+
+TEST_F(PgStoreTest, TheUrlsOwnSettingsWin) {
+  // options=-c statement_timeout=5000, and an application name.
+  auto url = with_query(with_query(backend_->url(), "options=-c%20statement_timeout%3D5000"),
+                        "application_name=node7");
+  auto conn = PgConnection::open(url, "test");
+  ASSERT_TRUE(conn.ok()) << conn.error().describe();
+  EXPECT_EQ(show(*conn, "statement_timeout"), "5s");
+  EXPECT_EQ(show(*conn, "lock_timeout"), "1s");  // not named by the URL: still ours
+  EXPECT_EQ(show(*conn, "application_name"), "node7");
+}
+
+TEST_F(PgStoreTest, AStatementThatRunsTooLongIsCancelled) {
+  auto conn = PgConnection::open(backend_->url(), "test");
+  ASSERT_TRUE(conn.ok()) << conn.error().describe();
+  auto started = std::chrono::steady_clock::now();
+  auto r = conn->exec("SELECT pg_sleep(10)");
+  auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Code::Unavailable);
+  EXPECT_NE(r.error().describe().find("statement timeout"), std::string::npos)
+      << r.error().describe();
+  EXPECT_LT(waited, std::chrono::seconds(5));
+  EXPECT_TRUE(conn->exec("SELECT 1").ok());  // the connection itself is fine
+}
+
+// Another node holding the row (a stuck transaction) costs an API call about a
+// second and a clear error, instead of a request that never answers.
+TEST_F(PgStoreTest, AnUpdateBlockedOnARowLockFailsAfterTheLockTimeout) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  StreamRecord r = make_stream("held");
+  ASSERT_TRUE(store->create(r).ok());
+  auto other = lock_row_elsewhere(r.stream_id);
+  ASSERT_TRUE(other.ok()) << other.error().describe();
+
+  auto started = std::chrono::steady_clock::now();
+  auto u = store->update(r.stream_id, [](StreamRecord& s) -> Status {
+    s.name = "never";
+    return {};
+  });
+  auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(u.ok());
+  EXPECT_EQ(u.error().code, Code::Unavailable);
+  EXPECT_NE(u.error().describe().find("lock timeout"), std::string::npos) << u.error().describe();
+  EXPECT_GE(waited, std::chrono::milliseconds(900));
+  EXPECT_LT(waited, std::chrono::seconds(2));  // under the statement timeout: the lock's own
+
+  // The holder lets go; the store's connection was left usable.
+  ASSERT_TRUE(other->exec("ROLLBACK").ok());
+  EXPECT_EQ((*store->get(r.stream_id))->name, "held");
 }
 
 }  // namespace

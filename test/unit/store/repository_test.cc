@@ -13,39 +13,14 @@
 
 #include "common/ids.h"
 #include "store/repositories.h"
+#include "unit/store/records.h"
 #include "unit/store/store_backends.h"
 
 namespace antcdn::store {
 namespace {
 
-StreamRecord make_stream(const std::string& owner, const std::string& name) {
-  StreamRecord r;
-  r.stream_id = ids::new_stream_id(1700000000000);
-  r.edge_id = ids::new_edge_id(1700000000000);
-  r.owner_key_id = owner;
-  r.name = name;
-  r.created_at_ms = 1700000000000;
-  r.stream_key_hash = ids::credential_hash(ids::new_stream_key());
-  return r;
-}
-
-void expect_same(const StreamRecord& a, const StreamRecord& b) {
-  EXPECT_EQ(a.seq, b.seq);
-  EXPECT_EQ(a.stream_id, b.stream_id);
-  EXPECT_EQ(a.edge_id, b.edge_id);
-  EXPECT_EQ(a.owner_key_id, b.owner_key_id);
-  EXPECT_EQ(a.name, b.name);
-  EXPECT_EQ(a.state, b.state);
-  EXPECT_EQ(a.quality, b.quality);
-  EXPECT_EQ(a.reconnect_window_s, b.reconnect_window_s);
-  EXPECT_EQ(a.created_at_ms, b.created_at_ms);
-  EXPECT_EQ(a.started_at_ms, b.started_at_ms);
-  EXPECT_EQ(a.ended_at_ms, b.ended_at_ms);
-  EXPECT_EQ(a.error_reason, b.error_reason);
-  EXPECT_EQ(a.stream_key_hash, b.stream_key_hash);
-  EXPECT_EQ(a.ingest_node, b.ingest_node);
-  EXPECT_EQ(a.lease_until_ms, b.lease_until_ms);
-}
+using test::expect_same;
+using test::make_stream;
 
 class RepositoryTest : public ::testing::TestWithParam<std::string> {
  protected:

@@ -1,4 +1,4 @@
-#include "format/aac/adts_header.h"
+#include "support/format/adts_header.h"
 
 #include <algorithm>
 #include <string>

@@ -1,8 +1,9 @@
 #pragma once
 
 // Reader for a whole FLV file or stream (header, then tags each followed by
-// PreviousTagSize). Used by tests and tools to feed recorded media through the
-// same tag parsers ingest uses; live RTMP carries bare tag bodies instead.
+// PreviousTagSize). Used by tests, bench/ and fuzz/ to feed recorded media
+// through the same tag parsers ingest uses (format/flv); live RTMP carries bare
+// tag bodies instead, so production never reads FLV files.
 
 #include <cstdint>
 #include <optional>

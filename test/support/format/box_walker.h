@@ -2,7 +2,8 @@
 
 // Parses ISO BMFF box headers recursively, descending into the container
 // boxes our writers produce, so tests can check structure and fuzzers can
-// check robustness. Never reads past the given span.
+// check robustness. Never reads past the given span. Production only writes
+// boxes (format/fmp4), so this lives with the tests.
 
 #include <cstdint>
 #include <string>

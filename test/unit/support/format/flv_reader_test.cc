@@ -1,4 +1,4 @@
-#include "format/flv/flv_reader.h"
+#include "support/format/flv_reader.h"
 
 #include <gtest/gtest.h>
 
