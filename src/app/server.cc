@@ -1,6 +1,7 @@
 #include "app/server.h"
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <thread>
 
@@ -26,6 +27,11 @@
 
 namespace antcdn::app {
 namespace {
+
+// How long shutdown waits for queued uploads (final playlists with ENDLIST
+// among them). Bounded so a dead object store cannot hold the process for the
+// queue's five-minute outage retry; within the 10 s a container runtime allows.
+constexpr std::chrono::seconds kShutdownWriteDeadline{5};
 
 // A URL for clients on this machine when the listener binds every interface.
 std::string reachable_host(const std::string& host) {
@@ -254,7 +260,10 @@ int serve(const Config& config) {
   });
   loop.run(1);
   edge_threads.stop();
-  writes.flush();
+  if (auto left = writes.flush_for(kShutdownWriteDeadline); left.count > 0) {
+    spdlog::warn("shutdown: {} storage writes not confirmed within {} s", left.count,
+                 kShutdownWriteDeadline.count());
+  }
   return 0;
 }
 

@@ -259,19 +259,20 @@ void StreamPackager::put(const std::string& key, Bytes data, std::string_view co
   auto latch = counts_for_ready ? ready_ : nullptr;
   auto failed = failed_;
   auto on_failed = events_.on_failed;
-  storage::PutOptions options{std::string(content_type), std::string(cache_control)};
-  Status queued =
-      writes_.put(key, std::move(data), options, [latch, failed, on_failed](const Status& s) {
-        if (!s.ok()) {
-          if (!failed->exchange(true) && on_failed) {
-            on_failed("storage: " + s.error().describe());
-          }
-          return;
-        }
-        if (latch) {
-          latch->done();
-        }
-      });
+  // Built once here; the queue's retries, the cache and the edge share it.
+  auto object = storage::make_object(
+      std::move(data), storage::PutOptions{std::string(content_type), std::string(cache_control)});
+  Status queued = writes_.put(key, std::move(object), [latch, failed, on_failed](const Status& s) {
+    if (!s.ok()) {
+      if (!failed->exchange(true) && on_failed) {
+        on_failed("storage: " + s.error().describe());
+      }
+      return;
+    }
+    if (latch) {
+      latch->done();
+    }
+  });
   if (!queued.ok()) {
     fail("storage: " + queued.error().describe());
   }

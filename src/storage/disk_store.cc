@@ -85,9 +85,9 @@ int write_all(int fd, ByteSpan data) {
 
 DiskStore::DiskStore(fs::path root) : root_(std::move(root)) {}
 
-Status DiskStore::put(const std::string& key, Bytes data, const PutOptions& /*options*/) {
-  if (!is_valid_key(key)) {
-    return invalid_key(key);
+Status DiskStore::put(const std::string& key, const ObjectPtr& object) {
+  if (Status s = check_put(key, object); !s.ok()) {
+    return s;
   }
   const fs::path target = root_ / key;
   std::error_code ec;
@@ -108,7 +108,7 @@ Status DiskStore::put(const std::string& key, Bytes data, const PutOptions& /*op
   if (::fchmod(fd.get(), 0644) != 0) {
     return io_error("chmod temp file", key, errno);
   }
-  if (int err = write_all(fd.get(), data); err != 0) {
+  if (int err = write_all(fd.get(), object->data); err != 0) {
     return io_error("write", key, err);
   }
   // No fsync: a live segment lost in a power cut is worthless anyway, and the
