@@ -5,32 +5,6 @@
 #include "transcode/transcoder.h"
 
 namespace antcdn::app {
-namespace {
-
-// Feeds two sinks: the packager, and the debugging recorder when enabled.
-class Tee final : public media::AccessUnitSink {
- public:
-  Tee(std::shared_ptr<media::AccessUnitSink> a, std::shared_ptr<media::AccessUnitSink> b)
-      : a_(std::move(a)), b_(std::move(b)) {}
-  void on_tracks(const std::vector<media::TrackInfo>& tracks) override {
-    a_->on_tracks(tracks);
-    b_->on_tracks(tracks);
-  }
-  void on_access_unit(const media::AccessUnit& unit) override {
-    a_->on_access_unit(unit);
-    b_->on_access_unit(unit);
-  }
-  void on_end(media::EndReason reason) override {
-    a_->on_end(reason);
-    b_->on_end(reason);
-  }
-
- private:
-  std::shared_ptr<media::AccessUnitSink> a_;
-  std::shared_ptr<media::AccessUnitSink> b_;
-};
-
-}  // namespace
 
 std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
     const store::StreamRecord& stream) {
@@ -61,7 +35,7 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
   if (record_dir_.empty()) {
     return pipeline;
   }
-  return std::make_shared<Tee>(pipeline, std::make_shared<AccessUnitRecorder>(record_dir_, id));
+  return std::make_shared<AccessUnitRecorder>(record_dir_, id, std::move(pipeline));
 }
 
 }  // namespace antcdn::app

@@ -132,7 +132,7 @@ void StreamPackager::on_tracks(const std::vector<media::TrackInfo>& tracks) {
                renditions_in_session, resuming ? " (resumed)" : "");
 }
 
-void StreamPackager::on_access_unit(const media::AccessUnit& unit) {
+void StreamPackager::on_access_unit(media::AccessUnit&& unit) {
   auto it = by_track_.find(unit.track_id);
   if (it == by_track_.end() || paused_ || ended_) {
     return;
@@ -142,8 +142,9 @@ void StreamPackager::on_access_unit(const media::AccessUnit& unit) {
       unit.dts - *segment_start_ms_ >= options_.target_segment_ms) {
     cut(unit.dts, false);
   }
-  r.track->push(unit);
-  if (!segment_start_ms_ && unit.track_id == lead_track_) {
+  const bool lead = unit.track_id == lead_track_;
+  r.track->push(std::move(unit));
+  if (!segment_start_ms_ && lead) {
     segment_start_ms_ = r.track->pending_start_ms();
   }
 }
