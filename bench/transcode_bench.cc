@@ -87,7 +87,9 @@ int main(int argc, char** argv) {
     }
     auto kind =
         tag.type == format::flv::TagType::Video ? media::MediaKind::Video : media::MediaKind::Audio;
-    if (auto s = demuxer.on_media(kind, tag.timestamp_ms, tag.body, 0); !s.ok()) {
+    // A buffer per tag, as ingest's chunk reader hands over one per message.
+    Bytes body(tag.body.begin(), tag.body.end());
+    if (auto s = demuxer.on_media(kind, tag.timestamp_ms, std::move(body), 0); !s.ok()) {
       std::fprintf(stderr, "%s\n", s.error().describe().c_str());
       return 1;
     }

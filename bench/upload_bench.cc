@@ -27,13 +27,15 @@ namespace {
 // waits for the queue to drain.
 void run(const char* name, storage::ObjectStore& store, int count, size_t bytes, int streams) {
   storage::WriteQueue queue(store, storage::WriteQueueOptions{});
-  Bytes segment = crypto::random_bytes(bytes);
-  Bytes playlist(600, std::byte{'#'});
+  // Shared by every put, as the packager's one object is by the queue and cache.
+  auto segment = storage::make_object(crypto::random_bytes(bytes), {"video/mp4", ""});
+  auto playlist =
+      storage::make_object(Bytes(600, std::byte{'#'}), {"application/vnd.apple.mpegurl", ""});
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < count; ++i) {
     std::string dir = "bench" + std::to_string(i % streams) + "/source/";
-    Status s = queue.put(dir + "s-" + std::to_string(i) + ".m4s", segment, {"video/mp4", ""});
-    Status p = queue.put(dir + "index.m3u8", playlist, {"application/vnd.apple.mpegurl", ""});
+    Status s = queue.put(dir + "s-" + std::to_string(i) + ".m4s", segment);
+    Status p = queue.put(dir + "index.m3u8", playlist);
     if (!s.ok() || !p.ok()) {
       std::fprintf(stderr, "queue refused a job\n");
       std::exit(1);

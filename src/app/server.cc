@@ -32,6 +32,10 @@
 namespace antcdn::app {
 namespace {
 
+// How long shutdown waits for queued uploads (final playlists with ENDLIST
+// among them). Bounded so a dead object store cannot hold the process for the
+// queue's five-minute outage retry; within the 10 s a container runtime allows.
+
 // A URL for clients on this machine when the listener binds every interface.
 std::string reachable_host(const std::string& host) {
   if (host == "0.0.0.0" || host.empty()) {
@@ -339,7 +343,11 @@ int serve(const Config& config) {
   // Queued API calls and reads use what is destroyed below.
   complete = api_pool.wait_idle_for(left()) && complete;
   complete = reads.wait_idle_for(left()) && complete;
-  writes.flush();  // MERGE: flush_for(left()) from the bytes branch
+  if (auto unwritten = writes.flush_for(left()); unwritten.count > 0) {
+    complete = false;
+    spdlog::error("shutdown: {} objects were not written (storage unavailable), e.g. {}",
+                  unwritten.count, unwritten.keys.front());
+  }
   if (!complete) {
     // Threads are still busy with what the deadline cut off; destroying what
     // they use would crash. Leave without running destructors.

@@ -7,29 +7,6 @@
 namespace antcdn::app {
 namespace {
 
-// Feeds two sinks: the packager, and the debugging recorder when enabled.
-class Tee final : public media::AccessUnitSink {
- public:
-  Tee(std::shared_ptr<media::AccessUnitSink> a, std::shared_ptr<media::AccessUnitSink> b)
-      : a_(std::move(a)), b_(std::move(b)) {}
-  void on_tracks(const std::vector<media::TrackInfo>& tracks) override {
-    a_->on_tracks(tracks);
-    b_->on_tracks(tracks);
-  }
-  void on_access_unit(const media::AccessUnit& unit) override {
-    a_->on_access_unit(unit);
-    b_->on_access_unit(unit);
-  }
-  void on_end(media::EndReason reason) override {
-    a_->on_end(reason);
-    b_->on_end(reason);
-  }
-
- private:
-  std::shared_ptr<media::AccessUnitSink> a_;
-  std::shared_ptr<media::AccessUnitSink> b_;
-};
-
 // Shares `pipeline` under a handle whose last release destroys it on `pool`.
 std::shared_ptr<media::AccessUnitSink> released_on(
     net::BlockingPool& pool, std::shared_ptr<media::AccessUnitSink> pipeline) {
@@ -66,8 +43,7 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
         std::move(pipeline));
   }
   if (!record_dir_.empty()) {
-    pipeline =
-        std::make_shared<Tee>(pipeline, std::make_shared<AccessUnitRecorder>(record_dir_, id));
+    pipeline = std::make_shared<AccessUnitRecorder>(record_dir_, id, std::move(pipeline));
   }
   return released_on(teardown_, std::move(pipeline));
 }

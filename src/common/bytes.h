@@ -96,6 +96,8 @@ class ByteWriter {
   void bytes(ByteSpan b) { buf_.insert(buf_.end(), b.begin(), b.end()); }
   void str(std::string_view s) { bytes(as_bytes(s)); }
   void zeros(size_t n) { buf_.insert(buf_.end(), n, std::byte{0}); }
+  // For a writer that knows its size up front: large buffers then never regrow.
+  void reserve(size_t n) { buf_.reserve(n); }
 
   // Overwrites 4 bytes at `offset` (e.g. an MP4 box size known only at the end).
   void patch_u32be(size_t offset, uint32_t v) {

@@ -6,6 +6,11 @@
 // on_tracks (the encoder came back within the reconnect window; the sink goes on
 // after a discontinuity) or by a final on_end with another reason. Any other
 // reason is final. The lifecycle supervisor, not ingest, calls on_end.
+//
+// An access unit is handed over, not lent: the sink owns its bytes from then on
+// and keeps them by moving (the packager until its segment is built, the
+// transcoder's queue until the worker decodes it). A unit is never copied on
+// its way from the RTMP message it was cut from to the segment it ends up in.
 
 #include <vector>
 
@@ -28,7 +33,7 @@ class AccessUnitSink {
  public:
   virtual ~AccessUnitSink() = default;
   virtual void on_tracks(const std::vector<TrackInfo>& tracks) = 0;
-  virtual void on_access_unit(const AccessUnit& unit) = 0;
+  virtual void on_access_unit(AccessUnit&& unit) = 0;
   virtual void on_end(EndReason reason) = 0;
 };
 

@@ -53,7 +53,8 @@ Status close_playlists(storage::ObjectStore& objects, const std::string& edge_id
       text.push_back('\n');
     }
     text += std::string(kEndList) + "\n";
-    if (auto s = objects.put(key, to_bytes(text), (*playlist)->options); !s.ok()) {
+    if (auto s = objects.put(key, storage::make_object(to_bytes(text), (*playlist)->options));
+        !s.ok()) {
       return s;
     }
   }

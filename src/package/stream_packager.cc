@@ -132,7 +132,7 @@ void StreamPackager::on_tracks(const std::vector<media::TrackInfo>& tracks) {
                renditions_in_session, resuming ? " (resumed)" : "");
 }
 
-void StreamPackager::on_access_unit(const media::AccessUnit& unit) {
+void StreamPackager::on_access_unit(media::AccessUnit&& unit) {
   auto it = by_track_.find(unit.track_id);
   if (it == by_track_.end() || paused_ || ended_) {
     return;
@@ -142,8 +142,9 @@ void StreamPackager::on_access_unit(const media::AccessUnit& unit) {
       unit.dts - *segment_start_ms_ >= options_.target_segment_ms) {
     cut(unit.dts, false);
   }
-  r.track->push(unit);
-  if (!segment_start_ms_ && unit.track_id == lead_track_) {
+  const bool lead = unit.track_id == lead_track_;
+  r.track->push(std::move(unit));
+  if (!segment_start_ms_ && lead) {
     segment_start_ms_ = r.track->pending_start_ms();
   }
 }
@@ -259,19 +260,20 @@ void StreamPackager::put(const std::string& key, Bytes data, std::string_view co
   auto latch = counts_for_ready ? ready_ : nullptr;
   auto failed = failed_;
   auto on_failed = events_.on_failed;
-  storage::PutOptions options{std::string(content_type), std::string(cache_control)};
-  Status queued =
-      writes_.put(key, std::move(data), options, [latch, failed, on_failed](const Status& s) {
-        if (!s.ok()) {
-          if (!failed->exchange(true) && on_failed) {
-            on_failed("storage: " + s.error().describe());
-          }
-          return;
-        }
-        if (latch) {
-          latch->done();
-        }
-      });
+  // Built once here; the queue's retries, the cache and the edge share it.
+  auto object = storage::make_object(
+      std::move(data), storage::PutOptions{std::string(content_type), std::string(cache_control)});
+  Status queued = writes_.put(key, std::move(object), [latch, failed, on_failed](const Status& s) {
+    if (!s.ok()) {
+      if (!failed->exchange(true) && on_failed) {
+        on_failed("storage: " + s.error().describe());
+      }
+      return;
+    }
+    if (latch) {
+      latch->done();
+    }
+  });
   if (!queued.ok()) {
     fail("storage: " + queued.error().describe());
   }

@@ -45,7 +45,7 @@ class StreamPackager final : public media::AccessUnitSink {
   ~StreamPackager() override;
 
   void on_tracks(const std::vector<media::TrackInfo>& tracks) override;
-  void on_access_unit(const media::AccessUnit& unit) override;
+  void on_access_unit(media::AccessUnit&& unit) override;
   void on_end(media::EndReason reason) override;
 
  private:

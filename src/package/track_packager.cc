@@ -34,14 +34,16 @@ int64_t TrackPackager::to_out(int64_t t) const {
          static_cast<int64_t>(track_.timescale);
 }
 
-void TrackPackager::push(const media::AccessUnit& unit) {
+void TrackPackager::push(media::AccessUnit&& unit) {
   if (track_.kind == media::MediaKind::Video && !seen_keyframe_) {
     if (!unit.keyframe) {
       return;
     }
     seen_keyframe_ = true;
   }
-  Pending p{unit, to_out(unit.dts), to_out(unit.pts)};
+  const int64_t out_dts = to_out(unit.dts);
+  const int64_t out_pts = to_out(unit.pts);
+  Pending p{std::move(unit), out_dts, out_pts};
   if (track_.kind == media::MediaKind::Audio) {
     if (next_audio_dts_ && p.out_dts <= *next_audio_dts_ - kAacFrameSamples) {
       // Audio that overlaps what was already sent (e.g. a looped file whose
@@ -56,7 +58,7 @@ void TrackPackager::push(const media::AccessUnit& unit) {
     p.out_pts = p.out_dts;
     next_audio_dts_ = p.out_dts + kAacFrameSamples;
   }
-  last_dts_ms_ = unit.dts;
+  last_dts_ms_ = p.unit.dts;
   pending_.push_back(std::move(p));
 }
 

@@ -35,8 +35,9 @@ class TrackPackager {
   Result<Bytes> init_segment() const;
 
   // Video units before the first keyframe are dropped (nothing could decode
-  // them), and so are audio frames that overlap audio already pushed.
-  void push(const media::AccessUnit& unit);
+  // them), and so are audio frames that overlap audio already pushed. The unit's
+  // bytes are kept, not copied, until the segment they end up in is built.
+  void push(media::AccessUnit&& unit);
   uint64_t dropped_audio_frames() const { return dropped_audio_frames_; }
   bool empty() const { return pending_.empty(); }
   // Dts (ms) of the oldest pending unit.

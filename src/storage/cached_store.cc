@@ -35,23 +35,19 @@ std::mutex& CachedStore::write_lock_for(const std::string& key) {
   return write_locks_[std::hash<std::string>{}(key) % kWriteStripes];
 }
 
-Status CachedStore::put(const std::string& key, Bytes data, const PutOptions& options) {
+Status CachedStore::put(const std::string& key, const ObjectPtr& object) {
   assert_may_block("CachedStore write");
   std::lock_guard write_lock(write_lock_for(key));
-  ObjectPtr copy;
-  if (data.size() <= max_bytes_) {
-    copy = std::make_shared<const StoredObject>(StoredObject{data, options});
-  }
-  Status s = inner_.put(key, std::move(data), options);
+  Status s = inner_.put(key, object);
   std::lock_guard lock(mutex_);
   if (auto fill = fills_.find(key); fill != fills_.end()) {
     orphan_fill_locked(fill);
   }
   // After a failed put the inner store may hold the old object or none: forget it.
-  if (!s.ok() || !copy) {
+  if (!s.ok() || object->data.size() > max_bytes_) {
     erase_locked(key);
   } else {
-    insert_locked(key, std::move(copy), ttl_of(key));
+    insert_locked(key, object, ttl_of(key));  // the writer's bytes themselves, not a copy
   }
   return s;
 }

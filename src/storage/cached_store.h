@@ -2,9 +2,10 @@
 
 // A write-through, in-memory LRU in front of another ObjectStore, so the edge
 // serves hot playlists and segments without touching the disk. Puts go to the
-// inner store first and then replace the cached copy (playlists are rewritten
-// in place every segment); removes evict; a get that misses reads the inner
-// store and keeps the result. Objects are shared, never copied, on a hit.
+// inner store first and then the writer's object itself replaces the cached one
+// (playlists are rewritten in place every segment); removes evict; a get that
+// misses reads the inner store and keeps the result. Objects are shared, never
+// copied: not on a put, not on a hit.
 //
 // Concurrent misses of one key are coalesced: one reads the inner store, the
 // others wait for its answer (get_async waiters hold no thread while they wait), so a thousand
@@ -62,7 +63,7 @@ class CachedStore final : public ObjectStore {
   CachedStore(ObjectStore& inner, size_t max_bytes);
   CachedStore(ObjectStore& inner, CacheOptions options);
 
-  Status put(const std::string& key, Bytes data, const PutOptions& options) override;
+  Status put(const std::string& key, const ObjectPtr& object) override;
   // Blocks on a miss (reads inline, or waits for a concurrent reader).
   Result<ObjectPtr> get(const std::string& key) override;
   // Never blocks: a miss is read on `background` (or joins a read in flight).

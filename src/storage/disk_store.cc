@@ -87,10 +87,10 @@ int write_all(int fd, ByteSpan data) {
 
 DiskStore::DiskStore(fs::path root) : root_(std::move(root)) {}
 
-Status DiskStore::put(const std::string& key, Bytes data, const PutOptions& /*options*/) {
+Status DiskStore::put(const std::string& key, const ObjectPtr& object) {
   assert_may_block("disk I/O");
-  if (!is_valid_key(key)) {
-    return invalid_key(key);
+  if (Status s = check_put(key, object); !s.ok()) {
+    return s;
   }
   const fs::path target = root_ / key;
   std::error_code ec;
@@ -111,7 +111,7 @@ Status DiskStore::put(const std::string& key, Bytes data, const PutOptions& /*op
   if (::fchmod(fd.get(), 0644) != 0) {
     return io_error("chmod temp file", key, errno);
   }
-  if (int err = write_all(fd.get(), data); err != 0) {
+  if (int err = write_all(fd.get(), object->data); err != 0) {
     return io_error("write", key, err);
   }
   // No fsync: a live segment lost in a power cut is worthless anyway, and the

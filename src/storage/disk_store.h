@@ -22,7 +22,7 @@ class DiskStore final : public ObjectStore {
   // InvalidArgument for an invalid key; Unavailable (with the errno text) when
   // the file system refuses: disk full, permissions, a file where a directory
   // should be.
-  Status put(const std::string& key, Bytes data, const PutOptions& options) override;
+  Status put(const std::string& key, const ObjectPtr& object) override;
   Result<ObjectPtr> get(const std::string& key) override;
   Status remove(const std::string& key) override;
   // "lse_x/" removes the directory lse_x; a prefix not ending in '/' scans its

@@ -4,13 +4,12 @@
 
 namespace antcdn::storage {
 
-Status MemoryStore::put(const std::string& key, Bytes data, const PutOptions& options) {
-  if (!is_valid_key(key)) {
-    return make_error(Code::InvalidArgument, "invalid object key \"" + key + "\"");
+Status MemoryStore::put(const std::string& key, const ObjectPtr& object) {
+  if (Status s = check_put(key, object); !s.ok()) {
+    return s;
   }
-  auto object = std::make_shared<const StoredObject>(StoredObject{std::move(data), options});
   std::lock_guard lock(mutex_);
-  objects_[key] = std::move(object);
+  objects_[key] = object;  // shared, not copied: objects are immutable
   return {};
 }
 

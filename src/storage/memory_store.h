@@ -15,7 +15,7 @@ namespace antcdn::storage {
 
 class MemoryStore final : public ObjectStore {
  public:
-  Status put(const std::string& key, Bytes data, const PutOptions& options) override;
+  Status put(const std::string& key, const ObjectPtr& object) override;
   Result<ObjectPtr> get(const std::string& key) override;
   Status remove(const std::string& key) override;
   Status remove_prefix(const std::string& prefix) override;

@@ -50,4 +50,14 @@ bool is_valid_prefix(std::string_view prefix) {
   return is_valid_key(prefix);
 }
 
+Status check_put(const std::string& key, const ObjectPtr& object) {
+  if (!is_valid_key(key)) {
+    return make_error(Code::InvalidArgument, "invalid object key \"" + key + "\"");
+  }
+  if (!object) {
+    return make_error(Code::InvalidArgument, "no object to put at \"" + key + "\"");
+  }
+  return {};
+}
+
 }  // namespace antcdn::storage

@@ -2,12 +2,17 @@
 
 // SEAM: named byte objects. Keys are relative paths like
 // "lse_.../720p/init-abc.mp4" (see DESIGN.md, Storage layout). Implementations:
-// local disk (atomic temp + rename), in-memory caching decorator, later S3.
+// local disk (atomic temp + rename), in-memory caching decorator, S3.
 // Every method is thread-safe.
+//
+// An object is immutable and shared: the packager builds a segment once, and
+// the write queue (every retry), the cache and the edge's responses all hold
+// the same bytes. Nothing on the write path copies them.
 
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/bytes.h"
 #include "common/result.h"
@@ -26,10 +31,16 @@ struct StoredObject {
 
 using ObjectPtr = std::shared_ptr<const StoredObject>;
 
+// Wraps freshly built bytes; the only place an object's payload is moved in.
+inline ObjectPtr make_object(Bytes data, PutOptions options = {}) {
+  return std::make_shared<const StoredObject>(StoredObject{std::move(data), std::move(options)});
+}
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
-  virtual Status put(const std::string& key, Bytes data, const PutOptions& options) = 0;
+  // Stores `object` (never null) under `key`; a store may keep the pointer itself.
+  virtual Status put(const std::string& key, const ObjectPtr& object) = 0;
   // NotFound when absent.
   virtual Result<ObjectPtr> get(const std::string& key) = 0;
   // Removing a missing key is not an error.
@@ -46,5 +57,8 @@ bool is_valid_key(std::string_view key);
 
 // A valid key, optionally followed by one '/' ("lse_x/" or "lse_x/720p").
 bool is_valid_prefix(std::string_view prefix);
+
+// InvalidArgument for an invalid key or a null object, as every put() checks.
+Status check_put(const std::string& key, const ObjectPtr& object);
 
 }  // namespace antcdn::storage

@@ -14,8 +14,9 @@ void OutputMerger::push_audio(media::AccessUnit&& unit) {
 
 void OutputMerger::release_audio_until(int64_t dts, const Emit& emit) {
   while (!audio_.empty() && audio_.front().dts <= dts) {
-    emit(audio_.front());
+    media::AccessUnit unit = std::move(audio_.front());
     audio_.pop_front();
+    emit(std::move(unit));
   }
 }
 
@@ -46,8 +47,9 @@ void OutputMerger::drain(bool until_a_rendition_is_empty, const Emit& emit) {
       return;
     }
     release_audio_until(video_[best].front().dts, emit);
-    emit(video_[best].front());
+    media::AccessUnit unit = std::move(video_[best].front());
     video_[best].pop_front();
+    emit(std::move(unit));
   }
 }
 

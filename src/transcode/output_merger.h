@@ -16,7 +16,8 @@ namespace antcdn::transcode {
 
 class OutputMerger {
  public:
-  using Emit = std::function<void(const media::AccessUnit&)>;
+  // Takes each released unit over; the merger keeps nothing it has emitted.
+  using Emit = std::function<void(media::AccessUnit&&)>;
 
   explicit OutputMerger(size_t video_streams) : video_(video_streams) {}
 

@@ -74,7 +74,7 @@ void Transcoder::on_tracks(const std::vector<media::TrackInfo>& tracks) {
   enqueue(tracks);
 }
 
-void Transcoder::on_access_unit(const media::AccessUnit& unit) {
+void Transcoder::on_access_unit(media::AccessUnit&& unit) {
   {
     std::lock_guard lock(mutex_);
     if (unit.track_id == video_track_) {
@@ -97,7 +97,7 @@ void Transcoder::on_access_unit(const media::AccessUnit& unit) {
       ++queued_video_;
     }
   }
-  enqueue(unit);
+  enqueue(std::move(unit));
 }
 
 void Transcoder::on_end(media::EndReason reason) {
@@ -162,8 +162,8 @@ void Transcoder::fail(const std::string& reason) {
   }
 }
 
-void Transcoder::emit(const media::AccessUnit& unit) {
-  output_->on_access_unit(unit);
+void Transcoder::emit(media::AccessUnit&& unit) {
+  output_->on_access_unit(std::move(unit));
 }
 
 void Transcoder::process(Item& item) {
@@ -258,7 +258,7 @@ void Transcoder::finish_session() {
   for (size_t i = 0; i < s.outputs.size(); ++i) {
     (void)s.outputs[i].encoder->encode(nullptr, false, [&](AVPacket* p) { collect(i, p); });
   }
-  s.merger->flush([this](const media::AccessUnit& u) { emit(u); });
+  s.merger->flush([this](media::AccessUnit&& u) { emit(std::move(u)); });
   session_.reset();
 }
 
@@ -267,7 +267,7 @@ void Transcoder::transcode(media::AccessUnit& unit) {
     return;
   }
   Session& s = *session_;
-  auto release = [this](const media::AccessUnit& u) { emit(u); };
+  auto release = [this](media::AccessUnit&& u) { emit(std::move(u)); };
   if (unit.track_id == s.audio_track) {
     s.merger->push_audio(std::move(unit));
     s.merger->release(release);

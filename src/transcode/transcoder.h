@@ -60,7 +60,7 @@ class Transcoder final : public media::AccessUnitSink {
   ~Transcoder() override;
 
   void on_tracks(const std::vector<media::TrackInfo>& tracks) override;
-  void on_access_unit(const media::AccessUnit& unit) override;
+  void on_access_unit(media::AccessUnit&& unit) override;
   void on_end(media::EndReason reason) override;
 
   TranscoderStats stats() const;
@@ -80,7 +80,7 @@ class Transcoder final : public media::AccessUnitSink {
   void transcode(media::AccessUnit& unit);
   void encode_frame(AVFrame* frame);
   void collect(size_t output, AVPacket* packet);
-  void emit(const media::AccessUnit& unit);
+  void emit(media::AccessUnit&& unit);
   void fail(const std::string& reason);
 
   TranscoderOptions options_;

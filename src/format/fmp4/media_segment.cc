@@ -54,10 +54,21 @@ Status check_samples(std::span<const Sample> samples) {
   return {};
 }
 
-}  // namespace
+constexpr size_t kStypBytes = 24;  // size, type, major brand, version, two brands
 
-Bytes write_styp() {
-  BoxWriter b;
+// An upper bound of what a fragment of these samples takes, so its buffer is
+// allocated once: a segment is megabytes, and every regrowth would copy it.
+size_t fragment_capacity(std::span<const Sample> samples) {
+  constexpr size_t kFixedBoxes = 256;     // moof, mfhd, traf, tfhd, tfdt, trun and mdat headers
+  constexpr size_t kPerSampleEntry = 16;  // duration, size, flags, composition offset
+  size_t payload = 0;
+  for (const Sample& s : samples) {
+    payload += s.data.size();
+  }
+  return kFixedBoxes + kPerSampleEntry * samples.size() + payload;
+}
+
+void append_styp(BoxWriter& b) {
   b.begin("styp");
   b.fourcc("msdh");
   b.out().u32be(0);
@@ -65,20 +76,17 @@ Bytes write_styp() {
     b.fourcc(brand);
   }
   b.end();
-  return std::move(b).take();
 }
 
-Result<Bytes> write_fragment(uint32_t track_id, uint32_t sequence_number,
-                             std::span<const Sample> samples) {
-  if (Status s = check_samples(samples); !s.ok()) {
-    return s.error();
-  }
+// Appends one moof + mdat; `samples` have passed check_samples.
+void append_fragment(BoxWriter& b, uint32_t track_id, uint32_t sequence_number,
+                     std::span<const Sample> samples) {
   bool any_cto = false;
   for (const Sample& s : samples) {
     any_cto = any_cto || s.pts != s.dts;
   }
 
-  BoxWriter b;
+  const size_t moof_start = b.size();
   b.begin("moof");
   b.begin_full("mfhd", 0, 0);
   b.out().u32be(sequence_number);
@@ -110,25 +118,47 @@ Result<Bytes> write_fragment(uint32_t track_id, uint32_t sequence_number,
   b.end();  // moof
   // default-base-is-moof: offsets count from the first byte of this moof,
   // and the first sample starts right after the 8-byte mdat header.
-  size_t moof_size = b.size();
+  size_t moof_size = b.size() - moof_start;
   b.out().patch_u32be(data_offset_at, static_cast<uint32_t>(moof_size + 8));
   b.begin("mdat");
   for (const Sample& s : samples) {
-    b.out().bytes(s.data);
+    b.out().bytes(s.data);  // the one copy of the media into the segment
   }
   b.end();
+}
+
+// styp (if asked) and the fragment go straight into one buffer of the right
+// size: the segment is built once, never regrown or concatenated.
+Result<Bytes> write_pieces(bool with_styp, uint32_t track_id, uint32_t sequence_number,
+                           std::span<const Sample> samples) {
+  if (Status s = check_samples(samples); !s.ok()) {
+    return s.error();
+  }
+  BoxWriter b;
+  b.out().reserve((with_styp ? kStypBytes : 0) + fragment_capacity(samples));
+  if (with_styp) {
+    append_styp(b);
+  }
+  append_fragment(b, track_id, sequence_number, samples);
   return std::move(b).take();
+}
+
+}  // namespace
+
+Bytes write_styp() {
+  BoxWriter b;
+  append_styp(b);
+  return std::move(b).take();
+}
+
+Result<Bytes> write_fragment(uint32_t track_id, uint32_t sequence_number,
+                             std::span<const Sample> samples) {
+  return write_pieces(false, track_id, sequence_number, samples);
 }
 
 Result<Bytes> write_media_segment(uint32_t track_id, uint32_t sequence_number,
                                   std::span<const Sample> samples) {
-  auto fragment = write_fragment(track_id, sequence_number, samples);
-  if (!fragment.ok()) {
-    return fragment.error();
-  }
-  Bytes out = write_styp();
-  out.insert(out.end(), fragment->begin(), fragment->end());
-  return out;
+  return write_pieces(true, track_id, sequence_number, samples);
 }
 
 Result<std::vector<Sample>> samples_from_access_units(std::span<const media::AccessUnit> units,

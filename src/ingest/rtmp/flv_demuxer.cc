@@ -16,6 +16,16 @@ namespace {
 constexpr int64_t kWrap = int64_t{1} << 32;
 constexpr int64_t kHalfWrap = int64_t{1} << 31;
 
+// The tag's payload (a span into `body`) as a buffer of its own: the body
+// itself, its FLV header cut off in place. The bytes reassembled from the RTMP
+// chunks are then the ones the segment is built from; no second buffer.
+Bytes take_payload(Bytes&& body, ByteSpan payload) {
+  auto offset = static_cast<std::ptrdiff_t>(payload.data() - body.data());
+  body.resize(static_cast<size_t>(offset) + payload.size());
+  body.erase(body.begin(), body.begin() + offset);
+  return std::move(body);
+}
+
 }  // namespace
 
 int64_t FlvDemuxer::unwrap(uint32_t ts) {
@@ -46,11 +56,11 @@ int64_t FlvDemuxer::smooth(int64_t ts, media::MediaKind kind) {
   return out;
 }
 
-Status FlvDemuxer::on_media(media::MediaKind kind, uint32_t timestamp_ms, ByteSpan body,
+Status FlvDemuxer::on_media(media::MediaKind kind, uint32_t timestamp_ms, Bytes&& body,
                             int64_t arrival_unix_ms) {
   int64_t ts = smooth(unwrap(timestamp_ms), kind);
-  Status s = kind == media::MediaKind::Video ? on_video(ts, body, arrival_unix_ms)
-                                             : on_audio(ts, body, arrival_unix_ms);
+  Status s = kind == media::MediaKind::Video ? on_video(ts, std::move(body), arrival_unix_ms)
+                                             : on_audio(ts, std::move(body), arrival_unix_ms);
   if (!s.ok()) {
     return s;
   }
@@ -67,7 +77,7 @@ Status FlvDemuxer::on_media(media::MediaKind kind, uint32_t timestamp_ms, ByteSp
   return {};
 }
 
-Status FlvDemuxer::on_video(int64_t ts, ByteSpan body, int64_t arrival) {
+Status FlvDemuxer::on_video(int64_t ts, Bytes&& body, int64_t arrival) {
   auto tag = format::flv::parse_video_tag(body);
   if (!tag.ok()) {
     return tag.error();
@@ -118,7 +128,7 @@ Status FlvDemuxer::on_video(int64_t ts, ByteSpan body, int64_t arrival) {
   }
   Bytes data;
   if (nal_length_size_ == 4) {
-    data.assign(tag->payload.begin(), tag->payload.end());
+    data = take_payload(std::move(body), tag->payload);
   } else {
     auto converted = format::avc::convert_nal_length_size(tag->payload, nal_length_size_, 4);
     if (!converted.ok()) {
@@ -138,7 +148,7 @@ Status FlvDemuxer::on_video(int64_t ts, ByteSpan body, int64_t arrival) {
   return {};
 }
 
-Status FlvDemuxer::on_audio(int64_t ts, ByteSpan body, int64_t arrival) {
+Status FlvDemuxer::on_audio(int64_t ts, Bytes&& body, int64_t arrival) {
   auto tag = format::flv::parse_audio_tag(body);
   if (!tag.ok()) {
     return tag.error();
@@ -178,13 +188,13 @@ Status FlvDemuxer::on_audio(int64_t ts, ByteSpan body, int64_t arrival) {
                          .pts = dts,
                          .keyframe = true,
                          .arrival_unix_ms = arrival,
-                         .data = Bytes(tag->payload.begin(), tag->payload.end())});
+                         .data = take_payload(std::move(body), tag->payload)});
   return {};
 }
 
 void FlvDemuxer::emit(media::AccessUnit&& unit) {
   if (announced_) {
-    sink_.on_access_unit(unit);
+    sink_.on_access_unit(std::move(unit));
     return;
   }
   pending_bytes_ += unit.data.size();
@@ -208,7 +218,7 @@ void FlvDemuxer::announce() {
     if (unit.track_id == kAudioTrackId && !audio_) {
       continue;
     }
-    sink_.on_access_unit(unit);
+    sink_.on_access_unit(std::move(unit));
   }
   pending_.clear();
   pending_bytes_ = 0;

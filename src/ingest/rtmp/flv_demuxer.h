@@ -33,9 +33,10 @@ class FlvDemuxer {
   explicit FlvDemuxer(media::AccessUnitSink& sink, FlvDemuxerOptions options = {})
       : sink_(sink), options_(options) {}
 
-  // One audio (kind Audio) or video message body. Unsupported for codecs we
-  // don't take, InvalidArgument for malformed tags.
-  Status on_media(media::MediaKind kind, uint32_t timestamp_ms, ByteSpan body,
+  // One audio (kind Audio) or video message body, taken over: a frame's bytes
+  // become its access unit's without a copy. Unsupported for codecs we don't
+  // take, InvalidArgument for malformed tags.
+  Status on_media(media::MediaKind kind, uint32_t timestamp_ms, Bytes&& body,
                   int64_t arrival_unix_ms);
   // onMetaData hints (used only when the bitstream does not say).
   void set_frame_rate_hint(double fps) { frame_rate_hint_ = fps; }
@@ -45,8 +46,8 @@ class FlvDemuxer {
   uint64_t audio_frames() const { return audio_frames_; }
 
  private:
-  Status on_video(int64_t ts, ByteSpan body, int64_t arrival);
-  Status on_audio(int64_t ts, ByteSpan body, int64_t arrival);
+  Status on_video(int64_t ts, Bytes&& body, int64_t arrival);
+  Status on_audio(int64_t ts, Bytes&& body, int64_t arrival);
   int64_t unwrap(uint32_t ts);
   int64_t smooth(int64_t ts, media::MediaKind kind);
   void emit(media::AccessUnit&& unit);

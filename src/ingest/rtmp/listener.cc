@@ -97,7 +97,7 @@ class Session {
         rtmp_(l_.options.connection) {}
 
   asio::awaitable<void> run() {
-    std::vector<std::byte> buffer(64 * 1024);
+    std::vector<std::byte> buffer(size_t{64} * 1024);
     for (;;) {
       auto [ec, n] =
           co_await c_->socket.async_read_some(asio::buffer(buffer.data(), buffer.size()), kNoThrow);
@@ -245,7 +245,7 @@ class Session {
     if (!demuxer_) {
       return;
     }
-    Status s = demuxer_->on_media(e.kind, e.timestamp, e.payload, unix_now_ms());
+    Status s = demuxer_->on_media(e.kind, e.timestamp, std::move(e.payload), unix_now_ms());
     if (s.ok()) {
       return;
     }

@@ -133,11 +133,12 @@ Result<HttpResponse> S3Store::send(const Call& call) {
   return transport_->send(http);
 }
 
-Status S3Store::put(const std::string& key, Bytes data, const PutOptions& options) {
-  if (!is_valid_key(key)) {
-    return invalid_key(key);
+Status S3Store::put(const std::string& key, const ObjectPtr& object) {
+  if (Status s = check_put(key, object); !s.ok()) {
+    return s;
   }
-  Call call{"PUT", location_.prefix + key, {}, {}, data};
+  const PutOptions& options = object->options;
+  Call call{"PUT", location_.prefix + key, {}, {}, object->data};
   if (!options.content_type.empty()) {
     call.headers.emplace_back("content-type", options.content_type);
   }

@@ -48,7 +48,7 @@ class S3Store final : public ObjectStore {
           std::unique_ptr<HttpTransport> transport);
   ~S3Store() override;
 
-  Status put(const std::string& key, Bytes data, const PutOptions& options) override;
+  Status put(const std::string& key, const ObjectPtr& object) override;
   Result<ObjectPtr> get(const std::string& key) override;
   Status remove(const std::string& key) override;
   // Lists the keys under the prefix (ListObjectsV2, page by page) and deletes

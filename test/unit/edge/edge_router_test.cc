@@ -30,7 +30,7 @@ class FakeDirectory final : public StreamDirectory {
 // Fails every read, like a store whose disk went away.
 class BrokenStore final : public storage::ObjectStore {
  public:
-  Status put(const std::string&, Bytes, const storage::PutOptions&) override { return fail(); }
+  Status put(const std::string&, const storage::ObjectPtr&) override { return fail(); }
   Result<storage::ObjectPtr> get(const std::string&) override { return fail(); }
   Status remove(const std::string&) override { return fail(); }
   Status remove_prefix(const std::string&) override { return fail(); }
@@ -73,7 +73,7 @@ class EdgeRouterTest : public ::testing::Test {
     }
   }
   void store(const std::string& key, std::string_view text) {
-    ASSERT_TRUE(objects_.put(key, to_bytes(text), {}).ok());
+    ASSERT_TRUE(objects_.put(key, storage::make_object(to_bytes(text))).ok());
   }
   net::HttpResponse call(std::string target, std::string method = "GET") {
     net::HttpRequest req;

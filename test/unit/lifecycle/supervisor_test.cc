@@ -24,7 +24,7 @@ using namespace std::chrono_literals;
 class NullSink final : public media::AccessUnitSink {
  public:
   void on_tracks(const std::vector<media::TrackInfo>&) override {}
-  void on_access_unit(const media::AccessUnit&) override {}
+  void on_access_unit(media::AccessUnit&& /*unit*/) override {}
   void on_end(media::EndReason reason) override { ended = reason; }
   std::optional<media::EndReason> ended;
 };

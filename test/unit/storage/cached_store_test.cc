@@ -48,12 +48,12 @@ class Gate {
 // Counts what reaches the inner store, and can fail on demand.
 class CountingStore final : public ObjectStore {
  public:
-  Status put(const std::string& key, Bytes data, const PutOptions& options) override {
+  Status put(const std::string& key, const ObjectPtr& object) override {
     ++puts;
     if (fail_puts) {
       return make_error(Code::Unavailable, "disk full");
     }
-    return inner.put(key, std::move(data), options);
+    return inner.put(key, object);
   }
   Result<ObjectPtr> get(const std::string& key) override {
     ++gets;
@@ -78,7 +78,7 @@ std::string text(const Result<ObjectPtr>& r) {
 class CachedStoreTest : public ::testing::Test {
  protected:
   Status put(CachedStore& c, const std::string& key, std::string_view value) {
-    return c.put(key, to_bytes(value), PutOptions{"text/plain", "max-age=1"});
+    return c.put(key, make_object(to_bytes(value), PutOptions{"text/plain", "max-age=1"}));
   }
   CountingStore inner_;
 };
@@ -96,6 +96,26 @@ TEST_F(CachedStoreTest, PutIsWrittenThroughAndServedFromMemory) {
   EXPECT_EQ((*r)->options.content_type, "text/plain");
 }
 
+// The writer's object is what the inner store and every reader get: one
+// buffer from packager to edge response, never a copy.
+TEST_F(CachedStoreTest, PutSharesTheWritersObject) {
+  CachedStore cache(inner_, 1024);
+  ObjectPtr segment = make_object(to_bytes("segment"), PutOptions{"video/iso.segment", ""});
+  ASSERT_TRUE(cache.put("a/s-1.m4s", segment).ok());
+  auto cached = cache.get("a/s-1.m4s");
+  ASSERT_TRUE(cached.ok());
+  EXPECT_EQ(cached->get(), segment.get());
+  auto stored = inner_.inner.get("a/s-1.m4s");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->get(), segment.get());
+}
+
+TEST_F(CachedStoreTest, ANullObjectIsRefused) {
+  CachedStore cache(inner_, 1024);
+  EXPECT_EQ(cache.put("a/s-1.m4s", nullptr).error().code, Code::InvalidArgument);
+  EXPECT_EQ(cache.stats().entries, 0u);
+}
+
 TEST_F(CachedStoreTest, RewriteInPlaceUpdatesTheCachedCopy) {
   CachedStore cache(inner_, 1024);
   ASSERT_TRUE(put(cache, "a/index.m3u8", "v1").ok());
@@ -107,7 +127,7 @@ TEST_F(CachedStoreTest, RewriteInPlaceUpdatesTheCachedCopy) {
 }
 
 TEST_F(CachedStoreTest, MissReadsThroughOnceThenHits) {
-  ASSERT_TRUE(inner_.inner.put("a/s-1.m4s", to_bytes("seg"), {}).ok());
+  ASSERT_TRUE(inner_.inner.put("a/s-1.m4s", make_object(to_bytes("seg"))).ok());
   CachedStore cache(inner_, 1024);
   EXPECT_EQ(text(cache.get("a/s-1.m4s")), "seg");
   EXPECT_EQ(text(cache.get("a/s-1.m4s")), "seg");
@@ -119,7 +139,7 @@ TEST_F(CachedStoreTest, MissReadsThroughOnceThenHits) {
 TEST_F(CachedStoreTest, MissingObjectsAreNotCached) {
   CachedStore cache(inner_, 1024);
   EXPECT_EQ(cache.get("a/s-1.m4s").error().code, Code::NotFound);
-  ASSERT_TRUE(inner_.inner.put("a/s-1.m4s", to_bytes("late"), {}).ok());
+  ASSERT_TRUE(inner_.inner.put("a/s-1.m4s", make_object(to_bytes("late"))).ok());
   EXPECT_EQ(text(cache.get("a/s-1.m4s")), "late");
 }
 
@@ -183,7 +203,7 @@ TEST_F(CachedStoreTest, InvalidKeysAreRejectedByTheInnerStore) {
 // old version, the put lands, then the read completes. The old version must not
 // be cached over the new one (or over a removal), or it would be served forever.
 TEST_F(CachedStoreTest, AFillThatRacedAPutIsNotCached) {
-  ASSERT_TRUE(inner_.inner.put("k", to_bytes("old"), {}).ok());
+  ASSERT_TRUE(inner_.inner.put("k", make_object(to_bytes("old"))).ok());
   CachedStore cache(inner_, 1024);
   inner_.gate.hold();
   std::thread reader([&] { EXPECT_EQ(text(cache.get("k")), "old"); });
@@ -196,8 +216,8 @@ TEST_F(CachedStoreTest, AFillThatRacedAPutIsNotCached) {
 }
 
 TEST_F(CachedStoreTest, AFillThatRacedARemoveIsNotCached) {
-  ASSERT_TRUE(inner_.inner.put("a/k", to_bytes("old"), {}).ok());
-  ASSERT_TRUE(inner_.inner.put("b/k", to_bytes("old"), {}).ok());
+  ASSERT_TRUE(inner_.inner.put("a/k", make_object(to_bytes("old"))).ok());
+  ASSERT_TRUE(inner_.inner.put("b/k", make_object(to_bytes("old"))).ok());
   CachedStore cache(inner_, 1024);
   inner_.gate.hold();
   std::thread reader_a([&] { EXPECT_EQ(text(cache.get("a/k")), "old"); });
@@ -216,7 +236,7 @@ TEST_F(CachedStoreTest, AFillThatRacedARemoveIsNotCached) {
 
 // A thousand viewers asking for a new segment at once must cost one origin read.
 TEST_F(CachedStoreTest, ConcurrentMissesOfOneKeyShareOneRead) {
-  ASSERT_TRUE(inner_.inner.put("a/s-9.m4s", to_bytes("seg"), {}).ok());
+  ASSERT_TRUE(inner_.inner.put("a/s-9.m4s", make_object(to_bytes("seg"))).ok());
   CachedStore cache(inner_, 1024);
   inner_.gate.hold();
   std::vector<std::thread> readers;
@@ -264,11 +284,11 @@ CacheOptions edge_options(FakeClock& clock, size_t max_bytes = 1024) {
 TEST_F(CachedStoreTest, PlaylistsExpireSegmentsStay) {
   FakeClock clock;
   CachedStore cache(inner_, edge_options(clock));
-  ASSERT_TRUE(inner_.inner.put("a/index.m3u8", to_bytes("v1"), {}).ok());
-  ASSERT_TRUE(inner_.inner.put("a/s-1.m4s", to_bytes("seg"), {}).ok());
+  ASSERT_TRUE(inner_.inner.put("a/index.m3u8", make_object(to_bytes("v1"))).ok());
+  ASSERT_TRUE(inner_.inner.put("a/s-1.m4s", make_object(to_bytes("seg"))).ok());
   EXPECT_EQ(text(cache.get("a/index.m3u8")), "v1");
   EXPECT_EQ(text(cache.get("a/s-1.m4s")), "seg");
-  ASSERT_TRUE(inner_.inner.put("a/index.m3u8", to_bytes("v2"), {}).ok());
+  ASSERT_TRUE(inner_.inner.put("a/index.m3u8", make_object(to_bytes("v2"))).ok());
   clock.advance(std::chrono::milliseconds(999));
   EXPECT_EQ(text(cache.get("a/index.m3u8")), "v1");
   clock.advance(std::chrono::milliseconds(1));
@@ -282,7 +302,7 @@ TEST_F(CachedStoreTest, MissesAreRememberedBrieflyAndBounded) {
   FakeClock clock;
   CachedStore cache(inner_, edge_options(clock, 2048));
   EXPECT_EQ(cache.get("a/index.m3u8").error().code, Code::NotFound);
-  ASSERT_TRUE(inner_.inner.put("a/index.m3u8", to_bytes("v1"), {}).ok());
+  ASSERT_TRUE(inner_.inner.put("a/index.m3u8", make_object(to_bytes("v1"))).ok());
   EXPECT_EQ(cache.get("a/index.m3u8").error().code, Code::NotFound);
   EXPECT_EQ(inner_.gets, 1);
   clock.advance(std::chrono::milliseconds(500));

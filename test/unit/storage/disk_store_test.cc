@@ -24,7 +24,7 @@ std::string text_of(const ObjectPtr& o) {
 class DiskStoreTest : public ::testing::Test {
  protected:
   Status put(const std::string& key, std::string_view text) {
-    return store_.put(key, to_bytes(text), PutOptions{"text/plain", "no-cache"});
+    return store_.put(key, make_object(to_bytes(text), PutOptions{"text/plain", "no-cache"}));
   }
   std::string read(const std::string& key) {
     auto r = store_.get(key);

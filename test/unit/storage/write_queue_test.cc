@@ -4,6 +4,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -19,11 +21,15 @@ using namespace std::chrono_literals;
 // inside a call until released, so tests can fill the queue deterministically.
 class FlakyStore final : public ObjectStore {
  public:
-  Status put(const std::string& key, Bytes data, const PutOptions& options) override {
+  Status put(const std::string& key, const ObjectPtr& object) override {
+    {
+      std::lock_guard lock(mutex_);
+      objects_.push_back(object.get());
+    }
     if (auto s = enter("put " + key); !s.ok()) {
       return s;
     }
-    return inner.put(key, std::move(data), options);
+    return inner.put(key, object);
   }
   Result<ObjectPtr> get(const std::string& key) override { return inner.get(key); }
   Status remove(const std::string& key) override {
@@ -59,6 +65,11 @@ class FlakyStore final : public ObjectStore {
     std::lock_guard lock(mutex_);
     return calls_;
   }
+  // The object of every put attempt.
+  std::vector<const StoredObject*> objects() {
+    std::lock_guard lock(mutex_);
+    return objects_;
+  }
 
   MemoryStore inner;
   std::atomic<int> failures{0};
@@ -84,6 +95,7 @@ class FlakyStore final : public ObjectStore {
   bool held_ = false;
   bool waiting_ = false;
   std::vector<std::string> calls_;
+  std::vector<const StoredObject*> objects_;
 };
 
 // One worker: these tests hold "the" worker inside a call.
@@ -101,10 +113,10 @@ WriteQueueOptions fast_options() {
 TEST(WriteQueueTest, RunsJobsInSubmissionOrder) {
   FlakyStore store;
   WriteQueue queue(store, fast_options());
-  ASSERT_TRUE(queue.put("a/1.m4s", to_bytes("1"), {}).ok());
-  ASSERT_TRUE(queue.put("a/index.m3u8", to_bytes("p"), {}).ok());
+  ASSERT_TRUE(queue.put("a/1.m4s", make_object(to_bytes("1"))).ok());
+  ASSERT_TRUE(queue.put("a/index.m3u8", make_object(to_bytes("p"))).ok());
   ASSERT_TRUE(queue.remove("a/1.m4s").ok());
-  ASSERT_TRUE(queue.put("b/x", to_bytes("x"), {}).ok());
+  ASSERT_TRUE(queue.put("b/x", make_object(to_bytes("x"))).ok());
   ASSERT_TRUE(queue.remove_prefix("a/").ok());
   queue.flush();
   EXPECT_EQ(store.calls(),
@@ -122,7 +134,7 @@ TEST(WriteQueueTest, CallbacksRunOnceOnTheWorkerInOrder) {
   std::thread::id worker;
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(queue
-                    .put("k" + std::to_string(i), to_bytes("v"), {},
+                    .put("k" + std::to_string(i), make_object(to_bytes("v")),
                          [&, i](Status s) {
                            EXPECT_TRUE(s.ok());
                            order.push_back(i);
@@ -141,7 +153,8 @@ TEST(WriteQueueTest, RetriesUntilTheStoreRecovers) {
   WriteQueue queue(store, fast_options());
   std::optional<Status> result;
   ASSERT_TRUE(
-      queue.put("a/index.m3u8", to_bytes("playlist"), {}, [&](Status s) { result = s; }).ok());
+      queue.put("a/index.m3u8", make_object(to_bytes("playlist")), [&](Status s) { result = s; })
+          .ok());
   queue.flush();
   ASSERT_TRUE(result.has_value());
   EXPECT_TRUE(result->ok());
@@ -149,6 +162,11 @@ TEST(WriteQueueTest, RetriesUntilTheStoreRecovers) {
   auto got = store.inner.get("a/index.m3u8");
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(as_chars((*got)->data), "playlist") << "every attempt sends the full payload";
+  auto objects = store.objects();
+  ASSERT_EQ(objects.size(), 4u);
+  EXPECT_TRUE(std::all_of(objects.begin(), objects.end(), [&](const StoredObject* o) {
+    return o == got->get();
+  })) << "every attempt shares the one object, none copies it";
   EXPECT_EQ(queue.stats().retries, 3u);
   EXPECT_EQ(queue.failed_jobs(), 0u);
 }
@@ -159,8 +177,8 @@ TEST(WriteQueueTest, FinalFailureIsReportedAndCountedAndLaterJobsStillRun) {
   WriteQueue queue(store, fast_options());
   std::optional<Status> first;
   std::optional<Status> second;
-  ASSERT_TRUE(queue.put("a", to_bytes("1"), {}, [&](Status s) { first = s; }).ok());
-  ASSERT_TRUE(queue.put("b", to_bytes("2"), {}, [&](Status s) { second = s; }).ok());
+  ASSERT_TRUE(queue.put("a", make_object(to_bytes("1")), [&](Status s) { first = s; }).ok());
+  ASSERT_TRUE(queue.put("b", make_object(to_bytes("2")), [&](Status s) { second = s; }).ok());
   queue.flush();
   ASSERT_TRUE(first && second);
   ASSERT_FALSE(first->ok());
@@ -180,7 +198,8 @@ TEST(WriteQueueTest, UnavailableIsRetriedThroughAnOutage) {
   options.outage_retry = 60s;
   WriteQueue queue(store, options);
   std::optional<Status> result;
-  ASSERT_TRUE(queue.put("a/1.m4s", to_bytes("seg"), {}, [&](Status s) { result = s; }).ok());
+  ASSERT_TRUE(
+      queue.put("a/1.m4s", make_object(to_bytes("seg")), [&](Status s) { result = s; }).ok());
   queue.flush();
   ASSERT_TRUE(result && result->ok());
   EXPECT_EQ(store.calls().size(), 21u);
@@ -201,7 +220,7 @@ TEST(WriteQueueTest, PermanentErrorsAreNotRetried) {
 TEST(WriteQueueTest, InvalidKeysAreRefusedAtSubmission) {
   FlakyStore store;
   WriteQueue queue(store, fast_options());
-  EXPECT_EQ(queue.put("../x", to_bytes("x"), {}).error().code, Code::InvalidArgument);
+  EXPECT_EQ(queue.put("../x", make_object(to_bytes("x"))).error().code, Code::InvalidArgument);
   EXPECT_EQ(queue.remove("/abs").error().code, Code::InvalidArgument);
   EXPECT_EQ(queue.remove_prefix("").error().code, Code::InvalidArgument);
   queue.flush();
@@ -214,12 +233,12 @@ TEST(WriteQueueTest, OverBudgetSubmissionIsRefusedAtOnce) {
   options.max_queued_bytes = 3000;
   WriteQueue queue(store, options);
   store.hold();
-  ASSERT_TRUE(queue.put("a", Bytes(1000), {}).ok());
+  ASSERT_TRUE(queue.put("a", make_object(Bytes(1000))).ok());
   store.wait_until_entered();  // the running job still counts
-  ASSERT_TRUE(queue.put("b", Bytes(1000), {}).ok());
+  ASSERT_TRUE(queue.put("b", make_object(Bytes(1000))).ok());
   EXPECT_GE(queue.queued_bytes(), 2000u);
   std::optional<Status> never;
-  auto refused = queue.put("c", Bytes(1000), {}, [&](Status s) { never = s; });
+  auto refused = queue.put("c", make_object(Bytes(1000)), [&](Status s) { never = s; });
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, Code::ResourceExhausted);
   EXPECT_TRUE(queue.remove("tiny").ok()) << "small jobs still fit";
@@ -227,7 +246,7 @@ TEST(WriteQueueTest, OverBudgetSubmissionIsRefusedAtOnce) {
   queue.flush();
   EXPECT_FALSE(never.has_value()) << "a refused job has no callback";
   EXPECT_EQ(queue.queued_bytes(), 0u);
-  EXPECT_TRUE(queue.put("c", Bytes(1000), {}).ok()) << "room again once drained";
+  EXPECT_TRUE(queue.put("c", make_object(Bytes(1000))).ok()) << "room again once drained";
 }
 
 TEST(WriteQueueTest, FlushOnAnIdleQueueReturnsAtOnce) {
@@ -245,7 +264,7 @@ TEST(WriteQueueTest, DestructorFinishesQueuedJobs) {
     store.failures = 1;
     for (int i = 0; i < 20; ++i) {
       ASSERT_TRUE(queue
-                      .put("k" + std::to_string(i), to_bytes("v"), {},
+                      .put("k" + std::to_string(i), make_object(to_bytes("v")),
                            [&](Status s) { done += s.ok() ? 1 : 0; })
                       .ok());
     }
@@ -258,10 +277,10 @@ TEST(WriteQueueTest, CallbacksMaySubmitFollowUpJobs) {
   FlakyStore store;
   WriteQueue queue(store, fast_options());
   ASSERT_TRUE(queue
-                  .put("a/s-1.m4s", to_bytes("seg"), {},
+                  .put("a/s-1.m4s", make_object(to_bytes("seg")),
                        [&](Status s) {
                          ASSERT_TRUE(s.ok());
-                         ASSERT_TRUE(queue.put("a/index.m3u8", to_bytes("pl"), {}).ok());
+                         ASSERT_TRUE(queue.put("a/index.m3u8", make_object(to_bytes("pl"))).ok());
                        })
                   .ok());
   queue.flush();  // the follow-up was queued before the first job counted as done
@@ -271,7 +290,7 @@ TEST(WriteQueueTest, CallbacksMaySubmitFollowUpJobs) {
 // Blocks puts under "slow/" until released; everything else passes at once.
 class OneSlowStream final : public ObjectStore {
  public:
-  Status put(const std::string& key, Bytes data, const PutOptions& options) override {
+  Status put(const std::string& key, const ObjectPtr& /*object*/) override {
     if (key.starts_with("slow/")) {
       std::unique_lock lock(mutex_);
       cv_.wait(lock, [&] { return released_; });
@@ -309,15 +328,15 @@ TEST(WriteQueueTest, StreamsUploadInParallelEachInOrder) {
   WriteQueueOptions options = fast_options();
   options.workers = 4;
   WriteQueue queue(store, options);
-  ASSERT_TRUE(queue.put("slow/1.m4s", to_bytes("s"), {}).ok());
-  ASSERT_TRUE(queue.put("slow/index.m3u8", to_bytes("p"), {}).ok());
+  ASSERT_TRUE(queue.put("slow/1.m4s", make_object(to_bytes("s"))).ok());
+  ASSERT_TRUE(queue.put("slow/index.m3u8", make_object(to_bytes("p"))).ok());
   std::mutex mutex;
   std::condition_variable cv;
   int finished = 0;
   for (int i = 0; i < 8; ++i) {
     std::string stream = "s" + std::to_string(i) + "/";
     ASSERT_TRUE(queue
-                    .put(stream + "1.m4s", to_bytes("x"), {},
+                    .put(stream + "1.m4s", make_object(to_bytes("x")),
                          [&](Status) {
                            std::lock_guard lock(mutex);
                            ++finished;
@@ -336,6 +355,143 @@ TEST(WriteQueueTest, StreamsUploadInParallelEachInOrder) {
   auto at = [&](const std::string& k) { return std::find(order.begin(), order.end(), k); };
   EXPECT_LT(at("slow/1.m4s"), at("slow/index.m3u8"));
   EXPECT_NE(at("slow/1.m4s"), order.begin()) << "another stream finished first";
+}
+
+// Backoff long enough that a test finishing at all proves the wait was ended
+// by an event (a deadline, a discard), not by the backoff running out.
+WriteQueueOptions endless_retry_options() {
+  WriteQueueOptions o = fast_options();
+  o.outage_retry = std::chrono::hours(1);
+  o.initial_backoff = std::chrono::hours(1);
+  o.max_backoff = std::chrono::hours(1);
+  return o;
+}
+
+// Puts `key` and returns once its first attempt has failed, so the job is in
+// its backoff (or about to be) when the caller goes on.
+void put_and_fail_once(WriteQueue& queue, FlakyStore& store, const std::string& key,
+                       std::optional<Status>& result) {
+  store.failures = 1000000;
+  store.hold();
+  ASSERT_TRUE(queue.put(key, make_object(to_bytes("seg")), [&](Status s) { result = s; }).ok());
+  store.wait_until_entered();
+  store.release();
+}
+
+TEST(WriteQueueTest, FlushForReturnsNothingOnceEverythingIsWritten) {
+  FlakyStore store;
+  store.failures = 2;
+  WriteQueue queue(store, fast_options());
+  ASSERT_TRUE(queue.put("a/1.m4s", make_object(to_bytes("1"))).ok());
+  ASSERT_TRUE(queue.remove("a/0.m4s").ok());
+  UnwrittenJobs left = queue.flush_for(std::chrono::minutes(1));
+  EXPECT_EQ(left.count, 0u);
+  EXPECT_TRUE(left.keys.empty());
+  EXPECT_EQ(queue.stats().completed_jobs, 2u);
+}
+
+// The deadline ends a retry's backoff (an hour here) at once, drops what is
+// queued behind it, and reports both; later jobs run normally.
+TEST(WriteQueueTest, FlushForAbandonsRetriesAndQueuedJobsAtTheDeadline) {
+  FlakyStore store;
+  WriteQueue queue(store, endless_retry_options());
+  std::optional<Status> running;
+  put_and_fail_once(queue, store, "a/1.m4s", running);
+  std::optional<Status> queued;
+  ASSERT_TRUE(
+      queue.put("a/index.m3u8", make_object(to_bytes("p")), [&](Status s) { queued = s; }).ok());
+
+  UnwrittenJobs left = queue.flush_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(left.count, 2u);
+  EXPECT_EQ(left.keys, (std::vector<std::string>{"a/1.m4s", "a/index.m3u8"}));
+  ASSERT_TRUE(queued.has_value()) << "a dropped job's callback runs before flush_for returns";
+  EXPECT_EQ(queued->error().code, Code::Unavailable);
+
+  queue.flush();  // returns only because the backoff was interrupted
+  ASSERT_TRUE(running.has_value());
+  EXPECT_FALSE(running->ok());
+  EXPECT_EQ(store.calls(), std::vector<std::string>{"put a/1.m4s"})
+      << "no retry after the deadline";
+  EXPECT_EQ(queue.stats().abandoned_jobs, 2u);
+  EXPECT_EQ(queue.stats().failed_jobs, 0u);
+  EXPECT_EQ(queue.queued_bytes(), 0u);
+
+  store.failures = 0;
+  ASSERT_TRUE(queue.put("a/2.m4s", make_object(to_bytes("2"))).ok());
+  EXPECT_EQ(queue.flush_for(std::chrono::minutes(1)).count, 0u);
+  EXPECT_EQ(store.inner.keys(), std::vector<std::string>{"a/2.m4s"});
+}
+
+// A node that lost a stream's lease drops that stream's queued writes and
+// leaves every other stream's alone.
+TEST(WriteQueueTest, DiscardDropsQueuedJobsUnderThePrefix) {
+  FlakyStore store;
+  WriteQueue queue(store, fast_options());
+  store.hold();
+  ASSERT_TRUE(queue.put("b/0.m4s", make_object(to_bytes("0"))).ok());
+  store.wait_until_entered();  // b/0 runs; everything below waits behind it
+  std::vector<Status> discarded;
+  auto note = [&](Status s) { discarded.push_back(s); };
+  ASSERT_TRUE(queue.put("a/1.m4s", make_object(to_bytes("1")), note).ok());
+  ASSERT_TRUE(queue.put("b/1.m4s", make_object(to_bytes("1"))).ok());
+  ASSERT_TRUE(queue.put("a/index.m3u8", make_object(to_bytes("p")), note).ok());
+  ASSERT_TRUE(queue.remove_prefix("a/", note).ok());
+  ASSERT_TRUE(queue.put("ab/1.m4s", make_object(to_bytes("1"))).ok());
+
+  auto dropped = queue.discard("a/");
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(*dropped, 3u);
+  ASSERT_EQ(discarded.size(), 3u) << "callbacks run before discard returns";
+  for (const Status& s : discarded) {
+    EXPECT_EQ(s.error().code, Code::Conflict);
+  }
+  store.release();
+  queue.flush();
+  EXPECT_EQ(store.calls(),
+            (std::vector<std::string>{"put b/0.m4s", "put b/1.m4s", "put ab/1.m4s"}));
+  EXPECT_EQ(queue.stats().abandoned_jobs, 3u);
+  EXPECT_EQ(queue.queued_bytes(), 0u);
+}
+
+TEST(WriteQueueTest, DiscardStopsTheRetriesOfARunningJob) {
+  FlakyStore store;
+  WriteQueue queue(store, endless_retry_options());
+  std::optional<Status> result;
+  put_and_fail_once(queue, store, "a/1.m4s", result);
+  auto stopped = queue.discard("a/");
+  ASSERT_TRUE(stopped.ok());
+  EXPECT_EQ(*stopped, 1u);
+  queue.flush();  // returns only because the backoff was interrupted
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->error().code, Code::Conflict);
+  EXPECT_EQ(store.calls().size(), 1u);
+  EXPECT_EQ(queue.stats().abandoned_jobs, 1u);
+}
+
+TEST(WriteQueueTest, DiscardOfAnotherPrefixLeavesARetryAlone) {
+  FlakyStore store;
+  store.failures = 1;
+  WriteQueue queue(store, fast_options());
+  store.hold();
+  std::optional<Status> result;
+  ASSERT_TRUE(queue.put("a/1.m4s", make_object(to_bytes("1")), [&](Status s) { result = s; }).ok());
+  store.wait_until_entered();
+  auto none = queue.discard("b/");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0u);
+  store.release();
+  queue.flush();
+  ASSERT_TRUE(result.has_value());
+  EXPECT_TRUE(result->ok());
+  EXPECT_EQ(store.calls().size(), 2u);
+}
+
+TEST(WriteQueueTest, BadArgumentsAreRefused) {
+  FlakyStore store;
+  WriteQueue queue(store, fast_options());
+  EXPECT_EQ(queue.put("a/1.m4s", nullptr).error().code, Code::InvalidArgument);
+  EXPECT_EQ(queue.discard("").error().code, Code::InvalidArgument) << "would match every key";
+  EXPECT_EQ(queue.discard("../").error().code, Code::InvalidArgument);
 }
 
 }  // namespace

@@ -22,9 +22,9 @@ class RecordingSink final : public media::AccessUnitSink {
     tracks = t;
     ++sessions;
   }
-  void on_access_unit(const media::AccessUnit& u) override {
+  void on_access_unit(media::AccessUnit&& u) override {
     std::lock_guard lock(mutex);
-    units.push_back(u);
+    units.push_back(std::move(u));
   }
   void on_end(media::EndReason r) override {
     std::lock_guard lock(mutex);
@@ -134,7 +134,7 @@ TEST(Transcoder, StandardLadderHasAlignedKeyframesOnA2SecondGrid) {
     Transcoder t(offline(), sink);
     t.on_tracks({source().track});
     for (const auto& u : source().units) {
-      t.on_access_unit(u);
+      t.on_access_unit(media::AccessUnit(u));
     }
     t.on_end(media::EndReason::Clean);
     t.wait_idle();
@@ -160,7 +160,7 @@ TEST(Transcoder, CorruptFramesAreSkippedAndTheStreamGoesOn) {
         u.data[b] = std::byte{0xff};  // garbage after the NAL length
       }
     }
-    t.on_access_unit(u);
+    t.on_access_unit(std::move(u));
   }
   t.on_end(media::EndReason::Clean);
   t.wait_idle();
@@ -176,7 +176,7 @@ TEST(Transcoder, OverloadShedsWholeGopsWithBoundedQueue) {
       sink);
   t.on_tracks({source().track});
   for (const auto& u : source().units) {
-    t.on_access_unit(u);  // far faster than the worker can encode
+    t.on_access_unit(media::AccessUnit(u));  // far faster than the worker can encode
   }
   t.on_end(media::EndReason::Clean);
   t.wait_idle();
@@ -196,7 +196,7 @@ TEST(Transcoder, AReconnectStartsANewEncoderSessionOnTheSameSink) {
   for (int session = 0; session < 2; ++session) {
     t.on_tracks({source().track});
     for (size_t i = 0; i < 60; ++i) {
-      t.on_access_unit(source().units[i]);
+      t.on_access_unit(media::AccessUnit(source().units[i]));
     }
     t.on_end(session == 0 ? media::EndReason::Dropped : media::EndReason::Clean);
   }
@@ -254,7 +254,7 @@ TEST(Transcoder, EveryRungCarriesTheCurrentSourcePictureWithOrWithoutTheCascade)
       Transcoder t(options, sink);
       t.on_tracks({flat.track});
       for (const auto& u : flat.units) {
-        t.on_access_unit(u);
+        t.on_access_unit(media::AccessUnit(u));
       }
       t.on_end(media::EndReason::Clean);
       t.wait_idle();

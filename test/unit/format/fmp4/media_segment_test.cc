@@ -123,6 +123,20 @@ TEST(Fmp4MediaSegment, SegmentOfSeveralFragments) {
   EXPECT_EQ(whole_boxes->size(), 3u);
 }
 
+// write_media_segment builds in one buffer what styp + fragment concatenated
+// used to give, byte for byte.
+TEST(Fmp4MediaSegment, OneBufferSegmentEqualsStypPlusFragment) {
+  Fixture f;
+  auto samples = f.samples();
+  auto fragment = write_fragment(1, 5, samples);
+  ASSERT_TRUE(fragment.ok());
+  Bytes expected = write_styp();
+  expected.insert(expected.end(), fragment->begin(), fragment->end());
+  auto whole = write_media_segment(1, 5, samples);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(*whole, expected);
+}
+
 TEST(Fmp4MediaSegment, BadSamplesAreErrors) {
   Bytes d(1, std::byte{0});
   EXPECT_FALSE(write_fragment(1, 1, {}).ok());

@@ -35,8 +35,8 @@ struct RecordingSink final : media::AccessUnitSink {
     announcements.push_back(tracks);
     order.emplace_back("tracks");
   }
-  void on_access_unit(const media::AccessUnit& unit) override {
-    units.push_back(unit);
+  void on_access_unit(media::AccessUnit&& unit) override {
+    units.push_back(std::move(unit));
     order.emplace_back("au");
   }
   void on_end(media::EndReason /*reason*/) override { ADD_FAILURE() << "ingest never ends a sink"; }
@@ -95,10 +95,10 @@ Bytes audio_frame(size_t size = 10) {
 class FlvDemuxerTest : public ::testing::Test {
  protected:
   Status video(uint32_t ts, const Bytes& body) {
-    return demuxer.on_media(MediaKind::Video, ts, body, 1000 + ts);
+    return demuxer.on_media(MediaKind::Video, ts, Bytes(body), 1000 + ts);
   }
   Status audio(uint32_t ts, const Bytes& body) {
-    return demuxer.on_media(MediaKind::Audio, ts, body, 1000 + ts);
+    return demuxer.on_media(MediaKind::Audio, ts, Bytes(body), 1000 + ts);
   }
   void both_configs(uint32_t ts = 0) {
     ASSERT_TRUE(video(ts, video_config(kAvccHigh)).ok());
@@ -298,7 +298,7 @@ TEST_F(FlvDemuxerTest, UnsupportedCodecsAreRefusedByName) {
   for (const auto& c : cases) {
     RecordingSink sink;
     FlvDemuxer demuxer(sink);
-    Status s = demuxer.on_media(c.kind, 0, c.body, 0);
+    Status s = demuxer.on_media(c.kind, 0, Bytes(c.body), 0);
     ASSERT_FALSE(s.ok()) << c.name;
     EXPECT_EQ(s.error().code, Code::Unsupported) << c.name;
     EXPECT_NE(s.error().message.find(c.name), std::string::npos) << s.error().message;
@@ -352,7 +352,7 @@ TEST_F(FlvDemuxerTest, MalformedTagsAreErrors) {
   for (size_t i = 0; i < cases.size(); ++i) {
     RecordingSink sink;
     FlvDemuxer demuxer(sink);
-    Status s = demuxer.on_media(cases[i].kind, 0, cases[i].body, 0);
+    Status s = demuxer.on_media(cases[i].kind, 0, Bytes(cases[i].body), 0);
     ASSERT_FALSE(s.ok()) << "case " << i;
     EXPECT_EQ(s.error().code, Code::InvalidArgument)
         << "case " << i << ": " << s.error().describe();

@@ -76,8 +76,8 @@ class S3StoreErrorsTest : public ::testing::Test {
 TEST_F(S3StoreErrorsTest, PutSendsAPathStyleSignedRequest) {
   fake_->answer(200);
   ASSERT_TRUE(store_
-                  ->put("lse_a/720p/seg-1.m4s", to_bytes("abc"),
-                        PutOptions{"video/iso.segment", "max-age=60"})
+                  ->put("lse_a/720p/seg-1.m4s",
+                        make_object(to_bytes("abc"), PutOptions{"video/iso.segment", "max-age=60"}))
                   .ok());
   ASSERT_EQ(fake_->seen_.size(), 1u);
   const auto& put = fake_->seen_[0];
@@ -99,7 +99,7 @@ TEST_F(S3StoreErrorsTest, PutSendsAPathStyleSignedRequest) {
 }
 
 TEST_F(S3StoreErrorsTest, InvalidKeysNeverReachTheServer) {
-  EXPECT_EQ(store_->put("../x", {}, {}).error().code, Code::InvalidArgument);
+  EXPECT_EQ(store_->put("../x", make_object(Bytes{})).error().code, Code::InvalidArgument);
   EXPECT_EQ(store_->get("a//b").error().code, Code::InvalidArgument);
   EXPECT_EQ(store_->remove("").error().code, Code::InvalidArgument);
   EXPECT_EQ(store_->remove_prefix("").error().code, Code::InvalidArgument);
@@ -113,7 +113,7 @@ TEST_F(S3StoreErrorsTest, RetryableFailuresAreUnavailable) {
   fake_->answer(429);
   fake_->answer(400, "<Error><Code>RequestTimeout</Code></Error>");
   for (int i = 0; i < 5; ++i) {
-    Status s = store_->put("k", to_bytes("x"), {});
+    Status s = store_->put("k", make_object(to_bytes("x")));
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.error().code, Code::Unavailable) << s.error().describe();
   }
@@ -123,7 +123,7 @@ TEST_F(S3StoreErrorsTest, AuthFailuresNameTheS3CodeButNeverTheSecret) {
   fake_->answer(403,
                 "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we "
                 "calculated does not match\nthe signature you provided.</Message></Error>");
-  Status s = store_->put("k", to_bytes("x"), {});
+  Status s = store_->put("k", make_object(to_bytes("x")));
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, Code::Unauthenticated);
   const std::string text = s.error().describe();
@@ -145,9 +145,9 @@ TEST_F(S3StoreErrorsTest, OtherStatuses) {
   fake_->answer(301, "<Error><Code>PermanentRedirect</Code></Error>");
   EXPECT_EQ(store_->get("k").error().code, Code::InvalidArgument);
   fake_->answer(409);
-  EXPECT_EQ(store_->put("k", {}, {}).error().code, Code::Conflict);
+  EXPECT_EQ(store_->put("k", make_object(Bytes{})).error().code, Code::Conflict);
   fake_->answer(405);
-  EXPECT_EQ(store_->put("k", {}, {}).error().code, Code::Internal);
+  EXPECT_EQ(store_->put("k", make_object(Bytes{})).error().code, Code::Internal);
 }
 
 TEST_F(S3StoreErrorsTest, GetReturnsBodyAndStoredHeaders) {

@@ -59,7 +59,7 @@ class S3StoreTest : public ::testing::Test {
   }
 
   Status put(S3Store& store, const std::string& key, std::string_view text) {
-    return store.put(key, to_bytes(text), PutOptions{"text/plain", "no-cache"});
+    return store.put(key, make_object(to_bytes(text), PutOptions{"text/plain", "no-cache"}));
   }
   bool exists(S3Store& store, const std::string& key) {
     auto r = store.get(key);
@@ -82,7 +82,7 @@ TEST_F(S3StoreTest, PutThenGetReturnsBytesAndHeaders) {
     every_byte.push_back(static_cast<std::byte>(i & 0xff));
   }
   const PutOptions options{"video/iso.segment", "public, max-age=31536000, immutable"};
-  ASSERT_TRUE(store_->put("lse_a/720p/seg-1.m4s", every_byte, options).ok());
+  ASSERT_TRUE(store_->put("lse_a/720p/seg-1.m4s", make_object(every_byte, options)).ok());
   auto got = store_->get("lse_a/720p/seg-1.m4s");
   ASSERT_TRUE(got.ok()) << got.error().describe();
   EXPECT_EQ((*got)->data, every_byte);
@@ -90,7 +90,8 @@ TEST_F(S3StoreTest, PutThenGetReturnsBytesAndHeaders) {
   EXPECT_EQ((*got)->options.cache_control, "public, max-age=31536000, immutable");
 
   // Empty objects and every key character survive too.
-  ASSERT_TRUE(store_->put("A-z_0.9/empty", {}, PutOptions{"text/plain", ""}).ok());
+  ASSERT_TRUE(
+      store_->put("A-z_0.9/empty", make_object(Bytes{}, PutOptions{"text/plain", ""})).ok());
   auto empty = store_->get("A-z_0.9/empty");
   ASSERT_TRUE(empty.ok()) << empty.error().describe();
   EXPECT_TRUE((*empty)->data.empty());
@@ -99,8 +100,9 @@ TEST_F(S3StoreTest, PutThenGetReturnsBytesAndHeaders) {
 TEST_F(S3StoreTest, OverwriteReplacesTheObject) {
   ASSERT_TRUE(put(*store_, "lse_a/720p/index.m3u8", "a much longer first version").ok());
   ASSERT_TRUE(store_
-                  ->put("lse_a/720p/index.m3u8", to_bytes("v2"),
-                        PutOptions{"application/vnd.apple.mpegurl", "max-age=1"})
+                  ->put("lse_a/720p/index.m3u8",
+                        make_object(to_bytes("v2"),
+                                    PutOptions{"application/vnd.apple.mpegurl", "max-age=1"}))
                   .ok());
   auto got = store_->get("lse_a/720p/index.m3u8");
   ASSERT_TRUE(got.ok()) << got.error().describe();
@@ -200,7 +202,7 @@ TEST_F(S3StoreTest, ADeadEndpointIsUnavailable) {
                                     "?endpoint=http://127.0.0.1:" + std::to_string(closed_port()));
   ASSERT_TRUE(location.ok());
   S3Store dead(*location, swift_credentials());
-  Status s = dead.put("lse_a/k", to_bytes("x"), {});
+  Status s = dead.put("lse_a/k", make_object(to_bytes("x")));
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, Code::Unavailable) << s.error().describe();
   EXPECT_EQ(dead.get("lse_a/k").error().code, Code::Unavailable);
