@@ -198,7 +198,7 @@ int serve(const Config& config) {
   storage::WriteQueue writes(media_store, storage::WriteQueueOptions{});
 
   transcode::quiet_ffmpeg_logs();
-  SessionPipelineFactory pipelines(writes, teardown, config.record_access_units_dir,
+  SessionPipelineFactory pipelines(media_store, writes, teardown, config.record_access_units_dir,
                                    config.x264_preset);
   lifecycle::SupervisorOptions supervision{
       .ended_hold = std::chrono::seconds(config.ended_hold_seconds),

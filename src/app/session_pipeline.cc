@@ -1,6 +1,9 @@
 #include "app/session_pipeline.h"
 
+#include <spdlog/spdlog.h>
+
 #include "app/access_unit_recorder.h"
+#include "package/stored_session.h"
 #include "package/stream_packager.h"
 #include "transcode/transcoder.h"
 
@@ -20,7 +23,6 @@ std::shared_ptr<media::AccessUnitSink> released_on(
 
 std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
     const store::StreamRecord& stream, bool continue_stored) {
-  (void)continue_stored;  // MERGE: restore branch (load_stored_session)
   std::string id = stream.stream_id;
   lifecycle::Supervisor* supervisor = supervisor_;
   // Failures and readiness arrive on storage or transcoder threads; the
@@ -32,8 +34,21 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
       .on_ready = [supervisor, id] { supervisor->on_segments_ready(id); }, .on_failed = on_failed};
   bool passthrough = stream.quality == media::Quality::Passthrough;
   package::PackagerOptions options{.edge_id = stream.edge_id, .passthrough = passthrough};
-  std::shared_ptr<media::AccessUnitSink> pipeline =
-      std::make_shared<package::StreamPackager>(options, writes_, std::move(events));
+  auto packager = std::make_shared<package::StreamPackager>(options, writes_, std::move(events));
+  if (continue_stored) {
+    // Runs on the lifecycle thread, which may block; an unreadable or ended
+    // session is not continued: the stream starts afresh.
+    auto stored = package::load_stored_session(stored_, stream.edge_id, options.window_segments);
+    Status continued = stored.ok() ? Status{} : Status(stored.error());
+    if (continued.ok()) {
+      continued = packager->continue_stored(std::move(*stored));
+    }
+    if (!continued.ok()) {
+      spdlog::warn("package: stream {}: not continuing the stored playlists: {}", id,
+                   continued.error().describe());
+    }
+  }
+  std::shared_ptr<media::AccessUnitSink> pipeline = std::move(packager);
   if (!passthrough) {
     pipeline = std::make_shared<transcode::Transcoder>(
         transcode::TranscoderOptions{.quality = stream.quality,

@@ -17,9 +17,12 @@ class SessionPipelineFactory {
   // The last reference to a pipeline is dropped on `teardown`: destroying a
   // transcoder joins its worker after it flushed the encoders, which must
   // never happen on an event loop.
-  SessionPipelineFactory(storage::WriteQueue& writes, net::BlockingPool& teardown,
+  // `stored` is read when a session is taken over from another node.
+  SessionPipelineFactory(storage::ObjectStore& stored, storage::WriteQueue& writes,
+                         net::BlockingPool& teardown,
                          std::string record_dir, std::string transcode_preset)
-      : writes_(writes),
+      : stored_(stored),
+        writes_(writes),
         teardown_(teardown),
         record_dir_(std::move(record_dir)),
         transcode_preset_(std::move(transcode_preset)) {}
@@ -34,6 +37,7 @@ class SessionPipelineFactory {
                                               bool continue_stored);
 
  private:
+  storage::ObjectStore& stored_;
   storage::WriteQueue& writes_;
   net::BlockingPool& teardown_;
   std::string record_dir_;

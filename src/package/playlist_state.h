@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -17,6 +18,15 @@ namespace antcdn::package {
 class PlaylistState {
  public:
   explicit PlaylistState(size_t window_segments) : window_(window_segments) {}
+
+  // The state a stored playlist was rendered from, so another node can go on
+  // writing it: sequence numbers, the target duration (kept as the floor),
+  // every segment with its EXT-X-MAP, ENDLIST. render() gives back the same
+  // text for any playlist render() wrote. The text comes from storage, so
+  // anything else (a truncated object, a segment without EXTINF, a bad number)
+  // is InvalidArgument; unknown tags are skipped, as RFC 8216 asks of readers.
+  // A stored window longer than `window_segments` shrinks on the next add().
+  static Result<PlaylistState> restore(std::string_view m3u8, size_t window_segments);
 
   // The next segment added starts after a discontinuity (a reconnect joined).
   void mark_discontinuity() { discontinuity_next_ = true; }

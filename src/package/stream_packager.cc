@@ -61,7 +61,29 @@ std::string StreamPackager::key(const Rendition& r, const std::string& file) con
   return options_.edge_id + "/" + r.name + "/" + file;
 }
 
+Status StreamPackager::continue_stored(std::vector<StoredRendition>&& stored) {
+  if (!session_.empty() || !renditions_.empty()) {
+    return make_error(Code::Conflict, "package: stored playlists come before the first session");
+  }
+  if (stored.empty()) {
+    return make_error(Code::InvalidArgument, "package: no stored playlists to continue");
+  }
+  for (const auto& s : stored) {
+    if (s.playlist.ended()) {
+      return make_error(Code::Conflict, "package: stored playlist " + s.name + " has ended");
+    }
+  }
+  for (auto& s : stored) {
+    renditions_.push_back(
+        Rendition{.name = std::move(s.name), .kind = s.kind, .playlist = std::move(s.playlist)});
+  }
+  spdlog::info("package: edge={} continues {} stored playlists", options_.edge_id,
+               renditions_.size());
+  return {};
+}
+
 void StreamPackager::on_tracks(const std::vector<media::TrackInfo>& tracks) {
+  // Renditions before a session are a reconnect's, or stored ones to continue.
   bool resuming = !renditions_.empty();
   if (!resuming) {
     // A new session replaces the previous one's objects (its last window, and
@@ -298,8 +320,10 @@ void StreamPackager::on_end(media::EndReason reason) {
     return;
   }
   if (reason == media::EndReason::Abandoned) {
-    // Another node may be writing these playlists now: not one more object.
+    // Another node may be writing these playlists now: not one more object,
+    // and what is still queued (an upload retrying through an outage) is dropped.
     ended_ = true;
+    (void)writes_.discard(options_.edge_id + "/");
     spdlog::info("package: edge={} abandoned; nothing more is written", options_.edge_id);
     return;
   }

@@ -6,6 +6,8 @@
 // reports once every rendition is playable. A dropped encoder pauses it
 // (on_end(Dropped)); the next on_tracks resumes the same playlists after an
 // EXT-X-DISCONTINUITY with a new session name; any other on_end writes ENDLIST.
+// A packager told to continue_stored() resumes, the same way, the playlists
+// another node left in storage.
 
 #include <atomic>
 #include <cstdint>
@@ -18,6 +20,7 @@
 
 #include "media/access_unit_sink.h"
 #include "package/playlist_state.h"
+#include "package/stored_session.h"
 #include "package/track_packager.h"
 #include "storage/write_queue.h"
 
@@ -43,6 +46,14 @@ class StreamPackager final : public media::AccessUnitSink {
  public:
   StreamPackager(PackagerOptions options, storage::WriteQueue& writes, PackagerEvents events);
   ~StreamPackager() override;
+
+  // Continues `stored` (see load_stored_session) instead of starting afresh:
+  // the first on_tracks then resumes them as after a reconnect (nothing is
+  // removed, an EXT-X-DISCONTINUITY, new init and segment names). Call before
+  // the first on_tracks. Conflict once a session started, or for an ended
+  // playlist (the caller starts a fresh session instead); on error nothing
+  // changes.
+  Status continue_stored(std::vector<StoredRendition>&& stored);
 
   void on_tracks(const std::vector<media::TrackInfo>& tracks) override;
   void on_access_unit(media::AccessUnit&& unit) override;

@@ -1,10 +1,12 @@
 #include "package/stream_packager.h"
 
 #include <atomic>
+#include <map>
 
 #include <gtest/gtest.h>
 
 #include "common/crypto.h"
+#include "package/stored_session.h"
 #include "storage/memory_store.h"
 #include "support/bytes_helpers.h"
 
@@ -67,11 +69,21 @@ std::string text(storage::ObjectStore& s, const std::string& key) {
   return o.ok() ? std::string(as_chars((*o)->data)) : std::string();
 }
 
+size_t count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
 class StreamPackagerTest : public ::testing::Test {
  protected:
-  std::unique_ptr<StreamPackager> make() {
+  std::unique_ptr<StreamPackager> make(PackagerOptions options = PackagerOptions{
+                                           .edge_id = "lse_test", .passthrough = true}) {
     return std::make_unique<StreamPackager>(
-        PackagerOptions{.edge_id = "lse_test", .passthrough = true}, writes_,
+        std::move(options), writes_,
         PackagerEvents{.on_ready = [this] { ++ready_; },
                        .on_failed = [this](const std::string&) { ++failed_; }});
   }
@@ -107,12 +119,7 @@ TEST_F(StreamPackagerTest, WritesInitSegmentsAndPlaylistsForEveryRendition) {
   EXPECT_NE(video.find("#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:20.000Z"), std::string::npos)
       << video;
   // Keyframes each second and a 2 s target: cuts at 2 s and 4 s, then the rest.
-  size_t segments = 0;
-  for (size_t at = video.find("#EXTINF:2.0"); at != std::string::npos;
-       at = video.find("#EXTINF:2.0", at + 1)) {
-    ++segments;
-  }
-  EXPECT_EQ(segments, 2u) << video;
+  EXPECT_EQ(count(video, "#EXTINF:2.0"), 2u) << video;
   EXPECT_EQ(failed_, 0);
   size_t m4s = 0;
   for (const auto& k : store_.keys()) {
@@ -138,12 +145,118 @@ TEST_F(StreamPackagerTest, ReconnectContinuesThePlaylistsAfterADiscontinuity) {
   EXPECT_NE(video.find("#EXT-X-DISCONTINUITY\n"), std::string::npos) << video;
   EXPECT_NE(video.find("#EXT-X-ENDLIST"), std::string::npos);
   // Two sessions, two init sections, both referenced.
-  size_t maps = 0;
-  for (size_t at = video.find("#EXT-X-MAP"); at != std::string::npos;
-       at = video.find("#EXT-X-MAP", at + 1)) {
-    ++maps;
+  EXPECT_EQ(count(video, "#EXT-X-MAP"), 2u) << video;
+}
+
+// Another node's packager: a session that dropped, then the stream given up
+// there without writing another object (EndReason::Abandoned).
+void run_dropped_session(StreamPackager& p, storage::WriteQueue& writes) {
+  p.on_tracks(tracks());
+  feed(p, 0, 4100);
+  p.on_end(media::EndReason::Dropped);
+  writes.flush();
+  p.on_end(media::EndReason::Abandoned);
+}
+
+TEST_F(StreamPackagerTest, ANewPackagerContinuesTheStoredPlaylists) {
+  run_dropped_session(*make(), writes_);
+  std::vector<std::string> first_keys = store_.keys();
+  std::map<std::string, std::string> before;
+  for (const std::string name : {"source", "audio"}) {
+    before[name] = text(store_, "lse_test/" + name + "/index.m3u8");
+    ASSERT_EQ(count(before[name], "#EXTINF"), 3u) << before[name];
   }
-  EXPECT_EQ(maps, 2u) << video;
+
+  auto stored = load_stored_session(store_, "lse_test", PackagerOptions{}.window_segments);
+  ASSERT_TRUE(stored.ok()) << stored.error().describe();
+  auto p = make();
+  ASSERT_TRUE(p->continue_stored(std::move(*stored)).ok());
+  p->on_tracks(tracks());
+  feed(*p, 0, 4100);
+  p->on_end(media::EndReason::Dropped);
+  writes_.flush();
+  EXPECT_EQ(ready_, 2);
+  EXPECT_EQ(failed_, 0);
+  for (const auto& key : first_keys) {
+    EXPECT_TRUE(store_.get(key).ok()) << key << " was removed";
+  }
+  for (const auto& [name, old] : before) {
+    std::string now = text(store_, "lse_test/" + name + "/index.m3u8");
+    // The stored window as it was (same sequence numbers), then the new session.
+    ASSERT_TRUE(now.starts_with(old)) << old << "\n----\n" << now;
+    std::string added = now.substr(old.size());
+    const std::string map = "#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"";
+    ASSERT_TRUE(added.starts_with(map)) << added;
+    EXPECT_EQ(count(now, "#EXT-X-DISCONTINUITY\n"), 1u) << now;
+    std::string init = added.substr(map.size(), added.find('"', map.size()) - map.size());
+    EXPECT_EQ(old.find(init), std::string::npos) << init << " is not new";
+    EXPECT_TRUE(store_.get("lse_test/" + name + "/" + init).ok()) << init;
+    EXPECT_EQ(count(added, "#EXTINF"), 3u) << added;
+    EXPECT_NE(added.find("-3.m4s\n"), std::string::npos) << added;
+    EXPECT_NE(added.find("-5.m4s\n"), std::string::npos) << added;
+  }
+}
+
+TEST_F(StreamPackagerTest, StoredSegmentsLeavingTheWindowAreDeletedAsUsual) {
+  PackagerOptions options{
+      .edge_id = "lse_test", .passthrough = true, .window_segments = 3, .delete_grace_ms = 0};
+  run_dropped_session(*make(options), writes_);
+  std::vector<std::string> old_segments;
+  for (const auto& k : store_.keys()) {
+    if (k.ends_with(".m4s")) {
+      old_segments.push_back(k);
+    }
+  }
+  ASSERT_EQ(old_segments.size(), 6u);
+
+  auto stored = load_stored_session(store_, "lse_test", options.window_segments);
+  ASSERT_TRUE(stored.ok()) << stored.error().describe();
+  auto p = make(options);
+  ASSERT_TRUE(p->continue_stored(std::move(*stored)).ok());
+  p->on_tracks(tracks());
+  feed(*p, 0, 4100);
+  p->on_end(media::EndReason::Clean);
+  writes_.flush();
+  for (const auto& k : old_segments) {
+    EXPECT_FALSE(store_.get(k).ok()) << k << " outlived the window";
+  }
+  std::string video = text(store_, "lse_test/source/index.m3u8");
+  EXPECT_NE(video.find("#EXT-X-MEDIA-SEQUENCE:3\n"), std::string::npos) << video;
+  EXPECT_NE(video.find("#EXT-X-ENDLIST"), std::string::npos) << video;
+}
+
+TEST_F(StreamPackagerTest, AnEndedStoredSessionIsNotContinued) {
+  {
+    auto first = make();
+    first->on_tracks(tracks());
+    feed(*first, 0, 2100);
+    first->on_end(media::EndReason::Clean);
+    writes_.flush();
+  }
+  std::vector<std::string> first_media;  // playlists are rewritten; these are not
+  for (const auto& k : store_.keys()) {
+    if (k.ends_with(".m4s") || k.ends_with(".mp4")) {
+      first_media.push_back(k);
+    }
+  }
+  auto stored = load_stored_session(store_, "lse_test", 10);
+  ASSERT_TRUE(stored.ok()) << stored.error().describe();
+  auto p = make();
+  Status refused = p->continue_stored(std::move(*stored));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Code::Conflict);
+
+  // So the caller starts afresh, which replaces the old session's objects.
+  p->on_tracks(tracks());
+  feed(*p, 0, 2100);
+  writes_.flush();
+  for (const auto& key : first_media) {
+    EXPECT_FALSE(store_.get(key).ok()) << key;
+  }
+  EXPECT_EQ(count(text(store_, "lse_test/source/index.m3u8"), "#EXT-X-DISCONTINUITY\n"), 0u);
+  auto again = load_stored_session(store_, "lse_test", 10);
+  ASSERT_TRUE(again.ok()) << again.error().describe();
+  EXPECT_EQ(p->continue_stored(std::move(*again)).error().code, Code::Conflict);  // too late
 }
 
 }  // namespace
