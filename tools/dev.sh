@@ -79,6 +79,7 @@ case "$cmd" in
     install_deps "${APT_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     build
     tools/check_layering.sh
+    export ANTCDN_CHECK_BLOCKING=1  # blocking calls on event loops abort (docs/architecture.md)
     ctest --test-dir build --output-on-failure -j2 --timeout 900
     ;;
   sanitize)
@@ -87,6 +88,7 @@ case "$cmd" in
     # Leaks are not checked: the FFmpeg and x264 libraries keep process-lifetime
     # allocations that would drown real reports; memory errors and UB abort.
     export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
+    export ANTCDN_CHECK_BLOCKING=1
     ctest --test-dir build-asan --output-on-failure -j2 --timeout 1800
     ;;
   *)
