@@ -14,7 +14,9 @@
 #
 # On a machine with 2+ cores the server is pinned to CPU 0 and the publishers
 # to CPU 1 (taskset), so ffmpeg's own work does not count against the server.
-# Only ingest is measured: streams go no further than the access-unit sink.
+# The streams are `passthrough`: the server runs ingest, CMAF packaging, the
+# write queue to its data dir on disk and the edge's memory cache (which fills
+# during the run), so this is the whole cost of a stream that nobody watches.
 #
 # Environment: ANTCDN_BIN (default build/antcdn), BENCH_CACHE (clip cache dir,
 # default ${TMPDIR:-/tmp}/antcdn-bench), SAMPLE_S (default 0.5),
