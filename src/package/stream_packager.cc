@@ -323,6 +323,7 @@ void StreamPackager::on_end(media::EndReason reason) {
     // Another node may be writing these playlists now: not one more object,
     // and what is still queued (an upload retrying through an outage) is dropped.
     ended_ = true;
+    failed_->store(true);  // the discarded writes' errors are expected, not a failure
     (void)writes_.discard(options_.edge_id + "/");
     spdlog::info("package: edge={} abandoned; nothing more is written", options_.edge_id);
     return;
