@@ -18,6 +18,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+source bench/common.sh
 BIN=${ANTCDN_BIN:-build/antcdn}
 CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/antcdn-bench}
 PUBLISHERS=${PUBLISHERS:-8}
@@ -28,25 +29,9 @@ for tool in ffmpeg curl python3; do
 done
 [[ -x $BIN ]] || { echo "no binary at $BIN (build first or set ANTCDN_BIN)" >&2; exit 1; }
 
-# With 2+ cores the server runs on CPU 0 and the publishers on CPU 1, so nine
-# ffmpeg processes do not take the server's core (as in rtmp_publishers.sh).
-SERVER_CPU=() PUB_CPU=()
-if command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
-  SERVER_CPU=(taskset -c 0) PUB_CPU=(taskset -c 1)
-fi
+pin_cpus
 
-mkdir -p "$CACHE"
-CLIP=$CACHE/720p30_4500k_30s.flv
-if [[ ! -s $CLIP ]]; then
-  echo "generating $CLIP (once) ..." >&2
-  nice ffmpeg -hide_banner -nostdin -loglevel error -y \
-    -f lavfi -i "testsrc2=size=1280x720:rate=30:duration=30" \
-    -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=30" \
-    -c:v libx264 -preset veryfast -profile:v high -pix_fmt yuv420p \
-    -b:v 4500k -maxrate 4500k -bufsize 9000k -g 60 -keyint_min 60 -sc_threshold 0 \
-    -c:a aac -b:a 128k -ac 2 -f flv "$CLIP.tmp"
-  mv "$CLIP.tmp" "$CLIP"
-fi
+CLIP=$(cached_720p_clip "$CACHE" 30)
 
 # The transcoded stream's source: 640x360, so that transcoding it keeps up on a
 # small machine and what is measured is the loop, not a saturated CPU.

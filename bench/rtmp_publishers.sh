@@ -24,6 +24,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+source bench/common.sh
 BIN=${ANTCDN_BIN:-build/antcdn}
 CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/antcdn-bench}
 SAMPLE_S=${SAMPLE_S:-0.5}
@@ -36,27 +37,10 @@ for tool in ffmpeg ffprobe curl python3; do
 done
 [[ -x $BIN ]] || { echo "no binary at $BIN (build first or set ANTCDN_BIN)" >&2; exit 1; }
 
-SERVER_CPU=() PUB_CPU=()
-if command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
-  SERVER_CPU=(taskset -c 0) PUB_CPU=(taskset -c 1)
-  PINNING="server on CPU 0, publishers on CPU 1"
-else
-  PINNING="not pinned (needs taskset and 2+ cores)"
-fi
+pin_cpus
 
 # ------------------------------------------------------------------ the clip
-mkdir -p "$CACHE"
-CLIP=$CACHE/720p30_4500k_${CLIP_SECONDS}s.flv
-if [[ ! -s $CLIP ]]; then
-  echo "generating $CLIP (once) ..." >&2
-  nice ffmpeg -hide_banner -nostdin -loglevel error -y \
-    -f lavfi -i "testsrc2=size=1280x720:rate=30:duration=$CLIP_SECONDS" \
-    -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=$CLIP_SECONDS" \
-    -c:v libx264 -preset veryfast -profile:v high -pix_fmt yuv420p \
-    -b:v 4500k -maxrate 4500k -bufsize 9000k -g 60 -keyint_min 60 -sc_threshold 0 \
-    -c:a aac -b:a 128k -ac 2 -f flv "$CLIP.tmp"
-  mv "$CLIP.tmp" "$CLIP"
-fi
+CLIP=$(cached_720p_clip "$CACHE" "$CLIP_SECONDS")
 read -r VFRAMES AFRAMES < <(ffprobe -v error -count_packets \
   -show_entries stream=codec_type,nb_read_packets -of csv=p=0 "$CLIP" |
   awk -F, '$1=="video"{v=$2} $1=="audio"{a=$2} END{print v, a}')

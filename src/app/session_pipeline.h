@@ -19,8 +19,8 @@ class SessionPipelineFactory {
   // never happen on an event loop.
   // `stored` is read when a session is taken over from another node.
   SessionPipelineFactory(storage::ObjectStore& stored, storage::WriteQueue& writes,
-                         net::BlockingPool& teardown,
-                         std::string record_dir, std::string transcode_preset)
+                         net::BlockingPool& teardown, std::string record_dir,
+                         std::string transcode_preset)
       : stored_(stored),
         writes_(writes),
         teardown_(teardown),

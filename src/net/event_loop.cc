@@ -10,7 +10,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <spdlog/spdlog.h>
 
 #include "common/blocking.h"
@@ -29,8 +28,7 @@ struct EventLoop::Impl {
   boost::asio::io_context io;
   // run() returns on stop() only, not when the loop happens to be idle (a
   // control loop between timers, a loop whose listener closed at shutdown).
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{
-      io.get_executor()};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
   std::unique_ptr<boost::asio::steady_timer> probe;
   std::chrono::milliseconds probe_interval{0};

@@ -2,10 +2,9 @@
 
 #include <map>
 
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#include <spdlog/spdlog.h>
 
 extern "C" {
 #include <libavutil/log.h>
