@@ -19,7 +19,7 @@ APT_PACKAGES=(
 # What only the tests, benchmarks and fuzzers need (real peers: PostgreSQL, Swift,
 # Chromium, GStreamer, nginx), so that `run` stays a small install.
 TEST_PACKAGES=(
-  libbenchmark-dev clang libclang-rt-14-dev clang-format sqlite3 bc time wrk nginx-light
+  libbenchmark-dev clang libclang-rt-14-dev clang-format sqlite3 bc time wrk nginx-light procps
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   postgresql swift-proxy swift-account swift-container swift-object chromium
