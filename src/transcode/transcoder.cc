@@ -3,8 +3,6 @@
 #include <map>
 
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 extern "C" {
 #include <libavutil/log.h>
@@ -21,7 +19,6 @@ namespace antcdn::transcode {
 namespace {
 
 constexpr int kFirstRenditionTrackId = 11;
-constexpr int kWorkerNice = 5;
 
 }  // namespace
 
@@ -123,13 +120,6 @@ void Transcoder::wait_idle() {
 }
 
 void Transcoder::run() {
-  // Below the event loops: on a saturated machine a transcode falls behind
-  // (and sheds whole GOPs) rather than delaying every stream's ingest and
-  // every viewer. Linux nice values are per thread, and the encoders' own
-  // threads, created from this one, inherit it.
-  if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kWorkerNice) != 0) {
-    spdlog::debug("transcode: {}: could not lower the worker's priority", options_.stream_label);
-  }
   while (true) {
     Item item;
     {
