@@ -118,7 +118,7 @@ json::object stream_object(const store::StreamRecord& s, const PublicUrls& urls,
       {"streamId", s.stream_id},
       {"edgeId", s.edge_id},
       {"name", s.name},
-      {"state", lifecycle::to_string(s.state)},
+      {"state", media::to_string(s.state)},
       {"quality", media::to_string(s.quality)},
       {"reconnectWindowSeconds", s.reconnect_window_s},
       {"createdAt", rfc3339_seconds(s.created_at_ms)},
@@ -128,7 +128,7 @@ json::object stream_object(const store::StreamRecord& s, const PublicUrls& urls,
       {"playback", json::object{{"hlsUrl", urls.edge_url + "/live/" + s.edge_id + "/master.m3u8"},
                                 {"edgeId", s.edge_id}}},
   };
-  if (s.state == lifecycle::State::Error && !s.error_reason.empty()) {
+  if (s.state == media::StreamState::Error && !s.error_reason.empty()) {
     o["errorReason"] = s.error_reason;
   }
   return o;

@@ -24,11 +24,11 @@ Status owned_by(const store::StreamRecord& s, const std::string& owner) {
 }
 
 Status config_change_allowed(const store::StreamRecord& s, std::string_view what) {
-  if (lifecycle::allows_config_change(s.state)) {
+  if (media::allows_config_change(s.state)) {
     return {};
   }
   return make_error(Code::Conflict, std::string(what) + " is not allowed while the stream is " +
-                                        std::string(lifecycle::to_string(s.state)));
+                                        std::string(media::to_string(s.state)));
 }
 
 std::optional<int> parse_int(std::string_view s) {
@@ -171,7 +171,7 @@ net::HttpResponse LiveStreams::rotate_key(const std::string& owner, const std::s
     if (auto st = owned_by(s, owner); !st.ok()) {
       return st;
     }
-    was_on_air = lifecycle::is_on_air(s.state);
+    was_on_air = media::is_on_air(s.state);
     if (!force) {
       if (auto st = config_change_allowed(s, "rotating the key (without force=true)"); !st.ok()) {
         return st;

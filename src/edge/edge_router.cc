@@ -39,7 +39,7 @@ net::HttpResponse text_error(int status, std::string_view code, std::string_view
   return res;
 }
 
-EdgeRouter::EdgeRouter(storage::CachedStore& objects, StreamDirectory& directory)
+EdgeRouter::EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory)
     : objects_(objects), directory_(directory) {}
 
 void EdgeRouter::handle(const net::HttpRequest& req, const net::HttpRespond& respond) {
@@ -83,7 +83,7 @@ void EdgeRouter::handle(const net::HttpRequest& req, const net::HttpRespond& res
         }
         // An idle stream has nothing to play: never published, or held long enough
         // after its end. Leftover objects of an old session must not resurface.
-        if (info->state == lifecycle::State::Idle) {
+        if (info->state == media::StreamState::Idle) {
           respond(not_found());
           return;
         }
@@ -117,9 +117,9 @@ net::HttpResponse EdgeRouter::serve_status(const EdgeStreamInfo& info) {
   net::HttpResponse res;
   set_object_headers(res, status_headers());
   // Hand-written: every value is an enum name or a formatted time, nothing to escape.
-  res.body = fmt::format(R"({{"state":"{}","startedAt":{},"endedAt":{}}})",
-                         lifecycle::to_string(info.state), json_time(info.started_at_ms),
-                         json_time(info.ended_at_ms));
+  res.body =
+      fmt::format(R"({{"state":"{}","startedAt":{},"endedAt":{}}})", media::to_string(info.state),
+                  json_time(info.started_at_ms), json_time(info.ended_at_ms));
   return res;
 }
 

@@ -13,17 +13,17 @@
 #include "edge/stream_directory.h"
 #include "net/http_message.h"
 #include "net/http_server.h"
-#include "storage/cached_store.h"
+#include "storage/object_reader.h"
 
 namespace antcdn::edge {
 
 class EdgeRouter {
  public:
-  // Both are borrowed and must outlive the router. `objects` is read only.
-  EdgeRouter(storage::CachedStore& objects, StreamDirectory& directory);
+  // Both are borrowed and must outlive the router.
+  EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory);
 
   // Never blocks: the stream lookup and a cache miss answer through callbacks
-  // (StreamDirectory::lookup_async, CachedStore::get_async), so a thousand
+  // (StreamDirectory::lookup_async, ObjectReader::get_async), so a thousand
   // viewers waiting on a slow origin hold no thread.
   void handle(const net::HttpRequest& req, const net::HttpRespond& respond);
 
@@ -33,7 +33,7 @@ class EdgeRouter {
   static net::HttpResponse object_response(const std::string& key,
                                            const Result<storage::ObjectPtr>& object);
 
-  storage::CachedStore& objects_;
+  storage::ObjectReader& objects_;
   StreamDirectory& directory_;
 };
 

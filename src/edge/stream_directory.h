@@ -9,12 +9,12 @@
 #include <optional>
 #include <string>
 
-#include "lifecycle/state_machine.h"
+#include "media/stream_state.h"
 
 namespace antcdn::edge {
 
 struct EdgeStreamInfo {
-  lifecycle::State state = lifecycle::State::Idle;
+  media::StreamState state = media::StreamState::Idle;
   std::optional<int64_t> started_at_ms;
   std::optional<int64_t> ended_at_ms;
 };

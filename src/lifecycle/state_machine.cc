@@ -65,37 +65,4 @@ Result<Transition> transition(State from, Event event) {
   return make_error(Code::Conflict, "stream is " + std::string(to_string(from)));
 }
 
-bool is_on_air(State s) {
-  return s == State::Connecting || s == State::Live;
-}
-
-bool allows_config_change(State s) {
-  return !is_on_air(s);
-}
-
-std::string_view to_string(State s) {
-  switch (s) {
-    case State::Idle:
-      return "idle";
-    case State::Connecting:
-      return "connecting";
-    case State::Live:
-      return "live";
-    case State::Ended:
-      return "ended";
-    case State::Error:
-      return "error";
-  }
-  return "idle";
-}
-
-std::optional<State> parse_state(std::string_view s) {
-  for (State st : {State::Idle, State::Connecting, State::Live, State::Ended, State::Error}) {
-    if (to_string(st) == s) {
-      return st;
-    }
-  }
-  return std::nullopt;
-}
-
 }  // namespace antcdn::lifecycle

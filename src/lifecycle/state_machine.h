@@ -1,17 +1,21 @@
 #pragma once
 
 // The stream state machine of DESIGN.md as a pure function. The supervisor feeds
-// it events and applies the side effects the transition asks for; the API asks
-// it which control-plane operations the current state allows.
+// it events and applies the side effects the transition asks for. The state
+// itself, and which control-plane operations it allows, is media::StreamState.
 
 #include <optional>
 #include <string_view>
 
 #include "common/result.h"
+#include "media/stream_state.h"
 
 namespace antcdn::lifecycle {
 
-enum class State { Idle, Connecting, Live, Ended, Error };
+using State = media::StreamState;
+using media::allows_config_change;
+using media::is_on_air;
+using media::to_string;
 
 enum class Event {
   Publish,         // an encoder presented a valid key (new session or a reconnect)
@@ -37,15 +41,5 @@ struct Transition {
 
 // Conflict for an event the state does not accept (e.g. a second Publish while live).
 Result<Transition> transition(State from, Event event);
-
-// Connecting or live: an encoder holds (or may resume) the stream.
-bool is_on_air(State s);
-
-// Control-plane rules: a key rotation (unforced), a delete and a change of
-// quality or reconnect window are refused (409) while an encoder is on air.
-bool allows_config_change(State s);
-
-std::string_view to_string(State s);
-std::optional<State> parse_state(std::string_view s);
 
 }  // namespace antcdn::lifecycle

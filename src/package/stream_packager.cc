@@ -44,7 +44,7 @@ struct StreamPackager::ReadyLatch {
   }
 };
 
-StreamPackager::StreamPackager(PackagerOptions options, storage::WriteQueue& writes,
+StreamPackager::StreamPackager(PackagerOptions options, storage::ObjectWriter& writes,
                                PackagerEvents events)
     : options_(std::move(options)),
       writes_(writes),

@@ -22,7 +22,7 @@
 #include "package/playlist_state.h"
 #include "package/stored_session.h"
 #include "package/track_packager.h"
-#include "storage/write_queue.h"
+#include "storage/object_writer.h"
 
 namespace antcdn::package {
 
@@ -44,7 +44,7 @@ struct PackagerEvents {
 
 class StreamPackager final : public media::AccessUnitSink {
  public:
-  StreamPackager(PackagerOptions options, storage::WriteQueue& writes, PackagerEvents events);
+  StreamPackager(PackagerOptions options, storage::ObjectWriter& writes, PackagerEvents events);
   ~StreamPackager() override;
 
   // Continues `stored` (see load_stored_session) instead of starting afresh:
@@ -84,7 +84,7 @@ class StreamPackager final : public media::AccessUnitSink {
   std::string key(const Rendition& r, const std::string& file) const;
 
   PackagerOptions options_;
-  storage::WriteQueue& writes_;
+  storage::ObjectWriter& writes_;
   PackagerEvents events_;
   std::vector<Rendition> renditions_;
   std::map<int, size_t> by_track_;  // track id -> rendition index

@@ -30,6 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/object_reader.h"
 #include "storage/object_store.h"
 
 namespace antcdn::storage {
@@ -45,10 +46,6 @@ struct CacheOptions {
   std::function<void(std::function<void()>)> background;
 };
 
-// Receives a get_async answer: at once on the caller's thread for a hit,
-// otherwise on the thread that finished the read.
-using GetCallback = std::function<void(Result<ObjectPtr>)>;
-
 struct CacheStats {
   uint64_t hits = 0;
   uint64_t misses = 0;     // reads of the inner store
@@ -57,7 +54,7 @@ struct CacheStats {
   size_t entries = 0;
 };
 
-class CachedStore final : public ObjectStore {
+class CachedStore final : public ObjectStore, public ObjectReader {
  public:
   // Objects larger than `max_bytes` pass through uncached.
   CachedStore(ObjectStore& inner, size_t max_bytes);
@@ -67,7 +64,7 @@ class CachedStore final : public ObjectStore {
   // Blocks on a miss (reads inline, or waits for a concurrent reader).
   Result<ObjectPtr> get(const std::string& key) override;
   // Never blocks: a miss is read on `background` (or joins a read in flight).
-  void get_async(const std::string& key, GetCallback done);
+  void get_async(const std::string& key, GetCallback done) override;
   Status remove(const std::string& key) override;
   Status remove_prefix(const std::string& prefix) override;
 

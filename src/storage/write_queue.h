@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "storage/object_store.h"
+#include "storage/object_writer.h"
 
 namespace antcdn::storage {
 
@@ -50,12 +51,10 @@ struct WriteQueueOptions {
   std::chrono::milliseconds max_backoff{5000};
 };
 
-// Called exactly once per accepted job: on the job's worker thread once it
-// succeeded or finally failed, or, for a job that discard() or flush_for()
-// dropped before it ran, on that caller's thread before the call returns (with
-// Conflict or Unavailable). It may submit more jobs but must not call flush()
-// (that would wait for itself).
-using WriteCallback = std::function<void(Status)>;
+// A WriteCallback (object_writer.h) runs exactly once per accepted job: on the job's worker thread
+// once it succeeded or finally failed, or, for a job that discard() or flush_for() dropped before
+// it ran, on that caller's thread before the call returns (with Conflict or Unavailable). It may
+// submit more jobs but must not call flush() (that would wait for itself).
 
 struct WriteQueueStats {
   size_t queued_bytes = 0;  // payload + key + a fixed overhead per job, running job included
@@ -72,7 +71,7 @@ struct UnwrittenJobs {
   std::vector<std::string> keys;  // object keys (or prefixes), shard by shard in order
 };
 
-class WriteQueue {
+class WriteQueue final : public ObjectWriter {
  public:
   WriteQueue(ObjectStore& store, WriteQueueOptions options);
   // Finishes every queued job (with its retries), then joins the workers. Call
@@ -83,9 +82,9 @@ class WriteQueue {
 
   // InvalidArgument for a bad key or prefix or a null object, ResourceExhausted
   // over budget; otherwise the job is queued and `done` will be called exactly once.
-  Status put(std::string key, ObjectPtr object, WriteCallback done = nullptr);
-  Status remove(std::string key, WriteCallback done = nullptr);
-  Status remove_prefix(std::string prefix, WriteCallback done = nullptr);
+  Status put(std::string key, ObjectPtr object, WriteCallback done = nullptr) override;
+  Status remove(std::string key, WriteCallback done = nullptr) override;
+  Status remove_prefix(std::string prefix, WriteCallback done = nullptr) override;
 
   // Blocks until every job submitted so far has finished and its callback returned.
   void flush();
@@ -96,7 +95,7 @@ class WriteQueue {
   // Drops every queued job whose key starts with `prefix` and stops the retries
   // of a running one (its current attempt still finishes). Returns how many
   // jobs it dropped or stopped; InvalidArgument for an invalid prefix.
-  Result<size_t> discard(const std::string& prefix);
+  Result<size_t> discard(const std::string& prefix) override;
 
   size_t queued_bytes() const;
   uint64_t failed_jobs() const;

@@ -13,8 +13,8 @@
 
 #include "common/crypto.h"
 #include "common/result.h"
-#include "lifecycle/state_machine.h"
 #include "media/quality.h"
+#include "media/stream_state.h"
 
 namespace antcdn::store {
 
@@ -24,7 +24,7 @@ struct StreamRecord {
   std::string edge_id;
   std::string owner_key_id;
   std::string name;
-  lifecycle::State state = lifecycle::State::Idle;
+  media::StreamState state = media::StreamState::Idle;
   media::Quality quality = media::Quality::Standard;
   int reconnect_window_s = 60;
   int64_t created_at_ms = 0;

@@ -47,7 +47,7 @@ crypto::Sha256 to_hash(const Bytes& b) {
 
 void write_changing(const StreamRecord& r, ColumnWriter& out) {
   out.text(r.name);
-  out.text(lifecycle::to_string(r.state));
+  out.text(media::to_string(r.state));
   out.text(media::to_string(r.quality));
   out.integer(r.reconnect_window_s);
   out.optional_integer(r.started_at_ms);
@@ -73,7 +73,7 @@ StreamRecord read_stream(ColumnReader& row) {
   r.owner_key_id = row.text();
   r.created_at_ms = row.integer();
   r.name = row.text();
-  r.state = lifecycle::parse_state(row.text()).value_or(lifecycle::State::Error);
+  r.state = media::parse_stream_state(row.text()).value_or(media::StreamState::Error);
   r.quality = media::parse_quality(row.text()).value_or(media::Quality::Standard);
   r.reconnect_window_s = static_cast<int>(row.integer());
   r.started_at_ms = row.optional_integer();

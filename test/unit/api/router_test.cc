@@ -57,7 +57,7 @@ class RouterTest : public ::testing::Test {
     return std::string(json::parse(res.body).at("error").at("code").as_string());
   }
 
-  void set_state(const std::string& id, lifecycle::State s) {
+  void set_state(const std::string& id, media::StreamState s) {
     ASSERT_TRUE(store_
                     ->update(id,
                              [&](store::StreamRecord& r) {
@@ -234,7 +234,7 @@ TEST_F(RouterTest, RotateKeyGivesANewKeyAndRespectsState) {
   EXPECT_FALSE(store_->find_by_key_hash(ids::credential_hash(Secret(old_key)))->has_value());
   EXPECT_TRUE(store_->find_by_key_hash(ids::credential_hash(Secret(new_key)))->has_value());
 
-  for (auto st : {lifecycle::State::Live, lifecycle::State::Connecting}) {
+  for (auto st : {media::StreamState::Live, media::StreamState::Connecting}) {
     set_state(id, st);
     auto conflict = call("POST", "/v1/live-streams/" + id + "/rotate-key", "", nullptr, "");
     EXPECT_EQ(conflict.status, 409);
@@ -256,12 +256,12 @@ TEST_F(RouterTest, PatchAndDeleteRespectState) {
   ASSERT_EQ(changed.status, 200);
   EXPECT_EQ(json::parse(changed.body).at("quality"), "passthrough");
 
-  set_state(id, lifecycle::State::Live);
+  set_state(id, media::StreamState::Live);
   EXPECT_EQ(call("PATCH", "/v1/live-streams/" + id, R"({"quality":"high"})").status, 409);
   EXPECT_EQ(call("PATCH", "/v1/live-streams/" + id, R"({"reconnectWindowSeconds":9})").status, 409);
   EXPECT_EQ(call("PATCH", "/v1/live-streams/" + id, R"({"name":"While live"})").status, 200);
   EXPECT_EQ(call("DELETE", "/v1/live-streams/" + id).status, 409);
-  set_state(id, lifecycle::State::Ended);
+  set_state(id, media::StreamState::Ended);
   EXPECT_EQ(call("DELETE", "/v1/live-streams/" + id).status, 204);
   EXPECT_EQ(call("GET", "/v1/live-streams/" + id).status, 404);
   EXPECT_EQ(call("DELETE", "/v1/live-streams/" + id).status, 404);

@@ -11,7 +11,7 @@
 namespace antcdn::edge {
 namespace {
 
-using lifecycle::State;
+using media::StreamState;
 
 class FakeDirectory final : public StreamDirectory {
  public:

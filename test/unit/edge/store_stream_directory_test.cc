@@ -10,7 +10,7 @@ namespace antcdn::edge {
 namespace {
 
 using namespace std::chrono_literals;
-using lifecycle::State;
+using media::StreamState;
 
 // Only find_by_edge_id matters here; it counts queries and can fail.
 class FakeStreams final : public store::StreamRepository {

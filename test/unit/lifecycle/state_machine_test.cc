@@ -92,9 +92,9 @@ TEST(StateMachine, ConfigChangesOnlyOffAir) {
 
 TEST(StateMachine, StateNamesRoundTrip) {
   for (State s : {State::Idle, State::Connecting, State::Live, State::Ended, State::Error}) {
-    EXPECT_EQ(parse_state(to_string(s)), s);
+    EXPECT_EQ(media::parse_stream_state(to_string(s)), s);
   }
-  EXPECT_FALSE(parse_state("LIVE").has_value());
+  EXPECT_FALSE(media::parse_stream_state("LIVE").has_value());
 }
 
 }  // namespace

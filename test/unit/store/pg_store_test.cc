@@ -209,10 +209,10 @@ TEST_F(PgStoreTest, UpdateWaitsForAnotherNodesRowLock) {
   ASSERT_TRUE(other.ok()) << other.error().describe();
   std::thread waiter([&] {
     auto u = store->update(r.stream_id, [](StreamRecord& s) -> Status {
-      if (s.state != lifecycle::State::Idle) {
+      if (s.state != media::StreamState::Idle) {
         return make_error(Code::Conflict, "not idle");
       }
-      s.state = lifecycle::State::Connecting;
+      s.state = media::StreamState::Connecting;
       return {};
     });
     EXPECT_FALSE(u.ok());
@@ -233,7 +233,7 @@ TEST_F(PgStoreTest, UpdateWaitsForAnotherNodesRowLock) {
       other->exec("UPDATE streams SET state = 'live' WHERE stream_id = $1", {r.stream_id}).ok());
   ASSERT_TRUE(other->exec("COMMIT").ok());
   waiter.join();
-  EXPECT_EQ((*store->get(r.stream_id))->state, lifecycle::State::Live);
+  EXPECT_EQ((*store->get(r.stream_id))->state, media::StreamState::Live);
 }
 
 // The connection's server settings, as SHOW prints them.

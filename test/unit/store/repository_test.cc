@@ -81,7 +81,7 @@ TEST_P(RepositoryTest, CreateGetAndFind) {
 
 TEST_P(RepositoryTest, CreateAndUpdatePersistEveryField) {
   StreamRecord r = make_stream("key_a", "all fields");
-  r.state = lifecycle::State::Live;
+  r.state = media::StreamState::Live;
   r.quality = media::Quality::High;
   r.reconnect_window_s = 120;
   r.started_at_ms = 1700000001000;
@@ -97,7 +97,7 @@ TEST_P(RepositoryTest, CreateAndUpdatePersistEveryField) {
   StreamRecord changed = r;
   auto updated = store_->update(r.stream_id, [&](StreamRecord& s) -> Status {
     s.name = "renamed";
-    s.state = lifecycle::State::Ended;
+    s.state = media::StreamState::Ended;
     s.quality = media::Quality::Passthrough;
     s.reconnect_window_s = 30;
     s.started_at_ms = std::nullopt;
@@ -167,12 +167,13 @@ TEST_P(RepositoryTest, ListIsNewestFirstAndPerOwner) {
 
 TEST_P(RepositoryTest, ListOnAirIsConnectingAndLive) {
   std::vector<std::string> on_air;
-  for (auto state : {lifecycle::State::Idle, lifecycle::State::Connecting, lifecycle::State::Live,
-                     lifecycle::State::Ended, lifecycle::State::Error}) {
-    StreamRecord r = make_stream("key_a", std::string(lifecycle::to_string(state)));
+  for (auto state :
+       {media::StreamState::Idle, media::StreamState::Connecting, media::StreamState::Live,
+        media::StreamState::Ended, media::StreamState::Error}) {
+    StreamRecord r = make_stream("key_a", std::string(media::to_string(state)));
     r.state = state;
     ASSERT_TRUE(store_->create(r).ok());
-    if (state == lifecycle::State::Connecting || state == lifecycle::State::Live) {
+    if (state == media::StreamState::Connecting || state == media::StreamState::Live) {
       on_air.push_back(r.stream_id);
     }
   }
@@ -200,14 +201,14 @@ TEST_P(RepositoryTest, UpdateIsAllOrNothing) {
 
   auto updated = store_->update(r.stream_id, [](StreamRecord& s) -> Status {
     s.name = "after";
-    s.state = lifecycle::State::Live;
+    s.state = media::StreamState::Live;
     s.ended_at_ms = 42;
     return {};
   });
   ASSERT_TRUE(updated.ok());
   auto got = *store_->get(r.stream_id);
   EXPECT_EQ(got->name, "after");
-  EXPECT_EQ(got->state, lifecycle::State::Live);
+  EXPECT_EQ(got->state, media::StreamState::Live);
   EXPECT_EQ(got->ended_at_ms, 42);
   EXPECT_EQ(store_->update("ls_00000000000000000000000000", [](StreamRecord&) { return Status{}; })
                 .error()
@@ -364,11 +365,10 @@ TEST_P(RepositoryTest, RacingTransitionsHaveOneWinner) {
     auto contender = [&](Store* s, std::string node) {
       start.arrive_and_wait();
       auto u = s->update(r.stream_id, [&](StreamRecord& x) -> Status {
-        if (x.state != lifecycle::State::Idle) {
-          return make_error(Code::Conflict,
-                            "already " + std::string(lifecycle::to_string(x.state)));
+        if (x.state != media::StreamState::Idle) {
+          return make_error(Code::Conflict, "already " + std::string(media::to_string(x.state)));
         }
-        x.state = lifecycle::State::Connecting;
+        x.state = media::StreamState::Connecting;
         x.ingest_node = node;
         return {};
       });
@@ -384,7 +384,7 @@ TEST_P(RepositoryTest, RacingTransitionsHaveOneWinner) {
     EXPECT_EQ(wins, 1);
     EXPECT_EQ(conflicts, 1);
     auto got = *store_->get(r.stream_id);
-    EXPECT_EQ(got->state, lifecycle::State::Connecting);
+    EXPECT_EQ(got->state, media::StreamState::Connecting);
     EXPECT_TRUE(got->ingest_node == "node-a" || got->ingest_node == "node-b");
   }
 }

@@ -44,7 +44,7 @@ std::string question_mark(int) {
 
 TEST(RowMapping, AStreamReadsBackAsItWasWritten) {
   StreamRecord r = test::make_stream("key_a", "Friday");
-  r.state = lifecycle::State::Live;
+  r.state = media::StreamState::Live;
   r.quality = media::Quality::High;
   r.reconnect_window_s = 30;
   r.started_at_ms = 1700000001000;

@@ -54,7 +54,7 @@ TEST(SqliteStore, MigratesAVersion1Database) {
   auto old = *(*store)->get(stream_id);
   ASSERT_TRUE(old.has_value());
   EXPECT_EQ(old->name, "old");
-  EXPECT_EQ(old->state, lifecycle::State::Live);
+  EXPECT_EQ(old->state, media::StreamState::Live);
   EXPECT_EQ(old->ingest_node, "");
   EXPECT_FALSE(old->lease_until_ms.has_value());
   auto leased = (*store)->update(stream_id, [](StreamRecord& s) -> Status {
