@@ -130,7 +130,7 @@ class SlowOrigin final : public storage::ObjectStore {
 class LiveDirectory final : public edge::StreamDirectory {
  public:
   std::optional<edge::EdgeStreamInfo> lookup(const std::string&) override {
-    return edge::EdgeStreamInfo{lifecycle::State::Live, 0, std::nullopt};
+    return edge::EdgeStreamInfo{media::StreamState::Live, 0, std::nullopt};
   }
   void lookup_async(const std::string& edge_id, LookupCallback done) override {
     done(lookup(edge_id));

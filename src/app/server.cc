@@ -59,8 +59,7 @@ net::HttpServerOptions http_options(const Config& c, std::string name, const Lis
   return o;
 }
 
-// One edge thread per core (at least two, so one slow origin read never holds
-// every viewer). More threads than cores measured ~35 % fewer small-object
+// One edge thread per core, at least two. More threads than cores measured ~35 % fewer small-object
 // requests per second (bench/edge_throughput.sh: 4 threads on 2 cores).
 int edge_thread_count() {
   return static_cast<int>(std::max(2U, std::thread::hardware_concurrency()));
@@ -179,9 +178,12 @@ int serve(const Config& config) {
   // Threads (docs/architecture.md, "Threads"). The pools come first so that
   // they outlive everything that posts to them.
   net::BlockingPool api_pool("api", kApiWorkers);          // API calls (store queries)
-  net::BlockingPool reads("storage-reads", kReadWorkers);  // edge origin reads, lookups
-  net::BlockingPool teardown("teardown", 2);               // ending pipelines (joins)
-  net::EventLoop loop("ingest");                           // RTMP and API sockets
+  net::BlockingPool reads("storage-reads", kReadWorkers);  // edge origin reads
+  // Stream lookups of the edge, apart from origin reads so that a slow origin
+  // cannot hold the lookups of streams whose media is cached.
+  net::BlockingPool lookups("edge-lookups", 2);
+  net::BlockingPool teardown("teardown", 2);  // ending pipelines (joins)
+  net::EventLoop loop("ingest");              // RTMP and API sockets
   net::EventLoop control("lifecycle", net::LoopKind::Control);
   net::EventLoop edge_loop("edge");
   auto in_background = [&reads](std::function<void()> job) { reads.post(std::move(job)); };
@@ -244,7 +246,9 @@ int serve(const Config& config) {
   // storage-reads pool and answered from there.
   std::unique_ptr<net::HttpServer> edge_server;
   uint16_t edge_port = edge_addr.port;
-  edge::StoreStreamDirectory directory(**store, {.background = in_background});
+  edge::StoreStreamDirectory directory(
+      **store,
+      {.background = [&lookups](std::function<void()> job) { lookups.post(std::move(job)); }});
   edge::EdgeRouter edge_router(media_store, directory);
   LoopThreads edge_threads(edge_loop);
   if (config.has_role("edge")) {
@@ -343,6 +347,7 @@ int serve(const Config& config) {
   // Queued API calls and reads use what is destroyed below.
   complete = api_pool.wait_idle_for(left()) && complete;
   complete = reads.wait_idle_for(left()) && complete;
+  complete = lookups.wait_idle_for(left()) && complete;
   if (auto unwritten = writes.flush_for(left()); unwritten.count > 0) {
     complete = false;
     spdlog::error("shutdown: {} objects were not written (storage unavailable), e.g. {}",

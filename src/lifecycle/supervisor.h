@@ -31,6 +31,7 @@
 
 #include "lifecycle/publish_gate.h"
 #include "lifecycle/session_control.h"
+#include "lifecycle/state_machine.h"
 #include "net/event_loop.h"
 #include "store/repositories.h"
 

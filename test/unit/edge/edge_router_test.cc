@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "common/ids.h"
+#include "storage/cached_store.h"
 #include "storage/memory_store.h"
 
 namespace antcdn::edge {
@@ -62,9 +63,9 @@ constexpr int64_t kEnded = 1773572400500;    // 2026-03-15T11:00:00.5Z
 class EdgeRouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    directory_.streams[live_] = {State::Live, kStarted, std::nullopt};
-    directory_.streams[idle_] = {State::Idle, std::nullopt, std::nullopt};
-    directory_.streams[ended_] = {State::Ended, kStarted, kEnded};
+    directory_.streams[live_] = {StreamState::Live, kStarted, std::nullopt};
+    directory_.streams[idle_] = {StreamState::Idle, std::nullopt, std::nullopt};
+    directory_.streams[ended_] = {StreamState::Ended, kStarted, kEnded};
     for (const auto& id : {live_, idle_, ended_, deleted_}) {
       store(id + "/master.m3u8", "#EXTM3U master " + id);
       store(id + "/720p/index.m3u8", "#EXTM3U media");
@@ -193,7 +194,7 @@ TEST_F(EdgeRouterTest, StatusJsonForEveryExistingStream) {
       ended.body,
       R"({"state":"ended","startedAt":"2026-03-15T10:00:00Z","endedAt":"2026-03-15T11:00:00Z"})");
 
-  directory_.streams[live_].state = State::Error;
+  directory_.streams[live_].state = StreamState::Error;
   EXPECT_NE(call("/live/" + live_ + "/status.json").body.find(R"("state":"error")"),
             std::string::npos);
   EXPECT_EQ(call("/live/" + deleted_ + "/status.json").status, 404);

@@ -39,7 +39,7 @@ class FakeStreams final : public store::StreamRepository {
   }
   Status remove(const std::string&, const Precondition&) override { return unused(); }
 
-  void add(const std::string& edge_id, State state) {
+  void add(const std::string& edge_id, StreamState state) {
     store::StreamRecord r;
     r.stream_id = "ls_secret";
     r.edge_id = edge_id;
@@ -71,26 +71,26 @@ class StoreStreamDirectoryTest : public ::testing::Test {
 };
 
 TEST_F(StoreStreamDirectoryTest, MapsTheRecordToWhatTheEdgeMayShow) {
-  streams_.add("lse_a", State::Live);
+  streams_.add("lse_a", StreamState::Live);
   StoreStreamDirectory directory(streams_, options());
   auto info = directory.lookup("lse_a");
   ASSERT_TRUE(info.has_value());
-  EXPECT_EQ(info->state, State::Live);
+  EXPECT_EQ(info->state, StreamState::Live);
   EXPECT_EQ(info->started_at_ms, 1000);
   EXPECT_FALSE(info->ended_at_ms.has_value());
 }
 
 TEST_F(StoreStreamDirectoryTest, AnswersFromCacheWithinTheTtl) {
-  streams_.add("lse_a", State::Live);
+  streams_.add("lse_a", StreamState::Live);
   StoreStreamDirectory directory(streams_, options());
   for (int i = 0; i < 10; ++i) {
     ASSERT_TRUE(directory.lookup("lse_a").has_value());
     now_ += 99ms;
   }
   EXPECT_EQ(streams_.queries, 1);
-  streams_.records["lse_a"].state = State::Ended;
+  streams_.records["lse_a"].state = StreamState::Ended;
   now_ += 10ms;  // 1000 ms after the first query
-  EXPECT_EQ(directory.lookup("lse_a")->state, State::Ended);
+  EXPECT_EQ(directory.lookup("lse_a")->state, StreamState::Ended);
   EXPECT_EQ(streams_.queries, 2);
 }
 
@@ -100,13 +100,13 @@ TEST_F(StoreStreamDirectoryTest, UnknownIdsAreCachedToo) {
     EXPECT_FALSE(directory.lookup("lse_nope").has_value());
   }
   EXPECT_EQ(streams_.queries, 1);
-  streams_.add("lse_nope", State::Idle);  // created meanwhile: visible after the TTL
+  streams_.add("lse_nope", StreamState::Idle);  // created meanwhile: visible after the TTL
   now_ += 1s;
   EXPECT_TRUE(directory.lookup("lse_nope").has_value());
 }
 
 TEST_F(StoreStreamDirectoryTest, DeletionIsSeenAfterTheTtl) {
-  streams_.add("lse_a", State::Ended);
+  streams_.add("lse_a", StreamState::Ended);
   StoreStreamDirectory directory(streams_, options());
   ASSERT_TRUE(directory.lookup("lse_a").has_value());
   streams_.records.clear();
@@ -115,14 +115,14 @@ TEST_F(StoreStreamDirectoryTest, DeletionIsSeenAfterTheTtl) {
 }
 
 TEST_F(StoreStreamDirectoryTest, DatabaseFailureServesTheLastAnswerAndBacksOff) {
-  streams_.add("lse_a", State::Live);
+  streams_.add("lse_a", StreamState::Live);
   StoreStreamDirectory directory(streams_, options());
   ASSERT_TRUE(directory.lookup("lse_a").has_value());
   streams_.failing = true;
   now_ += 2s;
   auto info = directory.lookup("lse_a");
   ASSERT_TRUE(info.has_value()) << "a DB hiccup must not 404 a live stream";
-  EXPECT_EQ(info->state, State::Live);
+  EXPECT_EQ(info->state, StreamState::Live);
   EXPECT_FALSE(directory.lookup("lse_b").has_value());
   EXPECT_EQ(streams_.queries, 3);
   directory.lookup("lse_a");
@@ -144,7 +144,7 @@ TEST_F(StoreStreamDirectoryTest, CacheSizeIsBounded) {
 }
 
 TEST_F(StoreStreamDirectoryTest, DefaultClockWorks) {
-  streams_.add("lse_a", State::Live);
+  streams_.add("lse_a", StreamState::Live);
   StoreStreamDirectory directory(streams_);
   EXPECT_TRUE(directory.lookup("lse_a").has_value());
   EXPECT_TRUE(directory.lookup("lse_a").has_value());
@@ -154,7 +154,7 @@ TEST_F(StoreStreamDirectoryTest, DefaultClockWorks) {
 // A slow database never holds a viewer: a known stream is answered from its
 // expired entry at once while the refresh runs in the background.
 TEST_F(StoreStreamDirectoryTest, AsyncLookupsAnswerFromAnExpiredEntryWhileRefreshing) {
-  streams_.add("lse_a", State::Live);
+  streams_.add("lse_a", StreamState::Live);
   std::vector<std::function<void()>> queued;  // the "background pool", run by hand
   auto o = options();
   o.background = [&](std::function<void()> job) { queued.push_back(std::move(job)); };
@@ -168,20 +168,20 @@ TEST_F(StoreStreamDirectoryTest, AsyncLookupsAnswerFromAnExpiredEntryWhileRefres
   queued.clear();
   ASSERT_TRUE(answer.has_value() && answer->has_value());
 
-  streams_.add("lse_a", State::Ended);
+  streams_.add("lse_a", StreamState::Ended);
   now_ += 1500ms;  // expired, within serve_stale
   for (int i = 0; i < 3; ++i) {
     answer.reset();
     directory.lookup_async("lse_a", [&](std::optional<EdgeStreamInfo> i) { answer = i; });
     ASSERT_TRUE(answer.has_value()) << "answered at once";
-    EXPECT_EQ((*answer)->state, State::Live) << "the last known state";
+    EXPECT_EQ((*answer)->state, StreamState::Live) << "the last known state";
   }
   ASSERT_EQ(queued.size(), 1U) << "one refresh for all of them";
   queued.front()();
   answer.reset();
   directory.lookup_async("lse_a", [&](std::optional<EdgeStreamInfo> i) { answer = i; });
   ASSERT_TRUE(answer.has_value());
-  EXPECT_EQ((*answer)->state, State::Ended) << "refreshed";
+  EXPECT_EQ((*answer)->state, StreamState::Ended) << "refreshed";
 }
 
 }  // namespace

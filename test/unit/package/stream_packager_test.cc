@@ -8,6 +8,7 @@
 #include "common/crypto.h"
 #include "package/stored_session.h"
 #include "storage/memory_store.h"
+#include "storage/write_queue.h"
 #include "support/bytes_helpers.h"
 
 namespace antcdn::package {
