@@ -59,6 +59,8 @@ install_npm() {
 build() {
   install_npm
   export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+  # Paths relative to the checkout's parent: worktrees beside it share the cache.
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$PWD")}
   cmake --preset "${1:-release}" >/dev/null
   cmake --build --preset "${1:-release}"
 }
