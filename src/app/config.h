@@ -38,6 +38,9 @@ struct Config {
   std::string node_id;
   int lease_seconds = 10;  // an ingest node's sessions end this long after it stops renewing
   int shutdown_timeout_seconds = 10;  // SIGTERM: end sessions and flush writes within this
+  // Per-node and per-key admission (docs/operations.md, "Admission").
+  int max_transcodes = 0;           // transcoded sessions at once; 0: max(1, cores / 2)
+  int max_streams_per_key = 1000;   // POST /v1/live-streams answers 429 beyond it
   // For s3:// storage, from ANTCDN_S3_ACCESS_KEY_ID and ANTCDN_S3_SECRET_ACCESS_KEY
   // only: a flag's value would show in `ps`.
   std::string s3_access_key_id;
@@ -51,6 +54,8 @@ struct Config {
   bool has_role(std::string_view role) const;
 
   std::string effective_node_id() const;
+  // --max-transcodes, or its default from the core count.
+  int effective_max_transcodes() const;
   std::string database_url() const;
   std::string storage_url() const;
   // The SQLite file named by database_url(); empty if it is not sqlite://.
