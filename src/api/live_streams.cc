@@ -64,9 +64,9 @@ net::HttpResponse LiveStreams::create(const std::string& owner, const net::HttpR
     return error_response(owned.error());
   }
   if (*owned >= max_streams_per_key_) {
-    return error_response(make_error(
-        Code::ResourceExhausted, "this API key already has " + std::to_string(*owned) +
-                                     " live streams, its limit; delete unused streams first"));
+    return error_response(make_error(Code::ResourceExhausted,
+                                     "this API key already has " + std::to_string(*owned) +
+                                         " live streams, its limit; delete unused streams first"));
   }
   int64_t now = unix_now_ms();
   Secret key = ids::new_stream_key();

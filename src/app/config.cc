@@ -1,9 +1,9 @@
 #include "app/config.h"
 
 #include <algorithm>
-#include <thread>
 #include <array>
 #include <charconv>
+#include <thread>
 
 #include <unistd.h>
 

@@ -39,8 +39,8 @@ struct Config {
   int lease_seconds = 10;  // an ingest node's sessions end this long after it stops renewing
   int shutdown_timeout_seconds = 10;  // SIGTERM: end sessions and flush writes within this
   // Per-node and per-key admission (docs/operations.md, "Admission").
-  int max_transcodes = 0;           // transcoded sessions at once; 0: max(1, cores / 2)
-  int max_streams_per_key = 1000;   // POST /v1/live-streams answers 429 beyond it
+  int max_transcodes = 0;          // transcoded sessions at once; 0: max(1, cores / 2)
+  int max_streams_per_key = 1000;  // POST /v1/live-streams answers 429 beyond it
   // For s3:// storage, from ANTCDN_S3_ACCESS_KEY_ID and ANTCDN_S3_SECRET_ACCESS_KEY
   // only: a flag's value would show in `ps`.
   std::string s3_access_key_id;

@@ -93,8 +93,8 @@ class Supervisor final : public PublishGate, public SessionControl {
     bool ready = false;      // the current publish's segments are at the edge
     bool killing = false;
     bool transcoded = false;  // counts against max_transcodes
-    bool lost = false;    // the lease is gone: end here without touching the store
-    std::string failure;  // set by fail_session while the encoder is being disconnected
+    bool lost = false;        // the lease is gone: end here without touching the store
+    std::string failure;      // set by fail_session while the encoder is being disconnected
     uint64_t token = 0;
     crypto::Sha256 key_hash{};  // the key it was authorized with
     int64_t lease_renewed_ms = 0;

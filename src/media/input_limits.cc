@@ -10,8 +10,8 @@ double sane_frame_rate(double fps) {
 
 Status check_picture_size(int width, int height) {
   if (width <= 0 || height <= 0) {
-    return make_error(Code::InvalidArgument, "empty picture size " + std::to_string(width) + "x" +
-                                                 std::to_string(height));
+    return make_error(Code::InvalidArgument,
+                      "empty picture size " + std::to_string(width) + "x" + std::to_string(height));
   }
   if (width > kMaxWidth || height > kMaxHeight) {
     return make_error(Code::Unsupported, "picture size " + std::to_string(width) + "x" +

@@ -19,7 +19,8 @@ Status OutputMerger::push_audio(media::AccessUnit&& unit) {
   if (audio_.size() >= limits_.max_held_audio ||
       (!audio_.empty() && unit.dts - audio_.front().dts > limits_.max_audio_wait_ms)) {
     return make_error(Code::ResourceExhausted,
-                      "no transcoded video for " + std::to_string(limits_.max_audio_wait_ms / 1000) +
+                      "no transcoded video for " +
+                          std::to_string(limits_.max_audio_wait_ms / 1000) +
                           " s of audio (the video does not decode)");
   }
   audio_.push_back(std::move(unit));

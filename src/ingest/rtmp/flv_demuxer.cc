@@ -226,7 +226,8 @@ Status FlvDemuxer::check_keyframe_gap(int64_t ts, media::MediaKind kind, bool ke
   }
   if (ts - *last_keyframe_ts_ > options_.max_keyframe_gap_ms) {
     return make_error(Code::ResourceExhausted,
-                      "no video keyframe for " + std::to_string(options_.max_keyframe_gap_ms / 1000) +
+                      "no video keyframe for " +
+                          std::to_string(options_.max_keyframe_gap_ms / 1000) +
                           " s of media (send one at least every 2 s)");
   }
   return {};

@@ -103,8 +103,8 @@ TEST_F(RouterTest, CreateReturnsTheGuideShapeWithTheKeyOnce) {
 }
 
 TEST_F(RouterTest, CreateAnswers429PastTheStreamsPerKeyQuota) {
-  streams_ = std::make_unique<LiveStreams>(*store_, PublicUrls{"rtmp://i.test/live", "https://e.test"},
-                                           &sessions_, nullptr, 2);
+  streams_ = std::make_unique<LiveStreams>(
+      *store_, PublicUrls{"rtmp://i.test/live", "https://e.test"}, &sessions_, nullptr, 2);
   router_ = std::make_unique<Router>(*store_, *streams_);
   create("one");
   std::string two(create("two")["streamId"].as_string());

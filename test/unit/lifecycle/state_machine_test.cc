@@ -51,9 +51,9 @@ TEST(StateMachine, EverythingElseIsAConflict) {
   const std::vector<State> states = {State::Idle, State::Connecting, State::Live, State::Ended,
                                      State::Error};
   const std::vector<Event> events = {
-      Event::Publish,        Event::SegmentsReady, Event::Unpublish,
-      Event::DropBeforeLive, Event::Drop,          Event::WindowExpired,
-      Event::Kill,           Event::Fail,          Event::HoldExpired,   Event::Refuse};
+      Event::Publish,     Event::SegmentsReady, Event::Unpublish, Event::DropBeforeLive,
+      Event::Drop,        Event::WindowExpired, Event::Kill,      Event::Fail,
+      Event::HoldExpired, Event::Refuse};
   for (State s : states) {
     for (Event ev : events) {
       bool listed = false;

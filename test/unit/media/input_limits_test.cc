@@ -10,9 +10,9 @@ namespace {
 TEST(InputLimits, FrameRatesOutsideZeroTo240AreUnknown) {
   EXPECT_DOUBLE_EQ(sane_frame_rate(29.97), 29.97);
   EXPECT_DOUBLE_EQ(sane_frame_rate(240), 240);
-  for (double bad : {0.0, -1.0, 240.001, 1e9, std::numeric_limits<double>::infinity(),
-                     -std::numeric_limits<double>::infinity(),
-                     std::numeric_limits<double>::quiet_NaN()}) {
+  for (double bad :
+       {0.0, -1.0, 240.001, 1e9, std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
     EXPECT_EQ(sane_frame_rate(bad), 0) << bad;
   }
 }

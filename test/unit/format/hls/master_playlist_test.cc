@@ -80,7 +80,8 @@ TEST(HlsMasterPlaylist, FrameRateIsAlwaysFiniteAndSane) {
   for (double fps : {std::numeric_limits<double>::infinity(),
                      std::numeric_limits<double>::quiet_NaN(), -25.0, 1e6}) {
     MasterPlaylist p;
-    p.variants.push_back(VariantStream{"v/index.m3u8", 500000, 0, "avc1.42c01e", 320, 240, fps, ""});
+    p.variants.push_back(
+        VariantStream{"v/index.m3u8", 500000, 0, "avc1.42c01e", 320, 240, fps, ""});
     auto text = write_master_playlist(p);
     ASSERT_TRUE(text.ok());
     EXPECT_EQ(text->find("FRAME-RATE"), std::string::npos) << fps << "\n" << *text;
