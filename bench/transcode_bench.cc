@@ -67,11 +67,13 @@ int main(int argc, char** argv) {
   auto packager = std::make_shared<package::StreamPackager>(
       package::PackagerOptions{.edge_id = "bench", .window_segments = 1000000}, writes,
       package::PackagerEvents{});
-  // Offline: nothing may be shed, so the queue is unbounded here.
+  // Offline: nothing may be shed or refused, so the queue is unbounded here.
   transcode::Transcoder transcoder(
       transcode::TranscoderOptions{.quality = *quality,
                                    .preset = argv[3],
                                    .max_queued_video_frames = SIZE_MAX,
+                                   .max_queued_video_bytes = SIZE_MAX,
+                                   .max_queued_audio_frames = SIZE_MAX,
                                    .encoder_threads = argc > 6 ? std::atoi(argv[6]) : 0,
                                    .scale_cascade = scaling == "cascade",
                                    .stream_label = "bench"},

@@ -83,6 +83,14 @@ int run(int argc, char** argv) {
                    "On SIGTERM/SIGINT: how long to end sessions and flush storage before exiting")
       ->envname("ANTCDN_SHUTDOWN_TIMEOUT_SECONDS");
   serve
+      ->add_option("--max-transcodes", config.max_transcodes,
+                   "Transcoded streams this node runs at once; more are refused (0: cores / 2)")
+      ->envname("ANTCDN_MAX_TRANSCODES");
+  serve
+      ->add_option("--max-streams-per-key", config.max_streams_per_key,
+                   "Live streams one API key may own; creating more answers 429")
+      ->envname("ANTCDN_MAX_STREAMS_PER_KEY");
+  serve
       ->add_option("--x264-preset", config.x264_preset,
                    "x264 preset for the standard and high ladders")
       ->envname("ANTCDN_X264_PRESET");

@@ -56,6 +56,18 @@ net::HttpResponse LiveStreams::create(const std::string& owner, const net::HttpR
   if (!parsed.ok()) {
     return error_response(parsed.error());
   }
+  // A quota, not a hard invariant: two creates racing at the limit may both
+  // pass (one stream over), which is harmless for what it guards against.
+  auto owned = streams_.count_owned(owner);
+  if (!owned.ok()) {
+    spdlog::error("api: counting streams failed: {}", owned.error().describe());
+    return error_response(owned.error());
+  }
+  if (*owned >= max_streams_per_key_) {
+    return error_response(make_error(Code::ResourceExhausted,
+                                     "this API key already has " + std::to_string(*owned) +
+                                         " live streams, its limit; delete unused streams first"));
+  }
   int64_t now = unix_now_ms();
   Secret key = ids::new_stream_key();
   store::StreamRecord record{

@@ -18,12 +18,17 @@ class LiveStreams {
   // Called after a stream is deleted, to remove its media.
   using DeletedHook = std::function<void(const store::StreamRecord&)>;
 
+  // POST answers 429 once the caller's key owns this many streams.
+  static constexpr int64_t kDefaultMaxStreamsPerKey = 1000;
+
   LiveStreams(store::StreamRepository& streams, PublicUrls urls,
-              lifecycle::SessionControl* sessions, DeletedHook on_deleted = {})
+              lifecycle::SessionControl* sessions, DeletedHook on_deleted = {},
+              int64_t max_streams_per_key = kDefaultMaxStreamsPerKey)
       : streams_(streams),
         urls_(std::move(urls)),
         sessions_(sessions),
-        on_deleted_(std::move(on_deleted)) {}
+        on_deleted_(std::move(on_deleted)),
+        max_streams_per_key_(max_streams_per_key) {}
 
   net::HttpResponse create(const std::string& owner, const net::HttpRequest& req);
   net::HttpResponse get(const std::string& owner, const std::string& stream_id);
@@ -39,6 +44,7 @@ class LiveStreams {
   PublicUrls urls_;
   lifecycle::SessionControl* sessions_;  // null when this node runs no ingest
   DeletedHook on_deleted_;
+  int64_t max_streams_per_key_;
 };
 
 }  // namespace antcdn::api

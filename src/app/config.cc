@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <thread>
 
 #include <unistd.h>
 
@@ -165,7 +166,24 @@ std::vector<std::string> Config::validate() const {
   if (http_request_timeout_ms < 100 || http_request_timeout_ms > 600000) {
     errors.emplace_back("--http-request-timeout-ms: must be 100..600000");
   }
+  if (max_transcodes < 0 || max_transcodes > 10000) {
+    errors.emplace_back("--max-transcodes: must be 1..10000 (0: from the core count)");
+  }
+  if (max_streams_per_key < 1 || max_streams_per_key > 10000000) {
+    errors.emplace_back("--max-streams-per-key: must be 1..10000000");
+  }
   return errors;
+}
+
+// One transcoded stream per two cores: the heaviest ladder (`high` from 1080p30
+// at the default veryfast preset) takes 1.63 CPU-seconds per media second
+// (docs/transcoding.md), so two cores keep it in real time with room left for
+// ingest, packaging and the edge.
+int Config::effective_max_transcodes() const {
+  if (max_transcodes > 0) {
+    return max_transcodes;
+  }
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
 }
 
 }  // namespace antcdn::app

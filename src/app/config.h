@@ -40,6 +40,9 @@ struct Config {
   int shutdown_timeout_seconds = 10;  // SIGTERM: end sessions and flush writes within this
   // Where the first API key goes instead of stdout (which a service manager logs).
   std::string initial_key_file;
+  // Per-node and per-key admission (docs/operations.md, "Admission").
+  int max_transcodes = 0;          // transcoded sessions at once; 0: max(1, cores / 2)
+  int max_streams_per_key = 1000;  // POST /v1/live-streams answers 429 beyond it
   // For s3:// storage, from ANTCDN_S3_ACCESS_KEY_ID and ANTCDN_S3_SECRET_ACCESS_KEY
   // only: a flag's value would show in `ps`.
   std::string s3_access_key_id;
@@ -53,6 +56,8 @@ struct Config {
   bool has_role(std::string_view role) const;
 
   std::string effective_node_id() const;
+  // --max-transcodes, or its default from the core count.
+  int effective_max_transcodes() const;
   std::string database_url() const;
   std::string storage_url() const;
   // The SQLite file named by database_url(); empty if it is not sqlite://.

@@ -236,6 +236,7 @@ int serve(const Config& config) {
       .node_id = config.effective_node_id(),
       .ingest_role = config.has_role("ingest"),
       .lease = std::chrono::seconds(config.lease_seconds),
+      .max_transcodes = static_cast<size_t>(config.effective_max_transcodes()),
   };
   // A session whose node died (or this node before a restart) is ended by the
   // watch; players need ENDLIST to stop waiting for segments.
@@ -307,7 +308,8 @@ int serve(const Config& config) {
 
   api::LiveStreams live_streams(
       **store, api::PublicUrls{rtmp_url, edge_url}, &supervisor,
-      [&](const store::StreamRecord& s) { (void)writes.remove_prefix(s.edge_id + "/", {}); });
+      [&](const store::StreamRecord& s) { (void)writes.remove_prefix(s.edge_id + "/", {}); },
+      config.max_streams_per_key);
   api::Router api_router(**store, live_streams);
   std::unique_ptr<net::HttpServer> api_server;
   uint16_t api_port = api_addr.port;

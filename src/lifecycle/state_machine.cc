@@ -56,6 +56,13 @@ Result<Transition> transition(State from, Event event) {
         return Transition{.next = State::Error, .close_playlists = true, .record_ended_at = true};
       }
       break;
+    case Event::Refuse:
+      // No session started: the stream shows `error` with the reason until
+      // the next publish. A stream on air elsewhere is left alone.
+      if (from == State::Idle || from == State::Ended || from == State::Error) {
+        return to(State::Error);
+      }
+      break;
     case Event::HoldExpired:
       if (from == State::Ended) {
         return to(State::Idle);

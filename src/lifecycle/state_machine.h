@@ -27,6 +27,7 @@ enum class Event {
   Kill,            // the server ended the session (forced rotation, shutdown, restart)
   Fail,            // unrecoverable failure: unsupported codec, transcoder or storage down
   HoldExpired,     // an ended stream has been shown as ended long enough
+  Refuse,          // a publish with a valid key was turned away (node at --max-transcodes)
 };
 
 struct Transition {

@@ -1,5 +1,6 @@
 #include "lifecycle/supervisor.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -131,6 +132,11 @@ Result<PublishGrant> Supervisor::authorize_now(PublishRequest request) {
   if ((it != active_.end() && it->second.has_publisher) || held_elsewhere(stream, unix_now_ms())) {
     return make_error(Code::Conflict, "the stream already has a publisher");
   }
+  if (it == active_.end()) {
+    if (Status admitted = admit(stream); !admitted.ok()) {
+      return admitted.error();
+    }
+  }
   pending_writes_.erase(stream.stream_id);  // superseded by what happens now
   // A session in another node's reconnect window (released, lease still
   // renewed) is taken over; one left on air by a dead process is ended first.
@@ -155,6 +161,7 @@ Result<PublishGrant> Supervisor::authorize_now(PublishRequest request) {
                    stream.stream_id);
     }
     a.sink = make_sink_(stream, take_over);
+    a.transcoded = stream.quality != media::Quality::Passthrough;
     a.went_live = take_over;
   }
   a.window.reset();  // cancels a pending reconnect deadline
@@ -171,6 +178,27 @@ Result<PublishGrant> Supervisor::authorize_now(PublishRequest request) {
                       .resumed = t->resume_session,
                       .token = a.token,
                       .sink = a.sink};
+}
+
+Status Supervisor::admit(const store::StreamRecord& stream) {
+  if (options_.max_transcodes == 0 || stream.quality == media::Quality::Passthrough) {
+    return {};
+  }
+  auto running = static_cast<size_t>(std::count_if(
+      active_.begin(), active_.end(), [](const auto& entry) { return entry.second.transcoded; }));
+  if (running < options_.max_transcodes) {
+    return {};
+  }
+  std::string reason = "this node already transcodes " + std::to_string(running) +
+                       " streams, its limit (--max-transcodes); publish again later, or use "
+                       "passthrough quality";
+  spdlog::warn("lifecycle: stream {}: publish refused: {}", stream.stream_id, reason);
+  // Shown on the stream until its next publish; on air elsewhere it is left alone.
+  if (auto shown = apply(stream.stream_id, Event::Refuse, reason); !shown.ok()) {
+    spdlog::info("lifecycle: stream {}: not marked refused: {}", stream.stream_id,
+                 shown.error().describe());
+  }
+  return make_error(Code::ResourceExhausted, reason);
 }
 
 void Supervisor::on_segments_ready(const std::string& stream_id) {

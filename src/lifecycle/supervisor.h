@@ -53,6 +53,10 @@ struct SupervisorOptions {
   bool ingest_role = true;               // only an ingest node can own sessions after a restart
   std::chrono::milliseconds lease{10000};
   std::chrono::milliseconds watch_interval{500};
+  // Admission: transcoded (non-passthrough) sessions this node runs at once,
+  // counting those held in a reconnect window; a publish beyond it is refused
+  // and the stream shows `error`. 0: no limit.
+  size_t max_transcodes = 0;
 };
 
 class Supervisor final : public PublishGate, public SessionControl {
@@ -88,8 +92,9 @@ class Supervisor final : public PublishGate, public SessionControl {
     bool went_live = false;  // this session was live once: a drop is a reconnect
     bool ready = false;      // the current publish's segments are at the edge
     bool killing = false;
-    bool lost = false;    // the lease is gone: end here without touching the store
-    std::string failure;  // set by fail_session while the encoder is being disconnected
+    bool transcoded = false;  // counts against max_transcodes
+    bool lost = false;        // the lease is gone: end here without touching the store
+    std::string failure;      // set by fail_session while the encoder is being disconnected
     uint64_t token = 0;
     crypto::Sha256 key_hash{};  // the key it was authorized with
     int64_t lease_renewed_ms = 0;
@@ -105,6 +110,9 @@ class Supervisor final : public PublishGate, public SessionControl {
   };
 
   Result<PublishGrant> authorize_now(PublishRequest request);
+  // ResourceExhausted (and the stream shown in `error`) when a new local
+  // session of `stream` would pass max_transcodes.
+  Status admit(const store::StreamRecord& stream);
   void stopped_now(const PublishGrant& grant, media::EndReason reason, const std::string& detail);
   // Applies `event` to the stored stream; returns the transition taken.
   // `taken_over` is set when another node holds the stream now.

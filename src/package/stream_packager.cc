@@ -170,7 +170,10 @@ void StreamPackager::on_access_unit(media::AccessUnit&& unit) {
     cut(unit.dts, false);
   }
   const bool lead = unit.track_id == lead_track_;
-  r.track->push(std::move(unit));
+  if (Status held = r.track->push(std::move(unit)); !held.ok()) {
+    fail(held.error().describe());  // TrackLimits: the stream goes to `error`
+    return;
+  }
   if (!segment_start_ms_ && lead) {
     segment_start_ms_ = r.track->pending_start_ms();
   }

@@ -1,22 +1,31 @@
 #include "package/track_packager.h"
 
+#include <string>
 #include <vector>
 
 #include "format/fmp4/init_segment.h"
 #include "format/fmp4/media_segment.h"
+#include "media/input_limits.h"
 
 namespace antcdn::package {
 namespace {
 
 constexpr uint32_t kVideoTimescale = 90000;
 constexpr int64_t kAacFrameSamples = 1024;
+constexpr size_t kUnitOverheadBytes = sizeof(media::AccessUnit) + 32;  // + allocation header
+
+size_t held_bytes(const media::AccessUnit& unit) {
+  return unit.data.capacity() + kUnitOverheadBytes;
+}
 
 }  // namespace
 
-TrackPackager::TrackPackager(media::TrackInfo track) : track_(std::move(track)), output_(track_) {
+TrackPackager::TrackPackager(media::TrackInfo track, TrackLimits limits)
+    : track_(std::move(track)), output_(track_), limits_(limits) {
   if (track_.kind == media::MediaKind::Video) {
     output_.timescale = kVideoTimescale;
-    double fps = track_.frame_rate > 0 ? track_.frame_rate : 30.0;
+    output_.frame_rate = media::sane_frame_rate(track_.frame_rate);
+    double fps = output_.frame_rate > 0 ? output_.frame_rate : 30.0;
     nominal_duration_ = static_cast<int64_t>(kVideoTimescale / fps);
   } else {
     output_.timescale = static_cast<uint32_t>(track_.sample_rate > 0 ? track_.sample_rate : 48000);
@@ -38,12 +47,35 @@ int64_t TrackPackager::media_time_us(const media::AccessUnit& unit) const {
   return to_out(unit.dts) * 1000000 / output_.timescale;
 }
 
-void TrackPackager::push(media::AccessUnit&& unit) {
+Status TrackPackager::check_limits(const media::AccessUnit& unit) const {
+  if (pending_.empty()) {
+    return {};
+  }
+  std::string exceeded;
+  if (unit.dts - pending_.front().unit.dts > limits_.max_pending_ms) {
+    exceeded = std::to_string(limits_.max_pending_ms / 1000) + " s of media";
+  } else if (pending_.size() >= limits_.max_pending_units) {
+    exceeded = std::to_string(limits_.max_pending_units) + " frames";
+  } else if (pending_bytes_ + held_bytes(unit) > limits_.max_pending_bytes) {
+    exceeded = std::to_string(limits_.max_pending_bytes >> 20) + " MB";
+  } else {
+    return {};
+  }
+  return make_error(Code::ResourceExhausted,
+                    std::string(track_.kind == media::MediaKind::Video ? "video" : "audio") +
+                        " track: more than " + exceeded +
+                        " waiting for a segment cut (no video keyframe to cut at)");
+}
+
+Status TrackPackager::push(media::AccessUnit&& unit) {
   if (track_.kind == media::MediaKind::Video && !seen_keyframe_) {
     if (!unit.keyframe) {
-      return;
+      return {};
     }
     seen_keyframe_ = true;
+  }
+  if (Status bounded = check_limits(unit); !bounded.ok()) {
+    return bounded;
   }
   const int64_t out_dts = to_out(unit.dts);
   const int64_t out_pts = to_out(unit.pts);
@@ -54,7 +86,7 @@ void TrackPackager::push(media::AccessUnit&& unit) {
       // audio ran past its video restarts a frame early): time cannot go back
       // in a track, and moving it would shift sync, so the overlap is dropped.
       ++dropped_audio_frames_;
-      return;
+      return {};
     }
     if (next_audio_dts_ && std::abs(*next_audio_dts_ - p.out_dts) < kAacFrameSamples) {
       p.out_dts = *next_audio_dts_;
@@ -63,7 +95,9 @@ void TrackPackager::push(media::AccessUnit&& unit) {
     next_audio_dts_ = p.out_dts + kAacFrameSamples;
   }
   last_dts_ms_ = p.unit.dts;
+  pending_bytes_ += held_bytes(p.unit);
   pending_.push_back(std::move(p));
+  return {};
 }
 
 std::optional<int64_t> TrackPackager::pending_start_ms() const {
@@ -119,6 +153,9 @@ Result<std::optional<Segment>> TrackPackager::build(size_t count, int64_t end_ou
     return bytes.error();
   }
   seg.bytes = std::move(*bytes);
+  for (size_t i = 0; i < count; ++i) {
+    pending_bytes_ -= held_bytes(pending_[i].unit);
+  }
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(count));
   return std::optional<Segment>(std::move(seg));
 }

@@ -26,11 +26,22 @@ struct Segment {
   size_t samples = 0;
 };
 
+// What one track holds between cuts. Cuts come at the lead video track's
+// keyframes (>= 2 s apart; ingest refuses a track without one for 10 s), so a
+// real stream holds ~2-10 s here. The bounds are 3x the longest real wait:
+// 30 s of media, 16,384 frames (30 s of 240 fps video is 7,200) and 128 MB
+// (34 Mbit/s for 30 s, or 100 Mbit/s for 10 s), each unit's bookkeeping counted.
+struct TrackLimits {
+  int64_t max_pending_ms = 30000;
+  size_t max_pending_units = 16384;
+  size_t max_pending_bytes = size_t{128} * 1024 * 1024;
+};
+
 class TrackPackager {
  public:
   // `track` as it arrives (timescale of its access units); the output
   // timescale is 90 kHz for video and the sample rate for audio.
-  explicit TrackPackager(media::TrackInfo track);
+  explicit TrackPackager(media::TrackInfo track, TrackLimits limits = {});
 
   const media::TrackInfo& track() const { return track_; }
   const media::TrackInfo& output_track() const { return output_; }
@@ -41,7 +52,8 @@ class TrackPackager {
   // Video units before the first keyframe are dropped (nothing could decode
   // them), and so are audio frames that overlap audio already pushed. The unit's
   // bytes are kept, not copied, until the segment they end up in is built.
-  void push(media::AccessUnit&& unit);
+  // ResourceExhausted (and the unit is not kept) past a TrackLimits bound.
+  Status push(media::AccessUnit&& unit);
   uint64_t dropped_audio_frames() const { return dropped_audio_frames_; }
   bool empty() const { return pending_.empty(); }
   // Dts (ms) of the oldest pending unit.
@@ -62,9 +74,13 @@ class TrackPackager {
   Result<std::optional<Segment>> build(size_t count, int64_t end_out_dts);
   int64_t to_out(int64_t t) const;
 
+  Status check_limits(const media::AccessUnit& unit) const;
+
   media::TrackInfo track_;
   media::TrackInfo output_;
+  TrackLimits limits_;
   std::deque<Pending> pending_;
+  size_t pending_bytes_ = 0;
   bool seen_keyframe_ = false;
   uint32_t fragment_sequence_ = 1;
   int64_t last_dts_ms_ = 0;

@@ -60,6 +60,8 @@ class StreamRepository {
   // Newest first; only rows with seq < before_seq when before_seq is set.
   virtual Result<std::vector<StreamRecord>> list(const std::string& owner_key_id, int limit,
                                                  std::optional<int64_t> before_seq) = 0;
+  // How many streams `owner_key_id` has (the per-key quota of POST /v1/live-streams).
+  virtual Result<int64_t> count_owned(const std::string& owner_key_id) = 0;
   // Streams whose state is connecting or live.
   virtual Result<std::vector<StreamRecord>> list_on_air() = 0;
   virtual Result<StreamRecord> update(const std::string& stream_id, const Mutation& mutate) = 0;

@@ -1,15 +1,30 @@
 #include "transcode/output_merger.h"
 
 #include <limits>
+#include <string>
 
 namespace antcdn::transcode {
 
-void OutputMerger::push_video(size_t index, media::AccessUnit&& unit) {
+Status OutputMerger::push_video(size_t index, media::AccessUnit&& unit) {
+  if (video_[index].size() >= limits_.max_video_lead) {
+    return make_error(Code::ResourceExhausted,
+                      "a rendition ran " + std::to_string(limits_.max_video_lead) +
+                          " frames ahead of another (an encoder stopped producing)");
+  }
   video_[index].push_back(std::move(unit));
+  return {};
 }
 
-void OutputMerger::push_audio(media::AccessUnit&& unit) {
+Status OutputMerger::push_audio(media::AccessUnit&& unit) {
+  if (audio_.size() >= limits_.max_held_audio ||
+      (!audio_.empty() && unit.dts - audio_.front().dts > limits_.max_audio_wait_ms)) {
+    return make_error(Code::ResourceExhausted,
+                      "no transcoded video for " +
+                          std::to_string(limits_.max_audio_wait_ms / 1000) +
+                          " s of audio (the video does not decode)");
+  }
   audio_.push_back(std::move(unit));
+  return {};
 }
 
 void OutputMerger::release_audio_until(int64_t dts, const Emit& emit) {

@@ -70,30 +70,60 @@ void Transcoder::on_tracks(const std::vector<media::TrackInfo>& tracks) {
   enqueue(tracks);
 }
 
+bool Transcoder::admit(const media::AccessUnit& unit, bool& overflow) {
+  if (unit.track_id != video_track_) {
+    if (audio_overflowed_) {
+      return false;
+    }
+    if (queued_audio_ >= options_.max_queued_audio_frames) {
+      audio_overflowed_ = overflow = true;
+      return false;
+    }
+    ++queued_audio_;
+    return true;
+  }
+  ++stats_.frames_in;
+  // Shed whole GOPs: after a drop nothing decodes until the next keyframe.
+  if (shedding_ && !unit.keyframe) {
+    ++stats_.frames_shed;
+    return false;
+  }
+  shedding_ = false;
+  if (queued_video_ >= options_.max_queued_video_frames ||
+      queued_video_bytes_ + unit.data.size() > options_.max_queued_video_bytes) {
+    shedding_ = true;
+    ++stats_.frames_shed;
+    if (stats_.frames_shed == 1 || stats_.frames_shed % 300 == 0) {
+      spdlog::warn("transcode: {} cannot keep up with real time; {} frames shed so far",
+                   options_.stream_label, stats_.frames_shed);
+    }
+    return false;
+  }
+  ++queued_video_;
+  queued_video_bytes_ += unit.data.size();
+  return true;
+}
+
 void Transcoder::on_access_unit(media::AccessUnit&& unit) {
+  bool overflow = false;
+  bool admitted = false;
   {
     std::lock_guard lock(mutex_);
-    if (unit.track_id == video_track_) {
-      ++stats_.frames_in;
-      // Shed whole GOPs: after a drop nothing decodes until the next keyframe.
-      if (shedding_ && !unit.keyframe) {
-        ++stats_.frames_shed;
-        return;
-      }
-      shedding_ = false;
-      if (queued_video_ >= options_.max_queued_video_frames) {
-        shedding_ = true;
-        ++stats_.frames_shed;
-        if (stats_.frames_shed == 1 || stats_.frames_shed % 300 == 0) {
-          spdlog::warn("transcode: {} cannot keep up with real time; {} frames shed so far",
-                       options_.stream_label, stats_.frames_shed);
-        }
-        return;
-      }
-      ++queued_video_;
+    admitted = admit(unit, overflow);
+  }
+  if (overflow) {
+    std::string reason = "transcode: more than " +
+                         std::to_string(options_.max_queued_audio_frames) +
+                         " audio frames queued (the transcoder is stalled or the publisher sends "
+                         "faster than real time)";
+    spdlog::error("transcode: {}: {}", options_.stream_label, reason);
+    if (options_.on_failed) {
+      options_.on_failed(reason);
     }
   }
-  enqueue(std::move(unit));
+  if (admitted) {
+    enqueue(std::move(unit));
+  }
 }
 
 void Transcoder::on_end(media::EndReason reason) {
@@ -135,8 +165,13 @@ void Transcoder::run() {
       item = std::move(queue_.front());
       queue_.pop_front();
       busy_ = true;
-      if (const auto* u = std::get_if<media::AccessUnit>(&item); u && u->track_id == video_track_) {
-        --queued_video_;
+      if (const auto* u = std::get_if<media::AccessUnit>(&item)) {
+        if (u->track_id == video_track_) {
+          --queued_video_;
+          queued_video_bytes_ -= u->data.size();
+        } else {
+          --queued_audio_;
+        }
       }
     }
     process(item);
@@ -258,7 +293,10 @@ void Transcoder::transcode(media::AccessUnit& unit) {
   Session& s = *session_;
   auto release = [this](media::AccessUnit&& u) { emit(std::move(u)); };
   if (unit.track_id == s.audio_track) {
-    s.merger->push_audio(std::move(unit));
+    if (Status held = s.merger->push_audio(std::move(unit)); !held.ok()) {
+      fail(held.error().describe());
+      return;
+    }
     s.merger->release(release);
     return;
   }
@@ -317,7 +355,7 @@ void Transcoder::encode_frame(AVFrame* frame) {
 void Transcoder::collect(size_t output, AVPacket* p) {
   Session& s = *session_;
   auto arrival = s.arrival_by_pts.find(p->pts);
-  s.merger->push_video(
+  Status held = s.merger->push_video(
       output, media::AccessUnit{
                   .track_id = s.outputs[output].track_id,
                   .dts = p->dts,
@@ -326,6 +364,9 @@ void Transcoder::collect(size_t output, AVPacket* p) {
                   .arrival_unix_ms = arrival != s.arrival_by_pts.end() ? arrival->second : 0,
                   .data = format::avc::annex_b_to_avcc(ByteSpan(
                       reinterpret_cast<const std::byte*>(p->data), static_cast<size_t>(p->size)))});
+  if (!held.ok() && s.encode_status.ok()) {
+    s.encode_status = held;  // fails the stream once the frame is encoded
+  }
 }
 
 }  // namespace antcdn::transcode

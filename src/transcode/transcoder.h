@@ -8,8 +8,11 @@
 // Threads: the caller's thread only enqueues; one worker thread per stream
 // decodes, scales and encodes (x264 adds its own threads per encoder) and is
 // the only thread that calls the output sink. The input queue is bounded: when
-// the worker falls behind, video is shed until the next keyframe, counted and
-// logged, so memory stays bounded and audio keeps flowing.
+// the worker falls behind (max_queued_video_frames or max_queued_video_bytes),
+// video is shed until the next keyframe, counted and logged, so memory stays
+// bounded and audio keeps flowing. Audio is never shed (that would be heard):
+// past max_queued_audio_frames the worker is stalled or the publisher sends
+// far faster than real time, and the stream fails (on_failed) instead.
 
 #include <condition_variable>
 #include <cstdint>
@@ -34,6 +37,11 @@ struct TranscoderOptions {
   std::string preset = "veryfast";
   int64_t keyframe_interval_ms = 2000;  // = the packager's segment target
   size_t max_queued_video_frames = 90;  // ~3 s at 30 fps
+  // 64 MB: 90 frames of a 1080p intra-heavy source at 40 Mbit/s take ~15 MB.
+  size_t max_queued_video_bytes = size_t{64} * 1024 * 1024;
+  // ~43 s of 48 kHz AAC: while video is bounded by the lines above, only a
+  // stalled worker (or a publisher far faster than real time) queues this much.
+  size_t max_queued_audio_frames = 2000;
   int decoder_threads = 1;
   int encoder_threads = 0;  // per rendition; 0: one per core
   // Scale smaller rungs from a larger rung's picture (Rendition::scale_from)
@@ -72,6 +80,9 @@ class Transcoder final : public media::AccessUnitSink {
   using Item = std::variant<std::vector<media::TrackInfo>, media::AccessUnit, media::EndReason>;
 
   void enqueue(Item&& item);
+  // Under mutex_: whether `unit` joins the queue (false: shed or refused);
+  // sets `overflow` when the audio bound was passed just now.
+  bool admit(const media::AccessUnit& unit, bool& overflow);
   void run();
   // Worker thread only:
   void process(Item& item);
@@ -92,6 +103,9 @@ class Transcoder final : public media::AccessUnitSink {
   std::condition_variable idle_;
   std::deque<Item> queue_;
   size_t queued_video_ = 0;
+  size_t queued_video_bytes_ = 0;
+  size_t queued_audio_ = 0;
+  bool audio_overflowed_ = false;  // reported once; later audio is dropped
   bool shedding_ = false;
   bool busy_ = false;
   bool stopping_ = false;

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdio>
 
+#include "media/input_limits.h"
+
 namespace antcdn::format::hls {
 namespace {
 
@@ -78,9 +80,11 @@ Status append_variant(std::string& out, const MasterPlaylist& p, const VariantSt
   if (v.width > 0 && v.height > 0) {
     out += ",RESOLUTION=" + std::to_string(v.width) + "x" + std::to_string(v.height);
   }
-  if (v.frame_rate > 0) {
+  // Always finite and sane: an infinite or absurd rate (a hostile onMetaData,
+  // a rate measured over a microsecond) is left out, as an unknown one is.
+  if (double fps = media::sane_frame_rate(v.frame_rate); fps > 0) {
     std::array<char, 32> buf{};
-    std::snprintf(buf.data(), buf.size(), "%.3f", v.frame_rate);
+    std::snprintf(buf.data(), buf.size(), "%.3f", fps);
     out += std::string(",FRAME-RATE=") + buf.data();
   }
   if (audio != nullptr) {

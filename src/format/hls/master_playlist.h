@@ -30,7 +30,7 @@ struct VariantStream {
   std::string video_codec;        // e.g. "avc1.64001f"
   int width = 0;                  // RESOLUTION when both are > 0
   int height = 0;
-  double frame_rate = 0;    // FRAME-RATE with 3 decimals when > 0
+  double frame_rate = 0;    // FRAME-RATE with 3 decimals when in (0, 240]
   std::string audio_group;  // AUDIO="..."; empty for a video-only variant
 };
 

@@ -9,12 +9,16 @@
 #include "format/avc/sps.h"
 #include "format/flv/audio_tag.h"
 #include "format/flv/video_tag.h"
+#include "media/input_limits.h"
 
 namespace antcdn::ingest::rtmp {
 namespace {
 
 constexpr int64_t kWrap = int64_t{1} << 32;
 constexpr int64_t kHalfWrap = int64_t{1} << 31;
+// What one held unit costs beyond its payload: the AccessUnit and the payload
+// allocation's own header, so that tiny frames are not free.
+constexpr size_t kUnitOverheadBytes = sizeof(media::AccessUnit) + 32;
 
 // The tag's payload (a span into `body`) as a buffer of its own: the body
 // itself, its FLV header cut off in place. The bytes reassembled from the RTMP
@@ -56,6 +60,10 @@ int64_t FlvDemuxer::smooth(int64_t ts, media::MediaKind kind) {
   return out;
 }
 
+void FlvDemuxer::set_frame_rate_hint(double fps) {
+  frame_rate_hint_ = media::sane_frame_rate(fps);
+}
+
 Status FlvDemuxer::on_media(media::MediaKind kind, uint32_t timestamp_ms, Bytes&& body,
                             int64_t arrival_unix_ms) {
   int64_t ts = smooth(unwrap(timestamp_ms), kind);
@@ -63,6 +71,9 @@ Status FlvDemuxer::on_media(media::MediaKind kind, uint32_t timestamp_ms, Bytes&
                                              : on_audio(ts, std::move(body), arrival_unix_ms);
   if (!s.ok()) {
     return s;
+  }
+  if (Status gap = check_keyframe_gap(ts, kind, false); !gap.ok()) {
+    return gap;
   }
   if (!announced_ && video_ && audio_) {
     announce();
@@ -97,6 +108,10 @@ Status FlvDemuxer::on_video(int64_t ts, Bytes&& body, int64_t arrival) {
     if (!sps.ok()) {
       return sps.error().with_context("SPS");
     }
+    if (Status size = media::check_picture_size(sps->width, sps->height); !size.ok()) {
+      return size.error().with_context("SPS");
+    }
+    double sps_fps = media::sane_frame_rate(sps->frame_rate);
     // Everything downstream uses 4-byte NAL lengths.
     nal_length_size_ = config->nal_length_size;
     config->nal_length_size = 4;
@@ -111,13 +126,14 @@ Status FlvDemuxer::on_video(int64_t ts, Bytes&& body, int64_t arrival) {
                        .codec_config = std::move(*avcc),
                        .width = sps->width,
                        .height = sps->height,
-                       .frame_rate = sps->frame_rate > 0 ? sps->frame_rate : frame_rate_hint_};
+                       .frame_rate = sps_fps > 0 ? sps_fps : frame_rate_hint_};
     if (announced_ && video_ && video_->codec_config != t.codec_config) {
       return make_error(Code::Unsupported,
                         "the encoder changed its video configuration mid-stream");
     }
     video_ = std::move(t);
     first_config_ts_ = first_config_ts_.value_or(ts);
+    last_keyframe_ts_ = last_keyframe_ts_.value_or(ts);
     return {};
   }
   if (tag->packet_type != format::flv::AvcPacketType::Nalu || tag->payload.empty()) {
@@ -139,13 +155,15 @@ Status FlvDemuxer::on_video(int64_t ts, Bytes&& body, int64_t arrival) {
   int64_t dts = std::max(ts, last_video_dts_ == INT64_MIN ? ts : last_video_dts_ + 1);
   last_video_dts_ = dts;
   ++video_frames_;
-  emit(media::AccessUnit{.track_id = kVideoTrackId,
-                         .dts = dts,
-                         .pts = dts + tag->composition_time_ms,
-                         .keyframe = tag->is_keyframe(),
-                         .arrival_unix_ms = arrival,
-                         .data = std::move(data)});
-  return {};
+  if (tag->is_keyframe()) {
+    (void)check_keyframe_gap(ts, media::MediaKind::Video, true);
+  }
+  return emit(media::AccessUnit{.track_id = kVideoTrackId,
+                                .dts = dts,
+                                .pts = dts + tag->composition_time_ms,
+                                .keyframe = tag->is_keyframe(),
+                                .arrival_unix_ms = arrival,
+                                .data = std::move(data)});
 }
 
 Status FlvDemuxer::on_audio(int64_t ts, Bytes&& body, int64_t arrival) {
@@ -159,6 +177,12 @@ Status FlvDemuxer::on_audio(int64_t ts, Bytes&& body, int64_t arrival) {
       return asc.error().with_context("AAC sequence header");
     }
     uint32_t rate = asc->extension_sample_rate ? asc->extension_sample_rate : asc->sample_rate;
+    // Only the rates of the AAC table: anything else (an explicit 24-bit rate)
+    // is no encoder's output and would become the audio track's timescale.
+    if (format::aac::index_for_sampling_frequency(rate) >= 13) {
+      return make_error(Code::Unsupported, "AAC sample rate " + std::to_string(rate) +
+                                               " Hz is not a standard AAC rate");
+    }
     media::TrackInfo t{.id = kAudioTrackId,
                        .kind = media::MediaKind::Audio,
                        .codec = media::Codec::Aac,
@@ -183,27 +207,50 @@ Status FlvDemuxer::on_audio(int64_t ts, Bytes&& body, int64_t arrival) {
   int64_t dts = std::max(ts, last_audio_dts_ == INT64_MIN ? ts : last_audio_dts_ + 1);
   last_audio_dts_ = dts;
   ++audio_frames_;
-  emit(media::AccessUnit{.track_id = kAudioTrackId,
-                         .dts = dts,
-                         .pts = dts,
-                         .keyframe = true,
-                         .arrival_unix_ms = arrival,
-                         .data = take_payload(std::move(body), tag->payload)});
+  return emit(media::AccessUnit{.track_id = kAudioTrackId,
+                                .dts = dts,
+                                .pts = dts,
+                                .keyframe = true,
+                                .arrival_unix_ms = arrival,
+                                .data = take_payload(std::move(body), tag->payload)});
+}
+
+// Media time runs on either track: audio alone moves it when video stalls.
+Status FlvDemuxer::check_keyframe_gap(int64_t ts, media::MediaKind kind, bool keyframe) {
+  if (!video_ || !last_keyframe_ts_) {
+    return {};
+  }
+  if (keyframe && kind == media::MediaKind::Video) {
+    last_keyframe_ts_ = std::max(*last_keyframe_ts_, ts);
+    return {};
+  }
+  if (ts - *last_keyframe_ts_ > options_.max_keyframe_gap_ms) {
+    return make_error(Code::ResourceExhausted,
+                      "no video keyframe for " +
+                          std::to_string(options_.max_keyframe_gap_ms / 1000) +
+                          " s of media (send one at least every 2 s)");
+  }
   return {};
 }
 
-void FlvDemuxer::emit(media::AccessUnit&& unit) {
+Status FlvDemuxer::emit(media::AccessUnit&& unit) {
   if (announced_) {
     sink_.on_access_unit(std::move(unit));
-    return;
+    return {};
   }
-  pending_bytes_ += unit.data.size();
+  // Bounded: a peer that never completes its configs (or never lets media
+  // time advance) is refused rather than buffered for.
+  if (pending_.size() >= options_.max_pending_units ||
+      pending_bytes_ + unit.data.capacity() + kUnitOverheadBytes > options_.max_pending_bytes) {
+    return make_error(Code::ResourceExhausted,
+                      "more than " + std::to_string(options_.max_pending_units) + " frames or " +
+                          std::to_string(options_.max_pending_bytes >> 20) +
+                          " MB before the tracks could be announced (timestamps do not advance, "
+                          "or a codec configuration is missing)");
+  }
+  pending_bytes_ += unit.data.capacity() + kUnitOverheadBytes;
   pending_.push_back(std::move(unit));
-  // Bounded: when a peer never completes its configs, the oldest units go.
-  while (pending_bytes_ > options_.max_pending_bytes && !pending_.empty()) {
-    pending_bytes_ -= pending_.front().data.size();
-    pending_.erase(pending_.begin());
-  }
+  return {};
 }
 
 void FlvDemuxer::announce() {

@@ -232,7 +232,10 @@ class Session {
       if (grant.error().code == Code::Unauthenticated) {
         l_.limiter.record_failure(remote_, unix_now_ms());
       }
-      refuse("NetStream.Publish.BadName", grant.error().message);
+      // A node at its --max-transcodes is not a bad key: say so in the code too.
+      refuse(grant.error().code == Code::ResourceExhausted ? "NetStream.Publish.Failed"
+                                                           : "NetStream.Publish.BadName",
+             grant.error().message);
       co_return;
     }
     grant_ = std::move(*grant);
@@ -257,7 +260,9 @@ class Session {
     if (s.ok()) {
       return;
     }
-    if (s.error().code == Code::Unsupported) {
+    // Both end the stream in `error` with the reason: a codec we don't take,
+    // or a per-stream bound the encoder went past (flv_demuxer.h).
+    if (s.error().code == Code::Unsupported || s.error().code == Code::ResourceExhausted) {
       unsupported_ = s.error().message;
       rtmp_.send_status("error", "NetStream.Publish.Failed", unsupported_);
     }

@@ -277,6 +277,15 @@ Result<std::vector<StreamRecord>> PgStore::list(const std::string& owner_key_id,
   return read_streams(*res);
 }
 
+Result<int64_t> PgStore::count_owned(const std::string& owner_key_id) {
+  std::lock_guard lock(mutex_);
+  auto res = read("SELECT COUNT(*) FROM streams WHERE owner_key_id = $1", {owner_key_id});
+  if (!res.ok()) {
+    return res.error();
+  }
+  return res->rows() > 0 ? res->integer(0, 0) : int64_t{0};
+}
+
 Result<std::vector<StreamRecord>> PgStore::list_on_air() {
   std::lock_guard lock(mutex_);
   auto res = read(select_streams("WHERE state IN ('connecting', 'live') ORDER BY seq"), {});

@@ -171,6 +171,19 @@ Result<std::vector<StreamRecord>> SqliteStore::list(const std::string& owner_key
   return query_all(*stmt);
 }
 
+Result<int64_t> SqliteStore::count_owned(const std::string& owner_key_id) {
+  std::lock_guard lock(mutex_);
+  auto stmt = db_.prepare("SELECT COUNT(*) FROM streams WHERE owner_key_id = ?");
+  if (!stmt.ok()) {
+    return stmt.error();
+  }
+  stmt->bind(1, std::string_view(owner_key_id));
+  if (auto row = stmt->step(); !row.ok()) {
+    return row.error();
+  }
+  return stmt->integer(0);
+}
+
 Result<std::vector<StreamRecord>> SqliteStore::list_on_air() {
   std::lock_guard lock(mutex_);
   auto stmt = db_.prepare("SELECT " + stream_columns() +

@@ -102,6 +102,23 @@ TEST_F(RouterTest, CreateReturnsTheGuideShapeWithTheKeyOnce) {
   EXPECT_FALSE(o["ingest"].as_object().contains("rtmpFullUrl"));
 }
 
+TEST_F(RouterTest, CreateAnswers429PastTheStreamsPerKeyQuota) {
+  streams_ = std::make_unique<LiveStreams>(
+      *store_, PublicUrls{"rtmp://i.test/live", "https://e.test"}, &sessions_, nullptr, 2);
+  router_ = std::make_unique<Router>(*store_, *streams_);
+  create("one");
+  std::string two(create("two")["streamId"].as_string());
+  auto res = call("POST", "/v1/live-streams", R"({"name":"three"})");
+  EXPECT_EQ(res.status, 429);
+  EXPECT_EQ(error_code(res), "too_many_requests");
+  EXPECT_NE(res.body.find("already has 2 live streams"), std::string::npos) << res.body;
+  // The quota is per key: another key still creates.
+  EXPECT_EQ(call("POST", "/v1/live-streams", R"({"name":"b"})", &key_b_).status, 201);
+  // Deleting one makes room again.
+  EXPECT_EQ(call("DELETE", "/v1/live-streams/" + two).status, 204);
+  EXPECT_EQ(call("POST", "/v1/live-streams", R"({"name":"three"})").status, 201);
+}
+
 TEST_F(RouterTest, AnotherKeysStreamIsNotFound) {
   std::string id(create()["streamId"].as_string());
   EXPECT_EQ(call("GET", "/v1/live-streams/" + id, "", &key_b_).status, 404);

@@ -27,6 +27,19 @@ TEST(Config, ReportsEveryErrorWithItsFlag) {
   EXPECT_TRUE(errors[3].starts_with("--roles:"));
 }
 
+TEST(Config, AdmissionLimits) {
+  Config c;
+  EXPECT_GE(c.effective_max_transcodes(), 1);  // max(1, cores / 2) by default
+  c.max_transcodes = 3;
+  EXPECT_EQ(c.effective_max_transcodes(), 3);
+  c.max_transcodes = -1;
+  c.max_streams_per_key = 0;
+  auto errors = c.validate();
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_TRUE(errors[0].starts_with("--max-transcodes:"));
+  EXPECT_TRUE(errors[1].starts_with("--max-streams-per-key:"));
+}
+
 TEST(Config, TakesPostgresAndS3ForSeveralNodes) {
   Config c;
   c.database = "postgres://antcdn:secret@db.internal:5432/antcdn";

@@ -33,6 +33,7 @@ class FakeStreams final : public store::StreamRepository {
                                                 std::optional<int64_t>) override {
     return unused();
   }
+  Result<int64_t> count_owned(const std::string&) override { return unused(); }
   Result<std::vector<store::StreamRecord>> list_on_air() override { return unused(); }
   Result<store::StreamRecord> update(const std::string&, const Mutation&) override {
     return unused();

@@ -33,6 +33,10 @@ const std::vector<Edge> kEdges = {
     {State::Live, Event::Fail, State::Error},
     {State::Connecting, Event::Fail, State::Error},
     {State::Ended, Event::HoldExpired, State::Idle},
+    // A publish turned away (--max-transcodes): shown as `error`; never while on air.
+    {State::Idle, Event::Refuse, State::Error},
+    {State::Ended, Event::Refuse, State::Error},
+    {State::Error, Event::Refuse, State::Error},
 };
 
 TEST(StateMachine, EveryDiagramEdge) {
@@ -47,9 +51,9 @@ TEST(StateMachine, EverythingElseIsAConflict) {
   const std::vector<State> states = {State::Idle, State::Connecting, State::Live, State::Ended,
                                      State::Error};
   const std::vector<Event> events = {
-      Event::Publish,        Event::SegmentsReady, Event::Unpublish,
-      Event::DropBeforeLive, Event::Drop,          Event::WindowExpired,
-      Event::Kill,           Event::Fail,          Event::HoldExpired};
+      Event::Publish,     Event::SegmentsReady, Event::Unpublish, Event::DropBeforeLive,
+      Event::Drop,        Event::WindowExpired, Event::Kill,      Event::Fail,
+      Event::HoldExpired, Event::Refuse};
   for (State s : states) {
     for (Event ev : events) {
       bool listed = false;

@@ -52,6 +52,9 @@ class SwitchableStore final : public store::StreamRepository {
                                                 std::optional<int64_t> before) override {
     return down ? fail() : inner->list(owner, limit, before);
   }
+  Result<int64_t> count_owned(const std::string& owner) override {
+    return down ? fail() : inner->count_owned(owner);
+  }
   Result<std::vector<store::StreamRecord>> list_on_air() override {
     return down ? fail() : inner->list_on_air();
   }
@@ -73,23 +76,31 @@ class SupervisorTest : public ::testing::Test {
     ASSERT_TRUE(opened.ok()) << opened.error().describe();
     store_ = std::move(*opened);
     switchable_.inner = store_.get();
+    stream_id_ = add_stream(key_, media::Quality::Standard);
+  }
+
+  // A stream with `key` and `quality`; returns its id.
+  std::string add_stream(const Secret& key, media::Quality quality) {
     store::StreamRecord r;
     r.stream_id = ids::new_stream_id(unix_now_ms());
     r.edge_id = ids::new_edge_id(unix_now_ms());
     r.owner_key_id = "key_test";
     r.name = "test";
+    r.quality = quality;
     r.created_at_ms = unix_now_ms();
-    r.stream_key_hash = ids::credential_hash(key_);
+    r.stream_key_hash = ids::credential_hash(key);
     auto created = store_->create(r);
-    ASSERT_TRUE(created.ok()) << created.error().describe();
-    stream_id_ = created->stream_id;
+    EXPECT_TRUE(created.ok()) << created.error().describe();
+    return created.ok() ? created->stream_id : std::string();
   }
 
-  std::unique_ptr<Supervisor> node(const std::string& id, bool ingest_role = true) {
+  std::unique_ptr<Supervisor> node(const std::string& id, bool ingest_role = true,
+                                   size_t max_transcodes = 0) {
     SupervisorOptions o{.node_id = id,
                         .ingest_role = ingest_role,
                         .lease = 2s,
-                        .watch_interval = std::chrono::milliseconds(10)};
+                        .watch_interval = std::chrono::milliseconds(10),
+                        .max_transcodes = max_transcodes};
     return std::make_unique<Supervisor>(
         loop_, switchable_,
         [this](const store::StreamRecord&, bool continue_stored) {
@@ -100,9 +111,11 @@ class SupervisorTest : public ::testing::Test {
   }
 
   // The answer is posted on the loop: run it until the answer arrives.
-  Result<PublishGrant> publish(Supervisor& s, bool* disconnected = nullptr) {
+  Result<PublishGrant> publish(Supervisor& s, bool* disconnected = nullptr,
+                               const Secret* key = nullptr) {
     std::optional<Result<PublishGrant>> answer;
-    s.authorize(PublishRequest{.stream_key = Secret(std::string(key_.reveal())),
+    const Secret& k = key != nullptr ? *key : key_;
+    s.authorize(PublishRequest{.stream_key = Secret(std::string(k.reveal())),
                                .remote_address = "127.0.0.1",
                                .disconnect =
                                    [disconnected] {
@@ -126,7 +139,8 @@ class SupervisorTest : public ::testing::Test {
     loop_.context().poll();
   }
 
-  store::StreamRecord record() { return **store_->get(stream_id_); }
+  store::StreamRecord record() { return record(stream_id_); }
+  store::StreamRecord record(const std::string& id) { return **store_->get(id); }
 
   // Runs the loop until `done` or `limit`.
   void run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
@@ -345,6 +359,54 @@ TEST_F(SupervisorTest, AReconnectThroughAnotherNodeTakesTheSessionOver) {
   EXPECT_EQ(sink_->ended, media::EndReason::Abandoned) << "a wrote no ENDLIST";
   EXPECT_EQ(record().state, State::Connecting);
   EXPECT_EQ(record().ingest_node, "b");
+}
+
+// --max-transcodes: the node runs one transcoded session; a second standard
+// stream is refused (and shows `error` with the reason), the first goes on, a
+// passthrough stream is not counted, and once the first ends the second may publish.
+TEST_F(SupervisorTest, MaxTranscodesRefusesTranscodedPublishesBeyondItButNotPassthrough) {
+  auto a = node("a", true, 1);
+  auto first = publish(*a);
+  ASSERT_TRUE(first.ok()) << first.error().describe();
+
+  Secret second_key = ids::new_stream_key();
+  std::string second = add_stream(second_key, media::Quality::Standard);
+  auto refused = publish(*a, nullptr, &second_key);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Code::ResourceExhausted);
+  EXPECT_NE(refused.error().message.find("--max-transcodes"), std::string::npos);
+  EXPECT_EQ(record(second).state, State::Error);
+  EXPECT_NE(record(second).error_reason.find("--max-transcodes"), std::string::npos);
+  EXPECT_EQ(record().state, State::Connecting) << "the admitted stream is untouched";
+
+  Secret copied_key = ids::new_stream_key();
+  std::string copied = add_stream(copied_key, media::Quality::Passthrough);
+  EXPECT_TRUE(publish(*a, nullptr, &copied_key).ok()) << "passthrough is not counted";
+  EXPECT_EQ(record(copied).state, State::Connecting);
+
+  a->on_stopped(*first, media::EndReason::Clean, "");
+  settle();
+  auto admitted = publish(*a, nullptr, &second_key);
+  ASSERT_TRUE(admitted.ok()) << admitted.error().describe();
+  EXPECT_EQ(record(second).state, State::Connecting);
+  EXPECT_TRUE(record(second).error_reason.empty());
+}
+
+// A dropped transcoded session in its reconnect window still holds its
+// transcoder: it counts, and its own encoder coming back is not refused.
+TEST_F(SupervisorTest, MaxTranscodesCountsASessionInItsReconnectWindow) {
+  auto a = node("a", true, 1);
+  auto first = publish(*a);
+  ASSERT_TRUE(first.ok());
+  a->on_segments_ready(stream_id_);
+  settle();
+  a->on_stopped(*first, media::EndReason::Dropped, "");
+  settle();
+  ASSERT_EQ(record().state, State::Connecting);
+  Secret other_key = ids::new_stream_key();
+  add_stream(other_key, media::Quality::High);
+  EXPECT_EQ(publish(*a, nullptr, &other_key).error().code, Code::ResourceExhausted);
+  EXPECT_TRUE(publish(*a).ok()) << "the encoder coming back resumes its own session";
 }
 
 }  // namespace

@@ -165,6 +165,19 @@ TEST_P(RepositoryTest, ListIsNewestFirstAndPerOwner) {
   EXPECT_EQ(store_->list("key_a", -1, std::nullopt)->size(), 5u);
 }
 
+TEST_P(RepositoryTest, CountOwnedCountsOneKeysStreams) {
+  EXPECT_EQ(*store_->count_owned("key_a"), 0);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store_->create(make_stream("key_a", "a" + std::to_string(i))).ok());
+  }
+  StreamRecord b = make_stream("key_b", "b");
+  ASSERT_TRUE(store_->create(b).ok());
+  EXPECT_EQ(*store_->count_owned("key_a"), 3);
+  EXPECT_EQ(*store_->count_owned("key_b"), 1);
+  ASSERT_TRUE(store_->remove(b.stream_id, [](const StreamRecord&) { return Status{}; }).ok());
+  EXPECT_EQ(*store_->count_owned("key_b"), 0);
+}
+
 TEST_P(RepositoryTest, ListOnAirIsConnectingAndLive) {
   std::vector<std::string> on_air;
   for (auto state :

@@ -34,5 +34,35 @@ TEST(OutputMerger, WaitsForEveryRenditionAndReleasesInDtsOrder) {
                      {11, 0}, {12, 0}, {2, 10}, {11, 33}, {12, 33}, {2, 50}, {11, 66}}));
 }
 
+TEST(OutputMerger, AudioWaitsForVideoAtMostTwentySecondsOfMedia) {
+  OutputMerger m(1);
+  int64_t dts = 0;
+  for (; dts <= 20000; dts += 21) {
+    ASSERT_TRUE(m.push_audio(au(2, dts)).ok()) << dts;
+  }
+  Status over = m.push_audio(au(2, dts));
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code, Code::ResourceExhausted);
+  EXPECT_NE(over.error().message.find("no transcoded video for 20 s of audio"), std::string::npos);
+}
+
+TEST(OutputMerger, HeldAudioAndRenditionLeadAreBoundedInFrames) {
+  OutputMerger m(2, OutputMerger::Limits{.max_held_audio = 10, .max_video_lead = 5});
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(m.push_audio(au(2, i)).ok());
+  }
+  EXPECT_FALSE(m.push_audio(au(2, 10)).ok());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(m.push_video(0, au(11, i * 33)).ok());
+  }
+  // Rendition 1 produced nothing: rendition 0 may not run further ahead.
+  Status over = m.push_video(0, au(11, 165));
+  ASSERT_FALSE(over.ok());
+  EXPECT_NE(over.error().message.find("5 frames ahead"), std::string::npos);
+  ASSERT_TRUE(m.push_video(1, au(12, 0)).ok());
+  m.release([](media::AccessUnit&&) {});
+  EXPECT_TRUE(m.push_video(0, au(11, 165)).ok()) << "released frames make room";
+}
+
 }  // namespace
 }  // namespace antcdn::transcode

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <functional>
+#include <future>
 #include <map>
 #include <mutex>
 
@@ -188,6 +189,57 @@ TEST(Transcoder, OverloadShedsWholeGopsWithBoundedQueue) {
   EXPECT_EQ(sink->count(id) + stats.frames_shed, 150u);
   ASSERT_FALSE(sink->units.empty());
   EXPECT_TRUE(sink->units.front().keyframe);
+}
+
+// Holds the worker inside on_tracks until released, so that the queue in
+// front of it can be filled deterministically.
+class GatedSink final : public media::AccessUnitSink {
+ public:
+  void on_tracks(const std::vector<media::TrackInfo>&) override { released.get_future().wait(); }
+  void on_access_unit(media::AccessUnit&&) override {}
+  void on_end(media::EndReason) override {}
+  std::promise<void> released;
+};
+
+media::TrackInfo aac_track() {
+  return media::TrackInfo{.id = 2,
+                          .kind = media::MediaKind::Audio,
+                          .codec = media::Codec::Aac,
+                          .codec_config = Bytes{std::byte{0x11}, std::byte{0x90}},
+                          .sample_rate = 48000,
+                          .channels = 2};
+}
+
+TEST(Transcoder, AudioPastItsQueueBoundFailsTheStreamOnce) {
+  auto sink = std::make_shared<GatedSink>();
+  std::vector<std::string> failures;
+  TranscoderOptions o = offline();
+  o.max_queued_audio_frames = 10;
+  o.on_failed = [&](const std::string& reason) { failures.push_back(reason); };
+  {
+    Transcoder t(o, sink);
+    t.on_tracks({source().track, aac_track()});
+    for (int i = 0; i < 50; ++i) {  // the worker is held: nothing is taken off the queue
+      t.on_access_unit(media::AccessUnit{.track_id = 2, .dts = i * 21, .pts = i * 21});
+    }
+    ASSERT_EQ(failures.size(), 1u);
+    EXPECT_NE(failures[0].find("more than 10 audio frames queued"), std::string::npos);
+    sink->released.set_value();
+  }
+}
+
+TEST(Transcoder, VideoPastItsQueuedBytesIsShedLikeFrames) {
+  auto sink = std::make_shared<GatedSink>();
+  TranscoderOptions o = offline();
+  o.max_queued_video_bytes = 3 * 1024;
+  Transcoder t(o, sink);
+  t.on_tracks({source().track});
+  for (int i = 0; i < 10; ++i) {
+    t.on_access_unit(media::AccessUnit{
+        .track_id = 1, .dts = i * 33, .pts = i * 33, .keyframe = true, .data = Bytes(1000)});
+  }
+  EXPECT_EQ(t.stats().frames_shed, 7u);  // three 1000-byte frames fit in 3 KiB
+  sink->released.set_value();
 }
 
 TEST(Transcoder, AReconnectStartsANewEncoderSessionOnTheSameSink) {

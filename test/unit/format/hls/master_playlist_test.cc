@@ -1,5 +1,7 @@
 #include "format/hls/master_playlist.h"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "format/hls/m3u8_parser.h"
@@ -72,6 +74,23 @@ TEST(HlsMasterPlaylist, OptionalAttributesAreOmitted) {
   EXPECT_NE(text->find("NAME=\"English\",LANGUAGE=\"en\",DEFAULT=NO,AUTOSELECT=NO,URI=\"a.m3u8\""),
             std::string::npos)
       << *text;
+}
+
+TEST(HlsMasterPlaylist, FrameRateIsAlwaysFiniteAndSane) {
+  for (double fps : {std::numeric_limits<double>::infinity(),
+                     std::numeric_limits<double>::quiet_NaN(), -25.0, 1e6}) {
+    MasterPlaylist p;
+    p.variants.push_back(
+        VariantStream{"v/index.m3u8", 500000, 0, "avc1.42c01e", 320, 240, fps, ""});
+    auto text = write_master_playlist(p);
+    ASSERT_TRUE(text.ok());
+    EXPECT_EQ(text->find("FRAME-RATE"), std::string::npos) << fps << "\n" << *text;
+  }
+  MasterPlaylist p;
+  p.variants.push_back(VariantStream{"v/index.m3u8", 500000, 0, "avc1.42c01e", 320, 240, 240, ""});
+  auto text = write_master_playlist(p);
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find(",FRAME-RATE=240.000"), std::string::npos) << *text;
 }
 
 TEST(HlsMasterPlaylist, InvalidInputsAreErrors) {

@@ -1,11 +1,14 @@
 #include "ingest/rtmp/flv_demuxer.h"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "common/bit_writer.h"
+#include "format/aac/audio_specific_config.h"
 #include "support/bytes_helpers.h"
 
 namespace antcdn::ingest::rtmp {
@@ -434,16 +437,149 @@ TEST_F(FlvDemuxerTest, NegativeCompositionTimeIsCarried) {
   EXPECT_EQ(sink.units[0].pts, 67);
 }
 
-TEST(FlvDemuxer, PendingUnitsAreBoundedOldestFirst) {
+// An AVCDecoderConfigurationRecord around a Baseline SPS of the given size
+// (no VUI), written field by field (7.3.2.1.1).
+Bytes avcc_for_size(uint32_t width, uint32_t height) {
+  BitWriter bw;
+  auto ue = [&bw](uint32_t v) {
+    int n = 0;
+    for (uint32_t x = v + 1; x > 1; x >>= 1) {
+      ++n;
+    }
+    bw.bits(n, 0);
+    bw.bits(n + 1, v + 1);
+  };
+  bw.bits(8, 0x67);  // NAL header: SPS
+  bw.bits(8, 66);    // profile_idc: Baseline
+  bw.bits(8, 0xc0);  // constraint flags
+  bw.bits(8, 51);    // level_idc
+  ue(0);             // seq_parameter_set_id
+  ue(0);             // log2_max_frame_num_minus4
+  ue(2);             // pic_order_cnt_type
+  ue(1);             // max_num_ref_frames
+  bw.flag(false);    // gaps_in_frame_num_value_allowed_flag
+  ue(width / 16 - 1);
+  ue(height / 16 - 1);
+  bw.flag(true);   // frame_mbs_only_flag
+  bw.flag(true);   // direct_8x8_inference_flag
+  bw.flag(false);  // frame_cropping_flag
+  bw.flag(false);  // vui_parameters_present_flag
+  bw.flag(true);   // rbsp_stop_one_bit
+  Bytes sps = std::move(bw).take();
+  ByteWriter w;
+  w.bytes(hex("01 42 c0 33 ff e1"));
+  w.u16be(static_cast<uint16_t>(sps.size()));
+  w.bytes(sps);
+  w.bytes(hex("01 00 04 68 ce 0f c8"));
+  return std::move(w).take();
+}
+
+TEST(FlvDemuxer, TinyFramesThatNeverLetTheTracksBeAnnouncedAreRefused) {
+  // A flood of 1-byte frames at one timestamp after the video config: media
+  // time never moves, so the tracks are never announced; holding them all
+  // would grow without end.
   RecordingSink sink;
-  FlvDemuxer demuxer(sink, FlvDemuxerOptions{.max_pending_bytes = 100});
+  FlvDemuxer demuxer(sink);
   ASSERT_TRUE(demuxer.on_media(MediaKind::Video, 0, video_config(kAvccHigh), 0).ok());
-  for (uint32_t i = 0; i < 5; ++i) {  // 40-byte units: only two fit in 100 bytes
-    ASSERT_TRUE(demuxer.on_media(MediaKind::Video, i * 33, video_frame(i == 0, 0, 36), 0).ok());
+  Status s;
+  int accepted = 0;
+  for (; accepted < 100000; ++accepted) {
+    s = demuxer.on_media(MediaKind::Video, 0, video_frame(accepted == 0, 0, 1), 0);
+    if (!s.ok()) {
+      break;
+    }
   }
-  ASSERT_TRUE(demuxer.on_media(MediaKind::Audio, 140, audio_config(kAscMono44), 0).ok());
-  ASSERT_TRUE(demuxer.announced());
-  EXPECT_EQ(sink.dts(kVideoTrackId), (std::vector<int64_t>{99, 132}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, Code::ResourceExhausted);
+  EXPECT_NE(s.error().message.find("before the tracks could be announced"), std::string::npos);
+  EXPECT_EQ(accepted, 2048);  // FlvDemuxerOptions::max_pending_units
+  EXPECT_TRUE(sink.units.empty());
+}
+
+TEST(FlvDemuxer, PendingBytesCountEachUnitsBookkeeping) {
+  RecordingSink sink;
+  FlvDemuxer demuxer(sink, FlvDemuxerOptions{.max_pending_bytes = 4096});
+  ASSERT_TRUE(demuxer.on_media(MediaKind::Video, 0, video_config(kAvccHigh), 0).ok());
+  int accepted = 0;
+  while (demuxer.on_media(MediaKind::Video, 0, video_frame(true, 0, 1), 0).ok()) {
+    ++accepted;
+  }
+  // 5 payload bytes each would be 800 units; with their overhead far fewer fit.
+  EXPECT_GT(accepted, 10);
+  EXPECT_LT(accepted, 64);
+}
+
+TEST_F(FlvDemuxerTest, AudioOnlyAfterAnnouncingVideoFailsAfterTenSecondsOfMedia) {
+  both_configs();  // video announced, but no video frame ever follows
+  Status s;
+  uint32_t ts = 0;
+  for (; ts <= 20000 && s.ok(); ts += 23) {
+    s = audio(ts, audio_frame());
+  }
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, Code::ResourceExhausted);
+  EXPECT_NE(s.error().message.find("no video keyframe for 10 s"), std::string::npos);
+  EXPECT_GT(ts, 10000u);
+  EXPECT_LT(ts, 10100u);
+}
+
+TEST_F(FlvDemuxerTest, InterFramesWithoutAKeyframeFailAfterTenSecondsOfMedia) {
+  both_configs();
+  Status s;
+  uint32_t ts = 0;
+  for (; ts <= 20000 && s.ok(); ts += 33) {
+    s = video(ts, video_frame(false));
+  }
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("no video keyframe"), std::string::npos);
+  EXPECT_GT(ts, 10000u);
+}
+
+TEST_F(FlvDemuxerTest, KeyframesWithinTenSecondsKeepTheStreamGoing) {
+  both_configs();
+  for (uint32_t ts = 0; ts <= 60000; ts += 33) {
+    // 9.9 s GOPs, the longest a real encoder should send, plus audio.
+    ASSERT_TRUE(video(ts, video_frame(ts % 9900 < 33)).ok()) << ts;
+    ASSERT_TRUE(audio(ts, audio_frame()).ok()) << ts;
+  }
+}
+
+TEST_F(FlvDemuxerTest, AbsurdFrameRateHintsAreIgnored) {
+  for (double hint : {std::numeric_limits<double>::infinity(),
+                      std::numeric_limits<double>::quiet_NaN(), -30.0, 0.0, 241.0, 1e12}) {
+    RecordingSink s;
+    FlvDemuxer d(s);
+    d.set_frame_rate_hint(hint);
+    ASSERT_TRUE(d.on_media(MediaKind::Video, 0, video_config(avcc_for_size(320, 240)), 0).ok());
+    ASSERT_TRUE(d.on_media(MediaKind::Audio, 0, audio_config(kAscMono44), 0).ok());
+    ASSERT_EQ(s.announcements.size(), 1u);
+    EXPECT_EQ(s.announcements[0][0].frame_rate, 0) << hint;  // unknown, not absurd
+  }
+  demuxer.set_frame_rate_hint(59.94);
+  ASSERT_TRUE(video(0, video_config(avcc_for_size(320, 240))).ok());
+  ASSERT_TRUE(audio(0, audio_config(kAscMono44)).ok());
+  EXPECT_DOUBLE_EQ(sink.announcements[0][0].frame_rate, 59.94);
+}
+
+TEST_F(FlvDemuxerTest, PicturesLargerThan8kAreRefused) {
+  ASSERT_TRUE(video(0, video_config(avcc_for_size(7680, 4320))).ok());
+  Status s = video(0, video_config(avcc_for_size(8192, 4320)));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, Code::Unsupported);
+  EXPECT_NE(s.error().message.find("8192x4320 is larger than 7680x4320"), std::string::npos);
+  EXPECT_EQ(video(0, video_config(avcc_for_size(1920, 8192))).error().code, Code::Unsupported);
+}
+
+TEST_F(FlvDemuxerTest, SampleRatesOutsideTheAacTableAreRefused) {
+  auto asc = format::aac::AudioSpecificConfig::make(2, 12345, 2);
+  ASSERT_TRUE(asc.ok());
+  Status s = audio(0, audio_config(asc->serialize()));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, Code::Unsupported);
+  EXPECT_NE(s.error().message.find("12345 Hz"), std::string::npos);
+  auto standard = format::aac::AudioSpecificConfig::make(2, 7350, 1);
+  ASSERT_TRUE(standard.ok());
+  EXPECT_TRUE(audio(0, audio_config(standard->serialize())).ok());
 }
 
 }  // namespace
