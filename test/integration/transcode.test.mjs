@@ -7,7 +7,7 @@ import path from "node:path";
 import { startServer, stopServer } from "./lib/server.mjs";
 import { createStream, waitState } from "./lib/streams.mjs";
 import { makeClip, ffmpegPublish } from "./lib/media.mjs";
-import { parseMaster, fetchText, decodes, probeStreams, videoPackets } from "./lib/hls.mjs";
+import { parseMaster, parseMedia, fetchText, decodes, probeStreams, videoPackets } from "./lib/hls.mjs";
 
 let server;
 let dataDir;
@@ -56,6 +56,27 @@ async function checkLadder(quality, source, expected) {
   assert.ok(keyframes[0].length >= 2, `keyframes ${keyframes[0]}`);
   const gaps = keyframes[0].slice(1).map((t, i) => Number(t) - Number(keyframes[0][i]));
   for (const g of gaps) assert.ok(Math.abs(g - 2) < 0.05, `keyframe gap ${g}`);
+  // PDT follows media time: consecutive PDTs differ by the EXTINF, and a
+  // segment number has one PDT in every video rendition (audio segments start
+  // where their first frame is, within the tolerance of the start check below;
+  // the unit tests hold PDT - tfdt to one constant in every track).
+  const pdts = [];
+  for (const uri of [...master.variants.map((v) => v.uri), master.media[0].URI]) {
+    const p = parseMedia(await fetchText(base + uri));
+    const t = p.segments.map((x) => Date.parse(x.pdt));
+    for (let i = 0; i + 1 < t.length; i++) {
+      assert.ok(Math.abs(t[i + 1] - t[i] - p.segments[i].duration * 1000) <= 1,
+        `${uri} ${p.segments[i].uri}: PDT step ${t[i + 1] - t[i]} ms, EXTINF ${p.segments[i].duration}`);
+    }
+    pdts.push(t);
+  }
+  const audioPdts = pdts.pop();
+  for (const t of pdts) {
+    assert.equal(t.length, pdts[0].length);
+    t.forEach((v, i) => assert.ok(Math.abs(v - pdts[0][i]) <= 1, `segment ${i}: PDT ${v} vs ${pdts[0][i]}`));
+  }
+  audioPdts.forEach((v, i) => assert.ok(Math.abs(v - pdts[0][i]) <= 1000 / 30 + 25 + 1,
+    `audio segment ${i}: PDT ${v} vs video ${pdts[0][i]}`));
   // Audio is its own rendition and starts with the video (within a frame).
   const audio = await probeStreams(base + master.media[0].URI);
   const video = await probeStreams(base + master.variants[0].uri);
