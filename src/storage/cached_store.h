@@ -17,6 +17,8 @@
 // after a write returns. A fill that raced with a write of the same key is
 // dropped instead of cached, and writes of one key are serialised here, so
 // two puts cannot land in the inner store and the cache in opposite orders.
+// remove_prefix takes no write lock (a bucket listing must not stall other
+// streams' writes); a put that overlapped it is simply not cached.
 
 #include <array>
 #include <chrono>
@@ -83,6 +85,10 @@ class CachedStore final : public ObjectStore, public ObjectReader {
     uint64_t ticket = 0;
     std::vector<GetCallback> waiters;  // the reader's own first
   };
+  struct PutInFlight {
+    std::string key;
+    bool raced_removal = false;  // a remove_prefix covering the key finished meanwhile
+  };
 
   static constexpr size_t kWriteStripes = 16;
   std::mutex& write_lock_for(const std::string& key);
@@ -114,6 +120,8 @@ class CachedStore final : public ObjectStore, public ObjectReader {
   std::unordered_map<std::string, Fill> fills_;
   std::unordered_map<uint64_t, Fill> orphans_;  // stale fills, by ticket
   uint64_t next_fill_ = 0;
+  std::unordered_map<uint64_t, PutInFlight> puts_in_flight_;  // by ticket
+  uint64_t next_put_ = 0;
   size_t bytes_ = 0;
   uint64_t hits_ = 0;
   uint64_t misses_ = 0;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -62,13 +63,17 @@ class CountingStore final : public ObjectStore {
     return result;
   }
   Status remove(const std::string& key) override { return inner.remove(key); }
-  Status remove_prefix(const std::string& prefix) override { return inner.remove_prefix(prefix); }
+  Status remove_prefix(const std::string& prefix) override {
+    removal_gate.pass();
+    return inner.remove_prefix(prefix);
+  }
 
   MemoryStore inner;
   std::atomic<int> puts{0};
   std::atomic<int> gets{0};
   bool fail_puts = false;
   Gate gate;
+  Gate removal_gate;  // holds remove_prefix, like a slow bucket listing
 };
 
 std::string text(const Result<ObjectPtr>& r) {
@@ -336,6 +341,30 @@ TEST_F(CachedStoreTest, ConcurrentUseIsSafe) {
     t.join();
   }
   EXPECT_LE(cache.stats().bytes, 64u);
+}
+
+// Deleting one stream (a bucket listing that may take seconds) holds no other
+// stream's writes, and what it deleted is not served from memory afterwards.
+TEST_F(CachedStoreTest, RemovePrefixHoldsNoOtherWrites) {
+  CachedStore cache(inner_, 1 << 20);
+  ASSERT_TRUE(put(cache, "a/old", "o").ok());
+  inner_.removal_gate.hold();
+  std::thread removal([&] { EXPECT_TRUE(cache.remove_prefix("a/").ok()); });
+  inner_.removal_gate.wait_until_entered();
+  auto other = std::async(std::launch::async, [&] { return put(cache, "b/x", "y"); });
+  auto under = std::async(std::launch::async, [&] { return put(cache, "a/new", "n"); });
+  bool done = other.wait_for(std::chrono::seconds(30)) == std::future_status::ready &&
+              under.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  inner_.removal_gate.release();  // unblocks an old build's puts too, so the test ends
+  removal.join();
+  EXPECT_TRUE(done) << "puts waited for another stream's remove_prefix";
+  EXPECT_TRUE(other.get().ok());
+  EXPECT_TRUE(under.get().ok());
+  EXPECT_EQ(text(cache.get("b/x")), "y");
+  EXPECT_EQ(cache.get("a/old").error().code, Code::NotFound);
+  // a/new reached the inner store before the removal listed it: gone from both.
+  EXPECT_EQ(cache.get("a/new").error().code, Code::NotFound);
+  EXPECT_EQ(inner_.inner.get("a/new").error().code, Code::NotFound);
 }
 
 }  // namespace
