@@ -1,7 +1,12 @@
-// Storage faults. A disk that fills while a stream is live: the stream reaches
-// `error` with a "disk full" reason within 10 s (a full disk is not retried
-// like an outage), the API keeps answering, the node stops trying, and once
-// space is back a new publish goes live again.
+// Storage faults.
+// (a) A disk that fills while a stream is live: the stream reaches `error` with
+// a "disk full" reason within 10 s (a full disk is not retried like an
+// outage), the API keeps answering, the node stops trying, and once space is
+// back a new publish goes live again.
+// (b) An object store that stops answering (Swift's S3 proxy frozen with
+// SIGSTOP: connections accepted, nothing answered) while a viewer plays: the
+// edge still serves what it has in memory, the API answers, and the stream
+// goes on once the store answers again.
 //
 // The media directory (--storage file://…) sits on a small tmpfs; the data
 // directory with the database stays on the ordinary disk, so the stream's
@@ -10,11 +15,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, openSync, writeSync, closeSync, rmSync } from "node:fs";
+import { mkdirSync, openSync, writeSync, closeSync, rmSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { Server, makeDataDir, cleanup } from "./lib/server.mjs";
+import { Server, makeDataDir, cleanup, SOURCE_DIR } from "./lib/server.mjs";
 import { createStream, waitState } from "./lib/streams.mjs";
-import { makeClip, ffmpegPublish, waitFor } from "./lib/media.mjs";
+import { makeClip, ffmpegPublish, waitFor, haveTool, run } from "./lib/media.mjs";
+import { parseMedia, fetchText, fetchObject } from "./lib/hls.mjs";
+import { S3_ENV } from "./lib/cluster.mjs";
 
 let scratch;
 let clip;
@@ -118,5 +125,78 @@ test("disk full: error with a disk-full reason within 10 s, no endless retries, 
       await server.stop();
       cleanup(dataDir);
       disk.unmount();
+    }
+  });
+
+// A fetch that fails instead of hanging when nothing answers within `ms`.
+async function fetchWithin(url, ms, init = {}) {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(ms) });
+  return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+test("object store frozen: cached segments still served, the API answers, the stream goes on after",
+  { timeout: 180000 }, async (t) => {
+    if (!haveTool("swift-proxy-server")) {
+      t.skip("OpenStack Swift is not installed (swift-proxy-server)");
+      return;
+    }
+    const swiftDir = path.join(makeDataDir(), "swift");
+    const started = await run(path.join(SOURCE_DIR, "tools", "swift_loopback.sh"), ["start", swiftDir],
+      { timeoutMs: 120000 });
+    assert.equal(started.code, 0, `swift: ${started.stderr}`);
+    const endpoint = started.stdout.trim();
+    // The proxy is the S3 endpoint, last in the pids file, one process (workers = 0).
+    const proxyPid = Number(readFileSync(path.join(swiftDir, "pids"), "utf8").trim().split("\n").at(-1));
+    const dataDir = makeDataDir();
+    const server = await new Server(dataDir,
+      ["--storage", `s3://faults/media/?endpoint=${endpoint}&region=us-east-1`], { env: S3_ENV }).start();
+    let pub;
+    let frozen = false;
+    try {
+      const s = await createStream(server, { name: "store-frozen", quality: "passthrough" });
+      pub = ffmpegPublish(s.ingest.rtmpFullUrl, clip, { loop: true });
+      await waitState(server, s.streamId, "live", { timeoutMs: 30000 });
+      const playlist = s.playback.hlsUrl.replace(/master\.m3u8$/, "source/index.m3u8");
+      const base = playlist.replace(/index\.m3u8$/, "");
+      const before = await waitFor(async () => {
+        const r = await fetchObject(playlist);
+        const p = r.status === 200 ? parseMedia(r.text()) : null;
+        return p && p.segments.length >= 2 ? p : null;
+      }, { timeoutMs: 30000, what: "two segments" });
+
+      process.kill(proxyPid, "SIGSTOP");
+      frozen = true;
+      // Uploads now hang inside S3 requests; the viewer goes on from memory.
+      // 5 s per request: an origin read would wait for S3's 15 s timeout.
+      const during = parseMedia((await fetchWithin(playlist, 5000)).body.toString("utf8"));
+      for (const uri of [during.maps.at(-1), ...during.segments.map((x) => x.uri)]) {
+        const r = await fetchWithin(base + uri, 5000);
+        assert.equal(r.status, 200, `${uri} served while the store is frozen`);
+        assert.ok(r.body.length > 0, `${uri} has bytes`);
+      }
+      const api = await fetchWithin(`${server.apiBase}/v1/live-streams/${s.streamId}`, 5000,
+        { headers: { "X-Api-Key": server.apiKey } });
+      assert.equal(api.status, 200, "the API answers while the store is frozen");
+      assert.equal(JSON.parse(api.body.toString("utf8")).state, "live");
+      // Frozen for longer than a segment, so writes really queued up behind it.
+      await waitFor(() => /failed, retrying|S3|timed out/i.test(server.stderr) || null,
+        { timeoutMs: 30000, intervalMs: 250, what: "an upload to fail against the frozen store" });
+
+      process.kill(proxyPid, "SIGCONT");
+      frozen = false;
+      const last = (p) => p.segments.at(-1)?.sequence ?? -1;
+      await waitFor(async () => {
+        const r = await fetchObject(playlist);
+        return r.status === 200 && last(parseMedia(r.text())) >= last(before) + 3;
+      }, { timeoutMs: 60000, intervalMs: 250, what: "new segments after the store answers again" });
+      const got = await (await server.api(`/v1/live-streams/${s.streamId}`)).json();
+      assert.equal(got.state, "live", "the stream went on");
+    } finally {
+      if (frozen) process.kill(proxyPid, "SIGCONT");
+      pub?.kill("SIGKILL");
+      await server.stop();
+      cleanup(dataDir);
+      await run(path.join(SOURCE_DIR, "tools", "swift_loopback.sh"), ["stop", swiftDir]);
+      cleanup(path.dirname(swiftDir));
     }
   });
