@@ -315,9 +315,10 @@ void StreamPackager::put(const std::string& key, Bytes data, std::string_view co
     }
   });
   if (is_superseded(queued)) {
-    failed_->store(true);
-    spdlog::info("package: edge={} a newer session writes this stream; nothing more is written",
-                 options_.edge_id);
+    if (!failed_->exchange(true)) {
+      spdlog::info("package: edge={} a newer session writes this stream; nothing more is written",
+                   options_.edge_id);
+    }
   } else if (!queued.ok()) {
     fail("storage: " + queued.error().describe());
   }
