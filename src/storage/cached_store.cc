@@ -31,13 +31,39 @@ CachedStore::Clock::time_point CachedStore::now() const {
   return options_.now ? options_.now() : Clock::now();
 }
 
-std::mutex& CachedStore::write_lock_for(const std::string& key) {
-  return write_locks_[std::hash<std::string>{}(key) % kWriteStripes];
-}
+class CachedStore::KeyWriteLock {
+ public:
+  KeyWriteLock(CachedStore& cache, const std::string& key) : cache_(cache), key_(key) {
+    {
+      std::lock_guard lock(cache_.mutex_);
+      auto& entry = cache_.key_locks_[key_];
+      if (!entry) {
+        entry = std::make_unique<KeyLockEntry>();
+      }
+      ++entry->users;
+      entry_ = entry.get();  // stable: the entry lives while it has users
+    }
+    entry_->mutex.lock();
+  }
+  ~KeyWriteLock() {
+    entry_->mutex.unlock();
+    std::lock_guard lock(cache_.mutex_);
+    if (--entry_->users == 0) {
+      cache_.key_locks_.erase(key_);
+    }
+  }
+  KeyWriteLock(const KeyWriteLock&) = delete;
+  KeyWriteLock& operator=(const KeyWriteLock&) = delete;
+
+ private:
+  CachedStore& cache_;
+  const std::string& key_;
+  KeyLockEntry* entry_ = nullptr;
+};
 
 Status CachedStore::put(const std::string& key, const ObjectPtr& object) {
   assert_may_block("CachedStore write");
-  std::lock_guard write_lock(write_lock_for(key));
+  KeyWriteLock write_lock(*this, key);
   uint64_t ticket = 0;
   {
     std::lock_guard lock(mutex_);
@@ -149,7 +175,7 @@ void CachedStore::cache_answer_locked(const std::string& key, const Result<Objec
 
 Status CachedStore::remove(const std::string& key) {
   assert_may_block("CachedStore write");
-  std::lock_guard write_lock(write_lock_for(key));
+  KeyWriteLock write_lock(*this, key);
   Status s = inner_.remove(key);
   // Evict even on failure: a later miss simply reads whatever the inner store has.
   std::lock_guard lock(mutex_);

@@ -51,6 +51,9 @@ class CountingStore final : public ObjectStore {
  public:
   Status put(const std::string& key, const ObjectPtr& object) override {
     ++puts;
+    if (key.starts_with("slow/")) {
+      put_gate.pass();
+    }
     if (fail_puts) {
       return make_error(Code::Unavailable, "disk full");
     }
@@ -74,6 +77,7 @@ class CountingStore final : public ObjectStore {
   bool fail_puts = false;
   Gate gate;
   Gate removal_gate;  // holds remove_prefix, like a slow bucket listing
+  Gate put_gate;      // holds puts under "slow/", like a hung upload
 };
 
 std::string text(const Result<ObjectPtr>& r) {
@@ -365,6 +369,30 @@ TEST_F(CachedStoreTest, RemovePrefixHoldsNoOtherWrites) {
   // a/new reached the inner store before the removal listed it: gone from both.
   EXPECT_EQ(cache.get("a/new").error().code, Code::NotFound);
   EXPECT_EQ(inner_.inner.get("a/new").error().code, Code::NotFound);
+}
+
+// A put that hangs in the inner store holds up later writes of its own key
+// only: sixty-four other keys (other streams) are written meanwhile.
+TEST_F(CachedStoreTest, AHungPutHoldsNoOtherKeysWrites) {
+  CachedStore cache(inner_, 1 << 20);
+  inner_.put_gate.hold();
+  std::thread hung([&] { EXPECT_TRUE(put(cache, "slow/1.m4s", "s").ok()); });
+  inner_.put_gate.wait_until_entered();
+  auto others = std::async(std::launch::async, [&] {
+    for (int i = 0; i < 64; ++i) {
+      if (!put(cache, "s" + std::to_string(i) + "/1.m4s", "x").ok()) {
+        return false;
+      }
+    }
+    return true;
+  });
+  bool done = others.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  inner_.put_gate.release();
+  hung.join();
+  EXPECT_TRUE(done) << "a write of another key waited for the hung put";
+  EXPECT_TRUE(others.get());
+  EXPECT_EQ(text(cache.get("slow/1.m4s")), "s");
+  EXPECT_EQ(text(cache.get("s63/1.m4s")), "x");
 }
 
 }  // namespace
