@@ -439,13 +439,16 @@ void WriteQueue::run_removes_locked(std::unique_lock<std::mutex>& lock, Lane& la
     lane.jobs.erase(it);
     --lane.overtakers;
     lock.unlock();
-    // One attempt: the store is failing this lane's other job; a segment left
-    // behind is removed with the session's prefix later.
     Status s = attempt(job);
-    if (!s.ok()) {
-      spdlog::warn("storage: remove {} failed while another write retries: {}", job.key,
-                   s.error().describe());
+    lock.lock();
+    if (!s.ok() && !is_permanent(s.error().code)) {
+      // The store fails it too: it waits, with the usual retries, right after
+      // the running job (no put of its key was queued before it).
+      job.may_overtake = false;
+      lane.jobs.push_front(std::move(job));
+      return;
     }
+    lock.unlock();
     if (job.done) {
       job.done(s);
     }

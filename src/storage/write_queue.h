@@ -159,7 +159,8 @@ class WriteQueue final : public ObjectWriter {
   void run_job(std::unique_lock<std::mutex>& lock, Lane& lane, Job&& job, std::minstd_rand& rng);
   Status execute(std::unique_lock<std::mutex>& lock, Lane& lane, const Job& job,
                  std::minstd_rand& rng);
-  // During a backoff: runs the lane's queued removes that may overtake, one attempt each.
+  // During a backoff: tries the lane's queued removes that may overtake; one that fails
+  // too waits right after the running job, with the usual retries.
   void run_removes_locked(std::unique_lock<std::mutex>& lock, Lane& lane);
   Status attempt(const Job& job);
   std::chrono::milliseconds backoff(std::minstd_rand& rng, int failed_attempts) const;

@@ -120,9 +120,12 @@ TEST(WriteQueueTest, RunsJobsInSubmissionOrder) {
   ASSERT_TRUE(queue.put("b/x", make_object(to_bytes("x"))).ok());
   ASSERT_TRUE(queue.remove_prefix("a/").ok());
   queue.flush();
-  EXPECT_EQ(store.calls(),
-            (std::vector<std::string>{"put a/1.m4s", "put a/index.m3u8", "remove a/1.m4s",
-                                      "put b/x", "remove_prefix a/"}));
+  // In order within a stream; streams take turns, so b/x may come anywhere.
+  auto calls = store.calls();
+  std::erase(calls, "put b/x");
+  EXPECT_EQ(calls, (std::vector<std::string>{"put a/1.m4s", "put a/index.m3u8", "remove a/1.m4s",
+                                             "remove_prefix a/"}));
+  EXPECT_EQ(store.calls().size(), 5u);
   EXPECT_EQ(store.inner.keys(), std::vector<std::string>{"b/x"});
   EXPECT_EQ(queue.queued_bytes(), 0u);
   EXPECT_EQ(queue.stats().completed_jobs, 5u);
