@@ -372,10 +372,12 @@ void WriteQueue::run_job(std::unique_lock<std::mutex>& lock, Lane& lane, Job&& j
   release_locked(lane, running);
   if (result.ok()) {
     ++stats_.completed_jobs;
+    lane.exhausted = false;
   } else if (lane.abandon) {
     ++stats_.abandoned_jobs;
   } else {
     ++stats_.failed_jobs;
+    lane.exhausted = lane.exhausted || result.error().code == Code::ResourceExhausted;
   }
   lane.running.reset();
   lane.abandon.reset();
@@ -383,7 +385,10 @@ void WriteQueue::run_job(std::unique_lock<std::mutex>& lock, Lane& lane, Job&& j
 
 Status WriteQueue::execute(std::unique_lock<std::mutex>& lock, Lane& lane, const Job& job,
                            std::minstd_rand& rng) {
-  const int max_attempts = std::max(1, options_.max_attempts);
+  // After a full disk gave up on one of its jobs, the lane's next ones get one
+  // attempt each until one succeeds: the stream is in `error` already, and its
+  // backlog must not take minutes of retries to drain.
+  const int max_attempts = lane.exhausted ? 1 : std::max(1, options_.max_attempts);
   std::optional<std::chrono::steady_clock::time_point> first_failure;
   for (int n = 1;; ++n) {
     lock.unlock();

@@ -16,7 +16,9 @@
 // is unreachable (Unavailable) a job keeps retrying for up to `outage_retry`, so
 // an object store that is down for a minute loses nothing; the queue behind it
 // grows meanwhile, bounded by the budgets below. Other errors (a full disk is
-// ResourceExhausted) get `max_attempts`, a few seconds. A job is never dropped
+// ResourceExhausted) get `max_attempts`, a few seconds; once a job of a lane
+// gave up on ResourceExhausted, the lane's next jobs get one attempt each until
+// one succeeds, so a full disk drains a stream's backlog at once. A job is never dropped
 // silently: after its last attempt it is counted, logged, and its callback
 // receives the error. While a job of a lane waits for its next attempt, the
 // lane's queued single-key removes run (deleting expired segments is what frees
@@ -149,6 +151,7 @@ class WriteQueue final : public ObjectWriter {
     std::optional<Error> abandon;  // set: the running job must not be retried
     size_t bytes = 0;              // charge of the queued and the running jobs
     bool scheduled = false;        // in ready_, or a worker is running its job
+    bool exhausted = false;  // a job gave up on ResourceExhausted (disk full); none succeeded since
   };
   using Lanes = std::unordered_map<std::string, Lane>;
 

@@ -121,6 +121,7 @@ test("disk full: error with a disk-full reason within 10 s, no endless retries, 
       const again = await waitState(server, s.streamId, "live", { timeoutMs: 30000 });
       assert.equal(again.state, "live");
     } finally {
+      if (process.env.FAULTS_DEBUG) console.error(server.stderr);
       pub?.kill("SIGKILL");
       await server.stop();
       cleanup(dataDir);

@@ -579,6 +579,26 @@ TEST(WriteQueueTest, ResourceExhaustedGetsMaxAttemptsNotTheOutageRetry) {
   EXPECT_EQ(store.calls().size(), 4u);
 }
 
+// Once a full disk made one job of a stream give up, the stream's backlog gets
+// one attempt per job (the stream is in `error`; its backlog drains at once),
+// and the lane retries normally again after a write succeeds.
+TEST(WriteQueueTest, AfterADiskFullFailureTheLanesBacklogGetsOneAttemptEach) {
+  FlakyStore store;
+  store.failures = 1000;
+  store.failure_code = Code::ResourceExhausted;
+  WriteQueue queue(store, fast_options());  // 4 attempts
+  store.hold();
+  ASSERT_TRUE(queue.put("a/1.m4s", make_object(to_bytes("1"))).ok());
+  store.wait_until_entered();
+  for (int i = 2; i <= 6; ++i) {
+    ASSERT_TRUE(queue.put("a/" + std::to_string(i) + ".m4s", make_object(to_bytes("x"))).ok());
+  }
+  store.release();
+  queue.flush();
+  EXPECT_EQ(store.calls().size(), 4u + 5u) << "4 attempts for the first, then 1 each";
+  EXPECT_EQ(queue.failed_jobs(), 6u);
+}
+
 // Deleting expired segments is what frees a full disk: a remove queued behind
 // a put that waits to retry runs meanwhile; a remove of the retrying put's own
 // key, and every other put, still wait their turn.
