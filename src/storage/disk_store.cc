@@ -142,9 +142,11 @@ Status DiskStore::put(const std::string& key, const ObjectPtr& object) {
   }
   // '~' is not a key character, so no get() can ever name a temp file, and the
   // leading dot keeps it out of directory listings by convention.
-  std::string temp = (target.parent_path() /
-                      ("." + target.filename().string() + std::string(kTempMarker) + "XXXXXX"))
-                         .string();
+  std::string name = ".";
+  name += target.filename().string();
+  name += kTempMarker;
+  name += "XXXXXX";
+  std::string temp = (target.parent_path() / name).string();
   Fd fd(::mkostemp(temp.data(), O_CLOEXEC));
   if (!fd.valid()) {
     return io_error("create temp file", key, errno);

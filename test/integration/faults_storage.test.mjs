@@ -180,7 +180,7 @@ test("object store frozen: cached segments still served, the API answers, the st
       assert.equal(api.status, 200, "the API answers while the store is frozen");
       assert.equal(JSON.parse(api.body.toString("utf8")).state, "live");
       // Frozen for longer than a segment, so writes really queued up behind it.
-      await waitFor(() => /failed, retrying|S3|timed out/i.test(server.stderr) || null,
+      await waitFor(() => /failed, retrying/.test(server.stderr) || null,
         { timeoutMs: 30000, intervalMs: 250, what: "an upload to fail against the frozen store" });
 
       process.kill(proxyPid, "SIGCONT");
@@ -193,6 +193,7 @@ test("object store frozen: cached segments still served, the API answers, the st
       const got = await (await server.api(`/v1/live-streams/${s.streamId}`)).json();
       assert.equal(got.state, "live", "the stream went on");
     } finally {
+      if (process.env.FAULTS_DEBUG) console.error(server.stderr);
       if (frozen) process.kill(proxyPid, "SIGCONT");
       pub?.kill("SIGKILL");
       await server.stop();
