@@ -15,7 +15,7 @@
 namespace antcdn::storage {
 
 // Called exactly once per accepted job, on a storage thread once it finished
-// (or, for a job that discard() dropped, on discard()'s caller). It must not
+// (or, for a job that discard() or a later claim() dropped, on that caller). It must not
 // wait for other jobs.
 using WriteCallback = std::function<void(Status)>;
 
