@@ -95,6 +95,7 @@ test("disk full: error with a disk-full reason within 10 s, no endless retries, 
       const filledAt = Date.now();
       const failed = await waitState(server, s.streamId, "error", { timeoutMs: 20000 });
       const ms = Date.now() - filledAt;
+      t.diagnostic(`disk full -> error in ${ms} ms`);
       assert.ok(ms < 10000, `error after ${ms} ms`);
       assert.match(failed.errorReason ?? "", /disk full/, `reason: ${failed.errorReason}`);
       assert.equal((await server.api(`/v1/live-streams/${s.streamId}`)).status, 200,
@@ -167,6 +168,7 @@ test("object store frozen: cached segments still served, the API answers, the st
 
       process.kill(proxyPid, "SIGSTOP");
       frozen = true;
+      const frozenAt = Date.now();
       // Uploads now hang inside S3 requests; the viewer goes on from memory.
       // 5 s per request: an origin read would wait for S3's 15 s timeout.
       const during = parseMedia((await fetchWithin(playlist, 5000)).body.toString("utf8"));
@@ -185,6 +187,7 @@ test("object store frozen: cached segments still served, the API answers, the st
 
       process.kill(proxyPid, "SIGCONT");
       frozen = false;
+      t.diagnostic(`the store was frozen for ${Date.now() - frozenAt} ms`);
       const last = (p) => p.segments.at(-1)?.sequence ?? -1;
       await waitFor(async () => {
         const r = await fetchObject(playlist);
