@@ -352,7 +352,8 @@ void WriteQueue::run() {
       }
     } else {
       ready_.push_back(std::move(name));  // behind the other streams: they take turns
-      wake_.notify_one();
+      // All: notify_one could wake a worker in a backoff, which goes back to sleep.
+      wake_.notify_all();
     }
   }
 }
