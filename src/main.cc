@@ -88,6 +88,10 @@ int run(int argc, char** argv) {
       ->envname("ANTCDN_X264_PRESET");
   serve->add_option("--log-level", config.log_level, "trace|debug|info|warn|error")
       ->envname("ANTCDN_LOG_LEVEL");
+  serve
+      ->add_option("--initial-key-file", config.initial_key_file,
+                   "Write the first API key to this new file (mode 0600) instead of stdout")
+      ->envname("ANTCDN_INITIAL_KEY_FILE");
 
   auto* keys = app.add_subcommand("keys", "Manage API keys");
   keys->require_subcommand(1);
@@ -102,7 +106,13 @@ int run(int argc, char** argv) {
   revoke->add_option("ID", key_id, "The key id shown by `keys list`")->required();
   add_store_flags(*revoke, config);
 
+  auto* version = app.add_subcommand("version", "Print the version and the commit built");
+
   CLI11_PARSE(app, argc, argv);
+  if (*version) {
+    fmt::print("antcdn {} ({})\n", ANTCDN_VERSION, ANTCDN_COMMIT);
+    return 0;
+  }
   read_s3_credentials(config);
 
   if (auto errors = config.validate(); !errors.empty()) {

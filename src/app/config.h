@@ -38,6 +38,8 @@ struct Config {
   std::string node_id;
   int lease_seconds = 10;  // an ingest node's sessions end this long after it stops renewing
   int shutdown_timeout_seconds = 10;  // SIGTERM: end sessions and flush writes within this
+  // Where the first API key goes instead of stdout (which a service manager logs).
+  std::string initial_key_file;
   // For s3:// storage, from ANTCDN_S3_ACCESS_KEY_ID and ANTCDN_S3_SECRET_ACCESS_KEY
   // only: a flag's value would show in `ps`.
   std::string s3_access_key_id;

@@ -33,8 +33,9 @@ Result<std::unique_ptr<storage::ObjectStore>> open_s3(const Config& config) {
 // A node that writes the objects itself (ingest) keeps its cache exact by
 // writing through it. A node that only reads what others write (an edge on a
 // bucket) re-reads whatever the edge does not serve as immutable (playlists)
-// after a second, and remembers misses briefly so polling for something that
-// is not there cannot hammer the origin.
+// after a second. Every serving node remembers misses for a second (bounded
+// by the cache's size, and replaced by a write of the key), so polling for
+// something that is not there cannot hammer the origin.
 storage::CacheOptions cache_options(const Config& config, Background background) {
   storage::CacheOptions o;
   o.background = std::move(background);
@@ -48,8 +49,8 @@ storage::CacheOptions cache_options(const Config& config, Background background)
       }
       return std::chrono::milliseconds(1000);
     };
-    o.negative_ttl = std::chrono::milliseconds(1000);
   }
+  o.negative_ttl = std::chrono::milliseconds(1000);
   return o;
 }
 

@@ -1,5 +1,7 @@
 #include "edge/edge_path.h"
 
+#include <charconv>
+#include <cstdint>
 #include <vector>
 
 #include "common/ids.h"
@@ -52,8 +54,8 @@ bool is_seq(std::string_view s) {
   return true;
 }
 
-// "init-{session}.mp4"
-bool is_init_name(std::string_view name) {
+// "init-{session}.mp4": sets out.session.
+bool parse_init_name(std::string_view name, MediaFileName& out) {
   constexpr std::string_view kHead = "init-";
   constexpr std::string_view kTail = ".mp4";
   if (!name.starts_with(kHead) || !name.ends_with(kTail)) {
@@ -61,19 +63,32 @@ bool is_init_name(std::string_view name) {
   }
   name.remove_prefix(kHead.size());
   name.remove_suffix(kTail.size());
-  return is_session(name);
+  if (!is_session(name)) {
+    return false;
+  }
+  out.session = std::string(name);
+  return true;
 }
 
-// "{session}-{seq}.m4s"; the session may itself contain '-', the last one splits.
-bool is_segment_name(std::string_view name) {
+// "{session}-{seq}.m4s"; the session may itself contain '-', the last one
+// splits. Sets out.session and out.seq.
+bool parse_segment_name(std::string_view name, MediaFileName& out) {
   constexpr std::string_view kTail = ".m4s";
   if (!name.ends_with(kTail)) {
     return false;
   }
   name.remove_suffix(kTail.size());
   size_t dash = name.rfind('-');
-  return dash != std::string_view::npos && is_session(name.substr(0, dash)) &&
-         is_seq(name.substr(dash + 1));
+  if (dash == std::string_view::npos || !is_session(name.substr(0, dash)) ||
+      !is_seq(name.substr(dash + 1))) {
+    return false;
+  }
+  std::string_view digits = name.substr(dash + 1);
+  out.session = std::string(name.substr(0, dash));
+  if (std::from_chars(digits.data(), digits.data() + digits.size(), out.seq).ec != std::errc{}) {
+    out.seq = UINT64_MAX;
+  }
+  return true;
 }
 
 std::vector<std::string_view> split(std::string_view s) {
@@ -90,6 +105,19 @@ std::vector<std::string_view> split(std::string_view s) {
 }
 
 }  // namespace
+
+std::optional<MediaFileName> parse_media_file_name(std::string_view name) {
+  MediaFileName out;
+  if (parse_init_name(name, out)) {
+    out.resource = EdgeResource::InitSection;
+    return out;
+  }
+  if (parse_segment_name(name, out)) {
+    out.resource = EdgeResource::MediaSegment;
+    return out;
+  }
+  return std::nullopt;
+}
 
 std::optional<EdgePath> parse_edge_path(std::string_view path) {
   if (!path.starts_with(kLivePrefix)) {
@@ -116,12 +144,13 @@ std::optional<EdgePath> parse_edge_path(std::string_view path) {
     if (!is_rendition(parts[1])) {
       return std::nullopt;
     }
+    out.rendition = std::string(parts[1]);
     if (file == "index.m3u8") {
       out.resource = EdgeResource::MediaPlaylist;
-    } else if (is_init_name(file)) {
-      out.resource = EdgeResource::InitSection;
-    } else if (is_segment_name(file)) {
-      out.resource = EdgeResource::MediaSegment;
+    } else if (auto media = parse_media_file_name(file)) {
+      out.resource = media->resource;
+      out.session = std::move(media->session);
+      out.seq = media->seq;
     } else {
       return std::nullopt;
     }

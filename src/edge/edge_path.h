@@ -13,6 +13,7 @@
 //
 // rendition: [a-z0-9_-]{1,32}; session: [A-Za-z0-9_-]{1,64}; seq: [0-9]{1,20}.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,9 +26,21 @@ struct EdgePath {
   EdgeResource resource = EdgeResource::Status;
   std::string edge_id;
   std::string object_key;  // empty for Status
+  std::string rendition;   // media playlists, init sections and segments
+  std::string session;     // init sections and segments
+  // Segments; a number too large for 64 bits becomes UINT64_MAX (in no window).
+  uint64_t seq = 0;
 };
 
 // `path` is the request target without its query string, exactly as sent.
 std::optional<EdgePath> parse_edge_path(std::string_view path);
+
+// A file in a rendition's folder: "init-{session}.mp4" or "{session}-{seq}.m4s".
+struct MediaFileName {
+  EdgeResource resource = EdgeResource::MediaSegment;  // InitSection or MediaSegment
+  std::string session;
+  uint64_t seq = 0;  // segments; UINT64_MAX when the number does not fit
+};
+std::optional<MediaFileName> parse_media_file_name(std::string_view name);
 
 }  // namespace antcdn::edge

@@ -8,6 +8,7 @@
 #include "common/ids.h"
 #include "common/time_util.h"
 #include "edge/cache_policy.h"
+#include "edge/live_window.h"
 #include "web/responses.h"
 
 namespace antcdn::edge {
@@ -71,27 +72,57 @@ void EdgeRouter::handle(const net::HttpRequest& req, const net::HttpRespond& res
     respond(not_found());
     return;
   }
-  directory_.lookup_async(
-      path->edge_id, [this, path = *path, respond](std::optional<EdgeStreamInfo> info) {
-        if (!info) {
-          respond(not_found());
-          return;
-        }
-        if (path.resource == EdgeResource::Status) {
-          respond(serve_status(*info));
-          return;
-        }
-        // An idle stream has nothing to play: never published, or held long enough
-        // after its end. Leftover objects of an old session must not resurface.
-        if (info->state == media::StreamState::Idle) {
-          respond(not_found());
-          return;
-        }
-        objects_.get_async(path.object_key,
-                           [key = path.object_key, respond](Result<storage::ObjectPtr> object) {
-                             respond(object_response(key, object));
-                           });
-      });
+  directory_.lookup_async(path->edge_id,
+                          [this, path = *path, respond](std::optional<EdgeStreamInfo> info) {
+                            if (!info) {
+                              respond(not_found());
+                              return;
+                            }
+                            if (path.resource == EdgeResource::Status) {
+                              respond(serve_status(*info));
+                              return;
+                            }
+                            // An idle stream has nothing to play: never published, or held long
+                            // enough after its end. Leftover objects of an old session must not
+                            // resurface.
+                            if (info->state == media::StreamState::Idle) {
+                              respond(not_found());
+                              return;
+                            }
+                            serve_media(path, respond);
+                          });
+}
+
+// Init sections and segments are read only when the rendition's playlist (a
+// cache hit while it is being written) names them or names their neighbours.
+void EdgeRouter::serve_media(const EdgePath& path, const net::HttpRespond& respond) {
+  auto fetch = [this, key = path.object_key, respond] {
+    objects_.get_async(key, [key, respond](Result<storage::ObjectPtr> object) {
+      respond(object_response(key, object));
+    });
+  };
+  if (path.resource != EdgeResource::InitSection && path.resource != EdgeResource::MediaSegment) {
+    fetch();
+    return;
+  }
+  std::string playlist_key = path.edge_id + "/" + path.rendition + "/index.m3u8";
+  objects_.get_async(playlist_key, [path, respond, fetch](Result<storage::ObjectPtr> playlist) {
+    if (playlist.ok()) {
+      auto window = LiveWindow::parse(as_chars((*playlist)->data));
+      bool listed = window.ok() && (path.resource == EdgeResource::InitSection
+                                        ? window->may_have_init(path.session)
+                                        : window->may_have_segment(path.session, path.seq));
+      if (!listed) {
+        respond(not_found());
+        return;
+      }
+    } else if (playlist.error().code == Code::NotFound) {
+      respond(not_found());  // no playlist: nothing a viewer could have been told about
+      return;
+    }
+    // (A playlist that cannot be read now does not hide the object itself.)
+    fetch();
+  });
 }
 
 // The viewer page is the same for every stream; its script reads the edgeId

@@ -29,6 +29,7 @@ class EdgeRouter {
 
  private:
   void serve_watch(std::string_view rest, const net::HttpRespond& respond);
+  void serve_media(const EdgePath& path, const net::HttpRespond& respond);
   static net::HttpResponse serve_status(const EdgeStreamInfo& info);
   static net::HttpResponse object_response(const std::string& key,
                                            const Result<storage::ObjectPtr>& object);

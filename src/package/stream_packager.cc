@@ -103,6 +103,7 @@ void StreamPackager::on_tracks(const std::vector<media::TrackInfo>& tracks) {
     (void)stream_->remove_prefix(options_.edge_id + "/", {});
   }
   session_ = new_session_name();
+  pdt_anchor_.reset();  // re-anchored by the new session's first frame
   by_track_.clear();
   lead_track_ = -1;
   segment_start_ms_.reset();
@@ -171,6 +172,10 @@ void StreamPackager::on_access_unit(media::AccessUnit&& unit) {
     return;
   }
   Rendition& r = renditions_[it->second];
+  if (!pdt_anchor_) {
+    int64_t wall = unit.arrival_unix_ms > 0 ? unit.arrival_unix_ms : unix_now_ms();
+    pdt_anchor_ = PdtAnchor{wall, r.track->media_time_us(unit)};
+  }
   if (unit.track_id == lead_track_ && unit.keyframe && segment_start_ms_ &&
       unit.dts - *segment_start_ms_ >= options_.target_segment_ms) {
     cut(unit.dts, false);
@@ -218,7 +223,7 @@ void StreamPackager::store_segment(Rendition& r, Segment&& seg) {
   auto evicted = r.playlist.add(format::hls::SegmentRecord{
       .uri = file,
       .duration_s = duration_s,
-      .program_date_time_ms = seg.first_arrival_unix_ms,
+      .program_date_time_ms = program_date_time_ms(seg),
       .init_uri = r.init_uri,
   });
   int64_t now = unix_now_ms();
@@ -233,6 +238,16 @@ void StreamPackager::store_segment(Rendition& r, Segment&& seg) {
   bool first_of_session = !r.counted_for_ready;
   r.counted_for_ready = true;
   put(key(r, "index.m3u8"), to_bytes(*text), kPlaylistType, kPlaylistCache, first_of_session);
+}
+
+int64_t StreamPackager::program_date_time_ms(const Segment& seg) const {
+  if (!pdt_anchor_) {
+    return unix_now_ms();  // not reached: a segment has units, the first set the anchor
+  }
+  // Rounded to the millisecond PDTs are written in.
+  int64_t since_us = seg.start_us - pdt_anchor_->media_us;
+  int64_t since_ms = since_us >= 0 ? (since_us + 500) / 1000 : -((-since_us + 500) / 1000);
+  return pdt_anchor_->wall_ms + since_ms;
 }
 
 void StreamPackager::write_master() {

@@ -76,6 +76,7 @@ class StreamPackager final : public media::AccessUnitSink {
 
   void cut(int64_t boundary_ms, bool final);
   void store_segment(Rendition& r, Segment&& seg);
+  int64_t program_date_time_ms(const Segment& seg) const;
   void write_master();
   void put(const std::string& key, Bytes data, std::string_view content_type,
            std::string_view cache_control, bool counts_for_ready = false);
@@ -93,6 +94,14 @@ class StreamPackager final : public media::AccessUnitSink {
   std::string session_;
   int lead_track_ = -1;
   std::optional<int64_t> segment_start_ms_;
+  // EXT-X-PROGRAM-DATE-TIME follows media time: one wall-clock anchor per
+  // session (taken when its first frame arrives), and each segment's PDT is the
+  // anchor plus its media time since that frame, the same in every rendition.
+  struct PdtAnchor {
+    int64_t wall_ms = 0;
+    int64_t media_us = 0;
+  };
+  std::optional<PdtAnchor> pdt_anchor_;
   bool paused_ = false;
   bool ended_ = false;
   bool master_complete_ = false;

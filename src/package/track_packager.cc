@@ -34,6 +34,10 @@ int64_t TrackPackager::to_out(int64_t t) const {
          static_cast<int64_t>(track_.timescale);
 }
 
+int64_t TrackPackager::media_time_us(const media::AccessUnit& unit) const {
+  return to_out(unit.dts) * 1000000 / output_.timescale;
+}
+
 void TrackPackager::push(media::AccessUnit&& unit) {
   if (track_.kind == media::MediaKind::Video && !seen_keyframe_) {
     if (!unit.keyframe) {
@@ -95,7 +99,6 @@ Result<std::optional<Segment>> TrackPackager::build(size_t count, int64_t end_ou
   samples.reserve(count);
   Segment seg;
   seg.start_ms = pending_.front().unit.dts;
-  seg.first_arrival_unix_ms = pending_.front().unit.arrival_unix_ms;
   for (size_t i = 0; i < count; ++i) {
     const Pending& p = pending_[i];
     int64_t next = i + 1 < count ? pending_[i + 1].out_dts : end_out_dts;
@@ -108,6 +111,7 @@ Result<std::optional<Segment>> TrackPackager::build(size_t count, int64_t end_ou
   }
   int64_t span = samples.back().dts + samples.back().duration - samples.front().dts;
   seg.duration_us = span * 1000000 / output_.timescale;
+  seg.start_us = samples.front().dts * 1000000 / output_.timescale;
   seg.samples = count;
   auto bytes = format::fmp4::write_media_segment(static_cast<uint32_t>(output_.id),
                                                  fragment_sequence_++, samples);

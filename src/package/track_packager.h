@@ -19,8 +19,10 @@ namespace antcdn::package {
 struct Segment {
   Bytes bytes;           // styp + moof/mdat
   int64_t start_ms = 0;  // of the first sample, on the ingest clock
+  // The first sample's time in the written track (its tfdt) in microseconds:
+  // on the same clock in every track, so it places the segment in media time.
+  int64_t start_us = 0;
   int64_t duration_us = 0;
-  int64_t first_arrival_unix_ms = 0;  // EXT-X-PROGRAM-DATE-TIME
   size_t samples = 0;
 };
 
@@ -32,6 +34,8 @@ class TrackPackager {
 
   const media::TrackInfo& track() const { return track_; }
   const media::TrackInfo& output_track() const { return output_; }
+  // A unit's dts in microseconds, on the clock of Segment::start_us.
+  int64_t media_time_us(const media::AccessUnit& unit) const;
   Result<Bytes> init_segment() const;
 
   // Video units before the first keyframe are dropped (nothing could decode

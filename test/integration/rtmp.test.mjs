@@ -201,6 +201,14 @@ test("wrong keys are refused without touching any stream; 10 failures lock the a
       const a = await createStream(srv);
       const b = await createStream(srv);
       const base = a.ingest.rtmpUrl;
+      // A key pasted into the server URL (the RTMP app), with CR/LF to forge a
+      // log line: refused, and logged sanitised and redacted.
+      const pasted = await ffmpegPublish(`${base}/x`, clips.av2, {
+        re: false, extra: ["-rtmp_app", `live/${b.ingest.streamKey}\r\nforged [error] line`],
+      }).wait(20000);
+      assert.notEqual(pasted.code, 0, "an unknown application is refused");
+      assert.match(srv.stderr, /unknown application 'live\/\[redacted\]\?\?forged \[error\] line'/);
+      assert.doesNotMatch(srv.stderr, /^forged/m, "no forged log line");
       const wrong = [
         `${base}/sk_live_${"0".repeat(40)}`,
         `${base}/${a.ingest.streamKey.slice(0, -1)}`,  // one character short
@@ -227,8 +235,11 @@ test("wrong keys are refused without touching any stream; 10 failures lock the a
         assert.equal(readRecording(rec, s.streamId).sessions.length, 0, "no session was started");
       }
       assert.doesNotMatch(srv.stderr, /is connecting/);
+      // Twelve refusals of one address in a minute: five are logged.
+      assert.equal(srv.stderr.match(/publish refused/g)?.length, 5, srv.stderr);
       // No key (right or wrong) reaches the log.
       assert.ok(!srv.stderr.includes(a.ingest.streamKey.slice(8)), "stream key not logged");
+      assert.ok(!srv.stderr.includes(b.ingest.streamKey.slice(8)), "pasted key not logged");
       assert.ok(!srv.stderr.includes("0".repeat(40)), "wrong key not logged");
     } finally {
       await stopServer(srv, dir);

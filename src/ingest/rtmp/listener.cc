@@ -15,6 +15,7 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/log_text.h"
 #include "common/time_util.h"
 #include "ingest/rtmp/auth_limiter.h"
 #include "ingest/rtmp/flv_demuxer.h"
@@ -28,6 +29,7 @@ using asio::ip::tcp;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 // How long a cleanly unpublished connection may stay open for the encoder to close it.
 constexpr std::chrono::seconds kUnpublishLinger{5};
+constexpr int kRefusalLogBurst = 5;  // refusal lines per address and minute
 namespace fr = format::rtmp;
 
 struct RtmpListener::Impl {
@@ -36,13 +38,15 @@ struct RtmpListener::Impl {
         options(std::move(o)),
         gate(g),
         acceptor(io),
-        limiter(options.max_failed_keys, 60000) {}
+        limiter(options.max_failed_keys, 60000),
+        refusal_log(kRefusalLogBurst, 60000) {}
 
   asio::io_context& io;
   RtmpOptions options;
   lifecycle::PublishGate& gate;
   tcp::acceptor acceptor;
   AuthLimiter limiter;
+  LogThrottle refusal_log;  // per remote address
   std::atomic<size_t> connections{0};
   uint64_t next_connection_id = 1;
 };
@@ -177,18 +181,22 @@ class Session {
   }
 
   void handle(fr::Connected& e) {
-    spdlog::debug("ingest.rtmp conn={} remote={} connect app={} encoder='{}'", id_, remote_, e.app,
-                  e.flash_ver);
+    spdlog::debug("ingest.rtmp conn={} remote={} connect app='{}' encoder='{}'", id_, remote_,
+                  loggable(e.app), loggable(e.flash_ver));
   }
 
   void refuse(std::string_view code, const std::string& why) {
-    spdlog::warn("ingest.rtmp conn={} remote={} publish refused: {}", id_, remote_, why);
+    if (auto dropped = l_.refusal_log.admit(remote_, unix_now_ms())) {
+      spdlog::warn(
+          "ingest.rtmp conn={} remote={} publish refused: {}{}", id_, remote_, why,
+          *dropped ? fmt::format(" ({} more refusals of this address not logged)", *dropped) : "");
+    }
     (void)rtmp_.reject_publish(code, why);
   }
 
   void handle(fr::PublishRequested& e) {
     if (e.app != l_.options.app) {
-      refuse("NetStream.Publish.BadName", "unknown application '" + e.app + "'");
+      refuse("NetStream.Publish.BadName", "unknown application '" + loggable(e.app) + "'");
       return;
     }
     if (!l_.limiter.allowed(remote_, unix_now_ms())) {

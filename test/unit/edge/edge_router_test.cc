@@ -57,6 +57,30 @@ std::string header(const net::HttpResponse& res, std::string_view name) {
   return "<missing>";
 }
 
+// A rendition's playlist naming one init section and one segment.
+constexpr std::string_view kMediaPlaylist =
+    "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:3\n"
+    "#EXT-X-MAP:URI=\"init-s1.mp4\"\n#EXTINF:2.000,\ns1-3.m4s\n";
+
+// Counts the reads that reach the origin, by key.
+class CountingStore final : public storage::ObjectStore {
+ public:
+  explicit CountingStore(storage::ObjectStore& inner) : inner_(inner) {}
+  Status put(const std::string& k, const storage::ObjectPtr& o) override {
+    return inner_.put(k, o);
+  }
+  Result<storage::ObjectPtr> get(const std::string& k) override {
+    ++reads[k];
+    return inner_.get(k);
+  }
+  Status remove(const std::string& k) override { return inner_.remove(k); }
+  Status remove_prefix(const std::string& p) override { return inner_.remove_prefix(p); }
+  std::map<std::string, int> reads;
+
+ private:
+  storage::ObjectStore& inner_;
+};
+
 constexpr int64_t kStarted = 1773568800000;  // 2026-03-15T10:00:00Z
 constexpr int64_t kEnded = 1773572400500;    // 2026-03-15T11:00:00.5Z
 
@@ -68,7 +92,7 @@ class EdgeRouterTest : public ::testing::Test {
     directory_.streams[ended_] = {StreamState::Ended, kStarted, kEnded};
     for (const auto& id : {live_, idle_, ended_, deleted_}) {
       store(id + "/master.m3u8", "#EXTM3U master " + id);
-      store(id + "/720p/index.m3u8", "#EXTM3U media");
+      store(id + "/720p/index.m3u8", kMediaPlaylist);
       store(id + "/720p/init-s1.mp4", "init");
       store(id + "/720p/s1-3.m4s", "segment");
     }
@@ -88,7 +112,8 @@ class EdgeRouterTest : public ::testing::Test {
   std::string ended_ = ids::new_edge_id(3);
   std::string deleted_ = ids::new_edge_id(4);  // objects left, no stream
   storage::MemoryStore memory_;
-  storage::CachedStore objects_{memory_, 1 << 20};
+  CountingStore origin_{memory_};
+  storage::CachedStore objects_{origin_, 1 << 20};
   FakeDirectory directory_;
   EdgeRouter router_{objects_, directory_};
 };
@@ -104,7 +129,7 @@ TEST_F(EdgeRouterTest, ServesEveryMediaRouteWithItsHeaders) {
   for (const auto& c : std::vector<Case>{
            {"/master.m3u8", "#EXTM3U master " + live_, "application/vnd.apple.mpegurl",
             "public, max-age=1"},
-           {"/720p/index.m3u8", "#EXTM3U media", "application/vnd.apple.mpegurl",
+           {"/720p/index.m3u8", std::string(kMediaPlaylist), "application/vnd.apple.mpegurl",
             "public, max-age=1"},
            {"/720p/init-s1.mp4", "init", "video/mp4", kImmutable},
            {"/720p/s1-3.m4s", "segment", "video/iso.segment", kImmutable},
@@ -123,7 +148,7 @@ TEST_F(EdgeRouterTest, ServesEveryMediaRouteWithItsHeaders) {
 TEST_F(EdgeRouterTest, QueryStringsAreIgnored) {
   auto res = call("/live/" + live_ + "/720p/index.m3u8?_HLS_msn=4&_HLS_part=1");
   EXPECT_EQ(res.status, 200);
-  EXPECT_EQ(res.body_text(), "#EXTM3U media");
+  EXPECT_EQ(res.body_text(), kMediaPlaylist);
 }
 
 TEST_F(EdgeRouterTest, EndedStreamsStillPlayWithShortLivedPlaylists) {
@@ -149,6 +174,27 @@ TEST_F(EdgeRouterTest, IdleUnknownAndDeletedStreamsHaveNoMedia) {
 TEST_F(EdgeRouterTest, MissingObjectsOfALiveStreamAre404) {
   EXPECT_EQ(call("/live/" + live_ + "/1080p/index.m3u8").status, 404);
   EXPECT_EQ(call("/live/" + live_ + "/720p/s1-4.m4s").status, 404);
+}
+
+// A viewer only asks for names it saw in a playlist: made-up names are
+// answered from the (cached) playlist, without reading the origin.
+TEST_F(EdgeRouterTest, NamesFarFromThePlaylistAre404WithoutAnOriginRead) {
+  for (const std::string& name :
+       {"s2-3.m4s", "init-s2.mp4", "s1-1000.m4s", "x-0.m4s", "s1-99999999999999999999.m4s"}) {
+    EXPECT_EQ(call("/live/" + live_ + "/720p/" + name).status, 404) << name;
+    EXPECT_EQ(origin_.reads[live_ + "/720p/" + name], 0) << name;
+  }
+  // A name just ahead of this node's copy of the playlist may exist already
+  // (another node wrote a newer one): it is read.
+  memory_.put(live_ + "/720p/s1-4.m4s", storage::make_object(to_bytes("next")));
+  EXPECT_EQ(call("/live/" + live_ + "/720p/s1-4.m4s").body_text(), "next");
+  EXPECT_EQ(origin_.reads[live_ + "/720p/s1-4.m4s"], 1);
+}
+
+TEST_F(EdgeRouterTest, SegmentsOfARenditionWithoutAPlaylistAre404) {
+  store(live_ + "/480p/init-s1.mp4", "init");
+  EXPECT_EQ(call("/live/" + live_ + "/480p/init-s1.mp4").status, 404);
+  EXPECT_EQ(origin_.reads[live_ + "/480p/init-s1.mp4"], 0);
 }
 
 TEST_F(EdgeRouterTest, TraversalAndMalformedPathsAre404WithoutALookup) {

@@ -10,6 +10,7 @@
 #include "storage/memory_store.h"
 #include "storage/write_queue.h"
 #include "support/bytes_helpers.h"
+#include "support/format/box_walker.h"
 
 namespace antcdn::package {
 namespace {
@@ -79,6 +80,63 @@ size_t count(const std::string& haystack, const std::string& needle) {
   return n;
 }
 
+// "2023-11-14T22:13:20.250Z" -> Unix ms.
+int64_t pdt_ms(const std::string& s) {
+  std::tm tm{};
+  tm.tm_year = std::stoi(s.substr(0, 4)) - 1900;
+  tm.tm_mon = std::stoi(s.substr(5, 2)) - 1;
+  tm.tm_mday = std::stoi(s.substr(8, 2));
+  tm.tm_hour = std::stoi(s.substr(11, 2));
+  tm.tm_min = std::stoi(s.substr(14, 2));
+  tm.tm_sec = std::stoi(s.substr(17, 2));
+  return static_cast<int64_t>(timegm(&tm)) * 1000 + std::stoi(s.substr(20, 3));
+}
+
+// One playlist entry: its PDT, EXTINF and URI.
+struct Entry {
+  int64_t pdt_ms = 0;
+  double extinf_s = 0;
+  std::string uri;
+};
+std::vector<Entry> entries(const std::string& playlist) {
+  std::vector<Entry> out;
+  Entry next;
+  size_t pos = 0;
+  while (pos < playlist.size()) {
+    size_t end = playlist.find('\n', pos);
+    std::string line = playlist.substr(pos, end - pos);
+    pos = end == std::string::npos ? playlist.size() : end + 1;
+    if (line.starts_with("#EXT-X-PROGRAM-DATE-TIME:")) {
+      next.pdt_ms = pdt_ms(line.substr(25));
+    } else if (line.starts_with("#EXTINF:")) {
+      next.extinf_s = std::stod(line.substr(8));
+    } else if (!line.empty() && line[0] != '#') {
+      next.uri = line;
+      out.push_back(next);
+      next = Entry{};
+    }
+  }
+  return out;
+}
+
+// The tfdt of a stored segment, in microseconds.
+int64_t tfdt_us(storage::ObjectStore& s, const std::string& key, uint32_t timescale) {
+  auto o = s.get(key);
+  EXPECT_TRUE(o.ok()) << key;
+  if (!o.ok()) {
+    return -1;
+  }
+  auto boxes = format::fmp4::walk_boxes((*o)->data);
+  const format::fmp4::Box* tfdt =
+      boxes.ok() ? format::fmp4::find_box(*boxes, "moof/traf/tfdt") : nullptr;
+  EXPECT_NE(tfdt, nullptr) << key;
+  if (tfdt == nullptr) {
+    return -1;
+  }
+  ByteReader r(tfdt->payload.subspan(4));
+  return static_cast<int64_t>(r.u64be() * 1000000 / timescale);
+}
+
 class StreamPackagerTest : public ::testing::Test {
  protected:
   std::unique_ptr<StreamPackager> make(PackagerOptions options = PackagerOptions{
@@ -127,6 +185,50 @@ TEST_F(StreamPackagerTest, WritesInitSegmentsAndPlaylistsForEveryRendition) {
     m4s += k.ends_with(".m4s");
   }
   EXPECT_EQ(m4s, 6u);  // 3 video + 3 audio
+}
+
+// Frames reach ingest late by a varying amount (network jitter), but PDT
+// follows media time: consecutive PDTs differ by exactly the EXTINF, and the
+// same media time has the same PDT in video and audio.
+TEST_F(StreamPackagerTest, ProgramDateTimeFollowsMediaTimeNotArrival) {
+  auto p = make();
+  p->on_tracks(tracks());
+  struct Jittered final : media::AccessUnitSink {
+    explicit Jittered(media::AccessUnitSink& s) : inner(s) {}
+    void on_tracks(const std::vector<media::TrackInfo>& t) override { inner.on_tracks(t); }
+    void on_access_unit(media::AccessUnit&& u) override {
+      u.arrival_unix_ms += (n++ * 7919) % 400;  // 0..399 ms late
+      inner.on_access_unit(std::move(u));
+    }
+    void on_end(media::EndReason r) override { inner.on_end(r); }
+    media::AccessUnitSink& inner;
+    int64_t n = 0;
+  } jittered(*p);
+  feed(jittered, 0, 9000);
+  p->on_end(media::EndReason::Clean);
+  writes_.flush();
+  auto video = entries(text(store_, "lse_test/source/index.m3u8"));
+  auto audio = entries(text(store_, "lse_test/audio/index.m3u8"));
+  ASSERT_GE(video.size(), 4u);
+  ASSERT_EQ(video.size(), audio.size());
+  EXPECT_EQ(video[0].pdt_ms, 1700000000000) << "anchored at the first frame's arrival";
+  for (const auto* list : {&video, &audio}) {
+    for (size_t i = 0; i + 1 < list->size(); ++i) {
+      EXPECT_NEAR((*list)[i + 1].pdt_ms - (*list)[i].pdt_ms, (*list)[i].extinf_s * 1000, 1.0)
+          << (*list)[i].uri;
+    }
+  }
+  // PDT - media time (tfdt) is one constant for every segment of both tracks.
+  const int64_t offset =
+      video[0].pdt_ms * 1000 - tfdt_us(store_, "lse_test/source/" + video[0].uri, 90000);
+  for (size_t i = 0; i < video.size(); ++i) {
+    EXPECT_NEAR(video[i].pdt_ms * 1000 - tfdt_us(store_, "lse_test/source/" + video[i].uri, 90000),
+                offset, 1000)
+        << video[i].uri;
+    EXPECT_NEAR(audio[i].pdt_ms * 1000 - tfdt_us(store_, "lse_test/audio/" + audio[i].uri, 48000),
+                offset, 1000)
+        << audio[i].uri;
+  }
 }
 
 TEST_F(StreamPackagerTest, ReconnectContinuesThePlaylistsAfterADiscontinuity) {
