@@ -124,9 +124,12 @@ test("disk full: error with a disk-full reason within 10 s, no endless retries, 
     } finally {
       if (process.env.FAULTS_DEBUG) console.error(server.stderr);
       pub?.kill("SIGKILL");
-      await server.stop();
-      cleanup(dataDir);
-      disk.unmount();
+      try {
+        await server.stop();
+      } finally {
+        cleanup(dataDir);
+        disk.unmount();  // even after a crash: no mount is left behind
+      }
     }
   });
 
@@ -199,9 +202,12 @@ test("object store frozen: cached segments still served, the API answers, the st
       if (process.env.FAULTS_DEBUG) console.error(server.stderr);
       if (frozen) process.kill(proxyPid, "SIGCONT");
       pub?.kill("SIGKILL");
-      await server.stop();
-      cleanup(dataDir);
-      await run(path.join(SOURCE_DIR, "tools", "swift_loopback.sh"), ["stop", swiftDir]);
-      cleanup(path.dirname(swiftDir));
+      try {
+        await server.stop();
+      } finally {
+        cleanup(dataDir);
+        await run(path.join(SOURCE_DIR, "tools", "swift_loopback.sh"), ["stop", swiftDir]);
+        cleanup(path.dirname(swiftDir));
+      }
     }
   });
