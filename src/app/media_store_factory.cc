@@ -1,5 +1,7 @@
 #include "app/media_store_factory.h"
 
+#include <filesystem>
+
 #include <spdlog/spdlog.h>
 
 #include "edge/cache_policy.h"
@@ -58,8 +60,16 @@ Result<MediaStore> open_media_store(const Config& config, Background background)
   const std::string url = config.storage_url();
   MediaStore media;
   if (url.starts_with("file://")) {
-    media.origin =
+    auto disk =
         std::make_unique<storage::DiskStore>(url.substr(std::string_view("file://").size()));
+    // Writes cut short by a crash or kill -9 left their temp files behind.
+    auto swept = disk->sweep_temp_files(std::filesystem::file_time_type::clock::now());
+    if (!swept.ok()) {
+      spdlog::warn("storage: {}", swept.error().describe());
+    } else {
+      spdlog::info("storage: removed {} temp files of interrupted writes", *swept);
+    }
+    media.origin = std::move(disk);
   } else {
     auto s3 = open_s3(config);
     if (!s3.ok()) {

@@ -287,7 +287,9 @@ void Supervisor::stopped_now(const PublishGrant& grant, media::EndReason reason,
     return;
   }
   if (!a.failure.empty()) {
-    finish(grant.stream_id, Event::Fail, media::EndReason::Failed, a.failure);
+    // A copy: finish() erases `a` before it records the reason.
+    std::string failure = a.failure;
+    finish(grant.stream_id, Event::Fail, media::EndReason::Failed, failure);
     return;
   }
   if (a.killing || stopped_) {

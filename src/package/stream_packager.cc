@@ -22,6 +22,11 @@ std::string new_session_name() {
   return ids::base32(crypto::random_bytes(5));
 }
 
+// A later packager of the same stream claimed it (WriteQueue::claim).
+bool is_superseded(const Status& s) {
+  return !s.ok() && s.error().code == Code::Conflict;
+}
+
 std::string codec_string(const media::TrackInfo& t) {
   if (t.codec == media::Codec::H264) {
     auto c = format::avc::AvcDecoderConfig::parse(t.codec_config);
@@ -85,11 +90,17 @@ Status StreamPackager::continue_stored(std::vector<StoredRendition>&& stored) {
 void StreamPackager::on_tracks(const std::vector<media::TrackInfo>& tracks) {
   // Renditions before a session are a reconnect's, or stored ones to continue.
   bool resuming = !renditions_.empty();
+  if (!stream_) {
+    // From here on this packager owns the stream's objects: what an earlier
+    // packager of it still has queued (an ENDLIST playlist, a retrying upload)
+    // is dropped, and its later writes are refused, so they cannot land over ours.
+    stream_ = writes_.claim(options_.edge_id + "/");
+  }
   if (!resuming) {
     // A new session replaces the previous one's objects (its last window, and
     // renditions a changed quality no longer has). The queue is FIFO, so this
     // runs before any object of the new session is written.
-    (void)writes_.remove_prefix(options_.edge_id + "/", {});
+    (void)stream_->remove_prefix(options_.edge_id + "/", {});
   }
   session_ = new_session_name();
   pdt_anchor_.reset();  // re-anchored by the new session's first frame
@@ -303,7 +314,14 @@ void StreamPackager::put(const std::string& key, Bytes data, std::string_view co
   // Built once here; the queue's retries, the cache and the edge share it.
   auto object = storage::make_object(
       std::move(data), storage::PutOptions{std::string(content_type), std::string(cache_control)});
-  Status queued = writes_.put(key, std::move(object), [latch, failed, on_failed](const Status& s) {
+  if (!stream_) {
+    return;  // no session yet
+  }
+  Status queued = stream_->put(key, std::move(object), [latch, failed, on_failed](const Status& s) {
+    if (is_superseded(s)) {
+      failed->store(true);  // a newer session owns the stream now: not this one's failure
+      return;
+    }
     if (!s.ok()) {
       if (!failed->exchange(true) && on_failed) {
         on_failed("storage: " + s.error().describe());
@@ -314,7 +332,12 @@ void StreamPackager::put(const std::string& key, Bytes data, std::string_view co
       latch->done();
     }
   });
-  if (!queued.ok()) {
+  if (is_superseded(queued)) {
+    if (!failed_->exchange(true)) {
+      spdlog::info("package: edge={} a newer session writes this stream; nothing more is written",
+                   options_.edge_id);
+    }
+  } else if (!queued.ok()) {
     fail("storage: " + queued.error().describe());
   }
 }
@@ -328,7 +351,7 @@ void StreamPackager::fail(const std::string& reason) {
 
 void StreamPackager::delete_expired(int64_t now_ms) {
   while (!doomed_.empty() && now_ms - doomed_.front().second >= options_.delete_grace_ms) {
-    (void)writes_.remove(doomed_.front().first, {});
+    (void)stream_->remove(doomed_.front().first, {});
     doomed_.pop_front();
   }
 }

@@ -86,6 +86,8 @@ class StreamPackager final : public media::AccessUnitSink {
 
   PackagerOptions options_;
   storage::ObjectWriter& writes_;
+  // This packager's claim of the stream's prefix, from its first session on.
+  std::unique_ptr<storage::ObjectWriter> stream_;
   PackagerEvents events_;
   std::vector<Rendition> renditions_;
   std::map<int, size_t> by_track_;  // track id -> rendition index

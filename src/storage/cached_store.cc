@@ -31,20 +31,54 @@ CachedStore::Clock::time_point CachedStore::now() const {
   return options_.now ? options_.now() : Clock::now();
 }
 
-std::mutex& CachedStore::write_lock_for(const std::string& key) {
-  return write_locks_[std::hash<std::string>{}(key) % kWriteStripes];
-}
+class CachedStore::KeyWriteLock {
+ public:
+  KeyWriteLock(CachedStore& cache, const std::string& key) : cache_(cache), key_(key) {
+    {
+      std::lock_guard lock(cache_.mutex_);
+      auto& entry = cache_.key_locks_[key_];
+      if (!entry) {
+        entry = std::make_unique<KeyLockEntry>();
+      }
+      ++entry->users;
+      entry_ = entry.get();  // stable: the entry lives while it has users
+    }
+    entry_->mutex.lock();
+  }
+  ~KeyWriteLock() {
+    entry_->mutex.unlock();
+    std::lock_guard lock(cache_.mutex_);
+    if (--entry_->users == 0) {
+      cache_.key_locks_.erase(key_);
+    }
+  }
+  KeyWriteLock(const KeyWriteLock&) = delete;
+  KeyWriteLock& operator=(const KeyWriteLock&) = delete;
+
+ private:
+  CachedStore& cache_;
+  const std::string& key_;
+  KeyLockEntry* entry_ = nullptr;
+};
 
 Status CachedStore::put(const std::string& key, const ObjectPtr& object) {
   assert_may_block("CachedStore write");
-  std::lock_guard write_lock(write_lock_for(key));
+  KeyWriteLock write_lock(*this, key);
+  uint64_t ticket = 0;
+  {
+    std::lock_guard lock(mutex_);
+    ticket = ++next_put_;
+    puts_in_flight_.emplace(ticket, PutInFlight{key, false});
+  }
   Status s = inner_.put(key, object);
   std::lock_guard lock(mutex_);
+  auto in_flight = puts_in_flight_.extract(ticket);
   if (auto fill = fills_.find(key); fill != fills_.end()) {
     orphan_fill_locked(fill);
   }
-  // After a failed put the inner store may hold the old object or none: forget it.
-  if (!s.ok() || object->data.size() > max_bytes_) {
+  // After a failed put the inner store may hold the old object or none: forget
+  // it. After a remove_prefix that ran meanwhile it may hold either too.
+  if (!s.ok() || object->data.size() > max_bytes_ || in_flight.mapped().raced_removal) {
     erase_locked(key);
   } else {
     insert_locked(key, object, ttl_of(key));  // the writer's bytes themselves, not a copy
@@ -141,7 +175,7 @@ void CachedStore::cache_answer_locked(const std::string& key, const Result<Objec
 
 Status CachedStore::remove(const std::string& key) {
   assert_may_block("CachedStore write");
-  std::lock_guard write_lock(write_lock_for(key));
+  KeyWriteLock write_lock(*this, key);
   Status s = inner_.remove(key);
   // Evict even on failure: a later miss simply reads whatever the inner store has.
   std::lock_guard lock(mutex_);
@@ -154,11 +188,9 @@ Status CachedStore::remove(const std::string& key) {
 
 Status CachedStore::remove_prefix(const std::string& prefix) {
   assert_may_block("CachedStore write");
-  // Every stripe, in a fixed order: the prefix may cover keys of all of them.
-  std::array<std::unique_lock<std::mutex>, kWriteStripes> write_locks;
-  for (size_t i = 0; i < kWriteStripes; ++i) {
-    write_locks[i] = std::unique_lock(write_locks_[i]);
-  }
+  // No write lock: the inner removal may list a bucket for seconds, and puts of
+  // other streams must not wait for it. A put that overlaps it is not cached
+  // (marked below), so the cache never holds what the removal deleted.
   Status s = inner_.remove_prefix(prefix);
   if (!s.ok() && s.error().code == Code::InvalidArgument) {
     return s;  // nothing was removed, so nothing to evict ("" would match all)
@@ -179,6 +211,9 @@ Status CachedStore::remove_prefix(const std::string& prefix) {
       orphan_fill_locked(fill);
     }
     fill = next;
+  }
+  for (auto& [ticket, put] : puts_in_flight_) {
+    put.raced_removal = put.raced_removal || put.key.starts_with(prefix);
   }
   return s;
 }

@@ -17,12 +17,14 @@
 // after a write returns. A fill that raced with a write of the same key is
 // dropped instead of cached, and writes of one key are serialised here, so
 // two puts cannot land in the inner store and the cache in opposite orders.
+// remove_prefix takes no write lock (a bucket listing must not stall other
+// streams' writes); a put that overlapped it is simply not cached.
 
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -83,9 +85,18 @@ class CachedStore final : public ObjectStore, public ObjectReader {
     uint64_t ticket = 0;
     std::vector<GetCallback> waiters;  // the reader's own first
   };
+  struct PutInFlight {
+    std::string key;
+    bool raced_removal = false;  // a remove_prefix covering the key finished meanwhile
+  };
 
-  static constexpr size_t kWriteStripes = 16;
-  std::mutex& write_lock_for(const std::string& key);
+  // Serialises the writes of one key, and only of that key: a put that hangs
+  // in the inner store never holds up another key's (another stream's) write.
+  class KeyWriteLock;
+  struct KeyLockEntry {
+    std::mutex mutex;
+    size_t users = 0;  // under mutex_; the entry goes with its last user
+  };
 
   Clock::time_point now() const;
   std::optional<std::chrono::milliseconds> ttl_of(const std::string& key) const;
@@ -103,7 +114,6 @@ class CachedStore final : public ObjectStore, public ObjectReader {
   ObjectStore& inner_;
   const CacheOptions options_;
   const size_t max_bytes_;
-  std::array<std::mutex, kWriteStripes> write_locks_;
 
   mutable std::mutex mutex_;  // guards everything below
   Lru lru_;
@@ -114,6 +124,9 @@ class CachedStore final : public ObjectStore, public ObjectReader {
   std::unordered_map<std::string, Fill> fills_;
   std::unordered_map<uint64_t, Fill> orphans_;  // stale fills, by ticket
   uint64_t next_fill_ = 0;
+  std::unordered_map<uint64_t, PutInFlight> puts_in_flight_;  // by ticket
+  std::unordered_map<std::string, std::unique_ptr<KeyLockEntry>> key_locks_;
+  uint64_t next_put_ = 0;
   size_t bytes_ = 0;
   uint64_t hits_ = 0;
   uint64_t misses_ = 0;

@@ -19,9 +19,25 @@ std::string errno_text(int err) {
   return std::error_code(err, std::system_category()).message();
 }
 
+// A full disk (or quota) is not an outage: retrying for minutes cannot help
+// until someone frees space, so it is ResourceExhausted and says so.
 Error io_error(std::string_view what, const std::string& key, int err) {
-  return make_error(Code::Unavailable,
-                    std::string(what) + " for \"" + key + "\": " + errno_text(err));
+  std::string text = std::string(what) + " for \"" + key + "\": " + errno_text(err);
+  if (err == ENOSPC || err == EDQUOT) {
+    return make_error(Code::ResourceExhausted, "disk full: " + text);
+  }
+  return make_error(Code::Unavailable, std::move(text));
+}
+
+// What put() names its temp files: "." + target name + ".~" + mkostemp's six
+// characters. '~' is not a key character, so no object is ever named so.
+constexpr std::string_view kTempMarker = ".~";
+constexpr size_t kTempSuffix = 6;
+
+bool is_temp_name(const std::string& name) {
+  return name.starts_with('.') && name.size() > kTempMarker.size() + kTempSuffix &&
+         name.compare(name.size() - kTempSuffix - kTempMarker.size(), kTempMarker.size(),
+                      kTempMarker) == 0;
 }
 
 Error invalid_key(const std::string& key) {
@@ -87,6 +103,32 @@ int write_all(int fd, ByteSpan data) {
 
 DiskStore::DiskStore(fs::path root) : root_(std::move(root)) {}
 
+Result<size_t> DiskStore::sweep_temp_files(fs::file_time_type older_than) {
+  assert_may_block("disk I/O");
+  size_t removed = 0;
+  std::error_code ec;
+  if (!fs::is_directory(root_, ec)) {
+    return removed;  // nothing written yet
+  }
+  fs::recursive_directory_iterator it(root_, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec) || !is_temp_name(it->path().filename().string())) {
+      continue;
+    }
+    // A newer one may be another process's write in progress on a shared tree.
+    auto written = it->last_write_time(ec);
+    if (!ec && written < older_than && fs::remove(it->path(), ec)) {
+      ++removed;
+    }
+    ec.clear();
+  }
+  if (ec) {
+    return make_error(Code::Unavailable,
+                      "sweeping temp files under " + root_.string() + ": " + ec.message());
+  }
+  return removed;
+}
+
 Status DiskStore::put(const std::string& key, const ObjectPtr& object) {
   assert_may_block("disk I/O");
   if (Status s = check_put(key, object); !s.ok()) {
@@ -100,8 +142,11 @@ Status DiskStore::put(const std::string& key, const ObjectPtr& object) {
   }
   // '~' is not a key character, so no get() can ever name a temp file, and the
   // leading dot keeps it out of directory listings by convention.
-  std::string temp =
-      (target.parent_path() / ("." + target.filename().string() + ".~XXXXXX")).string();
+  std::string name = ".";
+  name += target.filename().string();
+  name += kTempMarker;
+  name += "XXXXXX";
+  std::string temp = (target.parent_path() / name).string();
   Fd fd(::mkostemp(temp.data(), O_CLOEXEC));
   if (!fd.valid()) {
     return io_error("create temp file", key, errno);

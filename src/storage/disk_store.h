@@ -19,15 +19,21 @@ class DiskStore final : public ObjectStore {
   // `root` is created on the first put if it does not exist.
   explicit DiskStore(std::filesystem::path root);
 
-  // InvalidArgument for an invalid key; Unavailable (with the errno text) when
-  // the file system refuses: disk full, permissions, a file where a directory
-  // should be.
+  // InvalidArgument for an invalid key; ResourceExhausted ("disk full: ...")
+  // on ENOSPC or EDQUOT; Unavailable (with the errno text) when the file system
+  // refuses otherwise: permissions, a file where a directory should be.
   Status put(const std::string& key, const ObjectPtr& object) override;
   Result<ObjectPtr> get(const std::string& key) override;
   Status remove(const std::string& key) override;
   // "lse_x/" removes the directory lse_x; a prefix not ending in '/' scans its
   // parent directory for names that start with the last segment.
   Status remove_prefix(const std::string& prefix) override;
+
+  // Removes the temp files of writes that never finished (the process was
+  // killed between write and rename) if they were last written before
+  // `older_than`, so a concurrent writer's are left alone. Call at start;
+  // returns how many it removed.
+  Result<size_t> sweep_temp_files(std::filesystem::file_time_type older_than);
 
   const std::filesystem::path& root() const { return root_; }
 

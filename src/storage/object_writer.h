@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "storage/object_store.h"
@@ -14,7 +15,7 @@
 namespace antcdn::storage {
 
 // Called exactly once per accepted job, on a storage thread once it finished
-// (or, for a job that discard() dropped, on discard()'s caller). It must not
+// (or, for a job that discard() or a later claim() dropped, on that caller). It must not
 // wait for other jobs.
 using WriteCallback = std::function<void(Status)>;
 
@@ -29,6 +30,12 @@ class ObjectWriter {
   // Drops the queued jobs under `prefix` and stops retrying a running one
   // (a node that no longer owns the stream). Returns how many it stopped.
   virtual Result<size_t> discard(const std::string& prefix) = 0;
+  // A writer for the stream `prefix` ("lse_x/") that supersedes every earlier
+  // claim of that stream: the older writers' queued jobs are dropped (their
+  // callbacks get Conflict) and their later submissions refused with Conflict.
+  // A new session claims its stream before its first write, so late writes of
+  // the session before it cannot land over its objects.
+  virtual std::unique_ptr<ObjectWriter> claim(const std::string& prefix) = 0;
 };
 
 }  // namespace antcdn::storage

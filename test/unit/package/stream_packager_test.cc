@@ -362,5 +362,33 @@ TEST_F(StreamPackagerTest, AnEndedStoredSessionIsNotContinued) {
   EXPECT_EQ(p->continue_stored(std::move(*again)).error().code, Code::Conflict);  // too late
 }
 
+// The packager of an ended session may still write (a transcoder flushing on
+// teardown ends it late, with ENDLIST): once the next session's packager has
+// started, none of that lands over the new session's playlists, and the old
+// one reports no failure (which would fail the new session of the stream).
+TEST_F(StreamPackagerTest, AnEndedSessionsLateWritesNeverOverwriteTheNextSession) {
+  auto old_session = make();
+  old_session->on_tracks(tracks());
+  feed(*old_session, 0, 4100);
+  writes_.flush();
+
+  auto new_session = make();
+  new_session->on_tracks(tracks());
+  feed(*new_session, 0, 4100);
+  old_session->on_end(media::EndReason::Killed);  // late: cuts a segment, writes ENDLIST
+  writes_.flush();
+
+  std::string video = text(store_, "lse_test/source/index.m3u8");
+  EXPECT_EQ(video.find("#EXT-X-ENDLIST"), std::string::npos) << video;
+  EXPECT_EQ(count(video, "#EXT-X-MAP"), 1u) << "only the new session's init: " << video;
+  for (const auto& k : store_.keys()) {
+    EXPECT_EQ(k.find("-2.m4s"), std::string::npos) << "the old session's late segment: " << k;
+  }
+  EXPECT_EQ(failed_, 0);
+  new_session->on_end(media::EndReason::Clean);
+  writes_.flush();
+  EXPECT_NE(text(store_, "lse_test/source/index.m3u8").find("#EXT-X-ENDLIST"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace antcdn::package

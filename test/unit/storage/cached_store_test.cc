@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -50,6 +51,9 @@ class CountingStore final : public ObjectStore {
  public:
   Status put(const std::string& key, const ObjectPtr& object) override {
     ++puts;
+    if (key.starts_with("slow/")) {
+      put_gate.pass();
+    }
     if (fail_puts) {
       return make_error(Code::Unavailable, "disk full");
     }
@@ -62,13 +66,18 @@ class CountingStore final : public ObjectStore {
     return result;
   }
   Status remove(const std::string& key) override { return inner.remove(key); }
-  Status remove_prefix(const std::string& prefix) override { return inner.remove_prefix(prefix); }
+  Status remove_prefix(const std::string& prefix) override {
+    removal_gate.pass();
+    return inner.remove_prefix(prefix);
+  }
 
   MemoryStore inner;
   std::atomic<int> puts{0};
   std::atomic<int> gets{0};
   bool fail_puts = false;
   Gate gate;
+  Gate removal_gate;  // holds remove_prefix, like a slow bucket listing
+  Gate put_gate;      // holds puts under "slow/", like a hung upload
 };
 
 std::string text(const Result<ObjectPtr>& r) {
@@ -336,6 +345,54 @@ TEST_F(CachedStoreTest, ConcurrentUseIsSafe) {
     t.join();
   }
   EXPECT_LE(cache.stats().bytes, 64u);
+}
+
+// Deleting one stream (a bucket listing that may take seconds) holds no other
+// stream's writes, and what it deleted is not served from memory afterwards.
+TEST_F(CachedStoreTest, RemovePrefixHoldsNoOtherWrites) {
+  CachedStore cache(inner_, 1 << 20);
+  ASSERT_TRUE(put(cache, "a/old", "o").ok());
+  inner_.removal_gate.hold();
+  std::thread removal([&] { EXPECT_TRUE(cache.remove_prefix("a/").ok()); });
+  inner_.removal_gate.wait_until_entered();
+  auto other = std::async(std::launch::async, [&] { return put(cache, "b/x", "y"); });
+  auto under = std::async(std::launch::async, [&] { return put(cache, "a/new", "n"); });
+  bool done = other.wait_for(std::chrono::seconds(30)) == std::future_status::ready &&
+              under.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  inner_.removal_gate.release();  // unblocks an old build's puts too, so the test ends
+  removal.join();
+  EXPECT_TRUE(done) << "puts waited for another stream's remove_prefix";
+  EXPECT_TRUE(other.get().ok());
+  EXPECT_TRUE(under.get().ok());
+  EXPECT_EQ(text(cache.get("b/x")), "y");
+  EXPECT_EQ(cache.get("a/old").error().code, Code::NotFound);
+  // a/new reached the inner store before the removal listed it: gone from both.
+  EXPECT_EQ(cache.get("a/new").error().code, Code::NotFound);
+  EXPECT_EQ(inner_.inner.get("a/new").error().code, Code::NotFound);
+}
+
+// A put that hangs in the inner store holds up later writes of its own key
+// only: sixty-four other keys (other streams) are written meanwhile.
+TEST_F(CachedStoreTest, AHungPutHoldsNoOtherKeysWrites) {
+  CachedStore cache(inner_, 1 << 20);
+  inner_.put_gate.hold();
+  std::thread hung([&] { EXPECT_TRUE(put(cache, "slow/1.m4s", "s").ok()); });
+  inner_.put_gate.wait_until_entered();
+  auto others = std::async(std::launch::async, [&] {
+    for (int i = 0; i < 64; ++i) {
+      if (!put(cache, "s" + std::to_string(i) + "/1.m4s", "x").ok()) {
+        return false;
+      }
+    }
+    return true;
+  });
+  bool done = others.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  inner_.put_gate.release();
+  hung.join();
+  EXPECT_TRUE(done) << "a write of another key waited for the hung put";
+  EXPECT_TRUE(others.get());
+  EXPECT_EQ(text(cache.get("slow/1.m4s")), "s");
+  EXPECT_EQ(text(cache.get("s63/1.m4s")), "x");
 }
 
 }  // namespace

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -180,6 +182,57 @@ TEST_F(DiskStoreTest, FileSystemErrorsAreUnavailableWithTheReason) {
 TEST_F(DiskStoreTest, EmptyObjectsRoundTrip) {
   ASSERT_TRUE(put("empty", "").ok());
   EXPECT_EQ(read("empty"), "");
+}
+
+// A real full file system: a 64 KiB tmpfs (needs root, as the tests run in CI).
+TEST_F(DiskStoreTest, AFullDiskIsResourceExhaustedAndSaysDiskFull) {
+  fs::path small = dir_.path() / "small";
+  fs::create_directories(small);
+  if (::mount("tmpfs", small.c_str(), "tmpfs", 0, "size=64k") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (not root?): " << std::strerror(errno);
+  }
+  struct Unmount {
+    fs::path dir;
+    ~Unmount() { ::umount2(dir.c_str(), MNT_DETACH); }
+  } unmount{small};
+  DiskStore store(small);
+  Status full = store.put("lse_a/big.m4s", make_object(Bytes(256 * 1024)));
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.error().code, Code::ResourceExhausted);
+  EXPECT_TRUE(full.error().message.starts_with("disk full: ")) << full.error().message;
+  EXPECT_NE(full.error().message.find("lse_a/big.m4s"), std::string::npos);
+  // Nothing half-written is left, and small objects fit again.
+  EXPECT_TRUE(store.put("lse_a/small.m4s", make_object(Bytes(1024))).ok());
+  size_t entries = 0;
+  for (const auto& e : fs::recursive_directory_iterator(small)) {
+    entries += e.is_regular_file() ? 1 : 0;
+  }
+  EXPECT_EQ(entries, 1u);
+}
+
+// A kill -9 between write and rename leaves "./.NAME.~XXXXXX"; a start removes
+// those older than itself and leaves objects and newer temp files alone.
+TEST_F(DiskStoreTest, SweepRemovesOnlyOldTempFiles) {
+  ASSERT_TRUE(put("lse_a/720p/s-1.m4s", "segment").ok());
+  ASSERT_TRUE(put("lse_a/.hidden", "an object whose name starts with a dot").ok());
+  auto touch = [&](const fs::path& p, fs::file_time_type when) {
+    std::ofstream(p) << "partial";
+    fs::last_write_time(p, when);
+  };
+  const auto start = fs::file_time_type::clock::now();
+  touch(root_ / "lse_a/720p/.s-2.m4s.~Ab3dEf", start - std::chrono::hours(1));
+  touch(root_ / "lse_a/.index.m3u8.~x1Y2z3", start - std::chrono::seconds(1));
+  touch(root_ / "lse_a/720p/.s-3.m4s.~newer1", start + std::chrono::hours(1));
+
+  auto swept = store_.sweep_temp_files(start);
+  ASSERT_TRUE(swept.ok()) << swept.error().describe();
+  EXPECT_EQ(*swept, 2u);
+  EXPECT_EQ(files(), (std::vector<std::string>{"lse_a/.hidden", "lse_a/720p/.s-3.m4s.~newer1",
+                                               "lse_a/720p/s-1.m4s"}));
+  DiskStore empty(dir_.path() / "never-written");
+  auto none = empty.sweep_temp_files(start);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0u);
 }
 
 }  // namespace

@@ -74,16 +74,17 @@ class FlakyStore final : public ObjectStore {
   MemoryStore inner;
   std::atomic<int> failures{0};
   Code failure_code = Code::Unavailable;
+  std::atomic<bool> fail_only_puts{false};
 
  private:
-  Status enter(std::string call) {
+  Status enter(const std::string& call) {
     std::unique_lock lock(mutex_);
-    calls_.push_back(std::move(call));
+    calls_.push_back(call);
     waiting_ = true;
     cv_.notify_all();
     cv_.wait(lock, [&] { return !held_; });
     waiting_ = false;
-    if (failures > 0) {
+    if (failures > 0 && (!fail_only_puts || call.starts_with("put "))) {
       --failures;
       return make_error(failure_code, "injected failure");
     }
@@ -119,9 +120,12 @@ TEST(WriteQueueTest, RunsJobsInSubmissionOrder) {
   ASSERT_TRUE(queue.put("b/x", make_object(to_bytes("x"))).ok());
   ASSERT_TRUE(queue.remove_prefix("a/").ok());
   queue.flush();
-  EXPECT_EQ(store.calls(),
-            (std::vector<std::string>{"put a/1.m4s", "put a/index.m3u8", "remove a/1.m4s",
-                                      "put b/x", "remove_prefix a/"}));
+  // In order within a stream; streams take turns, so b/x may come anywhere.
+  auto calls = store.calls();
+  std::erase(calls, "put b/x");
+  EXPECT_EQ(calls, (std::vector<std::string>{"put a/1.m4s", "put a/index.m3u8", "remove a/1.m4s",
+                                             "remove_prefix a/"}));
+  EXPECT_EQ(store.calls().size(), 5u);
   EXPECT_EQ(store.inner.keys(), std::vector<std::string>{"b/x"});
   EXPECT_EQ(queue.queued_bytes(), 0u);
   EXPECT_EQ(queue.stats().completed_jobs, 5u);
@@ -447,8 +451,9 @@ TEST(WriteQueueTest, DiscardDropsQueuedJobsUnderThePrefix) {
   }
   store.release();
   queue.flush();
-  EXPECT_EQ(store.calls(),
-            (std::vector<std::string>{"put b/0.m4s", "put b/1.m4s", "put ab/1.m4s"}));
+  auto calls = store.calls();
+  std::sort(calls.begin() + 1, calls.end());  // streams take turns: no order between them
+  EXPECT_EQ(calls, (std::vector<std::string>{"put b/0.m4s", "put ab/1.m4s", "put b/1.m4s"}));
   EXPECT_EQ(queue.stats().abandoned_jobs, 3u);
   EXPECT_EQ(queue.queued_bytes(), 0u);
 }
@@ -484,6 +489,172 @@ TEST(WriteQueueTest, DiscardOfAnotherPrefixLeavesARetryAlone) {
   ASSERT_TRUE(result.has_value());
   EXPECT_TRUE(result->ok());
   EXPECT_EQ(store.calls().size(), 2u);
+}
+
+// Counts callbacks and lets a test wait for a number of them.
+class Completions {
+ public:
+  WriteCallback note() {
+    return [this](Status s) {
+      std::lock_guard lock(mutex_);
+      (s.ok() ? ok_ : failed_)++;
+      cv_.notify_all();
+    };
+  }
+  void wait_for_ok(int n) {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return ok_ >= n; });
+  }
+  int failed() {
+    std::lock_guard lock(mutex_);
+    return failed_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  int ok_ = 0;
+  int failed_ = 0;
+};
+
+// A stream whose store calls hang exhausts its own budget only: its next put
+// is refused, while another stream writes ten times that budget meanwhile.
+TEST(WriteQueueTest, OneSlowStreamExhaustsOnlyItsOwnBudget) {
+  OneSlowStream store;
+  WriteQueueOptions options = fast_options();
+  options.workers = 2;
+  options.max_queued_bytes = 1 << 20;
+  options.max_stream_bytes = 3000;
+  WriteQueue queue(store, options);
+  ASSERT_TRUE(queue.put("slow/1.m4s", make_object(Bytes(1000))).ok());  // hangs
+  ASSERT_TRUE(queue.put("slow/2.m4s", make_object(Bytes(1000))).ok());
+  auto refused = queue.put("slow/3.m4s", make_object(Bytes(1000)));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Code::ResourceExhausted);
+  EXPECT_NE(refused.error().message.find("slow"), std::string::npos) << refused.error().message;
+
+  Completions fast;
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(
+        queue.put("fast/" + std::to_string(i) + ".m4s", make_object(Bytes(1000)), fast.note()).ok())
+        << "put " << i << " of the other stream";
+    fast.wait_for_ok(i + 1);  // written while slow/1 still hangs
+  }
+  EXPECT_EQ(fast.failed(), 0);
+  store.release();
+  queue.flush();
+  EXPECT_TRUE(queue.put("slow/3.m4s", make_object(Bytes(1000))).ok()) << "room again";
+}
+
+// The node-wide budget still holds over all streams' budgets.
+TEST(WriteQueueTest, TheNodeBudgetCapsAllStreamsTogether) {
+  FlakyStore store;
+  WriteQueueOptions options = fast_options();
+  options.max_queued_bytes = 3000;
+  options.max_stream_bytes = 2000;
+  WriteQueue queue(store, options);
+  store.hold();
+  ASSERT_TRUE(queue.put("a/1", make_object(Bytes(1000))).ok());
+  ASSERT_TRUE(queue.put("b/1", make_object(Bytes(1000))).ok());
+  auto refused = queue.put("c/1", make_object(Bytes(1000)));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Code::ResourceExhausted);
+  store.release();
+  queue.flush();
+}
+
+// A full disk is not an outage: a few attempts, then the error, not minutes of retries.
+TEST(WriteQueueTest, ResourceExhaustedGetsMaxAttemptsNotTheOutageRetry) {
+  FlakyStore store;
+  store.failures = 1000;
+  store.failure_code = Code::ResourceExhausted;
+  WriteQueueOptions options = fast_options();
+  options.outage_retry = std::chrono::hours(1);
+  WriteQueue queue(store, options);
+  std::optional<Status> result;
+  ASSERT_TRUE(queue.put("a/1.m4s", make_object(to_bytes("s")), [&](Status s) { result = s; }).ok());
+  queue.flush();
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->error().code, Code::ResourceExhausted);
+  EXPECT_EQ(store.calls().size(), 4u);
+}
+
+// Once a full disk made one job of a stream give up, the stream's backlog gets
+// one attempt per job (the stream is in `error`; its backlog drains at once),
+// and the lane retries normally again after a write succeeds.
+TEST(WriteQueueTest, AfterADiskFullFailureTheLanesBacklogGetsOneAttemptEach) {
+  FlakyStore store;
+  store.failures = 1000;
+  store.failure_code = Code::ResourceExhausted;
+  WriteQueue queue(store, fast_options());  // 4 attempts
+  store.hold();
+  ASSERT_TRUE(queue.put("a/1.m4s", make_object(to_bytes("1"))).ok());
+  store.wait_until_entered();
+  for (int i = 2; i <= 6; ++i) {
+    ASSERT_TRUE(queue.put("a/" + std::to_string(i) + ".m4s", make_object(to_bytes("x"))).ok());
+  }
+  store.release();
+  queue.flush();
+  EXPECT_EQ(store.calls().size(), 4u + 5u) << "4 attempts for the first, then 1 each";
+  EXPECT_EQ(queue.failed_jobs(), 6u);
+}
+
+// Deleting expired segments is what frees a full disk: a remove queued behind
+// a put that waits to retry runs meanwhile; a remove of the retrying put's own
+// key, and every other put, still wait their turn.
+TEST(WriteQueueTest, RemovesOvertakeAPutThatWaitsToRetry) {
+  FlakyStore store;
+  store.fail_only_puts = true;
+  WriteQueue queue(store, endless_retry_options());
+  std::optional<Status> running;
+  put_and_fail_once(queue, store, "a/9.m4s", running);
+  ASSERT_TRUE(queue.put("a/index.m3u8", make_object(to_bytes("p"))).ok());
+  ASSERT_TRUE(queue.remove("a/9.m4s").ok());
+  Completions removed;
+  ASSERT_TRUE(queue.remove("a/1.m4s", removed.note()).ok());
+  ASSERT_TRUE(queue.remove("a/2.m4s", removed.note()).ok());
+  removed.wait_for_ok(2);  // an hour's backoff: only overtaking gets them here
+  EXPECT_EQ(store.calls(),
+            (std::vector<std::string>{"put a/9.m4s", "remove a/1.m4s", "remove a/2.m4s"}));
+  ASSERT_TRUE(queue.discard("a/").ok());
+  queue.flush();
+  EXPECT_EQ(queue.stats().completed_jobs, 2u);
+  EXPECT_EQ(queue.queued_bytes(), 0u);
+}
+
+// A new session claims its stream: the last session's queued writes are
+// dropped and its late ones refused, so they cannot land over the new ones.
+TEST(WriteQueueTest, AClaimSupersedesTheStreamsEarlierWriter) {
+  FlakyStore store;
+  WriteQueue queue(store, fast_options());
+  auto old_session = queue.claim("s/");
+  store.hold();
+  ASSERT_TRUE(old_session->put("s/1.m4s", make_object(to_bytes("old")), nullptr).ok());
+  store.wait_until_entered();  // running: it finishes, but nothing after it
+  std::optional<Status> dropped;
+  ASSERT_TRUE(old_session
+                  ->put("s/index.m3u8", make_object(to_bytes("old ENDLIST")),
+                        [&](Status s) { dropped = s; })
+                  .ok());
+
+  auto new_session = queue.claim("s/");
+  ASSERT_TRUE(dropped.has_value()) << "dropped before claim() returns";
+  EXPECT_EQ(dropped->error().code, Code::Conflict);
+  auto late = old_session->put("s/index.m3u8", make_object(to_bytes("old late")), nullptr);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, Code::Conflict);
+  EXPECT_EQ(new_session->put("t/x", make_object(to_bytes("x")), nullptr).error().code,
+            Code::InvalidArgument)
+      << "a claim writes its own stream only";
+  ASSERT_TRUE(new_session->put("s/index.m3u8", make_object(to_bytes("new")), nullptr).ok());
+  ASSERT_TRUE(queue.put("u/x", make_object(to_bytes("u")), nullptr).ok()) << "others unaffected";
+  store.release();
+  queue.flush();
+  auto index = store.inner.get("s/index.m3u8");
+  ASSERT_TRUE(index.ok());
+  EXPECT_EQ(as_chars((*index)->data), "new");
+  auto calls = store.calls();
+  EXPECT_EQ(std::count(calls.begin(), calls.end(), "put s/index.m3u8"), 1);
 }
 
 TEST(WriteQueueTest, BadArgumentsAreRefused) {
