@@ -49,6 +49,10 @@ net::HttpResponse error_response(int status, std::string_view code, std::string_
   if (status == 401) {
     res.set("WWW-Authenticate", "ApiKey header=\"X-Api-Key\"");
   }
+  if (status == 503) {
+    // Every "unavailable" (database unreachable or slow) tells clients when to retry.
+    res.set("Retry-After", "1");
+  }
   return res;
 }
 

@@ -69,6 +69,20 @@ test("each API key sees only its own streams; a revoked key fails at once", asyn
   const list = await (await server.api("/v1/live-streams", { key: otherKey })).json();
   assert.deepEqual(list.data.map((s) => s.streamId), [theirs.streamId]);
 
+  // Another key's stream and a well-formed id that never existed get the same
+  // answer for every call, so a key cannot probe which ids exist.
+  const ghost = mine.streamId.slice(0, -1) + (mine.streamId.endsWith("0") ? "1" : "0");
+  for (const [method, suffix, body] of [["GET", ""], ["PATCH", "", { name: "x" }],
+    ["POST", "/rotate-key"], ["DELETE", ""]]) {
+    const answers = [];
+    for (const id of [mine.streamId, ghost]) {
+      const res = await server.api(`/v1/live-streams/${id}${suffix}`, { method, body, key: otherKey });
+      answers.push({ status: res.status, body: await res.json() });
+    }
+    assert.equal(answers[0].status, 404, `${method}${suffix}`);
+    assert.deepEqual(answers[1], answers[0], `${method}${suffix}`);
+  }
+
   const listing = server.keys("list");
   assert.match(listing, /other/);
   assert.doesNotMatch(listing, /ak_[0-9a-z]{40}/);

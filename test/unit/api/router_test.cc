@@ -1,8 +1,11 @@
 #include "api/router.h"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "api/errors.h"
 #include "app/keys_cli.h"
 #include "common/ids.h"
 #include "store/sqlite/sqlite_store.h"
@@ -282,6 +285,19 @@ TEST_F(RouterTest, PatchAndDeleteRespectState) {
   EXPECT_EQ(call("DELETE", "/v1/live-streams/" + id).status, 204);
   EXPECT_EQ(call("GET", "/v1/live-streams/" + id).status, 404);
   EXPECT_EQ(call("DELETE", "/v1/live-streams/" + id).status, 404);
+}
+
+TEST(ErrorResponseTest, UnavailableTellsClientsWhenToRetry) {
+  auto has_retry_after = [](const net::HttpResponse& res) {
+    return std::any_of(res.headers.begin(), res.headers.end(),
+                       [](const auto& h) { return h.first == "Retry-After"; });
+  };
+  auto res = error_response(make_error(Code::Unavailable, "database down: host=db password=x"));
+  EXPECT_EQ(res.status, 503);
+  EXPECT_TRUE(has_retry_after(res));
+  // Internal detail stays in the log.
+  EXPECT_EQ(res.body.find("password"), std::string::npos);
+  EXPECT_FALSE(has_retry_after(error_response(make_error(Code::NotFound, "x"))));
 }
 
 }  // namespace
