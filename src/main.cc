@@ -47,6 +47,10 @@ int run(int argc, char** argv) {
       ->envname("ANTCDN_RTMP_LISTEN");
   serve->add_option("--edge-listen", config.edge_listen, "HOST:PORT of HLS playback")
       ->envname("ANTCDN_EDGE_LISTEN");
+  serve
+      ->add_option("--metrics-listen", config.metrics_listen,
+                   "HOST:PORT of Prometheus /metrics (\"off\" disables)")
+      ->envname("ANTCDN_METRICS_LISTEN");
   serve->add_option("--public-rtmp-url", config.public_rtmp_url, "RTMP URL shown to encoders")
       ->envname("ANTCDN_PUBLIC_RTMP_URL");
   serve->add_option("--public-edge-url", config.public_edge_url, "Base URL of playback")

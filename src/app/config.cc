@@ -113,6 +113,9 @@ std::vector<std::string> Config::validate() const {
   check_listen("--api-listen", api_listen);
   check_listen("--rtmp-listen", rtmp_listen);
   check_listen("--edge-listen", edge_listen);
+  if (metrics_enabled()) {
+    check_listen("--metrics-listen", metrics_listen);
+  }
   if (data_dir.empty()) {
     errors.emplace_back("--data-dir: must not be empty");
   }

@@ -22,6 +22,8 @@ struct Config {
   std::string api_listen = "127.0.0.1:8080";
   std::string rtmp_listen = "0.0.0.0:1935";
   std::string edge_listen = "127.0.0.1:8090";
+  // Prometheus /metrics on a listener of its own; "" or "off" disables it.
+  std::string metrics_listen = "127.0.0.1:9464";
   std::string public_rtmp_url;  // default: derived from the RTMP listener
   std::string public_edge_url;  // default: derived from the edge listener
   std::string database;         // default: sqlite://{data_dir}/antcdn.db
@@ -54,6 +56,7 @@ struct Config {
   // The comma-separated --roles, split.
   std::vector<std::string> role_list() const;
   bool has_role(std::string_view role) const;
+  bool metrics_enabled() const { return !metrics_listen.empty() && metrics_listen != "off"; }
 
   std::string effective_node_id() const;
   // --max-transcodes, or its default from the core count.

@@ -19,12 +19,15 @@
 #include "api/router.h"
 #include "app/keys_cli.h"
 #include "app/media_store_factory.h"
+#include "app/metrics_endpoint.h"
+#include "app/node_metrics.h"
 #include "app/session_pipeline.h"
 #include "app/store_factory.h"
 #include "edge/edge_router.h"
 #include "edge/store_stream_directory.h"
 #include "ingest/rtmp/listener.h"
 #include "lifecycle/supervisor.h"
+#include "metrics/registry.h"
 #include "net/blocking_pool.h"
 #include "net/event_loop.h"
 #include "net/http_server.h"
@@ -152,7 +155,7 @@ class DeadlineTimer {
 
 void print_banner(const Config& config, const ListenAddress& api_addr, uint16_t api_port,
                   const std::string& rtmp_url, const std::string& edge_url,
-                  const std::optional<Secret>& first_key) {
+                  const std::string& metrics_url, const std::optional<Secret>& first_key) {
   std::string api_base = fmt::format("http://{}:{}", reachable_host(api_addr.host), api_port);
   fmt::print("AntCDN Live is running (roles: {}).\n", config.roles);
   fmt::print("  API:       {}/v1/live-streams\n", api_base);
@@ -161,6 +164,9 @@ void print_banner(const Config& config, const ListenAddress& api_addr, uint16_t 
   fmt::print("  Viewer:    {}/watch/{{edgeId}}\n", edge_url);
   if (config.has_role("api")) {
     fmt::print("  Console:   {}/console  (sign in with the API key)\n", api_base);
+  }
+  if (!metrics_url.empty()) {
+    fmt::print("  Metrics:   {}\n", metrics_url);
   }
   if (first_key && !config.initial_key_file.empty()) {
     fmt::print("  API key:   written to {} (once)\n", config.initial_key_file);
@@ -204,6 +210,12 @@ int serve(const Config& config) {
     }
   }
 
+  // Metrics first: the pools' last jobs (a transcoder's teardown) still count.
+  metrics::Registry registry;
+  ingest::rtmp::IngestMetrics ingest_metrics(registry);
+  transcode::TranscodeMetrics transcode_metrics(registry);
+  edge::EdgeMetrics edge_metrics(registry);
+
   // Threads (docs/architecture.md, "Threads"). The pools come first so that
   // they outlive everything that posts to them.
   net::BlockingPool api_pool("api", kApiWorkers);          // API calls (store queries)
@@ -212,6 +224,7 @@ int serve(const Config& config) {
   // cannot hold the lookups of streams whose media is cached.
   net::BlockingPool lookups("edge-lookups", 2);
   net::BlockingPool teardown("teardown", 2);  // ending pipelines (joins)
+  net::BlockingPool scrapes("metrics", 1);    // /metrics (counts streams in the store)
   net::EventLoop loop("ingest");              // RTMP and API sockets
   net::EventLoop control("lifecycle", net::LoopKind::Control);
   net::EventLoop edge_loop("edge");
@@ -226,11 +239,13 @@ int serve(const Config& config) {
     return 1;
   }
   storage::CachedStore& media_store = *media->cache;
-  storage::WriteQueue writes(media_store, storage::WriteQueueOptions{});
+  storage::WriteQueue writes(media_store, storage::WriteQueueOptions{
+                                              .on_put_done = segment_write_observer(registry),
+                                          });
 
   transcode::quiet_ffmpeg_logs();
   SessionPipelineFactory pipelines(media_store, writes, teardown, config.record_access_units_dir,
-                                   config.x264_preset);
+                                   config.x264_preset, &transcode_metrics);
   lifecycle::SupervisorOptions supervision{
       .ended_hold = std::chrono::seconds(config.ended_hold_seconds),
       .node_id = config.effective_node_id(),
@@ -264,6 +279,7 @@ int serve(const Config& config) {
     ingest::rtmp::RtmpOptions options;
     options.host = rtmp_addr.host;
     options.port = rtmp_addr.port;
+    options.metrics = &ingest_metrics;
     rtmp = std::make_unique<ingest::rtmp::RtmpListener>(loop, options, supervisor);
     auto port = rtmp->start();
     if (!port.ok()) {
@@ -279,7 +295,7 @@ int serve(const Config& config) {
   edge::StoreStreamDirectory directory(
       **store,
       {.background = [&lookups](std::function<void()> job) { lookups.post(std::move(job)); }});
-  edge::EdgeRouter edge_router(media_store, directory);
+  edge::EdgeRouter edge_router(media_store, directory, &edge_metrics);
   LoopThreads edge_threads(edge_loop);
   if (config.has_role("edge")) {
     edge_server = std::make_unique<net::HttpServer>(
@@ -338,10 +354,29 @@ int serve(const Config& config) {
     api_port = *port;
   }
 
-  print_banner(config, api_addr, api_port, rtmp_url, edge_url, *first_key);
+  // Prometheus, on a listener of its own (never the API's or the edge's).
+  add_node_collectors(registry, {**store, media_store, writes, loop, edge_loop});
+  std::unique_ptr<net::HttpServer> metrics_server;
+  std::string metrics_url;
+  if (config.metrics_enabled()) {
+    ListenAddress metrics_addr;
+    parse_listen(config.metrics_listen, metrics_addr);
+    metrics_server = make_metrics_server(
+        loop, http_options(config, "metrics", metrics_addr, kApiAnswerTimeout), registry, scrapes);
+    auto port = metrics_server->start();
+    if (!port.ok()) {
+      spdlog::critical("{}", port.error().describe());
+      return 1;
+    }
+    metrics_url = fmt::format("http://{}:{}/metrics", reachable_host(metrics_addr.host), *port);
+  }
+
+  print_banner(config, api_addr, api_port, rtmp_url, edge_url, metrics_url, *first_key);
   const bool fine_probe = spdlog::should_log(spdlog::level::debug);
-  loop.start_latency_probe(fine_probe ? kFineProbeInterval : kProbeInterval);
-  edge_loop.start_latency_probe(fine_probe ? kFineProbeInterval : kProbeInterval);
+  const auto probe_interval = fine_probe ? kFineProbeInterval : kProbeInterval;
+  loop.start_latency_probe(probe_interval, &loop_lateness_histogram(registry, loop.name()));
+  edge_loop.start_latency_probe(probe_interval,
+                                &loop_lateness_histogram(registry, edge_loop.name()));
 
   const auto shutdown_timeout = std::chrono::seconds(config.shutdown_timeout_seconds);
   std::chrono::steady_clock::time_point deadline{};
@@ -355,6 +390,9 @@ int serve(const Config& config) {
     }
     if (api_server) {
       api_server->stop();
+    }
+    if (metrics_server) {
+      metrics_server->stop();
     }
     if (edge_server) {
       edge_loop.post([&] { edge_server->stop(); });
@@ -380,6 +418,7 @@ int serve(const Config& config) {
   complete = api_pool.wait_idle_for(left()) && complete;
   complete = reads.wait_idle_for(left()) && complete;
   complete = lookups.wait_idle_for(left()) && complete;
+  complete = scrapes.wait_idle_for(left()) && complete;
   if (auto unwritten = writes.flush_for(left()); unwritten.count > 0) {
     complete = false;
     spdlog::error("shutdown: {} objects were not written (storage unavailable), e.g. {}",

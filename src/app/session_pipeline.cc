@@ -54,7 +54,8 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
         transcode::TranscoderOptions{.quality = stream.quality,
                                      .preset = transcode_preset_,
                                      .stream_label = id,
-                                     .on_failed = on_failed},
+                                     .on_failed = on_failed,
+                                     .metrics = transcode_metrics_},
         std::move(pipeline));
   }
   if (!record_dir_.empty()) {

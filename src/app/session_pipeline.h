@@ -9,6 +9,7 @@
 #include "lifecycle/supervisor.h"
 #include "net/blocking_pool.h"
 #include "storage/write_queue.h"
+#include "transcode/transcode_metrics.h"
 
 namespace antcdn::app {
 
@@ -20,12 +21,14 @@ class SessionPipelineFactory {
   // `stored` is read when a session is taken over from another node.
   SessionPipelineFactory(storage::ObjectStore& stored, storage::WriteQueue& writes,
                          net::BlockingPool& teardown, std::string record_dir,
-                         std::string transcode_preset)
+                         std::string transcode_preset,
+                         transcode::TranscodeMetrics* transcode_metrics = nullptr)
       : stored_(stored),
         writes_(writes),
         teardown_(teardown),
         record_dir_(std::move(record_dir)),
-        transcode_preset_(std::move(transcode_preset)) {}
+        transcode_preset_(std::move(transcode_preset)),
+        transcode_metrics_(transcode_metrics) {}
 
   // The supervisor is created after the factory (it takes the factory), so the
   // packager's events are routed to it once it exists.
@@ -42,6 +45,7 @@ class SessionPipelineFactory {
   net::BlockingPool& teardown_;
   std::string record_dir_;
   std::string transcode_preset_;
+  transcode::TranscodeMetrics* transcode_metrics_;  // borrowed; may be null
   lifecycle::Supervisor* supervisor_ = nullptr;
 };
 

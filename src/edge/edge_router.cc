@@ -40,10 +40,28 @@ net::HttpResponse text_error(int status, std::string_view code, std::string_view
   return res;
 }
 
-EdgeRouter::EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory)
-    : objects_(objects), directory_(directory) {}
+EdgeRouter::EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory,
+                       EdgeMetrics* metrics)
+    : objects_(objects), directory_(directory), metrics_(metrics) {}
 
 void EdgeRouter::handle(const net::HttpRequest& req, const net::HttpRespond& respond) {
+  std::optional<EdgePath> path = parse_edge_path(req.path());
+  if (metrics_ == nullptr) {
+    route(req, path, respond);
+    return;
+  }
+  RequestKind kind = path                                ? kind_of(path->resource)
+                     : req.path().starts_with("/watch/") ? RequestKind::Watch
+                                                         : RequestKind::Other;
+  route(req, path,
+        [metrics = metrics_, kind, head = req.method == "HEAD", respond](net::HttpResponse res) {
+          metrics->record(kind, res.status, head ? 0 : res.body_size());
+          respond(std::move(res));
+        });
+}
+
+void EdgeRouter::route(const net::HttpRequest& req, const std::optional<EdgePath>& path,
+                       const net::HttpRespond& respond) {
   if (req.method == "OPTIONS") {
     respond(preflight_response());
     return;
@@ -67,7 +85,6 @@ void EdgeRouter::handle(const net::HttpRequest& req, const net::HttpRespond& res
     serve_watch(req.path().substr(std::string_view("/watch/").size()), respond);
     return;
   }
-  std::optional<EdgePath> path = parse_edge_path(req.path());
   if (!path) {
     respond(not_found());
     return;

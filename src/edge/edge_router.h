@@ -9,6 +9,7 @@
 
 #include <string_view>
 
+#include "edge/edge_metrics.h"
 #include "edge/edge_path.h"
 #include "edge/stream_directory.h"
 #include "net/http_message.h"
@@ -19,8 +20,9 @@ namespace antcdn::edge {
 
 class EdgeRouter {
  public:
-  // Both are borrowed and must outlive the router.
-  EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory);
+  // All are borrowed and must outlive the router; `metrics` may be null.
+  EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory,
+             EdgeMetrics* metrics = nullptr);
 
   // Never blocks: the stream lookup and a cache miss answer through callbacks
   // (StreamDirectory::lookup_async, ObjectReader::get_async), so a thousand
@@ -28,6 +30,8 @@ class EdgeRouter {
   void handle(const net::HttpRequest& req, const net::HttpRespond& respond);
 
  private:
+  void route(const net::HttpRequest& req, const std::optional<EdgePath>& path,
+             const net::HttpRespond& respond);
   void serve_watch(std::string_view rest, const net::HttpRespond& respond);
   void serve_media(const EdgePath& path, const net::HttpRespond& respond);
   static net::HttpResponse serve_status(const EdgeStreamInfo& info);
@@ -36,6 +40,7 @@ class EdgeRouter {
 
   storage::ObjectReader& objects_;
   StreamDirectory& directory_;
+  EdgeMetrics* metrics_;
 };
 
 // A small plain-text error with CORS and no-cache; the HTTP server also uses it

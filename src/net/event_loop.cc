@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/blocking.h"
+#include "metrics/histogram.h"
 
 namespace antcdn::net {
 namespace {
@@ -32,6 +33,7 @@ struct EventLoop::Impl {
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
   std::unique_ptr<boost::asio::steady_timer> probe;
   std::chrono::milliseconds probe_interval{0};
+  metrics::Histogram* lateness = nullptr;
   std::atomic<int64_t> worst_us{0};
 
   void arm_probe() {
@@ -44,6 +46,9 @@ struct EventLoop::Impl {
       auto late = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - due)
                       .count();
+      if (lateness != nullptr) {
+        lateness->observe(static_cast<double>(late) / 1e6);
+      }
       if (late > worst_us.load()) {
         worst_us.store(late);
       }
@@ -102,12 +107,14 @@ void EventLoop::post(std::function<void()> fn) {
   boost::asio::post(impl_->io, std::move(fn));
 }
 
-void EventLoop::start_latency_probe(std::chrono::milliseconds interval) {
-  post([this, interval] {
+void EventLoop::start_latency_probe(std::chrono::milliseconds interval,
+                                    metrics::Histogram* lateness) {
+  post([this, interval, lateness] {
     if (impl_->probe) {
       return;
     }
     impl_->probe_interval = interval;
+    impl_->lateness = lateness;
     impl_->probe = std::make_unique<boost::asio::steady_timer>(impl_->io);
     impl_->arm_probe();
   });

@@ -16,6 +16,9 @@
 namespace boost::asio {
 class io_context;
 }  // namespace boost::asio
+namespace antcdn::metrics {
+class Histogram;
+}  // namespace antcdn::metrics
 
 namespace antcdn::net {
 
@@ -40,8 +43,10 @@ class EventLoop {
   void post(std::function<void()> fn);
 
   // Measures how late a timer fires every `interval` (how long the loop was
-  // busy): the worst lateness since start. Starts with the first call.
-  void start_latency_probe(std::chrono::milliseconds interval);
+  // busy): the worst lateness since start, and each one in `lateness` (seconds)
+  // when given. Starts with the first call.
+  void start_latency_probe(std::chrono::milliseconds interval,
+                           metrics::Histogram* lateness = nullptr);
   std::chrono::microseconds worst_latency() const;
 
  private:

@@ -364,8 +364,13 @@ void WriteQueue::run_job(std::unique_lock<std::mutex>& lock, Lane& lane, Job&& j
   lane.abandon.reset();
   // Other threads only read the running job's key and fence, under the lock.
   const Job& running = *lane.running;
+  const auto started = std::chrono::steady_clock::now();
   Status result = execute(lock, lane, running, rng);
+  const bool abandoned = !result.ok() && lane.abandon.has_value();
   lock.unlock();
+  if (running.op == Op::Put && !abandoned && options_.on_put_done) {
+    options_.on_put_done(running.key, std::chrono::steady_clock::now() - started, result.ok());
+  }
   if (running.done) {
     running.done(result);
   }

@@ -68,6 +68,10 @@ struct WriteQueueOptions {
   std::chrono::milliseconds outage_retry{300000};
   std::chrono::milliseconds initial_backoff{200};
   std::chrono::milliseconds max_backoff{5000};
+  // Called on the worker thread when a put was stored or finally failed (not
+  // when discard(), claim() or flush_for() stopped it): the time from its first
+  // attempt to that outcome, retries included. For metrics; must not block.
+  std::function<void(std::string_view key, std::chrono::nanoseconds took, bool stored)> on_put_done;
 };
 
 // A WriteCallback (object_writer.h) runs exactly once per accepted job: on the job's worker thread

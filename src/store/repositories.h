@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,8 @@ class StreamRepository {
                                                  std::optional<int64_t> before_seq) = 0;
   // How many streams `owner_key_id` has (the per-key quota of POST /v1/live-streams).
   virtual Result<int64_t> count_owned(const std::string& owner_key_id) = 0;
+  // How many streams are in each state (states with none may be left out): metrics.
+  virtual Result<std::map<media::StreamState, int64_t>> count_by_state() = 0;
   // Streams whose state is connecting or live.
   virtual Result<std::vector<StreamRecord>> list_on_air() = 0;
   virtual Result<StreamRecord> update(const std::string& stream_id, const Mutation& mutate) = 0;

@@ -80,12 +80,16 @@ bool Transcoder::admit(const media::AccessUnit& unit, bool& overflow) {
       return false;
     }
     ++queued_audio_;
+    count_queued(1);
     return true;
   }
   ++stats_.frames_in;
   // Shed whole GOPs: after a drop nothing decodes until the next keyframe.
   if (shedding_ && !unit.keyframe) {
     ++stats_.frames_shed;
+    if (options_.metrics != nullptr) {
+      options_.metrics->shed_frames.inc();
+    }
     return false;
   }
   shedding_ = false;
@@ -93,6 +97,10 @@ bool Transcoder::admit(const media::AccessUnit& unit, bool& overflow) {
       queued_video_bytes_ + unit.data.size() > options_.max_queued_video_bytes) {
     shedding_ = true;
     ++stats_.frames_shed;
+    if (options_.metrics != nullptr) {
+      options_.metrics->shed_gops.inc();
+      options_.metrics->shed_frames.inc();
+    }
     if (stats_.frames_shed == 1 || stats_.frames_shed % 300 == 0) {
       spdlog::warn("transcode: {} cannot keep up with real time; {} frames shed so far",
                    options_.stream_label, stats_.frames_shed);
@@ -101,7 +109,14 @@ bool Transcoder::admit(const media::AccessUnit& unit, bool& overflow) {
   }
   ++queued_video_;
   queued_video_bytes_ += unit.data.size();
+  count_queued(1);
   return true;
+}
+
+void Transcoder::count_queued(int64_t delta) {
+  if (options_.metrics != nullptr) {
+    options_.metrics->queued_frames.add(delta);
+  }
 }
 
 void Transcoder::on_access_unit(media::AccessUnit&& unit) {
@@ -172,6 +187,7 @@ void Transcoder::run() {
         } else {
           --queued_audio_;
         }
+        count_queued(-1);
       }
     }
     process(item);

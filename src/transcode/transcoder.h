@@ -26,6 +26,7 @@
 
 #include "media/access_unit_sink.h"
 #include "media/quality.h"
+#include "transcode/transcode_metrics.h"
 
 struct AVFrame;
 struct AVPacket;
@@ -51,6 +52,7 @@ struct TranscoderOptions {
   std::string stream_label;  // for log lines
   // Called on the worker thread when transcoding cannot go on (encoder failure).
   std::function<void(const std::string& reason)> on_failed;
+  TranscodeMetrics* metrics = nullptr;  // borrowed, shared by the node's transcoders; may be null
 };
 
 struct TranscoderStats {
@@ -83,6 +85,8 @@ class Transcoder final : public media::AccessUnitSink {
   // Under mutex_: whether `unit` joins the queue (false: shed or refused);
   // sets `overflow` when the audio bound was passed just now.
   bool admit(const media::AccessUnit& unit, bool& overflow);
+  // Under mutex_: the node-wide queue gauge follows this queue's units.
+  void count_queued(int64_t delta);
   void run();
   // Worker thread only:
   void process(Item& item);

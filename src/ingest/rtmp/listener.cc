@@ -109,6 +109,9 @@ class Session {
         break;
       }
       c_->last_read = std::chrono::steady_clock::now();
+      if (l_.options.metrics != nullptr) {
+        l_.options.metrics->bytes.inc(n);
+      }
       Status fed = rtmp_.feed(ByteSpan(buffer.data(), n));
       if (fed.ok()) {
         drain_events();
@@ -241,6 +244,9 @@ class Session {
     grant_ = std::move(*grant);
     demuxer_ = std::make_unique<FlvDemuxer>(*grant_->sink);
     c_->publishing = true;
+    if (l_.options.metrics != nullptr) {
+      l_.options.metrics->publishers.add(1);
+    }
     (void)rtmp_.accept_publish();
     spdlog::info("ingest.rtmp conn={} remote={} stream={} publishing{}", id_, remote_,
                  grant_->stream_id, grant_->resumed ? " (reconnect)" : "");
@@ -255,6 +261,9 @@ class Session {
   void handle(fr::Media& e) {
     if (!demuxer_) {
       return;
+    }
+    if (auto* m = l_.options.metrics) {
+      (e.kind == media::MediaKind::Video ? m->video_frames : m->audio_frames).inc();
     }
     Status s = demuxer_->on_media(e.kind, e.timestamp, std::move(e.payload), unix_now_ms());
     if (s.ok()) {
@@ -281,6 +290,9 @@ class Session {
         spdlog::warn("ingest.rtmp conn={} remote={} closed: {}", id_, remote_, failure_);
       }
       return;
+    }
+    if (l_.options.metrics != nullptr) {
+      l_.options.metrics->publishers.sub(1);
     }
     media::EndReason reason = media::EndReason::Dropped;
     std::string detail;

@@ -12,6 +12,7 @@
 
 #include "common/result.h"
 #include "format/rtmp/server_connection.h"
+#include "ingest/rtmp/ingest_metrics.h"
 #include "lifecycle/publish_gate.h"
 #include "net/event_loop.h"
 
@@ -26,6 +27,7 @@ struct RtmpOptions {
   std::chrono::milliseconds idle_timeout{30000};      // no bytes from the encoder
   int max_failed_keys = 10;                           // per address and minute
   format::rtmp::ServerConnectionOptions connection;
+  IngestMetrics* metrics = nullptr;  // borrowed; none when null
 };
 
 class RtmpListener {

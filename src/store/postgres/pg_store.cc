@@ -286,6 +286,21 @@ Result<int64_t> PgStore::count_owned(const std::string& owner_key_id) {
   return res->rows() > 0 ? res->integer(0, 0) : int64_t{0};
 }
 
+Result<std::map<media::StreamState, int64_t>> PgStore::count_by_state() {
+  std::lock_guard lock(mutex_);
+  auto res = read("SELECT state, COUNT(*) FROM streams GROUP BY state", {});
+  if (!res.ok()) {
+    return res.error();
+  }
+  std::map<media::StreamState, int64_t> counts;
+  for (int r = 0; r < res->rows(); ++r) {
+    if (auto state = media::parse_stream_state(res->text(r, 0))) {
+      counts[*state] += res->integer(r, 1);
+    }
+  }
+  return counts;
+}
+
 Result<std::vector<StreamRecord>> PgStore::list_on_air() {
   std::lock_guard lock(mutex_);
   auto res = read(select_streams("WHERE state IN ('connecting', 'live') ORDER BY seq"), {});

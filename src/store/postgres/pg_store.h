@@ -32,6 +32,7 @@ class PgStore final : public Store {
   Result<std::vector<StreamRecord>> list(const std::string& owner_key_id, int limit,
                                          std::optional<int64_t> before_seq) override;
   Result<int64_t> count_owned(const std::string& owner_key_id) override;
+  Result<std::map<media::StreamState, int64_t>> count_by_state() override;
   Result<std::vector<StreamRecord>> list_on_air() override;
   Result<StreamRecord> update(const std::string& stream_id, const Mutation& mutate) override;
   Status remove(const std::string& stream_id, const Precondition& allowed) override;

@@ -184,6 +184,27 @@ Result<int64_t> SqliteStore::count_owned(const std::string& owner_key_id) {
   return stmt->integer(0);
 }
 
+Result<std::map<media::StreamState, int64_t>> SqliteStore::count_by_state() {
+  std::lock_guard lock(mutex_);
+  auto stmt = db_.prepare("SELECT state, COUNT(*) FROM streams GROUP BY state");
+  if (!stmt.ok()) {
+    return stmt.error();
+  }
+  std::map<media::StreamState, int64_t> counts;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row.ok()) {
+      return row.error();
+    }
+    if (!*row) {
+      return counts;
+    }
+    if (auto state = media::parse_stream_state(stmt->text(0))) {
+      counts[*state] += stmt->integer(1);
+    }
+  }
+}
+
 Result<std::vector<StreamRecord>> SqliteStore::list_on_air() {
   std::lock_guard lock(mutex_);
   auto stmt = db_.prepare("SELECT " + stream_columns() +

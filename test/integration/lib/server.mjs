@@ -26,7 +26,7 @@ export class Server {
     const args = [
       "serve", "--data-dir", this.dataDir,
       "--api-listen", "127.0.0.1:0", "--edge-listen", "127.0.0.1:0",
-      "--rtmp-listen", "127.0.0.1:0", ...this.extraArgs,
+      "--rtmp-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", ...this.extraArgs,
     ];
     this.proc = spawn(BIN, args, {
       stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...this.env },
@@ -44,6 +44,7 @@ export class Server {
     this.apiBase = grab("API").replace(/\/v1\/live-streams$/, "");
     this.rtmpUrl = grab("RTMP");
     this.edgeBase = grab("Playback").replace(/\/live\/\{edgeId\}\/master\.m3u8$/, "");
+    this.metricsUrl = grab("Metrics");
     const key = grab("API key");
     this.apiKey = key?.startsWith("ak_") ? key : undefined;
     return this;

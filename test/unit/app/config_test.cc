@@ -27,6 +27,21 @@ TEST(Config, ReportsEveryErrorWithItsFlag) {
   EXPECT_TRUE(errors[3].starts_with("--roles:"));
 }
 
+TEST(Config, MetricsListenerCanBeTurnedOff) {
+  Config c;
+  EXPECT_EQ(c.metrics_listen, "127.0.0.1:9464");
+  EXPECT_TRUE(c.metrics_enabled());
+  for (const char* off : {"off", ""}) {
+    c.metrics_listen = off;
+    EXPECT_FALSE(c.metrics_enabled());
+    EXPECT_TRUE(c.validate().empty());
+  }
+  c.metrics_listen = "9464";
+  auto errors = c.validate();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_TRUE(errors[0].starts_with("--metrics-listen:"));
+}
+
 TEST(Config, AdmissionLimits) {
   Config c;
   EXPECT_GE(c.effective_max_transcodes(), 1);  // max(1, cores / 2) by default

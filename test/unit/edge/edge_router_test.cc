@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "common/ids.h"
+#include "metrics/registry.h"
 #include "storage/cached_store.h"
 #include "storage/memory_store.h"
 
@@ -326,3 +327,45 @@ TEST_F(EdgeRouterTest, ServesTheViewerPageAndItsAssets) {
 
 }  // namespace
 }  // namespace antcdn::edge
+
+TEST(EdgeMetricsTest, CountsRequestsByKindAndStatusAndBodyBytes) {
+  storage::MemoryStore memory;
+  storage::CachedStore objects(memory, 1 << 20);
+  FakeDirectory directory;
+  std::string live = ids::new_edge_id(1);
+  directory.streams[live] = {StreamState::Live, kStarted, std::nullopt};
+  ASSERT_TRUE(
+      objects.put(live + "/720p/index.m3u8", storage::make_object(to_bytes(kMediaPlaylist))).ok());
+  ASSERT_TRUE(objects.put(live + "/720p/s1-3.m4s", storage::make_object(to_bytes("segment"))).ok());
+  metrics::Registry registry;
+  EdgeMetrics metrics(registry);
+  EdgeRouter router(objects, directory, &metrics);
+  auto call = [&](std::string target, std::string method = "GET") {
+    net::HttpRequest req;
+    req.method = std::move(method);
+    req.target = std::move(target);
+    return answer(router, req).status;
+  };
+  EXPECT_EQ(call("/live/" + live + "/720p/s1-3.m4s"), 200);
+  EXPECT_EQ(call("/live/" + live + "/720p/s1-3.m4s", "HEAD"), 200);
+  EXPECT_EQ(call("/live/" + live + "/720p/s1-9999.m4s"), 404);
+  EXPECT_EQ(call("/live/" + live + "/720p/index.m3u8", "POST"), 405);
+  EXPECT_EQ(call("/healthz"), 200);
+
+  auto value = [&](std::string_view name, const metrics::Labels& labels) {
+    for (const auto& f : registry.collect()) {
+      for (const auto& s : f.samples) {
+        if (f.name == name && s.labels == labels) {
+          return s.value;
+        }
+      }
+    }
+    return -1.0;
+  };
+  EXPECT_EQ(value("antcdn_edge_requests_total", {{"kind", "segment"}, {"status", "200"}}), 2);
+  EXPECT_EQ(value("antcdn_edge_requests_total", {{"kind", "segment"}, {"status", "404"}}), 1);
+  EXPECT_EQ(value("antcdn_edge_requests_total", {{"kind", "playlist"}, {"status", "405"}}), 1);
+  EXPECT_EQ(value("antcdn_edge_requests_total", {{"kind", "other"}, {"status", "200"}}), 1);
+  // The HEAD sent no body.
+  EXPECT_EQ(value("antcdn_edge_sent_bytes_total", {{"kind", "segment"}}), 7);
+}

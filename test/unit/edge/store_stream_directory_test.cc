@@ -34,6 +34,7 @@ class FakeStreams final : public store::StreamRepository {
     return unused();
   }
   Result<int64_t> count_owned(const std::string&) override { return unused(); }
+  Result<std::map<StreamState, int64_t>> count_by_state() override { return unused(); }
   Result<std::vector<store::StreamRecord>> list_on_air() override { return unused(); }
   Result<store::StreamRecord> update(const std::string&, const Mutation&) override {
     return unused();

@@ -55,6 +55,9 @@ class SwitchableStore final : public store::StreamRepository {
   Result<int64_t> count_owned(const std::string& owner) override {
     return down ? fail() : inner->count_owned(owner);
   }
+  Result<std::map<media::StreamState, int64_t>> count_by_state() override {
+    return down ? fail() : inner->count_by_state();
+  }
   Result<std::vector<store::StreamRecord>> list_on_air() override {
     return down ? fail() : inner->list_on_air();
   }

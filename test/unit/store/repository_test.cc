@@ -178,6 +178,25 @@ TEST_P(RepositoryTest, CountOwnedCountsOneKeysStreams) {
   EXPECT_EQ(*store_->count_owned("key_b"), 0);
 }
 
+TEST_P(RepositoryTest, CountByStateCountsEveryStream) {
+  EXPECT_TRUE(store_->count_by_state()->empty());
+  int n = 0;
+  for (auto [state, copies] :
+       {std::pair{media::StreamState::Idle, 3}, std::pair{media::StreamState::Live, 2},
+        std::pair{media::StreamState::Error, 1}}) {
+    for (int i = 0; i < copies; ++i) {
+      StreamRecord r = make_stream(i % 2 == 0 ? "key_a" : "key_b", "s" + std::to_string(n++));
+      r.state = state;
+      ASSERT_TRUE(store_->create(r).ok());
+    }
+  }
+  auto counts = store_->count_by_state();
+  ASSERT_TRUE(counts.ok()) << counts.error().describe();
+  EXPECT_EQ(*counts, (std::map<media::StreamState, int64_t>{{media::StreamState::Idle, 3},
+                                                            {media::StreamState::Live, 2},
+                                                            {media::StreamState::Error, 1}}));
+}
+
 TEST_P(RepositoryTest, ListOnAirIsConnectingAndLive) {
   std::vector<std::string> on_air;
   for (auto state :

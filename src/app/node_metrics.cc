@@ -1,0 +1,123 @@
+#include "app/node_metrics.h"
+
+#include <spdlog/spdlog.h>
+
+#include "metrics/process_stats.h"
+
+namespace antcdn::app {
+namespace {
+
+using metrics::make_family;
+using metrics::MetricFamily;
+using metrics::MetricType;
+
+void collect_stream_states(store::StreamRepository& streams, std::vector<MetricFamily>& out) {
+  auto counts = streams.count_by_state();
+  if (!counts.ok()) {
+    // Left out rather than reported as zeros: an outage must not look like an empty node.
+    spdlog::warn("metrics: counting streams by state: {}", counts.error().describe());
+    return;
+  }
+  MetricFamily f{"antcdn_streams", "Streams in the database, by state.", MetricType::Gauge, {}};
+  for (auto state :
+       {media::StreamState::Idle, media::StreamState::Connecting, media::StreamState::Live,
+        media::StreamState::Ended, media::StreamState::Error}) {
+    auto it = counts->find(state);
+    f.samples.push_back({{{"state", std::string(media::to_string(state))}},
+                         it == counts->end() ? 0.0 : static_cast<double>(it->second),
+                         std::nullopt});
+  }
+  out.push_back(std::move(f));
+}
+
+void collect_cache(const storage::CacheStats& s, std::vector<MetricFamily>& out) {
+  out.push_back(make_family("antcdn_cache_hits_total",
+                            "Object reads the memory cache answered (edge and packager).",
+                            MetricType::Counter, static_cast<double>(s.hits)));
+  out.push_back(make_family("antcdn_cache_misses_total",
+                            "Object reads that went to the object store.", MetricType::Counter,
+                            static_cast<double>(s.misses)));
+  out.push_back(make_family("antcdn_cache_coalesced_total",
+                            "Misses that waited for another reader's answer instead of reading.",
+                            MetricType::Counter, static_cast<double>(s.coalesced)));
+  out.push_back(make_family("antcdn_cache_bytes", "Payload bytes held in the memory cache.",
+                            MetricType::Gauge, static_cast<double>(s.bytes)));
+  out.push_back(make_family("antcdn_cache_objects", "Objects held in the memory cache.",
+                            MetricType::Gauge, static_cast<double>(s.entries)));
+}
+
+void collect_write_queue(const storage::WriteQueueStats& s, std::vector<MetricFamily>& out) {
+  MetricFamily jobs{"antcdn_storage_writes_total",
+                    "Object-store writes (puts and removes) by outcome.",
+                    MetricType::Counter,
+                    {}};
+  for (auto [outcome, n] :
+       {std::pair{"stored", s.completed_jobs}, std::pair{"failed", s.failed_jobs},
+        std::pair{"abandoned", s.abandoned_jobs}}) {
+    jobs.samples.push_back({{{"outcome", outcome}}, static_cast<double>(n), std::nullopt});
+  }
+  out.push_back(std::move(jobs));
+  out.push_back(make_family("antcdn_storage_write_retries_total",
+                            "Object-store write attempts that were retried.", MetricType::Counter,
+                            static_cast<double>(s.retries)));
+  out.push_back(make_family("antcdn_storage_queued_bytes",
+                            "Bytes waiting in the write queue (running writes included).",
+                            MetricType::Gauge, static_cast<double>(s.queued_bytes)));
+  out.push_back(make_family("antcdn_storage_queued_writes", "Writes waiting in the write queue.",
+                            MetricType::Gauge, static_cast<double>(s.queued_jobs)));
+}
+
+void collect_loops(const net::EventLoop& ingest, const net::EventLoop& edge,
+                   std::vector<MetricFamily>& out) {
+  MetricFamily f{"antcdn_event_loop_worst_lateness_seconds",
+                 "The latest a probe timer fired on the loop since start (the loop was busy).",
+                 MetricType::Gauge,
+                 {}};
+  for (const net::EventLoop* loop : {&ingest, &edge}) {
+    f.samples.push_back({{{"loop", loop->name()}},
+                         static_cast<double>(loop->worst_latency().count()) / 1e6,
+                         std::nullopt});
+  }
+  out.push_back(std::move(f));
+}
+
+}  // namespace
+
+void add_node_collectors(metrics::Registry& registry, NodeMetricSources sources) {
+  registry.add_collector([sources](std::vector<MetricFamily>& out) {
+    collect_stream_states(sources.streams, out);
+    collect_cache(sources.cache.stats(), out);
+    collect_write_queue(sources.writes.stats(), out);
+    collect_loops(sources.ingest_loop, sources.edge_loop, out);
+    metrics::collect_process_metrics(out);
+  });
+}
+
+std::function<void(std::string_view key, std::chrono::nanoseconds took, bool stored)>
+segment_write_observer(metrics::Registry& registry) {
+  auto& latency = registry.histogram(
+      "antcdn_segment_write_seconds",
+      "Time to store a media segment, from its first attempt to success (retries included).",
+      metrics::latency_buckets());
+  auto& failures = registry.counter("antcdn_segment_write_failures_total",
+                                    "Media segments the write queue gave up on.");
+  return [&latency, &failures](std::string_view key, std::chrono::nanoseconds took, bool stored) {
+    if (!key.ends_with(".m4s")) {
+      return;  // playlists and init sections
+    }
+    if (stored) {
+      latency.observe(std::chrono::duration<double>(took).count());
+    } else {
+      failures.inc();
+    }
+  };
+}
+
+metrics::Histogram& loop_lateness_histogram(metrics::Registry& registry, const std::string& loop) {
+  return registry.histogram(
+      "antcdn_event_loop_lateness_seconds",
+      "How late the loop's probe timer fired (how long the loop was busy with other work).",
+      {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1}, {{"loop", loop}});
+}
+
+}  // namespace antcdn::app

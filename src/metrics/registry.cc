@@ -1,0 +1,110 @@
+#include "metrics/registry.h"
+
+#include <stdexcept>
+
+#include "metrics/exposition.h"
+
+namespace antcdn::metrics {
+
+Registry::Series* Registry::find_or_add_locked(const std::string& name, const std::string& help,
+                                               MetricType type, Labels labels, bool& added) {
+  if (!is_valid_metric_name(name)) {
+    throw std::logic_error("metrics: invalid metric name '" + name + "'");
+  }
+  for (const auto& [label, value] : labels) {
+    if (!is_valid_label_name(label)) {
+      throw std::logic_error("metrics: " + name + ": invalid label name '" + label + "'");
+    }
+  }
+  Family* family = nullptr;
+  for (auto& f : families_) {
+    if (f.name == name) {
+      family = &f;
+      break;
+    }
+  }
+  if (family == nullptr) {
+    family = &families_.emplace_back(Family{name, help, type, {}});
+  } else if (family->type != type) {
+    throw std::logic_error("metrics: " + name + " declared with two types");
+  }
+  for (auto& s : family->series) {
+    if (s.labels == labels) {
+      added = false;
+      return &s;
+    }
+  }
+  added = true;
+  return &family->series.emplace_back(Series{std::move(labels), {}});
+}
+
+Counter& Registry::counter(const std::string& name, const std::string& help, Labels labels) {
+  std::lock_guard lock(mutex_);
+  bool added = false;
+  Series* s = find_or_add_locked(name, help, MetricType::Counter, std::move(labels), added);
+  if (added) {
+    s->metric = &counters_.emplace_back();
+  }
+  return *std::get<Counter*>(s->metric);
+}
+
+Gauge& Registry::gauge(const std::string& name, const std::string& help, Labels labels) {
+  std::lock_guard lock(mutex_);
+  bool added = false;
+  Series* s = find_or_add_locked(name, help, MetricType::Gauge, std::move(labels), added);
+  if (added) {
+    s->metric = &gauges_.emplace_back();
+  }
+  return *std::get<Gauge*>(s->metric);
+}
+
+Histogram& Registry::histogram(const std::string& name, const std::string& help,
+                               std::vector<double> bounds, Labels labels) {
+  std::lock_guard lock(mutex_);
+  bool added = false;
+  Series* s = find_or_add_locked(name, help, MetricType::Histogram, std::move(labels), added);
+  if (added) {
+    s->metric = &histograms_.emplace_back(std::move(bounds));
+  }
+  return *std::get<Histogram*>(s->metric);
+}
+
+void Registry::add_collector(Collector collect) {
+  std::lock_guard lock(mutex_);
+  collectors_.push_back(std::move(collect));
+}
+
+std::vector<MetricFamily> Registry::collect() const {
+  std::vector<MetricFamily> out;
+  std::vector<Collector> collectors;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& f : families_) {
+      MetricFamily& family = out.emplace_back(MetricFamily{f.name, f.help, f.type, {}});
+      for (const auto& s : f.series) {
+        Sample sample{s.labels, 0, std::nullopt};
+        if (const auto* c = std::get_if<Counter*>(&s.metric)) {
+          sample.value = static_cast<double>((*c)->value());
+        } else if (const auto* g = std::get_if<Gauge*>(&s.metric)) {
+          sample.value = static_cast<double>((*g)->value());
+        } else {
+          sample.histogram = std::get<Histogram*>(s.metric)->value();
+        }
+        family.samples.push_back(std::move(sample));
+      }
+    }
+    collectors = collectors_;
+  }
+  // Outside the lock: a collector may wait (on the database, say).
+  for (const auto& collect : collectors) {
+    collect(out);
+  }
+  return out;
+}
+
+std::string Registry::render() const {
+  auto families = collect();
+  return render_text(families);
+}
+
+}  // namespace antcdn::metrics
