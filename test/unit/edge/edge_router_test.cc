@@ -325,9 +325,6 @@ TEST_F(EdgeRouterTest, ServesTheViewerPageAndItsAssets) {
   EXPECT_EQ(call("/watch/assets/nope.js").status, 404);
 }
 
-}  // namespace
-}  // namespace antcdn::edge
-
 TEST(EdgeMetricsTest, CountsRequestsByKindAndStatusAndBodyBytes) {
   storage::MemoryStore memory;
   storage::CachedStore objects(memory, 1 << 20);
@@ -366,6 +363,10 @@ TEST(EdgeMetricsTest, CountsRequestsByKindAndStatusAndBodyBytes) {
   EXPECT_EQ(value("antcdn_edge_requests_total", {{"kind", "segment"}, {"status", "404"}}), 1);
   EXPECT_EQ(value("antcdn_edge_requests_total", {{"kind", "playlist"}, {"status", "405"}}), 1);
   EXPECT_EQ(value("antcdn_edge_requests_total", {{"kind", "other"}, {"status", "200"}}), 1);
-  // The HEAD sent no body.
-  EXPECT_EQ(value("antcdn_edge_sent_bytes_total", {{"kind", "segment"}}), 7);
+  // The segment once (the HEAD sent no body) and the 404's text.
+  EXPECT_EQ(value("antcdn_edge_sent_bytes_total", {{"kind", "segment"}}),
+            7 + text_error(404, "not_found", "no such stream or object").body.size());
 }
+
+}  // namespace
+}  // namespace antcdn::edge
