@@ -51,6 +51,10 @@ int run(int argc, char** argv) {
       ->add_option("--metrics-listen", config.metrics_listen,
                    "HOST:PORT of Prometheus /metrics (\"off\" disables)")
       ->envname("ANTCDN_METRICS_LISTEN");
+  serve
+      ->add_flag("--metrics-per-stream", config.metrics_per_stream,
+                 "Also export per-stream ingest series, labelled with the stream id")
+      ->envname("ANTCDN_METRICS_PER_STREAM");
   serve->add_option("--public-rtmp-url", config.public_rtmp_url, "RTMP URL shown to encoders")
       ->envname("ANTCDN_PUBLIC_RTMP_URL");
   serve->add_option("--public-edge-url", config.public_edge_url, "Base URL of playback")

@@ -23,6 +23,7 @@ TEST_PACKAGES=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   postgresql swift-proxy swift-account swift-container swift-object chromium
+  prometheus  # promtool: test/integration/metrics.test.mjs checks the /metrics exposition
 )
 
 # install_deps PACKAGE...: apt-get installs those that are missing.

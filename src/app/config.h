@@ -24,10 +24,11 @@ struct Config {
   std::string edge_listen = "127.0.0.1:8090";
   // Prometheus /metrics on a listener of its own; "" or "off" disables it.
   std::string metrics_listen = "127.0.0.1:9464";
-  std::string public_rtmp_url;  // default: derived from the RTMP listener
-  std::string public_edge_url;  // default: derived from the edge listener
-  std::string database;         // default: sqlite://{data_dir}/antcdn.db
-  std::string storage;          // default: file://{data_dir}/media
+  bool metrics_per_stream = false;  // series labelled with stream ids (one set per publisher)
+  std::string public_rtmp_url;      // default: derived from the RTMP listener
+  std::string public_edge_url;      // default: derived from the edge listener
+  std::string database;             // default: sqlite://{data_dir}/antcdn.db
+  std::string storage;              // default: file://{data_dir}/media
   std::string roles = "api,ingest,edge";
   int http_request_timeout_ms = 15000;
   std::string log_level = "info";

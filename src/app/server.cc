@@ -212,7 +212,7 @@ int serve(const Config& config) {
 
   // Metrics first: the pools' last jobs (a transcoder's teardown) still count.
   metrics::Registry registry;
-  ingest::rtmp::IngestMetrics ingest_metrics(registry);
+  ingest::rtmp::IngestMetrics ingest_metrics(registry, config.metrics_per_stream);
   transcode::TranscodeMetrics transcode_metrics(registry);
   edge::EdgeMetrics edge_metrics(registry);
 

@@ -1,5 +1,6 @@
 #include "metrics/registry.h"
 
+#include <cassert>
 #include <stdexcept>
 
 #include "metrics/exposition.h"
@@ -28,6 +29,7 @@ Registry::Series* Registry::find_or_add_locked(const std::string& name, const st
   } else if (family->type != type) {
     throw std::logic_error("metrics: " + name + " declared with two types");
   }
+  std::erase_if(family->series, [](const Series& s) { return s.owned && s.owner.expired(); });
   for (auto& s : family->series) {
     if (s.labels == labels) {
       added = false;
@@ -69,6 +71,25 @@ Histogram& Registry::histogram(const std::string& name, const std::string& help,
   return *std::get<Histogram*>(s->metric);
 }
 
+std::shared_ptr<Counter> Registry::owned_counter(const std::string& name, const std::string& help,
+                                                 Labels labels) {
+  std::lock_guard lock(mutex_);
+  bool added = false;
+  Series* s = find_or_add_locked(name, help, MetricType::Counter, std::move(labels), added);
+  if (!added) {
+    auto alive = s->owner.lock();
+    // A permanent series of the same name and labels would be a programming
+    // error; the counter then counts for nobody rather than end the process.
+    assert(s->owned && alive);
+    return alive ? alive : std::make_shared<Counter>();
+  }
+  auto counter = std::make_shared<Counter>();
+  s->metric = counter.get();
+  s->owner = counter;
+  s->owned = true;
+  return counter;
+}
+
 void Registry::add_collector(Collector collect) {
   std::lock_guard lock(mutex_);
   collectors_.push_back(std::move(collect));
@@ -82,6 +103,10 @@ std::vector<MetricFamily> Registry::collect() const {
     for (const auto& f : families_) {
       MetricFamily& family = out.emplace_back(MetricFamily{f.name, f.help, f.type, {}});
       for (const auto& s : f.series) {
+        std::shared_ptr<Counter> keep = s.owner.lock();  // an owned series stays while read
+        if (s.owned && !keep) {
+          continue;
+        }
         Sample sample{s.labels, 0, std::nullopt};
         if (const auto* c = std::get_if<Counter*>(&s.metric)) {
           sample.value = static_cast<double>((*c)->value());
@@ -91,6 +116,9 @@ std::vector<MetricFamily> Registry::collect() const {
           sample.histogram = std::get<Histogram*>(s.metric)->value();
         }
         family.samples.push_back(std::move(sample));
+      }
+      if (family.samples.empty()) {
+        out.pop_back();  // every series of it was owned, and is gone
       }
     }
     collectors = collectors_;

@@ -10,6 +10,7 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <variant>
@@ -37,6 +38,12 @@ class Registry {
   Histogram& histogram(const std::string& name, const std::string& help, std::vector<double> bounds,
                        Labels labels = {});
 
+  // A counter whose series lasts while someone holds it (per-stream series):
+  // it leaves the exposition once the last holder lets go. Asked again for the
+  // same name and labels meanwhile, it is the same counter.
+  std::shared_ptr<Counter> owned_counter(const std::string& name, const std::string& help,
+                                         Labels labels);
+
   // Appends families at every scrape, after the registered metrics.
   void add_collector(Collector collect);
 
@@ -50,6 +57,8 @@ class Registry {
   struct Series {
     Labels labels;
     Metric metric;
+    std::weak_ptr<Counter> owner;  // owned series only
+    bool owned = false;
   };
   struct Family {
     std::string name;
@@ -58,8 +67,8 @@ class Registry {
     std::vector<Series> series;
   };
 
-  // Under mutex_: the series `name`{labels}, or nullptr with a new series slot
-  // to fill (its family made or checked).
+  // Under mutex_: the series `name`{labels}; `added` when it is a new slot to
+  // fill (its family made or checked). Owned series that expired are dropped.
   Series* find_or_add_locked(const std::string& name, const std::string& help, MetricType type,
                              Labels labels, bool& added);
 

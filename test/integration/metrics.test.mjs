@@ -17,7 +17,7 @@ let clip;
 before(async () => {
   dataDir = makeDataDir();
   clip = await makeClip(path.join(dataDir, "clip.flv"), { seconds: 8 });
-  ({ server } = await startServer({ dataDir }));
+  ({ server } = await startServer({ dataDir, args: ["--metrics-per-stream"] }));
 });
 
 after(() => stopServer(server, dataDir));
@@ -87,6 +87,10 @@ test("a publish and an edge read move the counters; promtool accepts the exposit
       await pub.wait(30000);
     }
     assert.equal(value(live, "antcdn_ingest_publishers"), 1);
+    // --metrics-per-stream: the publisher's own series, labelled with the stream id.
+    assert.ok(value(live, "antcdn_stream_ingest_bytes_total", { stream: s.streamId }) > 0);
+    assert.ok(value(live, "antcdn_stream_ingest_frames_total",
+      { stream: s.streamId, kind: "video" }) > 0);
     assert.equal(value(live, "antcdn_streams", { state: "live" }), 1);
     assert.equal(value(live, "antcdn_streams", { state: "idle" }), 0);
     await waitState(server, s.streamId, "ended", { timeoutMs: 20000 });
@@ -97,6 +101,8 @@ test("a publish and an edge read move the counters; promtool accepts the exposit
     assert.ok(value(after, "antcdn_ingest_frames_total", { kind: "video" }) > 0, "video frames");
     assert.ok(value(after, "antcdn_ingest_frames_total", { kind: "audio" }) > 0, "audio frames");
     assert.equal(value(after, "antcdn_ingest_publishers"), 0);
+    assert.ok(!after.some((x) => x.name.startsWith("antcdn_stream_ingest_")),
+      "per-stream series end with the publish");
     assert.equal(value(after, "antcdn_streams", { state: "ended" }), 1);
     assert.ok(value(after, "antcdn_edge_requests_total", { kind: "segment", status: "200" }) >= 1);
     assert.ok(value(after, "antcdn_edge_requests_total", { kind: "playlist", status: "200" }) >= 1);

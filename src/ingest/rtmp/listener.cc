@@ -112,6 +112,9 @@ class Session {
       if (l_.options.metrics != nullptr) {
         l_.options.metrics->bytes.inc(n);
       }
+      if (stream_metrics_) {
+        stream_metrics_->bytes->inc(n);
+      }
       Status fed = rtmp_.feed(ByteSpan(buffer.data(), n));
       if (fed.ok()) {
         drain_events();
@@ -246,6 +249,7 @@ class Session {
     c_->publishing = true;
     if (l_.options.metrics != nullptr) {
       l_.options.metrics->publishers.add(1);
+      stream_metrics_ = l_.options.metrics->for_stream(grant_->stream_id);
     }
     (void)rtmp_.accept_publish();
     spdlog::info("ingest.rtmp conn={} remote={} stream={} publishing{}", id_, remote_,
@@ -264,6 +268,11 @@ class Session {
     }
     if (auto* m = l_.options.metrics) {
       (e.kind == media::MediaKind::Video ? m->video_frames : m->audio_frames).inc();
+    }
+    if (stream_metrics_) {
+      (e.kind == media::MediaKind::Video ? stream_metrics_->video_frames
+                                         : stream_metrics_->audio_frames)
+          ->inc();
     }
     Status s = demuxer_->on_media(e.kind, e.timestamp, std::move(e.payload), unix_now_ms());
     if (s.ok()) {
@@ -294,6 +303,7 @@ class Session {
     if (l_.options.metrics != nullptr) {
       l_.options.metrics->publishers.sub(1);
     }
+    stream_metrics_.reset();  // the stream's series leave the exposition
     media::EndReason reason = media::EndReason::Dropped;
     std::string detail;
     if (clean_) {
@@ -319,6 +329,7 @@ class Session {
   std::optional<fr::PublishRequested> publish_request_;  // waiting for authorize()
   std::optional<lifecycle::PublishGrant> grant_;
   std::unique_ptr<FlvDemuxer> demuxer_;
+  std::optional<StreamIngestCounters> stream_metrics_;  // --metrics-per-stream
   std::string failure_;
   std::string unsupported_;
   bool ended_ = false;

@@ -50,6 +50,29 @@ TEST(Registry, RendersMetricsThenCollectors) {
             "# HELP collected from a collector\n# TYPE collected gauge\ncollected 9\n");
 }
 
+TEST(Registry, OwnedSeriesLastWhileHeld) {
+  Registry r;
+  r.counter("total_all", "h").inc(3);
+  auto a = r.owned_counter("per_stream_total", "h", {{"stream", "ls_a"}});
+  auto again = r.owned_counter("per_stream_total", "h", {{"stream", "ls_a"}});
+  EXPECT_EQ(a, again) << "one series per label set, however many holders";
+  auto b = r.owned_counter("per_stream_total", "h", {{"stream", "ls_b"}});
+  a->inc(2);
+  b->inc(5);
+  EXPECT_EQ(r.render(),
+            "# HELP total_all h\n# TYPE total_all counter\ntotal_all 3\n"
+            "# HELP per_stream_total h\n# TYPE per_stream_total counter\n"
+            "per_stream_total{stream=\"ls_a\"} 2\nper_stream_total{stream=\"ls_b\"} 5\n");
+  a.reset();
+  EXPECT_EQ(r.collect().back().samples.size(), 2u) << "a second holder keeps it";
+  again.reset();
+  b.reset();
+  EXPECT_EQ(r.render(), "# HELP total_all h\n# TYPE total_all counter\ntotal_all 3\n")
+      << "a family whose series are all gone leaves no HELP behind";
+  auto fresh = r.owned_counter("per_stream_total", "h", {{"stream", "ls_a"}});
+  EXPECT_EQ(fresh->value(), 0u) << "a new holder starts a new series";
+}
+
 TEST(Histogram, BoundsAreInclusiveAndOverflowGoesToInf) {
   Histogram h({1, 2});
   h.observe(0);
