@@ -30,41 +30,60 @@ void collect_stream_states(store::StreamRepository& streams, std::vector<MetricF
   out.push_back(std::move(f));
 }
 
+// One unlabelled sample per family.
+struct Figure {
+  const char* name;
+  const char* help;
+  MetricType type;
+  double value;
+};
+
+void add_figures(std::vector<MetricFamily>& out, std::initializer_list<Figure> figures) {
+  for (const auto& f : figures) {
+    out.push_back(make_family(f.name, f.help, f.type, f.value));
+  }
+}
+
 void collect_cache(const storage::CacheStats& s, std::vector<MetricFamily>& out) {
-  out.push_back(make_family("antcdn_cache_hits_total",
-                            "Object reads the memory cache answered (edge and packager).",
-                            MetricType::Counter, static_cast<double>(s.hits)));
-  out.push_back(make_family("antcdn_cache_misses_total",
-                            "Object reads that went to the object store.", MetricType::Counter,
-                            static_cast<double>(s.misses)));
-  out.push_back(make_family("antcdn_cache_coalesced_total",
-                            "Misses that waited for another reader's answer instead of reading.",
-                            MetricType::Counter, static_cast<double>(s.coalesced)));
-  out.push_back(make_family("antcdn_cache_bytes", "Payload bytes held in the memory cache.",
-                            MetricType::Gauge, static_cast<double>(s.bytes)));
-  out.push_back(make_family("antcdn_cache_objects", "Objects held in the memory cache.",
-                            MetricType::Gauge, static_cast<double>(s.entries)));
+  auto n = [](auto v) { return static_cast<double>(v); };
+  add_figures(out, {
+                       {"antcdn_cache_hits_total",
+                        "Object reads the memory cache answered (edge and packager).",
+                        MetricType::Counter, n(s.hits)},
+                       {"antcdn_cache_misses_total", "Object reads that went to the object store.",
+                        MetricType::Counter, n(s.misses)},
+                       {"antcdn_cache_coalesced_total",
+                        "Misses that waited for another reader's answer instead of reading.",
+                        MetricType::Counter, n(s.coalesced)},
+                       {"antcdn_cache_bytes", "Payload bytes held in the memory cache.",
+                        MetricType::Gauge, n(s.bytes)},
+                       {"antcdn_cache_objects", "Objects held in the memory cache.",
+                        MetricType::Gauge, n(s.entries)},
+                   });
 }
 
 void collect_write_queue(const storage::WriteQueueStats& s, std::vector<MetricFamily>& out) {
+  auto n = [](auto v) { return static_cast<double>(v); };
   MetricFamily jobs{"antcdn_storage_writes_total",
                     "Object-store writes (puts and removes) by outcome.",
                     MetricType::Counter,
                     {}};
-  for (auto [outcome, n] :
+  for (auto [outcome, count] :
        {std::pair{"stored", s.completed_jobs}, std::pair{"failed", s.failed_jobs},
         std::pair{"abandoned", s.abandoned_jobs}}) {
-    jobs.samples.push_back({{{"outcome", outcome}}, static_cast<double>(n), std::nullopt});
+    jobs.samples.push_back({{{"outcome", outcome}}, n(count), std::nullopt});
   }
   out.push_back(std::move(jobs));
-  out.push_back(make_family("antcdn_storage_write_retries_total",
-                            "Object-store write attempts that were retried.", MetricType::Counter,
-                            static_cast<double>(s.retries)));
-  out.push_back(make_family("antcdn_storage_queued_bytes",
-                            "Bytes waiting in the write queue (running writes included).",
-                            MetricType::Gauge, static_cast<double>(s.queued_bytes)));
-  out.push_back(make_family("antcdn_storage_queued_writes", "Writes waiting in the write queue.",
-                            MetricType::Gauge, static_cast<double>(s.queued_jobs)));
+  add_figures(out, {
+                       {"antcdn_storage_write_retries_total",
+                        "Object-store write attempts that were retried.", MetricType::Counter,
+                        n(s.retries)},
+                       {"antcdn_storage_queued_bytes",
+                        "Bytes waiting in the write queue (running writes included).",
+                        MetricType::Gauge, n(s.queued_bytes)},
+                       {"antcdn_storage_queued_writes", "Writes waiting in the write queue.",
+                        MetricType::Gauge, n(s.queued_jobs)},
+                   });
 }
 
 void collect_loops(const net::EventLoop& ingest, const net::EventLoop& edge,

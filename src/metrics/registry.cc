@@ -40,35 +40,33 @@ Registry::Series* Registry::find_or_add_locked(const std::string& name, const st
   return &family->series.emplace_back(Series{std::move(labels), {}});
 }
 
-Counter& Registry::counter(const std::string& name, const std::string& help, Labels labels) {
+template <typename M, typename Make>
+M& Registry::declare(const std::string& name, const std::string& help, MetricType type,
+                     Labels labels, Make make) {
   std::lock_guard lock(mutex_);
   bool added = false;
-  Series* s = find_or_add_locked(name, help, MetricType::Counter, std::move(labels), added);
+  Series* s = find_or_add_locked(name, help, type, std::move(labels), added);
   if (added) {
-    s->metric = &counters_.emplace_back();
+    s->metric = make();
   }
-  return *std::get<Counter*>(s->metric);
+  return *std::get<M*>(s->metric);
+}
+
+Counter& Registry::counter(const std::string& name, const std::string& help, Labels labels) {
+  return declare<Counter>(name, help, MetricType::Counter, std::move(labels),
+                          [this] { return &counters_.emplace_back(); });
 }
 
 Gauge& Registry::gauge(const std::string& name, const std::string& help, Labels labels) {
-  std::lock_guard lock(mutex_);
-  bool added = false;
-  Series* s = find_or_add_locked(name, help, MetricType::Gauge, std::move(labels), added);
-  if (added) {
-    s->metric = &gauges_.emplace_back();
-  }
-  return *std::get<Gauge*>(s->metric);
+  return declare<Gauge>(name, help, MetricType::Gauge, std::move(labels),
+                        [this] { return &gauges_.emplace_back(); });
 }
 
 Histogram& Registry::histogram(const std::string& name, const std::string& help,
                                std::vector<double> bounds, Labels labels) {
-  std::lock_guard lock(mutex_);
-  bool added = false;
-  Series* s = find_or_add_locked(name, help, MetricType::Histogram, std::move(labels), added);
-  if (added) {
-    s->metric = &histograms_.emplace_back(std::move(bounds));
-  }
-  return *std::get<Histogram*>(s->metric);
+  return declare<Histogram>(name, help, MetricType::Histogram, std::move(labels), [this, &bounds] {
+    return &histograms_.emplace_back(std::move(bounds));
+  });
 }
 
 std::shared_ptr<Counter> Registry::owned_counter(const std::string& name, const std::string& help,

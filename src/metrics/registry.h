@@ -67,6 +67,10 @@ class Registry {
     std::vector<Series> series;
   };
 
+  // Finds or makes the series name{labels}, a new one's metric from `make()`.
+  template <typename M, typename Make>
+  M& declare(const std::string& name, const std::string& help, MetricType type, Labels labels,
+             Make make);
   // Under mutex_: the series `name`{labels}; `added` when it is a new slot to
   // fill (its family made or checked). Owned series that expired are dropped.
   Series* find_or_add_locked(const std::string& name, const std::string& help, MetricType type,
