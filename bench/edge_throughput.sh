@@ -77,7 +77,7 @@ fi
 # ---- antcdn: publish once, wait for `ended`
 mkdir -p "$TMP/data"
 "$BIN" serve --data-dir "$TMP/data" --api-listen 127.0.0.1:0 --edge-listen 127.0.0.1:0 \
-  --rtmp-listen 127.0.0.1:0 >"$TMP/server.out" 2>"$TMP/server.log" &
+  --rtmp-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 >"$TMP/server.out" 2>"$TMP/server.log" &
 SERVER_PID=$!
 wait_until 15 grep -q '^Try: ' "$TMP/server.out" || { cat "$TMP/server.log" >&2; exit 1; }
 grab() { sed -n "s/^ *$1: *\([^ ]*\).*/\1/p" "$TMP/server.out" | head -1; }
