@@ -193,6 +193,31 @@ TEST(WriteQueueTest, FinalFailureIsReportedAndCountedAndLaterJobsStillRun) {
   EXPECT_EQ(store.inner.keys(), std::vector<std::string>{"b"});
 }
 
+TEST(WriteQueueTest, PutOutcomesAreReportedForMetrics) {
+  FlakyStore store;
+  store.failures = 4;  // all of the first put's attempts
+  store.fail_only_puts = true;
+  std::mutex mutex;
+  std::vector<std::pair<std::string, bool>> outcomes;
+  std::chrono::nanoseconds first_took{0};
+  WriteQueueOptions o = fast_options();
+  o.on_put_done = [&](std::string_view key, std::chrono::nanoseconds took, bool stored) {
+    std::lock_guard lock(mutex);
+    outcomes.emplace_back(key, stored);
+    first_took = outcomes.size() == 1 ? took : first_took;
+  };
+  WriteQueue queue(store, o);
+  ASSERT_TRUE(queue.put("a/s-1.m4s", make_object(to_bytes("1"))).ok());
+  ASSERT_TRUE(queue.put("a/s-2.m4s", make_object(to_bytes("2"))).ok());
+  ASSERT_TRUE(queue.remove("a/s-0.m4s").ok());
+  queue.flush();
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(outcomes,
+            (std::vector<std::pair<std::string, bool>>{{"a/s-1.m4s", false}, {"a/s-2.m4s", true}}))
+      << "puts only, each once, after its retries";
+  EXPECT_GE(first_took, 3ms) << "the time includes the three backoffs (at least 1 ms each)";
+}
+
 // An object store that is down for a while (Unavailable) loses nothing: the
 // job outlives max_attempts for as long as outage_retry allows.
 TEST(WriteQueueTest, UnavailableIsRetriedThroughAnOutage) {

@@ -171,10 +171,13 @@ TEST(Transcoder, CorruptFramesAreSkippedAndTheStreamGoesOn) {
 
 TEST(Transcoder, OverloadShedsWholeGopsWithBoundedQueue) {
   auto sink = std::make_shared<RecordingSink>();
-  Transcoder t(
-      TranscoderOptions{
-          .quality = media::Quality::Standard, .preset = "ultrafast", .max_queued_video_frames = 5},
-      sink);
+  metrics::Registry registry;
+  TranscodeMetrics metrics(registry);
+  Transcoder t(TranscoderOptions{.quality = media::Quality::Standard,
+                                 .preset = "ultrafast",
+                                 .max_queued_video_frames = 5,
+                                 .metrics = &metrics},
+               sink);
   t.on_tracks({source().track});
   for (const auto& u : source().units) {
     t.on_access_unit(media::AccessUnit(u));  // far faster than the worker can encode
@@ -187,6 +190,12 @@ TEST(Transcoder, OverloadShedsWholeGopsWithBoundedQueue) {
   // What was not shed came out, starting with a keyframe.
   auto id = sink->tracks[0].id;
   EXPECT_EQ(sink->count(id) + stats.frames_shed, 150u);
+  // The node-wide metrics agree; GOPs start every 45 frames (0, 45, 90, 135),
+  // and each shedding run lasts to the next keyframe at least.
+  EXPECT_EQ(metrics.shed_frames.value(), stats.frames_shed);
+  EXPECT_GE(metrics.shed_gops.value(), 1u);
+  EXPECT_LE(metrics.shed_gops.value(), 4u);
+  EXPECT_EQ(metrics.queued_frames.value(), 0) << "an idle transcoder has nothing queued";
   ASSERT_FALSE(sink->units.empty());
   EXPECT_TRUE(sink->units.front().keyframe);
 }
@@ -230,8 +239,11 @@ TEST(Transcoder, AudioPastItsQueueBoundFailsTheStreamOnce) {
 
 TEST(Transcoder, VideoPastItsQueuedBytesIsShedLikeFrames) {
   auto sink = std::make_shared<GatedSink>();
+  metrics::Registry registry;
+  TranscodeMetrics metrics(registry);
   TranscoderOptions o = offline();
   o.max_queued_video_bytes = 3 * 1024;
+  o.metrics = &metrics;
   Transcoder t(o, sink);
   t.on_tracks({source().track});
   for (int i = 0; i < 10; ++i) {
@@ -239,7 +251,11 @@ TEST(Transcoder, VideoPastItsQueuedBytesIsShedLikeFrames) {
         .track_id = 1, .dts = i * 33, .pts = i * 33, .keyframe = true, .data = Bytes(1000)});
   }
   EXPECT_EQ(t.stats().frames_shed, 7u);  // three 1000-byte frames fit in 3 KiB
+  EXPECT_EQ(metrics.queued_frames.value(), 3) << "held in front of the gated worker";
+  EXPECT_EQ(metrics.shed_gops.value(), 7u) << "every frame is a keyframe: each drop is a GOP";
   sink->released.set_value();
+  t.wait_idle();
+  EXPECT_EQ(metrics.queued_frames.value(), 0);
 }
 
 TEST(Transcoder, AReconnectStartsANewEncoderSessionOnTheSameSink) {
