@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/stream_state_counts.h"
 #include "metrics/process_stats.h"
 
 namespace antcdn::app {
@@ -11,8 +12,11 @@ using metrics::make_family;
 using metrics::MetricFamily;
 using metrics::MetricType;
 
-void collect_stream_states(store::StreamRepository& streams, std::vector<MetricFamily>& out) {
-  auto counts = streams.count_by_state();
+// How long a scrape waits for the database's stream counts.
+constexpr std::chrono::milliseconds kStoreWait{1000};
+
+void collect_stream_states(StreamStateCounts& states, std::vector<MetricFamily>& out) {
+  auto counts = states.get(kStoreWait);
   if (!counts.ok()) {
     // Left out rather than reported as zeros: an outage must not look like an empty node.
     spdlog::warn("metrics: counting streams by state: {}", counts.error().describe());
@@ -103,8 +107,10 @@ void collect_loops(const net::EventLoop& ingest, const net::EventLoop& edge,
 }  // namespace
 
 void add_node_collectors(metrics::Registry& registry, NodeMetricSources sources) {
-  registry.add_collector([sources](std::vector<MetricFamily>& out) {
-    collect_stream_states(sources.streams, out);
+  auto states = std::make_shared<StreamStateCounts>(
+      [&streams = sources.streams] { return streams.count_by_state(); }, sources.store_queries);
+  registry.add_collector([sources, states](std::vector<MetricFamily>& out) {
+    collect_stream_states(*states, out);
     collect_cache(sources.cache.stats(), out);
     collect_write_queue(sources.writes.stats(), out);
     collect_loops(sources.ingest_loop, sources.edge_loop, out);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "metrics/registry.h"
+#include "net/blocking_pool.h"
 #include "net/event_loop.h"
 #include "storage/cached_store.h"
 #include "storage/write_queue.h"
@@ -19,7 +20,8 @@
 namespace antcdn::app {
 
 struct NodeMetricSources {
-  store::StreamRepository& streams;  // asked on the scrape's thread, which may block
+  store::StreamRepository& streams;
+  net::BlockingPool& store_queries;  // where `streams` is asked (stream_state_counts.h)
   const storage::CachedStore& cache;
   const storage::WriteQueue& writes;
   const net::EventLoop& ingest_loop;

@@ -223,9 +223,10 @@ int serve(const Config& config) {
   // Stream lookups of the edge, apart from origin reads so that a slow origin
   // cannot hold the lookups of streams whose media is cached.
   net::BlockingPool lookups("edge-lookups", 2);
-  net::BlockingPool teardown("teardown", 2);  // ending pipelines (joins)
-  net::BlockingPool scrapes("metrics", 1);    // /metrics (counts streams in the store)
-  net::EventLoop loop("ingest");              // RTMP and API sockets
+  net::BlockingPool teardown("teardown", 2);            // ending pipelines (joins)
+  net::BlockingPool scrapes("metrics", 1);              // /metrics
+  net::BlockingPool stream_counts("metrics-store", 1);  // /metrics: streams by state
+  net::EventLoop loop("ingest");                        // RTMP and API sockets
   net::EventLoop control("lifecycle", net::LoopKind::Control);
   net::EventLoop edge_loop("edge");
   auto in_background = [&reads](std::function<void()> job) { reads.post(std::move(job)); };
@@ -355,7 +356,7 @@ int serve(const Config& config) {
   }
 
   // Prometheus, on a listener of its own (never the API's or the edge's).
-  add_node_collectors(registry, {**store, media_store, writes, loop, edge_loop});
+  add_node_collectors(registry, {**store, stream_counts, media_store, writes, loop, edge_loop});
   std::unique_ptr<net::HttpServer> metrics_server;
   std::string metrics_url;
   if (config.metrics_enabled()) {
@@ -419,6 +420,7 @@ int serve(const Config& config) {
   complete = reads.wait_idle_for(left()) && complete;
   complete = lookups.wait_idle_for(left()) && complete;
   complete = scrapes.wait_idle_for(left()) && complete;
+  complete = stream_counts.wait_idle_for(left()) && complete;
   if (auto unwritten = writes.flush_for(left()); unwritten.count > 0) {
     complete = false;
     spdlog::error("shutdown: {} objects were not written (storage unavailable), e.g. {}",
