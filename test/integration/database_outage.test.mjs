@@ -57,6 +57,12 @@ test("a frozen database: 503 within 3 s, live ingest goes on, recovery after", {
       assert.equal((await list.value.json()).error.code, "unavailable");
       const health = await server.api("/healthz", { key: null });
       assert.equal(health.status, 200, "health needs no database");
+      // /metrics answers too, without the one family that needs the database.
+      const scrape = await fetch(server.metricsUrl);
+      assert.equal(scrape.status, 200);
+      const metrics = await scrape.text();
+      assert.match(metrics, /^antcdn_ingest_bytes_total [1-9]/m);
+      assert.doesNotMatch(metrics, /^antcdn_streams\{/m);
 
       // Segments keep coming while the database is away (lease 10 s > outage).
       const last = (p) => p.segments.at(-1)?.sequence ?? -1;
@@ -71,6 +77,9 @@ test("a frozen database: 503 within 3 s, live ingest goes on, recovery after", {
         { timeoutMs: 10000, what: "the API answering again" });
       const got = await (await server.api(`/v1/live-streams/${s.streamId}`)).json();
       assert.equal(got.state, "live");
+      await waitFor(async () => /^antcdn_streams\{state="live"\} 1$/m.test(
+        await (await fetch(server.metricsUrl)).text()),
+      { timeoutMs: 10000, what: "antcdn_streams back in /metrics" });
     } finally {
       pub.kill("SIGKILL");
     }
