@@ -278,9 +278,9 @@ int serve(const Config& config) {
   uint16_t rtmp_port = rtmp_addr.port;
   if (config.has_role("ingest")) {
     ingest::rtmp::RtmpOptions options;
+    options.metrics = &ingest_metrics;
     options.host = rtmp_addr.host;
     options.port = rtmp_addr.port;
-    options.metrics = &ingest_metrics;
     rtmp = std::make_unique<ingest::rtmp::RtmpListener>(loop, options, supervisor);
     auto port = rtmp->start();
     if (!port.ok()) {

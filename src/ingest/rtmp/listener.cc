@@ -247,11 +247,11 @@ class Session {
     grant_ = std::move(*grant);
     demuxer_ = std::make_unique<FlvDemuxer>(*grant_->sink);
     c_->publishing = true;
+    (void)rtmp_.accept_publish();
     if (l_.options.metrics != nullptr) {
       l_.options.metrics->publishers.add(1);
       stream_metrics_ = l_.options.metrics->for_stream(grant_->stream_id);
     }
-    (void)rtmp_.accept_publish();
     spdlog::info("ingest.rtmp conn={} remote={} stream={} publishing{}", id_, remote_,
                  grant_->stream_id, grant_->resumed ? " (reconnect)" : "");
   }
