@@ -61,7 +61,7 @@ void EdgeRouter::handle(const net::HttpRequest& req, const net::HttpRespond& res
 }
 
 void EdgeRouter::route(const net::HttpRequest& req, const std::optional<EdgePath>& path,
-                       const net::HttpRespond& respond) {
+                       net::HttpRespond respond) {
   if (req.method == "OPTIONS") {
     respond(preflight_response());
     return;
@@ -82,48 +82,49 @@ void EdgeRouter::route(const net::HttpRequest& req, const std::optional<EdgePath
     return;
   }
   if (req.path().starts_with("/watch/")) {
-    serve_watch(req.path().substr(std::string_view("/watch/").size()), respond);
+    serve_watch(req.path().substr(std::string_view("/watch/").size()), std::move(respond));
     return;
   }
   if (!path) {
     respond(not_found());
     return;
   }
-  directory_.lookup_async(path->edge_id,
-                          [this, path = *path, respond](std::optional<EdgeStreamInfo> info) {
-                            if (!info) {
-                              respond(not_found());
-                              return;
-                            }
-                            if (path.resource == EdgeResource::Status) {
-                              respond(serve_status(*info));
-                              return;
-                            }
-                            // An idle stream has nothing to play: never published, or held long
-                            // enough after its end. Leftover objects of an old session must not
-                            // resurface.
-                            if (info->state == media::StreamState::Idle) {
-                              respond(not_found());
-                              return;
-                            }
-                            serve_media(path, respond);
-                          });
+  directory_.lookup_async(path->edge_id, [this, path = *path, respond = std::move(respond)](
+                                             std::optional<EdgeStreamInfo> info) mutable {
+    if (!info) {
+      respond(not_found());
+      return;
+    }
+    if (path.resource == EdgeResource::Status) {
+      respond(serve_status(*info));
+      return;
+    }
+    // An idle stream has nothing to play: never published, or held long
+    // enough after its end. Leftover objects of an old session must not
+    // resurface.
+    if (info->state == media::StreamState::Idle) {
+      respond(not_found());
+      return;
+    }
+    serve_media(path, std::move(respond));
+  });
 }
 
 // Init sections and segments are read only when the rendition's playlist (a
 // cache hit while it is being written) names them or names their neighbours.
-void EdgeRouter::serve_media(const EdgePath& path, const net::HttpRespond& respond) {
-  auto fetch = [this, key = path.object_key, respond] {
-    objects_.get_async(key, [key, respond](Result<storage::ObjectPtr> object) {
+void EdgeRouter::serve_media(const EdgePath& path, net::HttpRespond respond) {
+  auto fetch = [this, key = path.object_key](net::HttpRespond respond) {
+    objects_.get_async(key, [key, respond = std::move(respond)](Result<storage::ObjectPtr> object) {
       respond(object_response(key, object));
     });
   };
   if (path.resource != EdgeResource::InitSection && path.resource != EdgeResource::MediaSegment) {
-    fetch();
+    fetch(std::move(respond));
     return;
   }
   std::string playlist_key = path.edge_id + "/" + path.rendition + "/index.m3u8";
-  objects_.get_async(playlist_key, [path, respond, fetch](Result<storage::ObjectPtr> playlist) {
+  objects_.get_async(playlist_key, [path, respond = std::move(respond),
+                                    fetch](Result<storage::ObjectPtr> playlist) mutable {
     if (playlist.ok()) {
       auto window = LiveWindow::parse(as_chars((*playlist)->data));
       bool listed = window.ok() && (path.resource == EdgeResource::InitSection
@@ -138,14 +139,14 @@ void EdgeRouter::serve_media(const EdgePath& path, const net::HttpRespond& respo
       return;
     }
     // (A playlist that cannot be read now does not hide the object itself.)
-    fetch();
+    fetch(std::move(respond));
   });
 }
 
 // The viewer page is the same for every stream; its script reads the edgeId
 // from the URL and asks status.json. Unknown streams get the page with a 404,
 // so a browser shows a proper "not found" and a crawler sees the status.
-void EdgeRouter::serve_watch(std::string_view rest, const net::HttpRespond& respond) {
+void EdgeRouter::serve_watch(std::string_view rest, net::HttpRespond respond) {
   if (rest.starts_with("assets/")) {
     auto res = web::asset_response(rest.substr(std::string_view("assets/").size()));
     respond(res ? std::move(*res) : not_found());
@@ -155,10 +156,11 @@ void EdgeRouter::serve_watch(std::string_view rest, const net::HttpRespond& resp
     respond(not_found());
     return;
   }
-  directory_.lookup_async(std::string(rest), [respond](std::optional<EdgeStreamInfo> info) {
-    auto page = web::page_response("watch.html", web::Framing::Allow, info ? 200 : 404);
-    respond(page ? std::move(*page) : not_found());
-  });
+  directory_.lookup_async(
+      std::string(rest), [respond = std::move(respond)](std::optional<EdgeStreamInfo> info) {
+        auto page = web::page_response("watch.html", web::Framing::Allow, info ? 200 : 404);
+        respond(page ? std::move(*page) : not_found());
+      });
 }
 
 net::HttpResponse EdgeRouter::serve_status(const EdgeStreamInfo& info) {

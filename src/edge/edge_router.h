@@ -31,9 +31,11 @@ class EdgeRouter {
 
  private:
   void route(const net::HttpRequest& req, const std::optional<EdgePath>& path,
-             const net::HttpRespond& respond);
-  void serve_watch(std::string_view rest, const net::HttpRespond& respond);
-  void serve_media(const EdgePath& path, const net::HttpRespond& respond);
+             net::HttpRespond respond);
+  // `respond` is moved along, never copied: with metrics on it is a wrapper
+  // whose every copy would cost an allocation.
+  void serve_watch(std::string_view rest, net::HttpRespond respond);
+  void serve_media(const EdgePath& path, net::HttpRespond respond);
   static net::HttpResponse serve_status(const EdgeStreamInfo& info);
   static net::HttpResponse object_response(const std::string& key,
                                            const Result<storage::ObjectPtr>& object);
