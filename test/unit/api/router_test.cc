@@ -215,6 +215,31 @@ TEST_F(RouterTest, ServesTheConsoleWithoutAKey) {
   EXPECT_EQ(call("POST", "/console", "", nullptr).status, 405);
 }
 
+// The API's description is public too and needs no database: it is answered on
+// the event loop (answer_without_store) for a request that carries no key.
+TEST_F(RouterTest, ServesTheOpenApiDocumentWithoutAKey) {
+  for (std::string method : {"GET", "HEAD"}) {
+    net::HttpRequest r;
+    r.method = method;
+    r.target = "/v1/openapi.json";
+    auto res = router_->answer_without_store(r);
+    ASSERT_TRUE(res.has_value()) << method;
+    ASSERT_EQ(res->status, 200) << method;
+    EXPECT_EQ(header_of(*res, "Content-Type"), "application/json");
+    EXPECT_EQ(header_of(*res, "Cache-Control"), "public, max-age=300");
+    json::error_code ec;
+    json::value doc = json::parse(res->body_text(), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_TRUE(std::string_view(doc.at("openapi").as_string()).starts_with("3.1."));
+    EXPECT_TRUE(doc.at("paths").as_object().contains("/v1/live-streams/{streamId}/rotate-key"));
+    EXPECT_EQ(router_->handle(r).status, 200);
+  }
+  net::HttpRequest post;
+  post.method = "POST";
+  post.target = "/v1/openapi.json";
+  EXPECT_EQ(router_->handle(post).status, 405);
+}
+
 TEST_F(RouterTest, PaginationNewestFirst) {
   for (int i = 0; i < 7; ++i) {
     create("s" + std::to_string(i));
