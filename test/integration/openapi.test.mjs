@@ -7,9 +7,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
-import { BIN, SOURCE_DIR, startServer, stopServer } from "./lib/server.mjs";
+import { BIN, SOURCE_DIR, rawRequest, startServer, stopServer } from "./lib/server.mjs";
 import { Contract, validateDocument } from "./lib/openapi.mjs";
 import { RawPublisher } from "./lib/rtmp_client.mjs";
 import { waitState } from "./lib/streams.mjs";
@@ -25,6 +24,7 @@ let contract;
 
 before(async () => {
   ({ server, dataDir } = await startServer({ args: ["--max-streams-per-key", String(MAX_STREAMS)] }));
+  contract = new Contract(await (await fetch(`${server.apiBase}/v1/openapi.json`)).json());
 });
 after(() => stopServer(server, dataDir));
 
@@ -59,18 +59,6 @@ function bad(template, method, body) {
   return body;
 }
 
-function rawRequest(payload) {
-  const port = Number(new URL(server.apiBase).port);
-  return new Promise((resolve) => {
-    const sock = net.connect(port, "127.0.0.1");
-    let data = "";
-    sock.on("data", (d) => { data += d; });
-    sock.on("error", () => resolve(data));
-    sock.on("close", () => resolve(data));
-    sock.write(payload);
-  });
-}
-
 // A raw HTTP/1.1 answer as a fetch-like Response, so the contract can check it.
 function asResponse(raw) {
   const [head, ...rest] = raw.split("\r\n\r\n");
@@ -99,7 +87,6 @@ test("the document is served without a key, is valid OpenAPI 3.1 and matches thi
   assert.ok(doc.components.securitySchemes.ApiKey);
   assert.deepEqual(doc.security, [{ ApiKey: [] }]);
 
-  contract = new Contract(doc);
   // The document describes its own answer, the GET and the HEAD.
   await contract.check(new Response(text, { status: 200, headers: res.headers }), "/v1/openapi.json", "GET");
   const head = await fetch(`${server.apiBase}/v1/openapi.json`, { method: "HEAD" });
@@ -274,7 +261,8 @@ test("errors answered before any operation: 404 route, 405, 431, malformed HTTP"
   }
   const big = await expectStatus(431, COLLECTION, "GET", { headers: { "X-Padding": "x".repeat(20 * 1024) }, protocol: true });
   assert.equal(big.body.error.code, "headers_too_large");
-  const res = asResponse(await rawRequest("GET /v1/live-streams HTTP/9.9\r\nHost: x\r\n\r\n"));
+  const res = asResponse(await rawRequest(Number(new URL(server.apiBase).port),
+    "GET /v1/live-streams HTTP/9.9\r\nHost: x\r\n\r\n"));
   assert.equal(res.status, 400);
   assert.equal((await contract.check(res, COLLECTION, "GET", { protocol: true })).error.code, "bad_request");
 });
