@@ -6,6 +6,7 @@
 #include "app/keys_cli.h"
 #include "common/ids.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/http_helpers.h"
 #include "support/temp_dir.h"
 
 namespace antcdn::api {
@@ -189,14 +190,7 @@ TEST_F(RouterTest, RoutesAndMethods) {
   EXPECT_EQ(call("GET", "/healthz").status, 200);
 }
 
-std::string header_of(const net::HttpResponse& res, std::string_view name) {
-  for (const auto& [k, v] : res.headers) {
-    if (k == name) {
-      return v;
-    }
-  }
-  return {};
-}
+using test::header_of;
 
 // The console is public HTML (it signs in by calling /v1 with a key), served
 // with a policy that allows no inline script and no framing.
