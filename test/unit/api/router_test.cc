@@ -1,5 +1,7 @@
 #include "api/router.h"
 
+#include <array>
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -129,6 +131,29 @@ TEST_F(RouterTest, AnotherKeysStreamIsNotFound) {
   auto list = json::parse(call("GET", "/v1/live-streams", "", &key_b_).body);
   EXPECT_TRUE(list.at("data").as_array().empty());
   EXPECT_EQ(call("GET", "/v1/live-streams/" + id).status, 200);
+}
+
+// Not a hint that a stream exists under another key: a missing stream, a
+// malformed id and another key's stream get the same answer, word for word.
+TEST_F(RouterTest, AnotherKeysStreamAnswersExactlyLikeAMissingOne) {
+  std::string theirs(create()["streamId"].as_string());
+  std::string missing = "ls_00000000000000000000000000";
+  for (const auto& [method, suffix, body] :
+       std::vector<std::array<std::string, 3>>{{"GET", "", ""},
+                                               {"PATCH", "", R"({"name":"x"})"},
+                                               {"DELETE", "", ""},
+                                               {"POST", "/rotate-key", ""}}) {
+    auto answer = [&](const std::string& id) {
+      auto res = call(method, "/v1/live-streams/" + id + suffix, body, &key_b_);
+      EXPECT_EQ(res.status, 404) << method << " " << id;
+      return res.body;
+    };
+    std::string expected = answer(theirs);
+    EXPECT_EQ(answer(missing), expected) << method;
+    EXPECT_EQ(answer("ls_nope"), expected) << method;
+  }
+  EXPECT_EQ(call("POST", "/v1/live-streams//rotate-key").body,
+            call("GET", "/v1/live-streams/" + missing).body);
 }
 
 TEST_F(RouterTest, Authentication) {
