@@ -47,9 +47,9 @@ install_deps() {
   fi
 }
 
-# hls.js is embedded into the binary and playwright-core drives Chromium in the
-# browser tests; both come from the lock file (no browser download: Debian's
-# chromium is used).
+# hls.js is embedded into the binary, playwright-core drives Chromium in the
+# browser tests, and ajv with an OpenAPI validator check the API contract test;
+# all come from the lock file (no browser download: Debian's chromium is used).
 install_npm() {
   if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
     npm ci --no-audit --no-fund

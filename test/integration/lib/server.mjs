@@ -1,6 +1,7 @@
 // Starts the real antcdn binary on free ports with a temporary data dir and
 // reads the URLs and the first API key from what it prints.
 import { spawn, execFileSync } from "node:child_process";
+import net from "node:net";
 import { mkdtempSync, rmSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -105,4 +106,19 @@ export async function startServer({ dataDir, args = [] } = {}) {
 export async function stopServer(server, dataDir) {
   await server?.stop();
   if (dataDir) cleanup(dataDir);
+}
+
+// Writes `payload` as is to 127.0.0.1:`port` and resolves with all the server
+// sent back (as text) once the connection closes; `waitForClose: false` also
+// closes our side at once.
+export function rawRequest(port, payload, { waitForClose = true } = {}) {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, "127.0.0.1");
+    let data = "";
+    sock.on("data", (d) => { data += d; });
+    sock.on("error", () => resolve(data));
+    sock.on("close", () => resolve(data));
+    sock.write(payload);
+    if (!waitForClose) sock.end();
+  });
 }
