@@ -23,6 +23,27 @@ void add_store_flags(CLI::App& cmd, antcdn::app::Config& c) {
       ->envname("ANTCDN_DATABASE");
 }
 
+void add_connection_flags(CLI::App& cmd, antcdn::app::Config& c) {
+  cmd.add_option("--rtmp-max-connections-per-ip", c.rtmp_max_connections_per_ip,
+                 "RTMP connections one address may hold (0: no cap)")
+      ->envname("ANTCDN_RTMP_MAX_CONNECTIONS_PER_IP");
+  cmd.add_option("--api-max-connections-per-ip", c.api_max_connections_per_ip,
+                 "API connections one address may hold (0: no cap)")
+      ->envname("ANTCDN_API_MAX_CONNECTIONS_PER_IP");
+  cmd.add_option("--edge-max-connections-per-ip", c.edge_max_connections_per_ip,
+                 "Playback connections one address may hold (0: no cap; viewers share NATs)")
+      ->envname("ANTCDN_EDGE_MAX_CONNECTIONS_PER_IP");
+  cmd.add_option("--rtmp-max-connections", c.rtmp_max_connections,
+                 "RTMP connections in all (0: from the descriptor limit)")
+      ->envname("ANTCDN_RTMP_MAX_CONNECTIONS");
+  cmd.add_option("--api-max-connections", c.api_max_connections,
+                 "API connections in all (0: from the descriptor limit)")
+      ->envname("ANTCDN_API_MAX_CONNECTIONS");
+  cmd.add_option("--edge-max-connections", c.edge_max_connections,
+                 "Playback connections in all (0: from the descriptor limit)")
+      ->envname("ANTCDN_EDGE_MAX_CONNECTIONS");
+}
+
 // Secrets come from the environment only: a flag's value shows in `ps`.
 void read_s3_credentials(antcdn::app::Config& c) {
   if (const char* id = std::getenv("ANTCDN_S3_ACCESS_KEY_ID"); id != nullptr) {
@@ -62,6 +83,11 @@ int run(int argc, char** argv) {
       ->add_option("--http-request-timeout-ms", config.http_request_timeout_ms,
                    "Time a client has to send one whole HTTP request")
       ->envname("ANTCDN_HTTP_REQUEST_TIMEOUT_MS");
+  serve
+      ->add_option("--http-write-timeout-ms", config.http_write_timeout_ms,
+                   "Time each write of an HTTP response has to make progress (slow viewers)")
+      ->envname("ANTCDN_HTTP_WRITE_TIMEOUT_MS");
+  add_connection_flags(*serve, config);
   serve
       ->add_option("--record-access-units", config.record_access_units_dir,
                    "Debugging: write every access unit ingest produces to DIR/{streamId}.jsonl")
