@@ -236,17 +236,19 @@ Awaitable serve_connection(std::shared_ptr<HttpServer::Impl> s, tcp::socket sock
 }
 
 Awaitable accept_loop(std::shared_ptr<HttpServer::Impl> s) {
+  // Named, not temporaries: GCC 12 mishandles prvalue arguments to coroutines.
+  AcceptLoopOptions options{.name = s->options.name};
   // Each connection on its own strand: the loop may run on several threads
   // (the edge's does), and a Beast stream's timer and I/O must not race.
-  co_await accept_connections(
-      s->acceptor, s->limiter, {.name = s->options.name},
-      [&io = s->io] { return asio::any_io_executor(asio::make_strand(io)); },
-      [s](tcp::socket socket, std::string remote, ConnectionLimiter::Ticket ticket) {
-        auto executor = socket.get_executor();
-        asio::co_spawn(executor,
-                       serve_connection(s, std::move(socket), std::move(remote), std::move(ticket)),
-                       asio::detached);
-      });
+  SocketExecutor on_strand = [&io = s->io] { return asio::any_io_executor(asio::make_strand(io)); };
+  AcceptHandler serve = [s](tcp::socket socket, std::string remote,
+                            ConnectionLimiter::Ticket ticket) {
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor,
+                   serve_connection(s, std::move(socket), std::move(remote), std::move(ticket)),
+                   asio::detached);
+  };
+  co_await accept_connections(s->acceptor, s->limiter, options, on_strand, serve);
 }
 
 }  // namespace

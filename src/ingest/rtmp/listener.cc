@@ -343,14 +343,15 @@ asio::awaitable<void> run_session(std::shared_ptr<RtmpListener::Impl> l, tcp::so
 }
 
 asio::awaitable<void> accept_loop(std::shared_ptr<RtmpListener::Impl> l) {
-  co_await net::accept_connections(
-      l->acceptor, l->admission, {.name = "ingest.rtmp"},
-      [&io = l->io] { return asio::any_io_executor(io.get_executor()); },
-      [l](tcp::socket socket, std::string remote, net::ConnectionLimiter::Ticket ticket) {
-        asio::co_spawn(l->io,
-                       run_session(l, std::move(socket), std::move(remote), std::move(ticket)),
-                       asio::detached);
-      });
+  // Named, not temporaries: GCC 12 mishandles prvalue arguments to coroutines.
+  net::AcceptLoopOptions options{.name = "ingest.rtmp"};
+  net::SocketExecutor on_loop = [&io = l->io] { return asio::any_io_executor(io.get_executor()); };
+  net::AcceptHandler start = [l](tcp::socket socket, std::string remote,
+                                 net::ConnectionLimiter::Ticket ticket) {
+    asio::co_spawn(l->io, run_session(l, std::move(socket), std::move(remote), std::move(ticket)),
+                   asio::detached);
+  };
+  co_await net::accept_connections(l->acceptor, l->admission, options, on_loop, start);
 }
 
 }  // namespace
