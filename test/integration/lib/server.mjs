@@ -13,11 +13,14 @@ export function makeDataDir() {
 }
 
 export class Server {
-  // `env`: extra environment variables (e.g. S3 credentials).
-  constructor(dataDir, extraArgs = [], { env = {} } = {}) {
+  // `env`: extra environment variables (e.g. S3 credentials). `prefix`: a
+  // command that execs the binary, e.g. ["prlimit", "--nofile=256", "--"]
+  // (the process id stays the server's).
+  constructor(dataDir, extraArgs = [], { env = {}, prefix = [] } = {}) {
     this.dataDir = dataDir;
     this.extraArgs = extraArgs;
     this.env = env;
+    this.prefix = prefix;
     this.stdout = "";
     this.stderr = "";
   }
@@ -28,7 +31,8 @@ export class Server {
       "--api-listen", "127.0.0.1:0", "--edge-listen", "127.0.0.1:0",
       "--rtmp-listen", "127.0.0.1:0", ...this.extraArgs,
     ];
-    this.proc = spawn(BIN, args, {
+    const [cmd, ...cmdArgs] = [...this.prefix, BIN, ...args];
+    this.proc = spawn(cmd, cmdArgs, {
       stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...this.env },
     });
     this.exited = new Promise((resolve) => this.proc.on("exit", (code, signal) => resolve({ code, signal })));
