@@ -8,6 +8,11 @@ import path from "node:path";
 export const BIN = process.env.ANTCDN_BIN ?? path.resolve("build/antcdn");
 export const SOURCE_DIR = process.env.ANTCDN_SOURCE_DIR ?? process.cwd();
 
+// Flags that lift the per-address connection caps, for benchmarks whose many
+// clients all connect from 127.0.0.1.
+export const NO_PER_IP_CAPS = ["--rtmp-max-connections-per-ip", "0", "--api-max-connections-per-ip", "0",
+  "--edge-max-connections-per-ip", "0"];
+
 export function makeDataDir() {
   return mkdtempSync(path.join(tmpdir(), "antcdn-it-"));
 }
