@@ -24,24 +24,30 @@ void add_store_flags(CLI::App& cmd, antcdn::app::Config& c) {
 }
 
 void add_connection_flags(CLI::App& cmd, antcdn::app::Config& c) {
-  cmd.add_option("--rtmp-max-connections-per-ip", c.rtmp_max_connections_per_ip,
-                 "RTMP connections one address may hold (0: no cap)")
-      ->envname("ANTCDN_RTMP_MAX_CONNECTIONS_PER_IP");
-  cmd.add_option("--api-max-connections-per-ip", c.api_max_connections_per_ip,
-                 "API connections one address may hold (0: no cap)")
-      ->envname("ANTCDN_API_MAX_CONNECTIONS_PER_IP");
-  cmd.add_option("--edge-max-connections-per-ip", c.edge_max_connections_per_ip,
-                 "Playback connections one address may hold (0: no cap; viewers share NATs)")
-      ->envname("ANTCDN_EDGE_MAX_CONNECTIONS_PER_IP");
-  cmd.add_option("--rtmp-max-connections", c.rtmp_max_connections,
-                 "RTMP connections in all (0: from the descriptor limit)")
-      ->envname("ANTCDN_RTMP_MAX_CONNECTIONS");
-  cmd.add_option("--api-max-connections", c.api_max_connections,
-                 "API connections in all (0: from the descriptor limit)")
-      ->envname("ANTCDN_API_MAX_CONNECTIONS");
-  cmd.add_option("--edge-max-connections", c.edge_max_connections,
-                 "Playback connections in all (0: from the descriptor limit)")
-      ->envname("ANTCDN_EDGE_MAX_CONNECTIONS");
+  struct Flag {
+    const char* name;
+    int* value;
+    const char* help;
+    const char* env;
+  };
+  const Flag flags[] = {
+      {"--rtmp-max-connections-per-ip", &c.rtmp_max_connections_per_ip,
+       "RTMP connections one address may hold (0: no cap)", "ANTCDN_RTMP_MAX_CONNECTIONS_PER_IP"},
+      {"--api-max-connections-per-ip", &c.api_max_connections_per_ip,
+       "API connections one address may hold (0: no cap)", "ANTCDN_API_MAX_CONNECTIONS_PER_IP"},
+      {"--edge-max-connections-per-ip", &c.edge_max_connections_per_ip,
+       "Playback connections one address may hold (0: no cap; viewers share NATs)",
+       "ANTCDN_EDGE_MAX_CONNECTIONS_PER_IP"},
+      {"--rtmp-max-connections", &c.rtmp_max_connections,
+       "RTMP connections in all (0: from the descriptor limit)", "ANTCDN_RTMP_MAX_CONNECTIONS"},
+      {"--api-max-connections", &c.api_max_connections,
+       "API connections in all (0: from the descriptor limit)", "ANTCDN_API_MAX_CONNECTIONS"},
+      {"--edge-max-connections", &c.edge_max_connections,
+       "Playback connections in all (0: from the descriptor limit)", "ANTCDN_EDGE_MAX_CONNECTIONS"},
+  };
+  for (const Flag& f : flags) {
+    cmd.add_option(f.name, *f.value, f.help)->envname(f.env);
+  }
 }
 
 // Secrets come from the environment only: a flag's value shows in `ps`.
