@@ -1,6 +1,6 @@
 // Hostile connections (issue 13): thousands of idle sockets, a process out of
-// descriptors, per-address caps, a slowloris API client and a huge message
-// before authorisation. In each case the server keeps serving everyone else
+// descriptors, per-address caps, a slowloris API client, slow and stalled
+// viewers, and a huge message before authorisation. In each case the server keeps serving everyone else
 // and stays quiet (idle CPU, log lines).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -11,7 +11,7 @@ import { createStream, waitState } from "./lib/streams.mjs";
 import { makeClip, ffmpegPublish, haveTool, waitFor } from "./lib/media.mjs";
 import { parseMaster, parseMedia, fetchText, fetchObject, edgeUrl } from "./lib/hls.mjs";
 import {
-  connect, connectMany, writeAll, portOf, fdCount, rssKb, cpuPercent, hardFileLimit,
+  connect, connectMany, writeAll, portOf, fdCount, rssKb, cpuPercent, hardFileLimit, socketHeld,
 } from "./lib/connections.mjs";
 
 // The issue's bound for a server whose sockets sit idle, measured over 3 s.
@@ -214,6 +214,85 @@ test("slowloris API clients are cut off at the request timeout; others are serve
     } finally {
       for (const t of timers) clearTimeout(t);
       for (const c of slow) c.destroy();
+      await stopServer(server, dataDir);
+    }
+  });
+
+// A segment far larger than what the socket buffers hold (noise at a low QP:
+// ~20 MB per 2 s), so a viewer that stops reading stalls the server's writes.
+async function publishBigSegments(server) {
+  const big = path.join(clipDir, "big.flv");
+  await makeClip(big, {
+    seconds: 4, size: "640x360", gop: 60, audio: false,
+    vcodec: ["-vf", "noise=alls=60:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "8",
+      "-g", "60", "-keyint_min", "60", "-sc_threshold", "0", "-pix_fmt", "yuv420p"],
+  });
+  const s = await createStream(server);
+  const pub = ffmpegPublish(s.ingest.rtmpFullUrl, big);
+  const master = parseMaster(await waitFor(async () => {
+    const r = await fetchObject(edgeUrl(server.edgeBase, s.edgeId, "master.m3u8"));
+    return r.status === 200 ? r.text() : null;
+  }, { timeoutMs: 30000, what: "the master playlist" }));
+  const rendition = master.variants[0].uri.split("/")[0];
+  const playlist = await waitFor(async () => {
+    const p = parseMedia(await fetchText(edgeUrl(server.edgeBase, s.edgeId, `${rendition}/index.m3u8`)));
+    return p.segments.length > 0 ? p : null;
+  }, { timeoutMs: 30000, what: "a segment" });
+  await pub.wait(30000);
+  const target = `/live/${s.edgeId}/${rendition}/${playlist.segments[0].uri}`;
+  const size = (await fetchObject(`${server.edgeBase}${target}`)).body.length;
+  return { target, size };
+}
+
+// GET `target` on a raw socket that reads only when `reader` lets it.
+async function rawGet(server, target) {
+  const c = await connect(portOf(server.edgeBase));
+  await writeAll(c, Buffer.from(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+  return c;
+}
+
+function bodyLength(c) {
+  const head = c.received.indexOf("\r\n\r\n");
+  return head < 0 ? 0 : c.received.length - head - 4;
+}
+
+test("slow viewers: a slow reader gets a whole segment past the request timeout; a stalled one is cut off",
+  { timeout: 120000 }, async () => {
+    const { server, dataDir } = await startServer({
+      args: ["--http-request-timeout-ms", "1000", "--http-write-timeout-ms", "3000"],
+    });
+    const sockets = [];
+    try {
+      const { target, size } = await publishBigSegments(server);
+      assert.ok(size > 8 * 1024 * 1024, `a segment of ${size} bytes outgrows the socket buffers`);
+
+      // Reads a little, pauses 20 ms, reads again: a few MB/s, several seconds in all.
+      const slow = await rawGet(server, target);
+      sockets.push(slow);
+      const started = Date.now();
+      slow.sock.on("data", () => {
+        slow.sock.pause();
+        setTimeout(() => slow.sock.resume(), 20);
+      });
+      await slow.closedPromise;
+      const took = Date.now() - started;
+      console.log(`slow viewer: ${size} bytes in ${took} ms`);
+      assert.ok(took > 1000, "the read outlasted the request timeout (else the case proves nothing)");
+      assert.equal(bodyLength(slow), size, "the whole segment arrived");
+
+      // Reads the head, then nothing: the server gives up after 3 s without progress.
+      const stalled = await rawGet(server, target);
+      sockets.push(stalled);
+      await waitFor(() => stalled.received.length > 0, { what: "the first bytes" });
+      stalled.sock.pause();
+      const clientPort = stalled.sock.localPort;
+      await waitFor(() => !socketHeld(portOf(server.edgeBase), clientPort),
+        { timeoutMs: 20000, what: "the server to close the stalled connection" });
+      stalled.sock.resume();  // what was queued before the close, then the end
+      await stalled.closedPromise;
+      assert.ok(bodyLength(stalled) < size, "the stalled viewer did not get the whole segment");
+    } finally {
+      for (const c of sockets) c.destroy();
       await stopServer(server, dataDir);
     }
   });

@@ -56,6 +56,19 @@ export function portOf(url) {
 
 // ------------------------------------------------------------------ /proc
 
+// Whether a process still holds the IPv4 loopback socket localPort <-> remotePort
+// (after close() the kernel may keep sending what was queued, but the socket's
+// inode reads 0: nobody owns it any more).
+export function socketHeld(localPort, remotePort) {
+  const hex = (p) => p.toString(16).toUpperCase().padStart(4, "0");
+  for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10) continue;
+    if (f[1].endsWith(`:${hex(localPort)}`) && f[2].endsWith(`:${hex(remotePort)}`)) return f[9] !== "0";
+  }
+  return false;
+}
+
 export function fdCount(pid) {
   return readdirSync(`/proc/${pid}/fd`).length;
 }
