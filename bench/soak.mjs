@@ -13,7 +13,7 @@
 // renditions; audio is fetched by a third of them.
 import { readFileSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { Server, makeDataDir, cleanup } from "../test/integration/lib/server.mjs";
+import { Server, makeDataDir, cleanup, NO_PER_IP_CAPS } from "../test/integration/lib/server.mjs";
 import { createStream, waitState } from "../test/integration/lib/streams.mjs";
 import { makeClip, ffmpegPublish, run } from "../test/integration/lib/media.mjs";
 import { parseMaster, parseMedia } from "../test/integration/lib/hls.mjs";
@@ -103,7 +103,7 @@ async function viewer(masterUrl, pick, stopAt) {
 }
 
 const work = makeDataDir();
-const server = await new Server(work, ["--log-level", "debug"]).start();
+const server = await new Server(work, ["--log-level", "debug", ...NO_PER_IP_CAPS]).start();
 const pubs = [];
 try {
   const big = await clip("720p30_4500k_30s.flv", "1280x720", "4500k", 30);

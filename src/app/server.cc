@@ -17,6 +17,7 @@
 
 #include "api/errors.h"
 #include "api/router.h"
+#include "app/descriptor_budget.h"
 #include "app/keys_cli.h"
 #include "app/media_store_factory.h"
 #include "app/session_pipeline.h"
@@ -52,12 +53,16 @@ std::string reachable_host(const std::string& host) {
 }
 
 net::HttpServerOptions http_options(const Config& c, std::string name, const ListenAddress& a,
-                                    std::chrono::milliseconds handler_timeout) {
+                                    std::chrono::milliseconds handler_timeout,
+                                    size_t max_connections, int max_per_ip) {
   net::HttpServerOptions o;
   o.name = std::move(name);
   o.host = a.host;
   o.port = a.port;
+  o.max_connections = max_connections;
+  o.max_connections_per_address = static_cast<size_t>(max_per_ip);
   o.request_timeout = std::chrono::milliseconds(c.http_request_timeout_ms);
+  o.write_timeout = std::chrono::milliseconds(c.http_write_timeout_ms);
   o.idle_timeout = std::max(o.request_timeout, std::chrono::milliseconds(60000));
   o.handler_timeout = handler_timeout;
   return o;
@@ -186,6 +191,8 @@ int serve(const Config& config) {
   parse_listen(config.api_listen, api_addr);
   parse_listen(config.rtmp_listen, rtmp_addr);
   parse_listen(config.edge_listen, edge_addr);
+  // Before anything opens descriptors in numbers.
+  const DescriptorBudget caps = connection_caps(config);
 
   auto store = open_store(config);
   if (!store.ok()) {
@@ -264,6 +271,8 @@ int serve(const Config& config) {
     ingest::rtmp::RtmpOptions options;
     options.host = rtmp_addr.host;
     options.port = rtmp_addr.port;
+    options.max_connections = caps.rtmp;
+    options.max_connections_per_address = static_cast<size_t>(config.rtmp_max_connections_per_ip);
     rtmp = std::make_unique<ingest::rtmp::RtmpListener>(loop, options, supervisor);
     auto port = rtmp->start();
     if (!port.ok()) {
@@ -283,7 +292,9 @@ int serve(const Config& config) {
   LoopThreads edge_threads(edge_loop);
   if (config.has_role("edge")) {
     edge_server = std::make_unique<net::HttpServer>(
-        edge_loop, http_options(config, "edge", edge_addr, kEdgeAnswerTimeout),
+        edge_loop,
+        http_options(config, "edge", edge_addr, kEdgeAnswerTimeout, caps.edge,
+                     config.edge_max_connections_per_ip),
         [&](net::HttpRequest r, net::HttpRespond respond) { edge_router.handle(r, respond); },
         edge::text_error);
     auto port = edge_server->start();
@@ -328,8 +339,11 @@ int serve(const Config& config) {
         respond(api_router.handle(r));
       });
     };
-    api_server = std::make_unique<net::HttpServer>(
-        loop, http_options(config, "api", api_addr, kApiAnswerTimeout), handle, render);
+    api_server =
+        std::make_unique<net::HttpServer>(loop,
+                                          http_options(config, "api", api_addr, kApiAnswerTimeout,
+                                                       caps.api, config.api_max_connections_per_ip),
+                                          handle, render);
     auto port = api_server->start();
     if (!port.ok()) {
       spdlog::critical("{}", port.error().describe());

@@ -9,16 +9,24 @@ import path from "node:path";
 export const BIN = process.env.ANTCDN_BIN ?? path.resolve("build/antcdn");
 export const SOURCE_DIR = process.env.ANTCDN_SOURCE_DIR ?? process.cwd();
 
+// Flags that lift the per-address connection caps, for benchmarks whose many
+// clients all connect from 127.0.0.1.
+export const NO_PER_IP_CAPS = ["--rtmp-max-connections-per-ip", "0", "--api-max-connections-per-ip", "0",
+  "--edge-max-connections-per-ip", "0"];
+
 export function makeDataDir() {
   return mkdtempSync(path.join(tmpdir(), "antcdn-it-"));
 }
 
 export class Server {
-  // `env`: extra environment variables (e.g. S3 credentials).
-  constructor(dataDir, extraArgs = [], { env = {} } = {}) {
+  // `env`: extra environment variables (e.g. S3 credentials). `prefix`: a
+  // command that execs the binary, e.g. ["prlimit", "--nofile=256", "--"]
+  // (the process id stays the server's).
+  constructor(dataDir, extraArgs = [], { env = {}, prefix = [] } = {}) {
     this.dataDir = dataDir;
     this.extraArgs = extraArgs;
     this.env = env;
+    this.prefix = prefix;
     this.stdout = "";
     this.stderr = "";
   }
@@ -29,7 +37,8 @@ export class Server {
       "--api-listen", "127.0.0.1:0", "--edge-listen", "127.0.0.1:0",
       "--rtmp-listen", "127.0.0.1:0", ...this.extraArgs,
     ];
-    this.proc = spawn(BIN, args, {
+    const [cmd, ...cmdArgs] = [...this.prefix, BIN, ...args];
+    this.proc = spawn(cmd, cmdArgs, {
       stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...this.env },
     });
     this.exited = new Promise((resolve) => this.proc.on("exit", (code, signal) => resolve({ code, signal })));
