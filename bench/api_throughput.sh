@@ -4,12 +4,13 @@
 #   bench/api_throughput.sh [SECONDS=10] [CONNECTIONS=64]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 secs=${1:-10}
 conns=${2:-64}
 data=$(mktemp -d)
 out=$data/serve.out
 ./build/antcdn serve --data-dir "$data" --api-listen 127.0.0.1:0 --edge-listen 127.0.0.1:0 \
-  --rtmp-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 >"$out" 2>"$data/serve.err" &
+  --rtmp-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 $NO_PER_IP_CAPS >"$out" 2>"$data/serve.err" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 until grep -q '^Try:' "$out"; do sleep 0.1; done

@@ -1,4 +1,8 @@
-# Shared by the shell benchmarks (source it): CPU pinning and the cached clip.
+# Shared by the shell benchmarks (source it): CPU pinning, the cached clip and
+# the flags that lift the per-address connection caps (every benchmark client
+# connects from 127.0.0.1; the RTMP default of 16 would refuse publisher 17).
+
+NO_PER_IP_CAPS="--rtmp-max-connections-per-ip 0 --api-max-connections-per-ip 0 --edge-max-connections-per-ip 0"
 
 # Sets SERVER_CPU and PUB_CPU (taskset prefixes: server on CPU 0, publishers on
 # CPU 1, so ffmpeg's own work does not land on the server's core) and PINNING.

@@ -24,6 +24,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+source bench/common.sh
 BIN=${ANTCDN_BIN:-build/antcdn}
 CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/antcdn-bench}
 THREADS=${THREADS:-2}
@@ -77,7 +78,7 @@ fi
 # ---- antcdn: publish once, wait for `ended`
 mkdir -p "$TMP/data"
 "$BIN" serve --data-dir "$TMP/data" --api-listen 127.0.0.1:0 --edge-listen 127.0.0.1:0 \
-  --rtmp-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 >"$TMP/server.out" 2>"$TMP/server.log" &
+  --rtmp-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 $NO_PER_IP_CAPS >"$TMP/server.out" 2>"$TMP/server.log" &
 SERVER_PID=$!
 wait_until 15 grep -q '^Try: ' "$TMP/server.out" || { cat "$TMP/server.log" >&2; exit 1; }
 grab() { sed -n "s/^ *$1: *\([^ ]*\).*/\1/p" "$TMP/server.out" | head -1; }

@@ -60,7 +60,7 @@ start_server() {
   local dir=$1
   mkdir -p "$dir"
   "${SERVER_CPU[@]}" "$BIN" serve --log-level debug --data-dir "$dir" --api-listen 127.0.0.1:0 --edge-listen 127.0.0.1:0 \
-    --rtmp-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 >"$dir/out.log" 2>"$dir/err.log" &
+    --rtmp-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 $NO_PER_IP_CAPS >"$dir/out.log" 2>"$dir/err.log" &
   SERVER_PID=$!
   for _ in $(seq 100); do
     grep -q '^Try: ' "$dir/out.log" 2>/dev/null && break

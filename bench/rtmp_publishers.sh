@@ -66,7 +66,7 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 start_server() {
   local dir=$1
   "${SERVER_CPU[@]}" "$BIN" serve --data-dir "$dir" --api-listen 127.0.0.1:0 \
-    --edge-listen 127.0.0.1:0 --rtmp-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 >"$dir/out.log" 2>"$dir/err.log" &
+    --edge-listen 127.0.0.1:0 --rtmp-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 $NO_PER_IP_CAPS >"$dir/out.log" 2>"$dir/err.log" &
   SERVER_PID=$!
   for _ in $(seq 100); do
     grep -q '^Try: ' "$dir/out.log" 2>/dev/null && break

@@ -11,9 +11,9 @@
 // the worst event-loop lateness the server logs (10 ms timer probe).
 // Viewers spread round-robin over the streams and over each stream's
 // renditions; audio is fetched by a third of them.
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { Server, makeDataDir, cleanup } from "../test/integration/lib/server.mjs";
+import { Server, makeDataDir, cleanup, NO_PER_IP_CAPS } from "../test/integration/lib/server.mjs";
 import { createStream, waitState } from "../test/integration/lib/streams.mjs";
 import { makeClip, ffmpegPublish, run } from "../test/integration/lib/media.mjs";
 import { parseMaster, parseMedia } from "../test/integration/lib/hls.mjs";
@@ -36,12 +36,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function clip(name, size, bitrate, seconds) {
   const file = path.join(CACHE, name);
   if (!existsSync(file)) {
-    await run("ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+    mkdirSync(CACHE, { recursive: true });
+    const made = await run("ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-y",
       "-f", "lavfi", "-i", `testsrc2=size=${size}:rate=30:duration=${seconds}`,
       "-f", "lavfi", "-i", `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
       "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-b:v", bitrate,
       "-g", "60", "-keyint_min", "60", "-sc_threshold", "0", "-c:a", "aac", "-b:a", "128k",
       "-ac", "2", "-f", "flv", file], { timeoutMs: 600000 });
+    if (made.code !== 0) throw new Error(`could not make ${file}: ${made.stderr}`);
   }
   return file;
 }
@@ -101,7 +103,7 @@ async function viewer(masterUrl, pick, stopAt) {
 }
 
 const work = makeDataDir();
-const server = await new Server(work, ["--log-level", "debug"]).start();
+const server = await new Server(work, ["--log-level", "debug", ...NO_PER_IP_CAPS]).start();
 const pubs = [];
 try {
   const big = await clip("720p30_4500k_30s.flv", "1280x720", "4500k", 30);

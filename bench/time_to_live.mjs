@@ -30,7 +30,7 @@
 import { mkdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Server, makeDataDir, cleanup } from "../test/integration/lib/server.mjs";
+import { Server, makeDataDir, cleanup, NO_PER_IP_CAPS } from "../test/integration/lib/server.mjs";
 import { makeClip, ffmpegPublish, waitFor, haveTool } from "../test/integration/lib/media.mjs";
 import { parseMaster, parseMedia, fetchObject, probeStreams } from "../test/integration/lib/hls.mjs";
 
@@ -158,7 +158,7 @@ async function main() {
   const file = await clip();
   const info = await probeStreams(file);
   const dataDir = makeDataDir();
-  const server = await new Server(dataDir).start();
+  const server = await new Server(dataDir, NO_PER_IP_CAPS).start();
   console.log(`clip: ${info.video.width}x${info.video.height} ${info.video.frameRate} fps, 2 s GOP, ` +
     `${CLIP_SECONDS} s, ${info.video.frames} video frames; poll every ${POLL_MS} ms; ${RUNS} runs`);
   const results = [];

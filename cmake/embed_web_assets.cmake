@@ -1,11 +1,12 @@
-# Embeds the console and viewer pages into a target: every web/*.{html,js,css,svg}
+# Embeds the console and viewer pages into a target: every web/*.{html,js,css,svg,json}
 # plus hls.js's minified build from node_modules (installed by `npm ci`, which
 # tools/dev.sh runs). The assembler's .incbin pulls the bytes in, so a 500 KB
 # script costs no C++ compile time; OBJECT_DEPENDS rebuilds on any change.
 function(antcdn_embed_web_assets target)
   file(GLOB files CONFIGURE_DEPENDS
        ${CMAKE_SOURCE_DIR}/web/*.html ${CMAKE_SOURCE_DIR}/web/*.js
-       ${CMAKE_SOURCE_DIR}/web/*.css ${CMAKE_SOURCE_DIR}/web/*.svg)
+       ${CMAKE_SOURCE_DIR}/web/*.css ${CMAKE_SOURCE_DIR}/web/*.svg
+       ${CMAKE_SOURCE_DIR}/web/*.json)
   set(hls ${CMAKE_SOURCE_DIR}/node_modules/hls.js/dist/hls.min.js)
   if(NOT EXISTS ${hls})
     message(FATAL_ERROR "${hls} is missing: run `npm ci` in ${CMAKE_SOURCE_DIR} "

@@ -23,6 +23,33 @@ void add_store_flags(CLI::App& cmd, antcdn::app::Config& c) {
       ->envname("ANTCDN_DATABASE");
 }
 
+void add_connection_flags(CLI::App& cmd, antcdn::app::Config& c) {
+  struct Flag {
+    const char* name;
+    int* value;
+    const char* help;
+    const char* env;
+  };
+  const Flag flags[] = {
+      {"--rtmp-max-connections-per-ip", &c.rtmp_max_connections_per_ip,
+       "RTMP connections one address may hold (0: no cap)", "ANTCDN_RTMP_MAX_CONNECTIONS_PER_IP"},
+      {"--api-max-connections-per-ip", &c.api_max_connections_per_ip,
+       "API connections one address may hold (0: no cap)", "ANTCDN_API_MAX_CONNECTIONS_PER_IP"},
+      {"--edge-max-connections-per-ip", &c.edge_max_connections_per_ip,
+       "Playback connections one address may hold (0: no cap; viewers share NATs)",
+       "ANTCDN_EDGE_MAX_CONNECTIONS_PER_IP"},
+      {"--rtmp-max-connections", &c.rtmp_max_connections,
+       "RTMP connections in all (0: from the descriptor limit)", "ANTCDN_RTMP_MAX_CONNECTIONS"},
+      {"--api-max-connections", &c.api_max_connections,
+       "API connections in all (0: from the descriptor limit)", "ANTCDN_API_MAX_CONNECTIONS"},
+      {"--edge-max-connections", &c.edge_max_connections,
+       "Playback connections in all (0: from the descriptor limit)", "ANTCDN_EDGE_MAX_CONNECTIONS"},
+  };
+  for (const Flag& f : flags) {
+    cmd.add_option(f.name, *f.value, f.help)->envname(f.env);
+  }
+}
+
 // Secrets come from the environment only: a flag's value shows in `ps`.
 void read_s3_credentials(antcdn::app::Config& c) {
   if (const char* id = std::getenv("ANTCDN_S3_ACCESS_KEY_ID"); id != nullptr) {
@@ -70,6 +97,11 @@ int run(int argc, char** argv) {
       ->add_option("--http-request-timeout-ms", config.http_request_timeout_ms,
                    "Time a client has to send one whole HTTP request")
       ->envname("ANTCDN_HTTP_REQUEST_TIMEOUT_MS");
+  serve
+      ->add_option("--http-write-timeout-ms", config.http_write_timeout_ms,
+                   "Time each write of an HTTP response has to make progress (slow viewers)")
+      ->envname("ANTCDN_HTTP_WRITE_TIMEOUT_MS");
+  add_connection_flags(*serve, config);
   serve
       ->add_option("--record-access-units", config.record_access_units_dir,
                    "Debugging: write every access unit ingest produces to DIR/{streamId}.jsonl")

@@ -19,6 +19,12 @@ Error not_found() {
   return make_error(Code::NotFound, "live stream not found");
 }
 
+// The store names the id it did not find; the API answers a missing stream
+// exactly as it answers another key's, so the two cannot be told apart.
+net::HttpResponse stream_error(const Error& e) {
+  return error_response(e.code == Code::NotFound ? not_found() : e);
+}
+
 Status owned_by(const store::StreamRecord& s, const std::string& owner) {
   return s.owner_key_id == owner ? Status{} : Status{not_found()};
 }
@@ -94,7 +100,7 @@ net::HttpResponse LiveStreams::create(const std::string& owner, const net::HttpR
 net::HttpResponse LiveStreams::get(const std::string& owner, const std::string& stream_id) {
   auto found = streams_.get(stream_id);
   if (!found.ok()) {
-    return error_response(found.error());
+    return stream_error(found.error());
   }
   if (!*found || !owned_by(**found, owner).ok()) {
     return error_response(not_found());
@@ -160,7 +166,7 @@ net::HttpResponse LiveStreams::patch(const std::string& owner, const std::string
     return {};
   });
   if (!updated.ok()) {
-    return error_response(updated.error());
+    return stream_error(updated.error());
   }
   return json_response(200, stream_json(*updated, urls_));
 }
@@ -193,7 +199,7 @@ net::HttpResponse LiveStreams::rotate_key(const std::string& owner, const std::s
     return {};
   });
   if (!updated.ok()) {
-    return error_response(updated.error());
+    return stream_error(updated.error());
   }
   // The old key is already dead in the store; a forced rotation also ends the
   // session that is using it.
@@ -214,7 +220,7 @@ net::HttpResponse LiveStreams::remove(const std::string& owner, const std::strin
     return config_change_allowed(s, "deleting the stream");
   });
   if (!removed.ok()) {
-    return error_response(removed.error());
+    return stream_error(removed.error());
   }
   if (on_deleted_) {
     on_deleted_(deleted);

@@ -18,7 +18,20 @@ constexpr std::string_view kCollection = "/v1/live-streams";
 
 constexpr std::string_view kConsoleAssets = "/console/assets/";
 
-enum class Route { Collection, Item, RotateKey, Health, Root, Console, ConsoleAsset, Unknown };
+// The API's own description (web/openapi.json, embedded): public, like the console.
+constexpr std::string_view kOpenApi = "/v1/openapi.json";
+
+enum class Route {
+  Collection,
+  Item,
+  RotateKey,
+  Health,
+  OpenApi,
+  Root,
+  Console,
+  ConsoleAsset,
+  Unknown
+};
 
 struct Match {
   Route route = Route::Unknown;
@@ -28,6 +41,9 @@ struct Match {
 Match match(std::string_view path) {
   if (path == "/healthz") {
     return {Route::Health, {}};
+  }
+  if (path == kOpenApi) {
+    return {Route::OpenApi, {}};
   }
   if (path == "/") {
     return {Route::Root, {}};
@@ -65,6 +81,7 @@ std::string_view allowed_methods(Route r) {
     case Route::RotateKey:
       return "POST";
     case Route::Health:
+    case Route::OpenApi:
     case Route::Root:
     case Route::Console:
     case Route::ConsoleAsset:
@@ -139,6 +156,12 @@ std::optional<net::HttpResponse> Router::answer_without_store(const net::HttpReq
   if (m.route == Route::Health) {
     return json_response(200, R"({"status":"ok"})");
   }
+  if (m.route == Route::OpenApi) {
+    if (auto doc = web::document_response("openapi.json")) {
+      return std::move(*doc);
+    }
+    return error_response(404, "not_found", "no such file");
+  }
   if (auto page = serve_console(m)) {
     return std::move(*page);
   }
@@ -182,6 +205,7 @@ net::HttpResponse Router::handle(const net::HttpRequest& req) {
     case Route::RotateKey:
       return streams_.rotate_key(owner, m.stream_id, req);
     case Route::Health:
+    case Route::OpenApi:
     case Route::Root:
     case Route::Console:
     case Route::ConsoleAsset:

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <thread>
+#include <utility>
 
 #include <unistd.h>
 
@@ -35,6 +36,26 @@ void check_s3_credentials(const Config& c, std::vector<std::string>& errors) {
   } else if (missing.size() == 1) {
     errors.push_back("--storage: s3:// needs " + std::string(missing[0]) +
                      " in the environment too (only one of the pair is set)");
+  }
+}
+
+void check_connection_caps(const Config& c, std::vector<std::string>& errors) {
+  constexpr int kMostConnections = 10000000;
+  const std::pair<const char*, int> caps[] = {
+      {"--rtmp-max-connections-per-ip", c.rtmp_max_connections_per_ip},
+      {"--api-max-connections-per-ip", c.api_max_connections_per_ip},
+      {"--edge-max-connections-per-ip", c.edge_max_connections_per_ip},
+      {"--rtmp-max-connections", c.rtmp_max_connections},
+      {"--api-max-connections", c.api_max_connections},
+      {"--edge-max-connections", c.edge_max_connections},
+  };
+  for (const auto& [flag, value] : caps) {
+    if (value < 0 || value > kMostConnections) {
+      errors.push_back(
+          std::string(flag) + ": must be 0..10000000 (0: " +
+          (std::string_view(flag).ends_with("-per-ip") ? "no cap" : "from the descriptor limit") +
+          ")");
+    }
   }
 }
 
@@ -169,6 +190,10 @@ std::vector<std::string> Config::validate() const {
   if (http_request_timeout_ms < 100 || http_request_timeout_ms > 600000) {
     errors.emplace_back("--http-request-timeout-ms: must be 100..600000");
   }
+  if (http_write_timeout_ms < 100 || http_write_timeout_ms > 600000) {
+    errors.emplace_back("--http-write-timeout-ms: must be 100..600000");
+  }
+  check_connection_caps(*this, errors);
   if (max_transcodes < 0 || max_transcodes > 10000) {
     errors.emplace_back("--max-transcodes: must be 1..10000 (0: from the core count)");
   }

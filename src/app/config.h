@@ -30,7 +30,16 @@ struct Config {
   std::string database;             // default: sqlite://{data_dir}/antcdn.db
   std::string storage;              // default: file://{data_dir}/media
   std::string roles = "api,ingest,edge";
-  int http_request_timeout_ms = 15000;
+  int http_request_timeout_ms = 15000;  // for a whole request to arrive
+  int http_write_timeout_ms = 30000;    // for each write of a response to make progress
+  // Connection caps (docs/operations.md, "Connections"). Per address: 0 is off.
+  // In all: 0 derives them from the descriptor limit (app/descriptor_budget.h).
+  int rtmp_max_connections_per_ip = 16;
+  int api_max_connections_per_ip = 64;
+  int edge_max_connections_per_ip = 0;  // viewers share addresses behind NATs and CDNs
+  int rtmp_max_connections = 0;
+  int api_max_connections = 0;
+  int edge_max_connections = 0;
   std::string log_level = "info";
   std::string x264_preset = "veryfast";
   int ended_hold_seconds = 300;         // an ended stream shows `ended` this long, then `idle`

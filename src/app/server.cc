@@ -17,6 +17,7 @@
 
 #include "api/errors.h"
 #include "api/router.h"
+#include "app/descriptor_budget.h"
 #include "app/keys_cli.h"
 #include "app/media_store_factory.h"
 #include "app/metrics_endpoint.h"
@@ -55,12 +56,16 @@ std::string reachable_host(const std::string& host) {
 }
 
 net::HttpServerOptions http_options(const Config& c, std::string name, const ListenAddress& a,
-                                    std::chrono::milliseconds handler_timeout) {
+                                    std::chrono::milliseconds handler_timeout,
+                                    size_t max_connections, int max_per_ip) {
   net::HttpServerOptions o;
   o.name = std::move(name);
   o.host = a.host;
   o.port = a.port;
+  o.max_connections = max_connections;
+  o.max_connections_per_address = static_cast<size_t>(max_per_ip);
   o.request_timeout = std::chrono::milliseconds(c.http_request_timeout_ms);
+  o.write_timeout = std::chrono::milliseconds(c.http_write_timeout_ms);
   o.idle_timeout = std::max(o.request_timeout, std::chrono::milliseconds(60000));
   o.handler_timeout = handler_timeout;
   return o;
@@ -129,6 +134,9 @@ constexpr int kReadWorkers = 8;
 // A client waiting on the database gets a 503 within this (the 3 s).
 constexpr std::chrono::milliseconds kApiAnswerTimeout{2500};
 constexpr std::chrono::milliseconds kEdgeAnswerTimeout{10000};
+// Scrapers keep one connection each; these come out of the descriptors the
+// budget keeps in reserve (descriptor_budget.h).
+constexpr size_t kMetricsConnections = 16;
 // The event-loop latency probe. Each tick wakes its loop (and, on the edge's
 // multi-threaded loop, hands off between threads): at 10 ms that alone cost an
 // idle node ~2 % of a core, so the fine probe runs only when its per-tick
@@ -192,6 +200,8 @@ int serve(const Config& config) {
   parse_listen(config.api_listen, api_addr);
   parse_listen(config.rtmp_listen, rtmp_addr);
   parse_listen(config.edge_listen, edge_addr);
+  // Before anything opens descriptors in numbers.
+  const DescriptorBudget caps = connection_caps(config);
 
   auto store = open_store(config);
   if (!store.ok()) {
@@ -281,6 +291,8 @@ int serve(const Config& config) {
     options.metrics = &ingest_metrics;
     options.host = rtmp_addr.host;
     options.port = rtmp_addr.port;
+    options.max_connections = caps.rtmp;
+    options.max_connections_per_address = static_cast<size_t>(config.rtmp_max_connections_per_ip);
     rtmp = std::make_unique<ingest::rtmp::RtmpListener>(loop, options, supervisor);
     auto port = rtmp->start();
     if (!port.ok()) {
@@ -300,7 +312,9 @@ int serve(const Config& config) {
   LoopThreads edge_threads(edge_loop);
   if (config.has_role("edge")) {
     edge_server = std::make_unique<net::HttpServer>(
-        edge_loop, http_options(config, "edge", edge_addr, kEdgeAnswerTimeout),
+        edge_loop,
+        http_options(config, "edge", edge_addr, kEdgeAnswerTimeout, caps.edge,
+                     config.edge_max_connections_per_ip),
         [&](net::HttpRequest r, net::HttpRespond respond) { edge_router.handle(r, respond); },
         edge::text_error);
     auto port = edge_server->start();
@@ -345,8 +359,11 @@ int serve(const Config& config) {
         respond(api_router.handle(r));
       });
     };
-    api_server = std::make_unique<net::HttpServer>(
-        loop, http_options(config, "api", api_addr, kApiAnswerTimeout), handle, render);
+    api_server =
+        std::make_unique<net::HttpServer>(loop,
+                                          http_options(config, "api", api_addr, kApiAnswerTimeout,
+                                                       caps.api, config.api_max_connections_per_ip),
+                                          handle, render);
     auto port = api_server->start();
     if (!port.ok()) {
       spdlog::critical("{}", port.error().describe());
@@ -363,7 +380,10 @@ int serve(const Config& config) {
     ListenAddress metrics_addr;
     parse_listen(config.metrics_listen, metrics_addr);
     metrics_server = make_metrics_server(
-        loop, http_options(config, "metrics", metrics_addr, kApiAnswerTimeout), registry, scrapes);
+        loop,
+        http_options(config, "metrics", metrics_addr, kApiAnswerTimeout, kMetricsConnections,
+                     static_cast<int>(kMetricsConnections)),
+        registry, scrapes);
     auto port = metrics_server->start();
     if (!port.ok()) {
       spdlog::critical("{}", port.error().describe());

@@ -1,6 +1,5 @@
 #include "net/http_server.h"
 
-#include <atomic>
 #include <cctype>
 #include <mutex>
 
@@ -18,6 +17,7 @@
 #include <boost/beast/http/span_body.hpp>
 #include <spdlog/spdlog.h>
 
+#include "net/connection_limiter.h"
 #include "net/tcp_acceptor.h"
 
 namespace antcdn::net {
@@ -28,6 +28,8 @@ namespace http = beast::http;
 using asio::ip::tcp;
 using Awaitable = asio::awaitable<void>;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+// For a protocol error's short answer before the connection closes.
+constexpr std::chrono::seconds kErrorWriteTimeout{5};
 
 struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& io, HttpServerOptions o, HttpHandler h, HttpErrorRenderer r)
@@ -35,25 +37,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         options(std::move(o)),
         handler(std::move(h)),
         render_error(std::move(r)),
-        acceptor(io) {}
+        acceptor(io),
+        limiter({.max_total = options.max_connections,
+                 .max_per_address = options.max_connections_per_address}) {}
 
   asio::io_context& io;
   HttpServerOptions options;
   HttpHandler handler;
   HttpErrorRenderer render_error;
   tcp::acceptor acceptor;
-  std::atomic<size_t> connections{0};
+  ConnectionLimiter limiter;
 };
 
 namespace {
-
-struct ConnectionSlot {
-  explicit ConnectionSlot(std::atomic<size_t>& n) : n(n) { ++n; }
-  ~ConnectionSlot() { --n; }
-  ConnectionSlot(const ConnectionSlot&) = delete;
-  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
-  std::atomic<size_t>& n;
-};
 
 HttpRequest to_request(const http::request<http::string_body>& r, std::string remote) {
   HttpRequest out;
@@ -71,9 +67,27 @@ HttpRequest to_request(const http::request<http::string_body>& r, std::string re
   return out;
 }
 
+// Writes `msg` one write at a time, each of which must make progress within
+// `timeout`: a slow reader gets a whole segment as long as it keeps reading,
+// and a stalled one is cut off (tcp_stream closes the socket on expiry).
+template <class Message>
+asio::awaitable<beast::error_code> write_with_progress(beast::tcp_stream& stream, Message& msg,
+                                                       std::chrono::milliseconds timeout) {
+  http::serializer<false, typename Message::body_type, typename Message::fields_type> sr(msg);
+  while (!sr.is_done()) {
+    stream.expires_after(timeout);
+    auto [ec, n] = co_await http::async_write_some(stream, sr, kNoThrow);
+    if (ec) {
+      co_return ec;
+    }
+  }
+  co_return beast::error_code{};
+}
+
 // Writes `res`; HEAD answers carry the full Content-Length but no body.
 asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, HttpResponse res,
-                                                  bool keep_alive, unsigned version) {
+                                                  bool keep_alive, unsigned version,
+                                                  std::chrono::milliseconds timeout) {
   auto fill = [&](auto& msg) {
     msg.version(version);
     msg.result(static_cast<unsigned>(res.status));
@@ -87,8 +101,7 @@ asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, Htt
     http::response<http::empty_body> msg;
     fill(msg);
     msg.content_length(res.body_size());
-    auto [ec, n] = co_await http::async_write(stream, msg, kNoThrow);
-    co_return ec;
+    co_return co_await write_with_progress(stream, msg, timeout);
   }
   if (res.shared_body) {
     // Written straight from the shared bytes, which `res` keeps alive.
@@ -97,15 +110,13 @@ asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, Htt
     msg.body() = boost::span<const char>(reinterpret_cast<const char*>(res.shared_body->data()),
                                          res.shared_body->size());
     msg.prepare_payload();
-    auto [ec, n] = co_await http::async_write(stream, msg, kNoThrow);
-    co_return ec;
+    co_return co_await write_with_progress(stream, msg, timeout);
   }
   http::response<http::string_body> msg;
   fill(msg);
   msg.body() = std::move(res.body);
   msg.prepare_payload();
-  auto [ec, n] = co_await http::async_write(stream, msg, kNoThrow);
-  co_return ec;
+  co_return co_await write_with_progress(stream, msg, timeout);
 }
 
 // Maps a read failure to the answer a client deserves (or none: just close).
@@ -181,10 +192,10 @@ asio::awaitable<HttpResponse> answer(HttpServer::Impl& s, HttpRequest req,
   co_return res;
 }
 
-Awaitable serve_connection(std::shared_ptr<HttpServer::Impl> s, tcp::socket socket) {
-  ConnectionSlot slot(s->connections);
+// `ticket` holds the connection's slot until the coroutine ends.
+Awaitable serve_connection(std::shared_ptr<HttpServer::Impl> s, tcp::socket socket,
+                           std::string remote, ConnectionLimiter::Ticket ticket) {
   beast::error_code ignored;
-  std::string remote = socket.remote_endpoint(ignored).address().to_string();
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (bool first = true;; first = false) {
@@ -204,8 +215,7 @@ Awaitable serve_connection(std::shared_ptr<HttpServer::Impl> s, tcp::socket sock
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, kNoThrow);
     if (ec) {
       if (auto answer = answer_for_read_error(*s, ec)) {
-        stream.expires_after(std::chrono::seconds(5));
-        co_await write_response(stream, std::move(*answer), false, 11);
+        co_await write_response(stream, std::move(*answer), false, 11, kErrorWriteTimeout);
       }
       break;
     }
@@ -216,8 +226,8 @@ Awaitable serve_connection(std::shared_ptr<HttpServer::Impl> s, tcp::socket sock
       res.omit_body = true;
     }
     bool keep_alive = req.keep_alive();
-    stream.expires_after(s->options.request_timeout);
-    auto wec = co_await write_response(stream, std::move(res), keep_alive, req.version());
+    auto wec = co_await write_response(stream, std::move(res), keep_alive, req.version(),
+                                       s->options.write_timeout);
     if (wec || !keep_alive) {
       break;
     }
@@ -226,25 +236,19 @@ Awaitable serve_connection(std::shared_ptr<HttpServer::Impl> s, tcp::socket sock
 }
 
 Awaitable accept_loop(std::shared_ptr<HttpServer::Impl> s) {
-  while (s->acceptor.is_open()) {
-    // Each connection on its own strand: the loop may run on several threads
-    // (the edge's does), and a Beast stream's timer and I/O must not race.
-    auto [ec, socket] = co_await s->acceptor.async_accept(asio::make_strand(s->io), kNoThrow);
-    if (ec) {
-      if (ec == asio::error::operation_aborted || !s->acceptor.is_open()) {
-        break;
-      }
-      spdlog::warn("{}: accept failed: {}", s->options.name, ec.message());
-      continue;
-    }
-    if (s->connections.load() >= s->options.max_connections) {
-      beast::error_code ignored;
-      socket.close(ignored);
-      continue;
-    }
+  // Named, not temporaries: GCC 12 mishandles prvalue arguments to coroutines.
+  AcceptLoopOptions options{.name = s->options.name};
+  // Each connection on its own strand: the loop may run on several threads
+  // (the edge's does), and a Beast stream's timer and I/O must not race.
+  SocketExecutor on_strand = [&io = s->io] { return asio::any_io_executor(asio::make_strand(io)); };
+  AcceptHandler serve = [s](tcp::socket socket, std::string remote,
+                            ConnectionLimiter::Ticket ticket) {
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, serve_connection(s, std::move(socket)), asio::detached);
-  }
+    asio::co_spawn(executor,
+                   serve_connection(s, std::move(socket), std::move(remote), std::move(ticket)),
+                   asio::detached);
+  };
+  co_await accept_connections(s->acceptor, s->limiter, options, on_strand, serve);
 }
 
 }  // namespace

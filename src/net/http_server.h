@@ -2,8 +2,9 @@
 
 // An HTTP/1.1 server (Beast underneath) that hands complete requests to a plain
 // handler and enforces the limits that keep hostile clients from hurting it:
-// header and body size, a deadline for each request to arrive, an idle
-// keep-alive timeout, and a connection cap.
+// header and body size, a deadline for each request to arrive, progress while
+// the response is written, an idle keep-alive timeout, and connection caps
+// (in all and per remote address).
 
 #include <chrono>
 #include <cstdint>
@@ -34,8 +35,12 @@ struct HttpServerOptions {
   size_t max_header_bytes = 16 * 1024;
   size_t max_body_bytes = 64 * 1024;
   std::chrono::milliseconds request_timeout{15000};  // whole request must arrive within this
-  std::chrono::milliseconds idle_timeout{60000};     // keep-alive wait for the next request
+  // A response may take as long as it needs (a segment to a slow viewer), but
+  // each write must make progress within this, or the connection is closed.
+  std::chrono::milliseconds write_timeout{30000};
+  std::chrono::milliseconds idle_timeout{60000};  // keep-alive wait for the next request
   size_t max_connections = 10000;
+  size_t max_connections_per_address = 0;  // 0: no cap
   // When the handler has not answered within this: 503 with Retry-After (0: wait).
   std::chrono::milliseconds handler_timeout{0};
 };

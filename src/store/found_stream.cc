@@ -2,14 +2,13 @@
 
 namespace antcdn::store {
 
-Result<StreamRecord> found_stream(Result<std::optional<StreamRecord>> lookup) {
+Result<StreamRecord> found_stream(const std::string& stream_id,
+                                  Result<std::optional<StreamRecord>> lookup) {
   if (!lookup.ok()) {
     return lookup.error();
   }
   if (!*lookup) {
-    // Worded like the API's answer for another key's stream, so that a caller
-    // cannot tell "never existed" from "not yours".
-    return make_error(Code::NotFound, "live stream not found");
+    return make_error(Code::NotFound, "no stream " + stream_id);
   }
   return std::move(**lookup);
 }

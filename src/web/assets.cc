@@ -24,6 +24,9 @@ std::string_view content_type_for(std::string_view name) {
   if (ext == ".svg") {
     return "image/svg+xml";
   }
+  if (ext == ".json") {
+    return "application/json";
+  }
   return "application/octet-stream";
 }
 

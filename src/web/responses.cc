@@ -49,4 +49,12 @@ std::optional<net::HttpResponse> asset_response(std::string_view name) {
   return response_for(*asset, "public, max-age=300");
 }
 
+std::optional<net::HttpResponse> document_response(std::string_view name) {
+  auto res = asset_response(name);
+  if (res) {
+    res->set("Access-Control-Allow-Origin", "*");
+  }
+  return res;
+}
+
 }  // namespace antcdn::web

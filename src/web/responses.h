@@ -22,4 +22,9 @@ std::optional<net::HttpResponse> page_response(std::string_view name, Framing fr
 // A script, stylesheet or image from the asset folder; nullopt if unknown.
 std::optional<net::HttpResponse> asset_response(std::string_view name);
 
+// A public document meant for other tools (the OpenAPI description): cacheable
+// like an asset, and readable from any origin (an API explorer hosted elsewhere
+// fetches it; it holds no secret and the request carries no credential).
+std::optional<net::HttpResponse> document_response(std::string_view name);
+
 }  // namespace antcdn::web

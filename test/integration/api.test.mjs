@@ -2,9 +2,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
-import { Server, startServer, stopServer } from "./lib/server.mjs";
+import { Server, rawRequest, startServer, stopServer } from "./lib/server.mjs";
 
 let server;
 let dataDir;
@@ -115,18 +114,6 @@ test("bad requests get JSON errors", async () => {
   assert.equal((await server.api("/v1/unknown")).status, 404);
   assert.equal((await server.api("/v1/live-streams/ls_nope")).status, 404);
 });
-
-function rawRequest(port, payload, { waitForClose = true } = {}) {
-  return new Promise((resolve) => {
-    const sock = net.connect(port, "127.0.0.1");
-    let data = "";
-    sock.on("data", (d) => { data += d; });
-    sock.on("error", () => resolve(data));
-    sock.on("close", () => resolve(data));
-    sock.write(payload);
-    if (!waitForClose) sock.end();
-  });
-}
 
 test("slow and half-open clients are timed out; thousands of bad requests change nothing", async () => {
   const port = Number(new URL(server.apiBase).port);

@@ -41,6 +41,10 @@ class ChunkReader {
   // the reader is dead and repeats the error.
   Result<Consumed> feed(ByteSpan data);
 
+  // Applies to messages that start from now on (e.g. larger ones once the peer
+  // is authorised); a message in progress keeps the size it announced.
+  void set_limits(const ChunkReaderLimits& limits) { limits_ = limits; }
+
   // The completed message; only valid after feed() reported ready.
   Message take_message();
 

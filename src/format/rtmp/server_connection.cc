@@ -42,7 +42,7 @@ std::string printable(std::string_view s) {
 ServerConnection::ServerConnection(ServerConnectionOptions options)
     : options_(std::move(options)),
       handshake_(options_.handshake),
-      reader_(options_.chunk_limits) {}
+      reader_(options_.pre_publish_chunk_limits) {}
 
 Status ServerConnection::feed(ByteSpan data) {
   if (error_) {
@@ -112,6 +112,7 @@ Status ServerConnection::accept_publish() {
   send(make_on_status(publish_stream_id_, "status", "NetStream.Publish.Start",
                       stream_name_ + " is now published."));
   state_ = State::Publishing;
+  reader_.set_limits(options_.chunk_limits);
   while (!held_.empty()) {
     events_.push_back(std::move(held_.front()));
     held_.pop_front();

@@ -38,8 +38,14 @@ struct ServerConnectionOptions {
   uint32_t peer_bandwidth = 2500000;   // Set Peer Bandwidth value (dynamic limit)
   bool send_bw_done = true;            // onBWDone after connect, as Flash-era encoders expect
   size_t max_command_size = size_t{64} * 1024;  // larger command/data messages are an error
-  size_t max_held_media_bytes = size_t{4} * 1024 * 1024;  // held while a publish awaits the owner
-  ChunkReaderLimits chunk_limits;
+  // Media held while a publish awaits the owner's answer: encoders wait for
+  // NetStream.Publish.Start before sending any, so this only bounds a hostile peer.
+  size_t max_held_media_bytes = size_t{64} * 1024;
+  ChunkReaderLimits chunk_limits;  // once the publish is accepted
+  // Until then the peer has proved nothing: a message and all partial messages
+  // together stay within 64 KiB (commands are far smaller).
+  ChunkReaderLimits pre_publish_chunk_limits{.max_message_size = 64 * 1024,
+                                             .max_buffered_bytes = size_t{64} * 1024};
   amf0::DecodeLimits amf0_limits;
   HandshakeOptions handshake;
 };

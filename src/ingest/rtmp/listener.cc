@@ -1,6 +1,5 @@
 #include "ingest/rtmp/listener.h"
 
-#include <atomic>
 #include <optional>
 #include <variant>
 
@@ -20,6 +19,7 @@
 #include "ingest/rtmp/auth_limiter.h"
 #include "ingest/rtmp/flv_demuxer.h"
 #include "net/await_callback.h"
+#include "net/connection_limiter.h"
 #include "net/tcp_acceptor.h"
 
 namespace antcdn::ingest::rtmp {
@@ -38,6 +38,8 @@ struct RtmpListener::Impl {
         options(std::move(o)),
         gate(g),
         acceptor(io),
+        admission({.max_total = options.max_connections,
+                   .max_per_address = options.max_connections_per_address}),
         limiter(options.max_failed_keys, 60000),
         refusal_log(kRefusalLogBurst, 60000) {}
 
@@ -45,9 +47,9 @@ struct RtmpListener::Impl {
   RtmpOptions options;
   lifecycle::PublishGate& gate;
   tcp::acceptor acceptor;
+  net::ConnectionLimiter admission;  // connections in all and per address
   AuthLimiter limiter;
   LogThrottle refusal_log;  // per remote address
-  std::atomic<size_t> connections{0};
   uint64_t next_connection_id = 1;
 };
 
@@ -55,37 +57,50 @@ namespace {
 
 // What the session coroutine, its watchdog and a kill request share.
 struct Connection {
-  explicit Connection(tcp::socket s) : socket(std::move(s)) {}
+  Connection(tcp::socket s, net::ConnectionLimiter::Ticket t)
+      : socket(std::move(s)), ticket(std::move(t)), deadline(socket.get_executor()) {}
   tcp::socket socket;
-  std::chrono::steady_clock::time_point last_read = std::chrono::steady_clock::now();
+  net::ConnectionLimiter::Ticket ticket;  // the connection's slot, given back on close
+  // The watchdog sleeps on this until the next moment the connection could be
+  // late, so an idle connection costs no wake-ups; poke() makes it look again.
+  asio::steady_timer deadline;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_read = started;
   bool publishing = false;
   bool done = false;
   // After a clean unpublish: close if the encoder has not closed by then.
   std::optional<std::chrono::steady_clock::time_point> linger_until;
 
+  void poke() { deadline.cancel(); }
+
   void close() {
     boost::system::error_code ignored;
     socket.shutdown(tcp::socket::shutdown_both, ignored);
     socket.close(ignored);
+    ticket.reset();
   }
 };
 
-// Closes connections that stall: before publishing they have publish_deadline
-// in all, afterwards idle_timeout between reads.
+// When the connection is late: before an authorised publish it has
+// publish_deadline in all, afterwards idle_timeout between reads.
+std::chrono::steady_clock::time_point late_at(const Connection& c, const RtmpOptions& options) {
+  if (c.linger_until) {
+    return *c.linger_until;
+  }
+  return c.publishing ? c.last_read + options.idle_timeout : c.started + options.publish_deadline;
+}
+
+// Closes connections that stall. Reads move last_read without waking it: it
+// wakes at the old moment, finds the connection not late and sleeps again.
 asio::awaitable<void> watchdog(std::shared_ptr<Connection> c, RtmpOptions options) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  auto started = std::chrono::steady_clock::now();
   while (!c->done) {
-    timer.expires_after(std::chrono::milliseconds(250));
-    co_await timer.async_wait(kNoThrow);
-    auto now = std::chrono::steady_clock::now();
-    bool late = c->linger_until ? now > *c->linger_until
-                : c->publishing ? now - c->last_read > options.idle_timeout
-                                : now - started > options.publish_deadline;
-    if (late && !c->done) {
+    auto at = late_at(*c, options);
+    if (std::chrono::steady_clock::now() >= at) {
       c->close();
       break;
     }
+    c->deadline.expires_at(at);
+    co_await c->deadline.async_wait(kNoThrow);
   }
 }
 
@@ -135,6 +150,7 @@ class Session {
         // (deleteStream) still get their _result; stragglers are ignored.
         report_end();
         c_->linger_until = std::chrono::steady_clock::now() + kUnpublishLinger;
+        c_->poke();
       }
     }
     if (!reported_) {
@@ -147,6 +163,7 @@ class Session {
       boost::system::error_code ignored;
       c_->socket.shutdown(tcp::socket::shutdown_send, ignored);
       c_->linger_until = std::chrono::steady_clock::now() + kUnpublishLinger;
+      c_->poke();
       for (;;) {
         auto [ec, n] = co_await c_->socket.async_read_some(
             asio::buffer(buffer.data(), buffer.size()), kNoThrow);
@@ -157,7 +174,7 @@ class Session {
     }
     c_->done = true;
     c_->close();
-    l_.connections.fetch_sub(1);
+    c_->poke();  // the watchdog ends now rather than at its next deadline
   }
 
  private:
@@ -247,6 +264,7 @@ class Session {
     grant_ = std::move(*grant);
     demuxer_ = std::make_unique<FlvDemuxer>(*grant_->sink);
     c_->publishing = true;
+    c_->poke();
     (void)rtmp_.accept_publish();
     if (l_.options.metrics != nullptr) {
       l_.options.metrics->publishers.add(1);
@@ -337,36 +355,26 @@ class Session {
   bool reported_ = false;
 };
 
-asio::awaitable<void> run_session(std::shared_ptr<RtmpListener::Impl> l, tcp::socket socket) {
+asio::awaitable<void> run_session(std::shared_ptr<RtmpListener::Impl> l, tcp::socket socket,
+                                  std::string remote, net::ConnectionLimiter::Ticket ticket) {
   boost::system::error_code ec;
-  std::string remote = socket.remote_endpoint(ec).address().to_string();
   socket.set_option(tcp::no_delay(true), ec);
-  auto c = std::make_shared<Connection>(std::move(socket));
+  auto c = std::make_shared<Connection>(std::move(socket), std::move(ticket));
   asio::co_spawn(l->io, watchdog(c, l->options), asio::detached);
   Session session(*l, c, l->next_connection_id++, std::move(remote));
   co_await session.run();
 }
 
 asio::awaitable<void> accept_loop(std::shared_ptr<RtmpListener::Impl> l) {
-  while (l->acceptor.is_open()) {
-    auto [ec, socket] = co_await l->acceptor.async_accept(kNoThrow);
-    if (ec) {
-      if (!l->acceptor.is_open()) {
-        break;
-      }
-      spdlog::warn("ingest.rtmp: accept failed: {}", ec.message());
-      continue;
-    }
-    if (l->connections.load() >= l->options.max_connections) {
-      spdlog::warn("ingest.rtmp: connection limit ({}) reached; refusing",
-                   l->options.max_connections);
-      boost::system::error_code ignored;
-      socket.close(ignored);
-      continue;
-    }
-    l->connections.fetch_add(1);
-    asio::co_spawn(l->io, run_session(l, std::move(socket)), asio::detached);
-  }
+  // Named, not temporaries: GCC 12 mishandles prvalue arguments to coroutines.
+  net::AcceptLoopOptions options{.name = "ingest.rtmp"};
+  net::SocketExecutor on_loop = [&io = l->io] { return asio::any_io_executor(io.get_executor()); };
+  net::AcceptHandler start = [l](tcp::socket socket, std::string remote,
+                                 net::ConnectionLimiter::Ticket ticket) {
+    asio::co_spawn(l->io, run_session(l, std::move(socket), std::move(remote), std::move(ticket)),
+                   asio::detached);
+  };
+  co_await net::accept_connections(l->acceptor, l->admission, options, on_loop, start);
 }
 
 }  // namespace

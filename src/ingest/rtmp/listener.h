@@ -2,8 +2,9 @@
 
 // The RTMP listener: accepts encoders, runs one session coroutine per
 // connection (handshake, commands, media) and hands publishes to the
-// PublishGate. Explicit limits: connections, handshake/publish deadline, idle
-// timeout, failed-key attempts per address.
+// PublishGate. Explicit limits: connections (in all and per address),
+// handshake/publish deadline, idle timeout, failed-key attempts per address, and
+// (in format::rtmp::ServerConnection) what a peer may send before it is authorised.
 
 #include <chrono>
 #include <cstdint>
@@ -23,7 +24,8 @@ struct RtmpOptions {
   uint16_t port = 1935;
   std::string app = "live";
   size_t max_connections = 1000;
-  std::chrono::milliseconds publish_deadline{15000};  // connect to publish
+  size_t max_connections_per_address = 16;            // 0: no cap
+  std::chrono::milliseconds publish_deadline{10000};  // connect to an authorised publish
   std::chrono::milliseconds idle_timeout{30000};      // no bytes from the encoder
   int max_failed_keys = 10;                           // per address and minute
   format::rtmp::ServerConnectionOptions connection;

@@ -313,7 +313,7 @@ Result<std::vector<StreamRecord>> PgStore::list_on_air() {
 Result<StreamRecord> PgStore::update(const std::string& stream_id, const Mutation& mutate) {
   std::lock_guard lock(mutex_);
   return write<StreamRecord>([&]() -> Result<StreamRecord> {
-    auto found = found_stream(lock_stream(stream_id));
+    auto found = found_stream(stream_id, lock_stream(stream_id));
     if (!found.ok()) {
       return found.error();
     }
@@ -334,7 +334,7 @@ Result<StreamRecord> PgStore::update(const std::string& stream_id, const Mutatio
 Status PgStore::remove(const std::string& stream_id, const Precondition& allowed) {
   std::lock_guard lock(mutex_);
   auto r = write<bool>([&]() -> Result<bool> {
-    auto found = found_stream(lock_stream(stream_id));
+    auto found = found_stream(stream_id, lock_stream(stream_id));
     if (!found.ok()) {
       return found.error();
     }

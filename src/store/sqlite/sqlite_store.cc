@@ -232,7 +232,7 @@ Result<std::vector<StreamRecord>> SqliteStore::query_all(Statement& stmt) {
 Result<StreamRecord> SqliteStore::update(const std::string& stream_id, const Mutation& mutate) {
   std::lock_guard lock(mutex_);
   return in_transaction<StreamRecord>(db_, [&]() -> Result<StreamRecord> {
-    auto found = found_stream(get_locked(stream_id));
+    auto found = found_stream(stream_id, get_locked(stream_id));
     if (!found.ok()) {
       return found.error();
     }
@@ -256,7 +256,7 @@ Result<StreamRecord> SqliteStore::update(const std::string& stream_id, const Mut
 Status SqliteStore::remove(const std::string& stream_id, const Precondition& allowed) {
   std::lock_guard lock(mutex_);
   auto r = in_transaction<bool>(db_, [&]() -> Result<bool> {
-    auto found = found_stream(get_locked(stream_id));
+    auto found = found_stream(stream_id, get_locked(stream_id));
     if (!found.ok()) {
       return found.error();
     }

@@ -1,6 +1,7 @@
 // Starts the real antcdn binary on free ports with a temporary data dir and
 // reads the URLs and the first API key from what it prints.
 import { spawn, execFileSync } from "node:child_process";
+import net from "node:net";
 import { mkdtempSync, rmSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,16 +9,24 @@ import path from "node:path";
 export const BIN = process.env.ANTCDN_BIN ?? path.resolve("build/antcdn");
 export const SOURCE_DIR = process.env.ANTCDN_SOURCE_DIR ?? process.cwd();
 
+// Flags that lift the per-address connection caps, for benchmarks whose many
+// clients all connect from 127.0.0.1.
+export const NO_PER_IP_CAPS = ["--rtmp-max-connections-per-ip", "0", "--api-max-connections-per-ip", "0",
+  "--edge-max-connections-per-ip", "0"];
+
 export function makeDataDir() {
   return mkdtempSync(path.join(tmpdir(), "antcdn-it-"));
 }
 
 export class Server {
-  // `env`: extra environment variables (e.g. S3 credentials).
-  constructor(dataDir, extraArgs = [], { env = {} } = {}) {
+  // `env`: extra environment variables (e.g. S3 credentials). `prefix`: a
+  // command that execs the binary, e.g. ["prlimit", "--nofile=256", "--"]
+  // (the process id stays the server's).
+  constructor(dataDir, extraArgs = [], { env = {}, prefix = [] } = {}) {
     this.dataDir = dataDir;
     this.extraArgs = extraArgs;
     this.env = env;
+    this.prefix = prefix;
     this.stdout = "";
     this.stderr = "";
   }
@@ -28,7 +37,8 @@ export class Server {
       "--api-listen", "127.0.0.1:0", "--edge-listen", "127.0.0.1:0",
       "--rtmp-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", ...this.extraArgs,
     ];
-    this.proc = spawn(BIN, args, {
+    const [cmd, ...cmdArgs] = [...this.prefix, BIN, ...args];
+    this.proc = spawn(cmd, cmdArgs, {
       stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...this.env },
     });
     this.exited = new Promise((resolve) => this.proc.on("exit", (code, signal) => resolve({ code, signal })));
@@ -106,4 +116,19 @@ export async function startServer({ dataDir, args = [] } = {}) {
 export async function stopServer(server, dataDir) {
   await server?.stop();
   if (dataDir) cleanup(dataDir);
+}
+
+// Writes `payload` as is to 127.0.0.1:`port` and resolves with all the server
+// sent back (as text) once the connection closes; `waitForClose: false` also
+// closes our side at once.
+export function rawRequest(port, payload, { waitForClose = true } = {}) {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, "127.0.0.1");
+    let data = "";
+    sock.on("data", (d) => { data += d; });
+    sock.on("error", () => resolve(data));
+    sock.on("close", () => resolve(data));
+    sock.write(payload);
+    if (!waitForClose) sock.end();
+  });
 }

@@ -55,6 +55,25 @@ TEST(Config, AdmissionLimits) {
   EXPECT_TRUE(errors[1].starts_with("--max-streams-per-key:"));
 }
 
+TEST(Config, ConnectionCapsAndWriteTimeout) {
+  Config c;
+  EXPECT_EQ(c.rtmp_max_connections_per_ip, 16);
+  EXPECT_EQ(c.api_max_connections_per_ip, 64);
+  EXPECT_EQ(c.edge_max_connections_per_ip, 0);
+  EXPECT_EQ(c.http_write_timeout_ms, 30000);
+  c.rtmp_max_connections_per_ip = 0;  // off is fine
+  EXPECT_TRUE(c.validate().empty());
+  c.api_max_connections_per_ip = -1;
+  c.edge_max_connections = -5;
+  c.http_write_timeout_ms = 10;
+  auto errors = c.validate();
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_TRUE(errors[0].starts_with("--http-write-timeout-ms:"));
+  EXPECT_EQ(errors[1], "--api-max-connections-per-ip: must be 0..10000000 (0: no cap)");
+  EXPECT_EQ(errors[2],
+            "--edge-max-connections: must be 0..10000000 (0: from the descriptor limit)");
+}
+
 TEST(Config, TakesPostgresAndS3ForSeveralNodes) {
   Config c;
   c.database = "postgres://antcdn:secret@db.internal:5432/antcdn";

@@ -384,12 +384,49 @@ TEST_F(ServerConnectionErrors, OversizedCommand) {
 
 TEST_F(ServerConnectionErrors, TooMuchMediaHeldWhilePending) {
   publish("k");
-  Bytes frame(1024 * 1024, std::byte{1});
+  Bytes frame(16 * 1024, std::byte{1});
   Bytes many;
   for (int i = 0; i < 5; ++i) {
     many = concat({many, client_.media(MessageType::Video, i, frame)});
   }
   expect_failure(many, Code::ResourceExhausted, "before the publish was accepted");
+}
+
+// Before a publish is accepted the peer has proved nothing: a message larger
+// than 64 KiB is refused on its header, before its bytes are buffered.
+TEST_F(ServerConnectionErrors, LargeMessageBeforeConnect) {
+  handshake();
+  // A command announcing 16 MiB - 1 bytes, the most a message header can.
+  Bytes header = hex("03 00 00 00 ff ff ff 14 00 00 00 00");
+  expect_failure(header, Code::ResourceExhausted, "exceeds the limit of 65536");
+}
+
+TEST_F(ServerConnectionErrors, LargeFrameWhilePending) {
+  publish("k");
+  expect_failure(client_.media(MessageType::Video, 0, Bytes(100000, std::byte{1})),
+                 Code::ResourceExhausted, "exceeds the limit of 65536");
+}
+
+TEST_F(ServerConnectionErrors, PartialMessagesBeyond64KiBBeforePublish) {
+  handshake();
+  feed(client_.set_chunk_size(40000));
+  // Two messages of 65,000 bytes on two chunk streams, each cut after its
+  // first 40,000-byte chunk: 80,000 bytes would wait for their rest.
+  Bytes first = concat({hex("04 00 00 00 00 fd e8 09 01 00 00 00"), Bytes(40000, std::byte{2})});
+  Bytes second = concat({hex("05 00 00 00 00 fd e8 09 01 00 00 00"), Bytes(40000, std::byte{2})});
+  expect_failure(concat({first, second}), Code::ResourceExhausted,
+                 "bytes buffered in partial messages");
+}
+
+TEST_F(ServerConnectionTest, LargeFramesFlowOnceThePublishIsAccepted) {
+  publish("k");
+  ASSERT_TRUE(conn_.accept_publish().ok());
+  events();
+  Bytes frame(1024 * 1024, std::byte{3});
+  feed(client_.media(MessageType::Video, 0, frame));
+  std::vector<ConnectionEvent> ev = events();
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(std::get<Media>(ev[0]).payload.size(), frame.size());
 }
 
 }  // namespace
