@@ -103,7 +103,9 @@ async function viewer(masterUrl, pick, stopAt) {
 }
 
 const work = makeDataDir();
-const server = await new Server(work, ["--log-level", "debug", ...NO_PER_IP_CAPS]).start();
+// --max-transcodes defaults to half the cores; the soak runs all of its transcodes.
+const server = await new Server(work, ["--log-level", "debug", ...NO_PER_IP_CAPS,
+  "--max-transcodes", String(Math.max(1, STANDARD))]).start();
 const pubs = [];
 try {
   const big = await clip("720p30_4500k_30s.flv", "1280x720", "4500k", 30);
