@@ -7,7 +7,8 @@
 //
 // Reports: client errors (any request that is not a 200 with a body, or that
 // fails), requests and bytes served, the server's RSS every SAMPLE_S seconds
-// and its slope (least squares, MB/min, first minute excluded: warm-up), and
+// and its slope (least squares, MB/min, first minute excluded: warm-up; also less
+// the segment cache's bytes from /metrics, since the cache fills to its cap), and
 // the worst event-loop lateness the server logs (10 ms timer probe).
 // Viewers spread round-robin over the streams and over each stream's
 // renditions; audio is fetched by a third of them.
@@ -32,6 +33,11 @@ const cpuSeconds = (pid) => {
   return (Number(f[11]) + Number(f[12])) / 100;  // utime + stime, USER_HZ = 100
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// What the edge's segment cache holds (antcdn_cache_bytes on /metrics), MB.
+async function cacheMb() {
+  const text = await (await fetch(server.metricsUrl)).text();
+  return Number(text.match(/^antcdn_cache_bytes\s+([0-9.e+]+)/m)?.[1] ?? NaN) / 1048576;
+}
 
 async function clip(name, size, bitrate, seconds) {
   const file = path.join(CACHE, name);
@@ -133,7 +139,7 @@ try {
   const samples = [];
   const cpu0 = cpuSeconds(pid);
   while (Date.now() < stopAt) {
-    samples.push({ t: (Date.now() - start) / 60000, rss: rssMb(pid) });
+    samples.push({ t: (Date.now() - start) / 60000, rss: rssMb(pid), cache: await cacheMb() });
     const dead = pubs.filter((p) => p.proc.exitCode !== null);
     if (dead.length) error(`${dead.length} publishers exited`);
     await sleep(SAMPLE_S * 1000);
@@ -143,15 +149,18 @@ try {
   const states = await Promise.all(streams.map(async (s) =>
     (await (await server.api(`/v1/live-streams/${s.streamId}`)).json()).state));
 
-  // Least-squares slope of RSS over time, after the first minute.
+  // Least-squares slopes over time, after the first minute: RSS, and RSS less
+  // what the segment cache holds (it fills up to its cap, which is not a leak).
   const xs = samples.filter((s) => s.t >= 1);
-  let slope = NaN;
-  if (xs.length >= 2) {
+  const slopeOf = (y) => {
+    if (xs.length < 2) return NaN;
     const mt = xs.reduce((a, s) => a + s.t, 0) / xs.length;
-    const mr = xs.reduce((a, s) => a + s.rss, 0) / xs.length;
-    slope = xs.reduce((a, s) => a + (s.t - mt) * (s.rss - mr), 0) /
+    const my = xs.reduce((a, s) => a + y(s), 0) / xs.length;
+    return xs.reduce((a, s) => a + (s.t - mt) * (y(s) - my), 0) /
       xs.reduce((a, s) => a + (s.t - mt) ** 2, 0);
-  }
+  };
+  const slope = slopeOf((s) => s.rss);
+  const slopeLessCache = slopeOf((s) => s.rss - s.cache);
   for (const p of pubs) p.kill("SIGKILL");
   await server.stop();
   const worst = [...server.stderr.matchAll(/worst timer lateness ([0-9.]+) ms \(ingest\/API\), ([0-9.]+) ms \(edge\)/g)].at(-1);
@@ -163,7 +172,10 @@ try {
   for (const e of stats.errorSamples) console.log(`  error: ${e}`);
   console.log(`server CPU: ${cpu.toFixed(0)} % of one core`);
   console.log(`RSS MB: start ${samples[0]?.rss.toFixed(0)}, end ${samples.at(-1)?.rss.toFixed(0)}, ` +
-    `max ${Math.max(...samples.map((s) => s.rss)).toFixed(0)}; slope after the first minute ${slope.toFixed(2)} MB/min`);
+    `max ${Math.max(...samples.map((s) => s.rss)).toFixed(0)}; slope after the first minute ${slope.toFixed(2)} MB/min, ` +
+    `${slopeLessCache.toFixed(2)} MB/min less the segment cache`);
+  const perMinute = samples.filter((s, i) => i % Math.max(1, Math.round(60 / SAMPLE_S)) === 0);
+  console.log(`RSS / cache MB by minute: ${perMinute.map((s) => `${s.rss.toFixed(0)}/${s.cache.toFixed(0)}`).join(" ")}`);
   console.log(`worst event-loop lateness, whole run (ms): ingest/API ${worst?.[1]}, edge ${worst?.[2]}; ` +
     `late timers logged (>= 10 ms): ingest ${after("ingest").length}, edge ${after("edge").length}`);
   process.exitCode = stats.errors === 0 ? 0 : 1;
