@@ -2,13 +2,13 @@
 // descriptors, per-address caps, a slowloris API client, slow and stalled
 // viewers, and a huge message before authorisation. In each case the server keeps serving everyone else
 // and stays quiet (idle CPU, log lines).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { makeDataDir, cleanup, startServer, stopServer, Server } from "./lib/server.mjs";
 import { createStream, waitState } from "./lib/streams.mjs";
-import { makeClip, ffmpegPublish, haveTool, waitFor } from "./lib/media.mjs";
+import { clipForTests, makeClip, ffmpegPublish, haveTool, waitFor } from "./lib/media.mjs";
 import { parseMaster, parseMedia, fetchText, fetchObject, edgeUrl } from "./lib/hls.mjs";
 import {
   connect, connectMany, writeAll, portOf, fdCount, rssKb, cpuPercent, hardFileLimit, socketHeld,
@@ -19,15 +19,7 @@ const IDLE_CPU_PERCENT = 5;
 const CPU_WINDOW_MS = 3000;
 const HANDSHAKE_REPLY = 1 + 1536 * 2;  // S0 S1 S2
 
-let clipDir;
-let clip;
-
-before(async () => {
-  clipDir = makeDataDir();
-  clip = path.join(clipDir, "source.flv");
-  await makeClip(clip, { seconds: 4, size: "320x180", gop: 15 });
-});
-after(() => cleanup(clipDir));
+const clip = clipForTests({ seconds: 4, size: "320x180", gop: 15 });
 
 function c0c1() {
   return Buffer.concat([Buffer.from([3]), Buffer.alloc(8), randomBytes(1528)]);
@@ -77,7 +69,7 @@ test("2,000 idle RTMP and 2,000 idle edge connections: idle CPU stays low, an en
       assert.ok(cpu < IDLE_CPU_PERCENT, `idle CPU ${cpu.toFixed(2)} % (bound ${IDLE_CPU_PERCENT} %)`);
 
       const s = await createStream(server);
-      pub = ffmpegPublish(s.ingest.rtmpFullUrl, clip, { loop: true });
+      pub = ffmpegPublish(s.ingest.rtmpFullUrl, clip.path, { loop: true });
       await waitState(server, s.streamId, "live", { timeoutMs: 30000 });
       await viewerFetchesASegment(server, s.edgeId);
 
@@ -221,7 +213,7 @@ test("slowloris API clients are cut off at the request timeout; others are serve
 // A segment far larger than what the socket buffers hold (noise at a low QP:
 // ~20 MB per 2 s), so a viewer that stops reading stalls the server's writes.
 async function publishBigSegments(server) {
-  const big = path.join(clipDir, "big.flv");
+  const big = path.join(clip.dir, "big.flv");
   await makeClip(big, {
     seconds: 4, size: "640x360", gop: 60, audio: false,
     vcodec: ["-vf", "noise=alls=60:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "8",

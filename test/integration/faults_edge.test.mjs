@@ -2,23 +2,14 @@
 // made-up name is a 404 (answered from the playlist the edge holds, without an
 // origin read: test/unit/edge/edge_router_test.cc counts those), and the
 // viewer keeps getting new segments.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import path from "node:path";
 import { Server, makeDataDir, cleanup } from "./lib/server.mjs";
 import { createStream, waitState } from "./lib/streams.mjs";
-import { makeClip, ffmpegPublish } from "./lib/media.mjs";
+import { clipForTests, ffmpegPublish } from "./lib/media.mjs";
 import { parseMaster, fetchText, fetchObject, edgeUrl, waitPlaylist } from "./lib/hls.mjs";
 
-let clipDir;
-let clip;
-
-before(async () => {
-  clipDir = makeDataDir();
-  clip = path.join(clipDir, "source.flv");
-  await makeClip(clip, { seconds: 4, size: "320x180", gop: 15 });
-});
-after(() => cleanup(clipDir));
+const clip = clipForTests({ seconds: 4, size: "320x180", gop: 15 });
 
 test("random segment names at the edge: 404s, and a viewer keeps playing", { timeout: 90000 },
   async () => {
@@ -27,7 +18,7 @@ test("random segment names at the edge: 404s, and a viewer keeps playing", { tim
     let pub;
     try {
       const s = await createStream(server);
-      pub = ffmpegPublish(s.ingest.rtmpFullUrl, clip, { loop: true });
+      pub = ffmpegPublish(s.ingest.rtmpFullUrl, clip.path, { loop: true });
       await waitState(server, s.streamId, "live", { timeoutMs: 30000 });
       const master = parseMaster(await fetchText(edgeUrl(server.edgeBase, s.edgeId, "master.m3u8")));
       const rendition = master.variants[0].uri.split("/")[0];

@@ -12,26 +12,18 @@
 // directory with the database stays on the ordinary disk, so the stream's
 // state can still be recorded. Mounting needs root (as CI runs); elsewhere the
 // test is skipped with the reason.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, openSync, writeSync, closeSync, rmSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Server, makeDataDir, cleanup, SOURCE_DIR } from "./lib/server.mjs";
 import { createStream, waitState } from "./lib/streams.mjs";
-import { makeClip, ffmpegPublish, waitFor, haveTool, run } from "./lib/media.mjs";
+import { clipForTests, ffmpegPublish, waitFor, haveTool, run } from "./lib/media.mjs";
 import { parseMedia, fetchText, fetchObject } from "./lib/hls.mjs";
 import { S3_ENV } from "./lib/cluster.mjs";
 
-let scratch;
-let clip;
-
-before(async () => {
-  scratch = makeDataDir();
-  clip = path.join(scratch, "clip.flv");
-  await makeClip(clip, { seconds: 4, size: "320x240", gop: 30 });
-});
-after(() => cleanup(scratch));
+const clip = clipForTests({ seconds: 4, size: "320x240", gop: 30 });
 
 // Mounts a tmpfs of `size` on a fresh directory; null (and why) if not permitted.
 function mountTmpfs(size) {
@@ -87,7 +79,7 @@ test("disk full: error with a disk-full reason within 10 s, no endless retries, 
     let pub;
     try {
       const s = await createStream(server, { name: "disk-full", quality: "passthrough" });
-      pub = ffmpegPublish(s.ingest.rtmpFullUrl, clip, { loop: true });
+      pub = ffmpegPublish(s.ingest.rtmpFullUrl, clip.path, { loop: true });
       await waitState(server, s.streamId, "live", { timeoutMs: 30000 });
 
       const filler = path.join(disk.dir, "filler");
@@ -118,7 +110,7 @@ test("disk full: error with a disk-full reason within 10 s, no endless retries, 
       // Space is back: the same stream goes live again.
       rmSync(filler);
       pub.kill("SIGKILL");
-      pub = ffmpegPublish(s.ingest.rtmpFullUrl, clip, { loop: true });
+      pub = ffmpegPublish(s.ingest.rtmpFullUrl, clip.path, { loop: true });
       const again = await waitState(server, s.streamId, "live", { timeoutMs: 30000 });
       assert.equal(again.state, "live");
     } finally {
@@ -159,7 +151,7 @@ test("object store frozen: cached segments still served, the API answers, the st
     let frozen = false;
     try {
       const s = await createStream(server, { name: "store-frozen", quality: "passthrough" });
-      pub = ffmpegPublish(s.ingest.rtmpFullUrl, clip, { loop: true });
+      pub = ffmpegPublish(s.ingest.rtmpFullUrl, clip.path, { loop: true });
       await waitState(server, s.streamId, "live", { timeoutMs: 30000 });
       const playlist = s.playback.hlsUrl.replace(/master\.m3u8$/, "source/index.m3u8");
       const base = playlist.replace(/index\.m3u8$/, "");

@@ -4,6 +4,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { before, after } from "node:test";
+import { makeDataDir, cleanup } from "./server.mjs";
 
 // Runs a command to completion. Resolves {code, signal, stdout, stderr}; never
 // rejects on a non-zero exit (tests assert on it). A command still running
@@ -49,6 +51,19 @@ export function haveGstElement(name) {
 }
 
 const ffmpegQuiet = ["-hide_banner", "-nostdin", "-loglevel", "error"];
+
+// One clip for every test of a file: made before the first test (makeClip's
+// options), removed after the last. Returns {dir, path}, filled in by then.
+export function clipForTests(options) {
+  const clip = {};
+  before(async () => {
+    clip.dir = makeDataDir();
+    clip.path = path.join(clip.dir, "clip.flv");
+    await makeClip(clip.path, options);
+  });
+  after(() => cleanup(clip.dir));
+  return clip;
+}
 
 // Writes an FLV test clip: lavfi testsrc2 (+ sine) encoded with libx264 (fixed
 // GOP, B-frames so that pts != dts) and AAC, or the codecs given.
