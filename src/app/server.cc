@@ -23,6 +23,7 @@
 #include "app/metrics_endpoint.h"
 #include "app/node_metrics.h"
 #include "app/session_pipeline.h"
+#include "app/startup_recovery.h"
 #include "app/store_factory.h"
 #include "edge/edge_router.h"
 #include "edge/store_stream_directory.h"
@@ -137,6 +138,9 @@ constexpr std::chrono::milliseconds kEdgeAnswerTimeout{10000};
 // Scrapers keep one connection each; these come out of the descriptors the
 // budget keeps in reserve (descriptor_budget.h).
 constexpr size_t kMetricsConnections = 16;
+// How long the listeners wait for restart recovery; a store that does not
+// answer must not keep the node from serving live streams.
+constexpr std::chrono::milliseconds kRecoveryBudget{10000};
 // The event-loop latency probe. Each tick wakes its loop (and, on the edge's
 // multi-threaded loop, hands off between threads): at 10 ms that alone cost an
 // idle node ~2 % of a core, so the fine probe runs only when its per-tick
@@ -266,13 +270,14 @@ int serve(const Config& config) {
   };
   // A session whose node died (or this node before a restart) is ended by the
   // watch; players need ENDLIST to stop waiting for segments.
+  StartupRecovery recovery;
   auto close_abandoned = [&](const store::StreamRecord& s) {
-    reads.post([&media_store, s] {
+    reads.post(recovery.track([&media_store, s] {
       if (auto closed = package::close_playlists(media_store, s.edge_id); !closed.ok()) {
         spdlog::warn("package: closing playlists of {}: {}", s.stream_id,
                      closed.error().describe());
       }
-    });
+    }));
   };
   lifecycle::Supervisor supervisor(
       control, **store,
@@ -283,7 +288,11 @@ int serve(const Config& config) {
   pipelines.attach(supervisor);
   LoopThreads control_thread(control);
   control_thread.start(1);
-  supervisor.start();
+  supervisor.start([&recovery] { recovery.watched(); });
+  if (!recovery.wait_for(kRecoveryBudget)) {
+    spdlog::warn("restart recovery is still running after {} s; opening the listeners anyway",
+                 std::chrono::duration_cast<std::chrono::seconds>(kRecoveryBudget).count());
+  }
   std::unique_ptr<ingest::rtmp::RtmpListener> rtmp;
   uint16_t rtmp_port = rtmp_addr.port;
   if (config.has_role("ingest")) {

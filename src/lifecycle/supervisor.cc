@@ -417,8 +417,11 @@ void Supervisor::maybe_shutdown_done() {
   }
 }
 
-void Supervisor::start() {
-  loop_.post([this] { schedule_watch(std::chrono::milliseconds(0)); });
+void Supervisor::start(std::function<void()> recovered) {
+  loop_.post([this, recovered = std::move(recovered)]() mutable {
+    recovered_ = std::move(recovered);
+    schedule_watch(std::chrono::milliseconds(0));
+  });
 }
 
 void Supervisor::schedule_watch(std::chrono::milliseconds delay) {
@@ -430,6 +433,9 @@ void Supervisor::schedule_watch(std::chrono::milliseconds delay) {
   watch_timer_->timer.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) {
       watch();
+      if (auto recovered = std::exchange(recovered_, nullptr)) {
+        recovered();
+      }
       schedule_watch(options_.watch_interval);
     }
   });

@@ -73,8 +73,10 @@ class Supervisor final : public PublishGate, public SessionControl {
   void kill_session(const std::string& stream_id) override;
   void fail_session(const std::string& stream_id, const std::string& reason) override;
 
-  // Starts the watch; its first pass runs at once (restart recovery).
-  void start();
+  // Starts the watch; its first pass runs at once (restart recovery) and
+  // `recovered` runs on the supervisor's loop when it has finished, whether
+  // the store answered or not.
+  void start(std::function<void()> recovered = {});
   // Stops the watch and ends every session (ENDLIST, state `ended`): encoders
   // are disconnected and their sessions end as they report back. `done` runs
   // on the supervisor's loop once no session is left; for SIGTERM.
@@ -146,6 +148,7 @@ class Supervisor final : public PublishGate, public SessionControl {
   std::map<std::string, PendingWrite> pending_writes_;
   std::unique_ptr<WindowTimer> watch_timer_;
   std::function<void()> shutdown_done_;
+  std::function<void()> recovered_;
   bool first_watch_ = true;
   bool watch_failing_ = false;
   bool stopped_ = false;
