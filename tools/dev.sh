@@ -92,11 +92,11 @@ case "$cmd" in
     # allocations that would drown real reports; memory errors and UB abort.
     export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
     export ANTCDN_CHECK_BLOCKING=1
-    # Every suite but one: faults_connections' out-of-descriptors case (prlimit 256)
-    # did not recover within its 20 s under ASan on 2026-12-03 (it passes in the
-    # release build); left out until that is understood, not hidden.
-    ctest --test-dir build-asan --output-on-failure -j2 --timeout 1800 \
-      -E 'integration[.]faults_connections'
+    # Every suite. One case skips itself here: faults_connections' out-of-
+    # descriptors test, because UBSan's vptr check needs a pipe() and reports a
+    # false "invalid vptr" when the process has no descriptor left.
+    export ANTCDN_SANITIZED=1
+    ctest --test-dir build-asan --output-on-failure -j2 --timeout 1800
     ;;
   *)
     echo "usage: tools/dev.sh run|test|build|sanitize" >&2

@@ -85,7 +85,14 @@ test("2,000 idle RTMP and 2,000 idle edge connections: idle CPU stays low, an en
   });
 
 test("out of descriptors (prlimit --nofile=256): accepting pauses quietly and resumes",
-  { timeout: 120000, skip: !haveTool("prlimit") && "needs prlimit" }, async () => {
+  {
+    timeout: 120000,
+    // UBSan's vptr check probes memory through a pipe(); with no descriptor
+    // left that fails and it reports a bogus "invalid vptr" (strace shows the
+    // EMFILE). This case runs in the release build only.
+    skip: (!haveTool("prlimit") && "needs prlimit") ||
+      (process.env.ANTCDN_SANITIZED === "1" && "sanitizers need descriptors of their own"),
+  }, async () => {
     const dir = makeDataDir();
     // An edge cap beyond what 256 descriptors allow, so accept() meets EMFILE.
     const server = new Server(dir, ["--edge-max-connections", "100000"],
