@@ -1,11 +1,10 @@
 #include "api/live_streams.h"
 
-#include <charconv>
-
 #include <spdlog/spdlog.h>
 
 #include "api/errors.h"
 #include "common/ids.h"
+#include "common/parse_number.h"
 #include "common/time_util.h"
 
 namespace antcdn::api {
@@ -37,22 +36,9 @@ Status config_change_allowed(const store::StreamRecord& s, std::string_view what
                                         std::string(media::to_string(s.state)));
 }
 
-std::optional<int> parse_int(std::string_view s) {
-  int v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) {
-    return std::nullopt;
-  }
-  return v;
-}
-
 std::optional<int64_t> parse_cursor(std::string_view s) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) {
-    return std::nullopt;
-  }
-  return v;
+  auto v = parse_number<int64_t>(s);
+  return v && *v > 0 ? v : std::nullopt;
 }
 
 }  // namespace
@@ -117,7 +103,7 @@ net::HttpResponse LiveStreams::list(const std::string& owner, const net::HttpReq
   std::optional<int64_t> before;
   for (const auto& [k, v] : *query) {
     if (k == "limit") {
-      auto n = parse_int(v);
+      auto n = parse_number<int>(v);
       if (!n || *n < 1 || *n > kMaxPageSize) {
         return error_response(400, "invalid_request",
                               "limit must be an integer from 1 to " + std::to_string(kMaxPageSize));

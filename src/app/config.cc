@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <thread>
 #include <utility>
 
 #include <unistd.h>
 
+#include "common/parse_number.h"
 #include "storage/s3/s3_location.h"
 #include "store/postgres/pg_url.h"
 
@@ -71,12 +71,11 @@ bool parse_listen(const std::string& text, ListenAddress& out) {
     host = host.substr(1, host.size() - 2);
   }
   std::string_view port_text(text.c_str() + colon + 1);
-  unsigned port = 0;
-  auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || p != port_text.data() + port_text.size() || port > 65535) {
+  auto port = parse_number<uint16_t>(port_text);
+  if (!port) {
     return false;
   }
-  out = ListenAddress{host, static_cast<uint16_t>(port)};
+  out = ListenAddress{host, *port};
   return true;
 }
 

@@ -1,6 +1,5 @@
 #include "metrics/process_stats.h"
 
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -9,17 +8,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "common/parse_number.h"
+
 namespace antcdn::metrics {
 namespace {
-
-std::optional<uint64_t> to_number(std::string_view text) {
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size()) {
-    return std::nullopt;
-  }
-  return v;
-}
 
 std::vector<std::string_view> split_spaces(std::string_view text) {
   std::vector<std::string_view> out;
@@ -69,12 +61,12 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text) {
   if (fields.size() < 22) {
     return std::nullopt;
   }
-  auto utime = to_number(fields[11]);
-  auto stime = to_number(fields[12]);
-  auto threads = to_number(fields[17]);
-  auto start = to_number(fields[19]);
-  auto vsize = to_number(fields[20]);
-  auto rss = to_number(fields[21]);
+  auto utime = parse_number<uint64_t>(fields[11]);
+  auto stime = parse_number<uint64_t>(fields[12]);
+  auto threads = parse_number<uint64_t>(fields[17]);
+  auto start = parse_number<uint64_t>(fields[19]);
+  auto vsize = parse_number<uint64_t>(fields[20]);
+  auto rss = parse_number<uint64_t>(fields[21]);
   if (!utime || !stime || !threads || !start || !vsize || !rss) {
     return std::nullopt;
   }
@@ -89,7 +81,7 @@ std::optional<uint64_t> parse_boot_time(std::string_view proc_stat) {
     std::string_view line = proc_stat.substr(pos, end - pos);
     if (line.starts_with("btime ")) {
       auto fields = split_spaces(line);
-      return fields.size() == 2 ? to_number(fields[1]) : std::nullopt;
+      return fields.size() == 2 ? parse_number<uint64_t>(fields[1]) : std::nullopt;
     }
     pos = end + 1;
   }

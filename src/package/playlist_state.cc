@@ -1,10 +1,10 @@
 #include "package/playlist_state.h"
 
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <optional>
 
+#include "common/parse_number.h"
 #include "format/hls/m3u8_parser.h"
 
 namespace antcdn::package {
@@ -14,17 +14,6 @@ using format::hls::M3u8Line;
 
 Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "stored playlist: " + what);
-}
-
-// The whole of `s` as a number; nothing before or after it.
-template <typename T>
-std::optional<T> number(std::string_view s) {
-  T value{};
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc{} || end != s.data() + s.size()) {
-    return std::nullopt;
-  }
-  return value;
 }
 
 // A fixed-width field of decimal digits, e.g. "05"; no sign, no spaces.
@@ -104,13 +93,13 @@ class PlaylistReader {
 
   Status tag(const std::string& name, const std::string& value) {
     if (name == "EXT-X-TARGETDURATION") {
-      auto n = number<int>(value);
+      auto n = parse_number<int>(value);
       if (!n || *n <= 0) {
         return invalid("bad EXT-X-TARGETDURATION '" + value + "'");
       }
       playlist_.target_duration_s = *n;
     } else if (name == "EXT-X-MEDIA-SEQUENCE" || name == "EXT-X-DISCONTINUITY-SEQUENCE") {
-      auto n = number<uint64_t>(value);
+      auto n = parse_number<uint64_t>(value);
       if (!n) {
         return invalid("bad " + name + " '" + value + "'");
       }
@@ -146,7 +135,7 @@ class PlaylistReader {
       }
       next_.program_date_time_ms = *ms;
     } else if (name == "EXTINF") {
-      next_duration_ = number<double>(std::string_view(value).substr(0, value.find(',')));
+      next_duration_ = parse_number<double>(std::string_view(value).substr(0, value.find(',')));
       if (!next_duration_ || !std::isfinite(*next_duration_) || *next_duration_ < 0) {
         return invalid("bad EXTINF '" + value + "'");
       }

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <optional>
 
 #include <boost/url/pct_string_view.hpp>
 
+#include "common/parse_number.h"
 #include "storage/object_store.h"
 
 namespace antcdn::storage::s3 {
@@ -156,13 +156,11 @@ Result<S3Endpoint> parse_s3_endpoint(std::string_view url) {
   size_t colon = rest.rfind(':');
   if (colon != std::string_view::npos && rest.find(']', colon) == std::string_view::npos) {
     std::string_view port = rest.substr(colon + 1);
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 ||
-        value > 65535) {
+    auto value = parse_number<uint16_t>(port);
+    if (!value || *value == 0) {
       return bad("endpoint \"" + std::string(url) + "\": port must be 1..65535");
     }
-    out.port = static_cast<uint16_t>(value);
+    out.port = *value;
     rest = rest.substr(0, colon);
   }
   if (!is_valid_host(rest)) {
