@@ -34,9 +34,13 @@ const cpuSeconds = (pid) => {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // What the edge's segment cache holds (antcdn_cache_bytes on /metrics), MB.
-async function cacheMb() {
+// Also malloc's bytes in use and held free (antcdn_heap_*), MB: growth of RSS
+// less the cache with "in use" flat is fragmentation, not memory we keep.
+async function memoryMb() {
   const text = await (await fetch(server.metricsUrl)).text();
-  return Number(text.match(/^antcdn_cache_bytes\s+([0-9.e+]+)/m)?.[1] ?? NaN) / 1048576;
+  const mb = (name) => Number(text.match(new RegExp(`^${name}\\s+([0-9.e+]+)`, "m"))?.[1] ?? NaN) / 1048576;
+  return { cache: mb("antcdn_cache_bytes"), heap: mb("antcdn_heap_allocated_bytes"),
+    free: mb("antcdn_heap_free_bytes") };
 }
 
 async function clip(name, size, bitrate, seconds) {
@@ -139,7 +143,7 @@ try {
   const samples = [];
   const cpu0 = cpuSeconds(pid);
   while (Date.now() < stopAt) {
-    samples.push({ t: (Date.now() - start) / 60000, rss: rssMb(pid), cache: await cacheMb() });
+    samples.push({ t: (Date.now() - start) / 60000, rss: rssMb(pid), ...await memoryMb() });
     const dead = pubs.filter((p) => p.proc.exitCode !== null);
     if (dead.length) error(`${dead.length} publishers exited`);
     await sleep(SAMPLE_S * 1000);
@@ -176,6 +180,8 @@ try {
     `${slopeLessCache.toFixed(2)} MB/min less the segment cache`);
   const perMinute = samples.filter((s, i) => i % Math.max(1, Math.round(60 / SAMPLE_S)) === 0);
   console.log(`RSS / cache MB by minute: ${perMinute.map((s) => `${s.rss.toFixed(0)}/${s.cache.toFixed(0)}`).join(" ")}`);
+  console.log(`malloc in use / held free MB by minute: ${perMinute.map((s) => `${s.heap.toFixed(0)}/${s.free.toFixed(0)}`).join(" ")}; ` +
+    `in use less the cache: slope ${slopeOf((s) => s.heap - s.cache).toFixed(2)} MB/min`);
   console.log(`worst event-loop lateness, whole run (ms): ingest/API ${worst?.[1]}, edge ${worst?.[2]}; ` +
     `late timers logged (>= 10 ms): ingest ${after("ingest").length}, edge ${after("edge").length}`);
   process.exitCode = stats.errors === 0 ? 0 : 1;

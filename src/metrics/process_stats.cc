@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string>
 
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -115,6 +116,16 @@ void collect_process_metrics(std::vector<MetricFamily>& out) {
     out.push_back(make_family("process_open_fds", "Open file descriptors.", MetricType::Gauge,
                               static_cast<double>(*fds)));
   }
+  // What malloc has handed out against what it holds free: RSS that grows with
+  // the first flat is fragmentation, with both growing a leak or an unbounded
+  // structure. mallinfo2 walks every arena under its lock; a scrape can afford it.
+  const struct mallinfo2 heap = ::mallinfo2();
+  out.push_back(make_family("antcdn_heap_allocated_bytes",
+                            "Bytes allocated through malloc and not yet freed.", MetricType::Gauge,
+                            static_cast<double>(heap.uordblks + heap.hblkhd)));
+  out.push_back(make_family("antcdn_heap_free_bytes",
+                            "Bytes malloc holds free in its arenas (not returned to the system).",
+                            MetricType::Gauge, static_cast<double>(heap.fordblks)));
   if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0) {
     out.push_back(make_family("process_max_fds", "The limit of open file descriptors.",
                               MetricType::Gauge, static_cast<double>(limit.rlim_cur)));

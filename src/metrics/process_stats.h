@@ -29,7 +29,8 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text);
 std::optional<uint64_t> parse_boot_time(std::string_view proc_stat);
 
 // Reads /proc/self/stat, /proc/stat, /proc/self/fd and RLIMIT_NOFILE and appends
-// the process_* families; a file that cannot be read leaves its families out.
+// the process_* families, plus malloc's own figures (antcdn_heap_*); a file that
+// cannot be read leaves its families out.
 void collect_process_metrics(std::vector<MetricFamily>& out);
 
 }  // namespace antcdn::metrics
