@@ -110,16 +110,23 @@ HealthCalculator::WindowFigures HealthCalculator::figures(const Track& track,
   WindowFigures f;
   std::optional<int64_t> first_dts;
   int64_t last_dts = 0;
+  int64_t first_arrival = 0;
+  int64_t last_arrival = 0;
   for (const Sample& s : track.samples) {
     if (s.arrival_ms <= now_ms - rules_.window_ms || s.arrival_ms > now_ms) {
       continue;
     }
     f.bytes += s.bytes;
     ++f.count;
-    first_dts = first_dts.value_or(s.dts_ms);
+    if (!first_dts) {
+      first_dts = s.dts_ms;
+      first_arrival = s.arrival_ms;
+    }
     last_dts = s.dts_ms;
+    last_arrival = s.arrival_ms;
   }
   f.media_span_ms = first_dts ? last_dts - *first_dts : 0;
+  f.arrival_span_ms = last_arrival - first_arrival;
   return f;
 }
 
@@ -162,11 +169,15 @@ void HealthCalculator::judge(media::StreamHealth& h, int64_t now_ms, const Windo
   } else if (now_ms - *h.last_frame_at_ms > rules_.starving_after_ms) {
     starving = fmt::format("no media for {:.1f} s", (now_ms - *h.last_frame_at_ms) / 1000.0);
   } else if (full_window) {
-    // Media time against wall time, on the track that has more units.
-    int64_t span = video.count >= audio.count ? video.media_span_ms : audio.media_span_ms;
-    double ratio = static_cast<double>(span) / static_cast<double>(rules_.window_ms);
-    if (ratio < rules_.min_realtime_ratio) {
-      starving = fmt::format("input slower than real time ({:.2f}x)", ratio);
+    // Media time against the wall time it took to arrive, on the track that
+    // has more units (a pause shorter than starving_after_ms is not counted).
+    const WindowFigures& lead = video.count >= audio.count ? video : audio;
+    if (lead.arrival_span_ms >= rules_.window_ms / 2) {
+      double ratio =
+          static_cast<double>(lead.media_span_ms) / static_cast<double>(lead.arrival_span_ms);
+      if (ratio < rules_.min_realtime_ratio) {
+        starving = fmt::format("input slower than real time ({:.2f}x)", ratio);
+      }
     }
   }
   if (last_shed_ms_ && now_ms - *last_shed_ms_ <= rules_.shed_recent_ms) {

@@ -25,7 +25,8 @@ struct HealthRules {
   // Starving: nothing arrived for longer than this, ...
   int64_t starving_after_ms = 2000;
   // ... or, over a full window, media time advanced by less than this share of
-  // wall time (the encoder or its link is slower than real time).
+  // the wall time its units took to arrive (the encoder or its link is slower
+  // than real time).
   double min_realtime_ratio = 0.8;
   // Degraded: keyframes further apart than this (segments are cut on
   // keyframes, so latency and segment size grow with it), ...
@@ -69,7 +70,8 @@ class HealthCalculator {
   struct WindowFigures {
     size_t bytes = 0;
     size_t count = 0;
-    int64_t media_span_ms = 0;  // newest dts - oldest dts
+    int64_t media_span_ms = 0;    // newest dts - oldest dts
+    int64_t arrival_span_ms = 0;  // their arrivals, the same way
   };
 
   WindowFigures figures(const Track& track, int64_t now_ms) const;

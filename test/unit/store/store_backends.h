@@ -115,4 +115,21 @@ class PostgresBackend final : public StoreBackend {
   std::string url_;
 };
 
+// The backend a parameterised suite names ("sqlite" or "postgres"); null when
+// it is PostgreSQL and no server is configured (the case should skip).
+inline Result<std::unique_ptr<StoreBackend>> backend_named(const std::string& name) {
+  if (name == "sqlite") {
+    return std::unique_ptr<StoreBackend>(std::make_unique<SqliteBackend>());
+  }
+  auto url = postgres_server_url();
+  if (!url) {
+    return std::unique_ptr<StoreBackend>();
+  }
+  auto pg = PostgresBackend::create(*url);
+  if (!pg.ok()) {
+    return pg.error();
+  }
+  return std::unique_ptr<StoreBackend>(std::move(*pg));
+}
+
 }  // namespace antcdn::store::test
