@@ -5,20 +5,10 @@
 
 #include <fmt/format.h>
 
-#include "format/aac/audio_specific_config.h"
-#include "format/avc/avc_decoder_config.h"
+#include "format/hls/track_codec.h"
 
 namespace antcdn::ingest::health {
 namespace {
-
-std::string codec_string(const media::TrackInfo& t) {
-  if (t.codec == media::Codec::H264) {
-    auto c = format::avc::AvcDecoderConfig::parse(t.codec_config);
-    return c.ok() ? c->codec_string() : "avc1";
-  }
-  auto c = format::aac::AudioSpecificConfig::parse(t.codec_config);
-  return c.ok() ? c->codec_string() : "mp4a.40";
-}
 
 int64_t to_ms(int64_t ticks, uint32_t timescale) {
   return timescale == 1000 || timescale == 0 ? ticks : ticks * 1000 / timescale;
@@ -47,9 +37,9 @@ void HealthCalculator::on_tracks(const std::vector<media::TrackInfo>& tracks) {
       width_ = t.width;
       height_ = t.height;
       announced_fps_ = t.frame_rate;
-      video_codec_ = codec_string(t);
+      video_codec_ = format::hls::track_codec(t);
     } else {
-      audio_codec_ = codec_string(t);
+      audio_codec_ = format::hls::track_codec(t);
     }
   }
 }

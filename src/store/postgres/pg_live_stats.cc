@@ -12,18 +12,6 @@
 
 namespace antcdn::store::postgres {
 
-Result<PgResult> PgStore::idempotent(std::string_view sql, std::span<const Param> params) {
-  for (int attempt = 0;; ++attempt) {
-    if (auto s = ready(); !s.ok()) {
-      return s.error();
-    }
-    auto r = conn_.exec(sql, params);
-    if (r.ok() || attempt > 0 || !conn_.broken()) {
-      return r;
-    }
-  }
-}
-
 Status PgStore::put_health(const std::string& stream_id, const std::string& node_id,
                            const media::StreamHealth& health, int64_t now_ms) {
   std::lock_guard lock(mutex_);

@@ -139,17 +139,22 @@ Status PgStore::ready() {
   return {};
 }
 
-Result<PgResult> PgStore::read(std::string_view sql, std::initializer_list<Param> params) {
+Result<PgResult> PgStore::idempotent(std::string_view sql, std::span<const Param> params) {
   for (int attempt = 0;; ++attempt) {
     if (auto s = ready(); !s.ok()) {
       return s.error();
     }
     auto r = conn_.exec(sql, params);
-    // A read has no effect, so running it again on a fresh connection is safe.
+    // (Run again only on a fresh connection, after the old one was lost.)
     if (r.ok() || attempt > 0 || !conn_.broken()) {
       return r;
     }
   }
+}
+
+Result<PgResult> PgStore::read(std::string_view sql, std::initializer_list<Param> params) {
+  // A read has no effect, so running it again on a fresh connection is safe.
+  return idempotent(sql, std::span<const Param>(params.begin(), params.size()));
 }
 
 template <typename T, typename Body>

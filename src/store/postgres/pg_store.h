@@ -61,8 +61,8 @@ class PgStore final : public Store {
   Status ready();
   // One read-only statement, retried once on a fresh connection if the old one was lost.
   Result<PgResult> read(std::string_view sql, std::initializer_list<Param> params);
-  // A statement that may safely run twice (an upsert, a delete by age), retried
-  // like a read (pg_live_stats.cc).
+  // A statement that may safely run twice (a read, an upsert, a delete by
+  // age), retried once on a fresh connection if the old one was lost.
   Result<PgResult> idempotent(std::string_view sql, std::span<const Param> params);
   // `body` between BEGIN and COMMIT; an error from it rolls everything back.
   template <typename T, typename Body>

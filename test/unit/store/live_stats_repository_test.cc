@@ -28,27 +28,7 @@ media::StreamHealth sample_health() {
   return h;
 }
 
-class LiveStatsRepositoryTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    auto backend = test::backend_named(GetParam());
-    ASSERT_TRUE(backend.ok()) << backend.error().describe();
-    if (!*backend) {
-      GTEST_SKIP() << test::kPostgresHowTo;
-    }
-    backend_ = std::move(*backend);
-    store_ = open();
-  }
-
-  std::unique_ptr<Store> open() {
-    auto s = backend_->open();
-    EXPECT_TRUE(s.ok()) << s.error().describe();
-    return s.ok() ? std::move(*s) : nullptr;
-  }
-
-  std::unique_ptr<test::StoreBackend> backend_;
-  std::unique_ptr<Store> store_;
-};
+class LiveStatsRepositoryTest : public test::BackendTest {};
 
 TEST_P(LiveStatsRepositoryTest, HealthRoundTripsEveryField) {
   ASSERT_TRUE(store_->put_health("ls_a", "node-1", sample_health(), kT).ok());
@@ -144,8 +124,7 @@ TEST_P(LiveStatsRepositoryTest, PurgeDeletesOldRowsOnly) {
   EXPECT_EQ(*store_->count_viewers("le_a", 0), 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, LiveStatsRepositoryTest,
-                         ::testing::Values("sqlite", "postgres"),
+INSTANTIATE_TEST_SUITE_P(Backends, LiveStatsRepositoryTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

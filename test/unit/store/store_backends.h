@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include <gtest/gtest.h>
+
 #include "common/crypto.h"
 #include "common/result.h"
 #include "store/postgres/pg_connection.h"
@@ -115,21 +117,35 @@ class PostgresBackend final : public StoreBackend {
   std::string url_;
 };
 
-// The backend a parameterised suite names ("sqlite" or "postgres"); null when
-// it is PostgreSQL and no server is configured (the case should skip).
-inline Result<std::unique_ptr<StoreBackend>> backend_named(const std::string& name) {
-  if (name == "sqlite") {
-    return std::unique_ptr<StoreBackend>(std::make_unique<SqliteBackend>());
+// The fixture of suites run on each backend, parameterised by "sqlite" or
+// "postgres"; the PostgreSQL cases skip when no server is configured.
+class BackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      backend_ = std::make_unique<SqliteBackend>();
+    } else {
+      auto url = postgres_server_url();
+      if (!url) {
+        GTEST_SKIP() << kPostgresHowTo;
+      }
+      auto pg = PostgresBackend::create(*url);
+      ASSERT_TRUE(pg.ok()) << pg.error().describe();
+      backend_ = std::move(*pg);
+    }
+    store_ = open();
   }
-  auto url = postgres_server_url();
-  if (!url) {
-    return std::unique_ptr<StoreBackend>();
+
+  // Another store on the same database, as another node would open it.
+  std::unique_ptr<Store> open() {
+    auto s = backend_->open();
+    EXPECT_TRUE(s.ok()) << s.error().describe();
+    return s.ok() ? std::move(*s) : nullptr;
   }
-  auto pg = PostgresBackend::create(*url);
-  if (!pg.ok()) {
-    return pg.error();
-  }
-  return std::unique_ptr<StoreBackend>(std::move(*pg));
-}
+
+  // Destroyed in reverse: the store's connection goes before the database.
+  std::unique_ptr<StoreBackend> backend_;
+  std::unique_ptr<Store> store_;
+};
 
 }  // namespace antcdn::store::test
