@@ -320,7 +320,7 @@ function healthLine(s) {
   const parts = [HEALTH_LABEL[h.status] ?? h.status];
   if (h.reason) parts[0] += ` (${h.reason})`;
   if (h.width && h.height) parts.push(`${h.width}×${h.height}`);
-  parts.push(`${h.fps} fps`, `${h.videoBitrateKbps} + ${h.audioBitrateKbps} kbit/s`);
+  parts.push(`${h.fps} fps`, `${h.videoBitrateKbps} kbit/s video + ${h.audioBitrateKbps} audio`);
   if (h.keyframeIntervalSeconds !== null) parts.push(`keyframe every ${h.keyframeIntervalSeconds} s`);
   if (h.videoCodec) parts.push([h.videoCodec, h.audioCodec].filter(Boolean).join(" / "));
   if (h.droppedGops > 0) parts.push(`${h.droppedGops} GOPs dropped`);
