@@ -89,7 +89,7 @@ void EdgeRouter::route(const net::HttpRequest& req, const std::optional<EdgePath
     respond(not_found());
     return;
   }
-  if (viewers_ != nullptr && path->resource == EdgeResource::MediaSegment) {
+  if (viewers_ != nullptr && req.method == "GET" && path->resource == EdgeResource::MediaSegment) {
     respond = counting_viewer(req, *path, std::move(respond));
   }
   directory_.lookup_async(path->edge_id, [this, path = *path, respond = std::move(respond)](

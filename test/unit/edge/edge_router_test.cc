@@ -374,9 +374,10 @@ TEST(EdgeMetricsTest, CountsRequestsByKindAndStatusAndBodyBytes) {
 TEST_F(EdgeRouterTest, CountsClientsOfSegmentsAsViewers) {
   ViewerCounter viewers({}, 7);
   EdgeRouter router(objects_, directory_, nullptr, &viewers);
-  auto get = [&](const std::string& target, const std::string& address, const std::string& ua) {
+  auto get = [&](const std::string& target, const std::string& address, const std::string& ua,
+                 const std::string& method = "GET") {
     net::HttpRequest req;
-    req.method = "GET";
+    req.method = method;
     req.target = target;
     req.remote_address = address;
     req.headers.emplace_back("user-agent", ua);
@@ -389,6 +390,7 @@ TEST_F(EdgeRouterTest, CountsClientsOfSegmentsAsViewers) {
   EXPECT_EQ(get("/live/" + live_ + "/720p/index.m3u8", "10.0.0.2", "x").status, 200);
   EXPECT_EQ(get("/live/" + live_ + "/720p/s1-999.m4s", "10.0.0.3", "x").status, 404);
   EXPECT_EQ(get("/live/" + idle_ + "/720p/s1-3.m4s", "10.0.0.4", "x").status, 404);
+  EXPECT_EQ(get(segment, "10.0.0.5", "x", "HEAD").status, 200);
   auto counts = viewers.counts(unix_now_ms());
   EXPECT_EQ(counts.size(), 1U);
   EXPECT_EQ(counts[live_], 2);
