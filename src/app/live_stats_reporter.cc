@@ -68,7 +68,7 @@ Status LiveStatsReporter::report_health(int64_t now_ms) {
   // (A row whose removal failed ages out: the API shows health only while the
   // stream is on air and the row fresh.)
   for (const auto& stream_id : report.ended) {
-    if (auto s = figures_.remove_health(stream_id); !s.ok()) {
+    if (auto s = figures_.remove_health(stream_id, options_.node_id); !s.ok()) {
       result = s;
     }
   }

@@ -25,7 +25,9 @@ class LiveStatsRepository {
   // Replaces the stream's health row.
   virtual Status put_health(const std::string& stream_id, const std::string& node_id,
                             const media::StreamHealth& health, int64_t now_ms) = 0;
-  virtual Status remove_health(const std::string& stream_id) = 0;
+  // Removes the stream's health row if `node_id` wrote it (a node whose session
+  // was taken over must not remove its successor's).
+  virtual Status remove_health(const std::string& stream_id, const std::string& node_id) = 0;
   // The stream's health if it was written at or after `fresh_since_ms`.
   virtual Result<std::optional<media::StreamHealth>> get_health(const std::string& stream_id,
                                                                 int64_t fresh_since_ms) = 0;

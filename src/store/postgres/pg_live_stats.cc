@@ -21,10 +21,10 @@ Status PgStore::put_health(const std::string& stream_id, const std::string& node
   return r.ok() ? Status{} : Status(r.error());
 }
 
-Status PgStore::remove_health(const std::string& stream_id) {
+Status PgStore::remove_health(const std::string& stream_id, const std::string& node_id) {
   std::lock_guard lock(mutex_);
-  std::vector<Param> params{stream_id};
-  auto r = idempotent("DELETE FROM stream_health WHERE stream_id = $1", params);
+  std::vector<Param> params{stream_id, node_id};
+  auto r = idempotent("DELETE FROM stream_health WHERE stream_id = $1 AND node_id = $2", params);
   return r.ok() ? Status{} : Status(r.error());
 }
 

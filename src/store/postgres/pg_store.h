@@ -46,7 +46,7 @@ class PgStore final : public Store {
   // live_stats_repository.h (pg_live_stats.cc)
   Status put_health(const std::string& stream_id, const std::string& node_id,
                     const media::StreamHealth& health, int64_t now_ms) override;
-  Status remove_health(const std::string& stream_id) override;
+  Status remove_health(const std::string& stream_id, const std::string& node_id) override;
   Result<std::optional<media::StreamHealth>> get_health(const std::string& stream_id,
                                                         int64_t fresh_since_ms) override;
   Status put_viewers(const std::string& node_id, const std::map<std::string, int64_t>& counts,

@@ -22,13 +22,13 @@ Status SqliteStore::put_health(const std::string& stream_id, const std::string& 
   return stmt->run();
 }
 
-Status SqliteStore::remove_health(const std::string& stream_id) {
+Status SqliteStore::remove_health(const std::string& stream_id, const std::string& node_id) {
   std::lock_guard lock(mutex_);
-  auto stmt = db_.prepare("DELETE FROM stream_health WHERE stream_id = ?");
+  auto stmt = db_.prepare("DELETE FROM stream_health WHERE stream_id = ? AND node_id = ?");
   if (!stmt.ok()) {
     return stmt.error();
   }
-  stmt->bind(1, std::string_view(stream_id));
+  stmt->bind(1, std::string_view(stream_id)).bind(2, std::string_view(node_id));
   return stmt->run();
 }
 

@@ -201,7 +201,7 @@ class FakeFigures final : public store::LiveStatsRepository {
                     int64_t) override {
     return unused();
   }
-  Status remove_health(const std::string&) override { return unused(); }
+  Status remove_health(const std::string&, const std::string&) override { return unused(); }
   Result<std::optional<media::StreamHealth>> get_health(const std::string&, int64_t) override {
     return unused();
   }

@@ -72,7 +72,10 @@ TEST_P(LiveStatsRepositoryTest, HealthIsReplacedAndOnlyFreshRowsCount) {
   auto stale = store_->get_health("ls_a", kT + 2001);
   ASSERT_TRUE(stale.ok());
   EXPECT_FALSE(stale->has_value());
-  ASSERT_TRUE(store_->remove_health("ls_a").ok());
+  // Only the node that wrote the row removes it (node-1's session was taken over).
+  ASSERT_TRUE(store_->remove_health("ls_a", "node-1").ok());
+  EXPECT_TRUE(store_->get_health("ls_a", 0)->has_value());
+  ASSERT_TRUE(store_->remove_health("ls_a", "node-2").ok());
   auto gone = store_->get_health("ls_a", 0);
   ASSERT_TRUE(gone.ok());
   EXPECT_FALSE(gone->has_value());
