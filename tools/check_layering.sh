@@ -25,6 +25,7 @@ seams=(
   lifecycle/publish_gate.h  # authorize/started/segment ready/stopped (ingest, package)
   lifecycle/session_control.h  # end a publish (api: key rotation, delete)
   store/repositories.h      # StreamRepository, ApiKeyRepository
+  store/live_stats_repository.h  # health and viewer figures shared between nodes
 )
 
 status=0

@@ -308,6 +308,26 @@ function metaLine(s) {
   return parts.join(" · ");
 }
 
+const HEALTH_LABEL = { healthy: "Healthy", degraded: "Degraded", starving: "Starving" };
+
+// One line for an on-air stream: its health (docs/api.md, "Stream health") and
+// viewers; viewers alone for an ended stream still watched; nothing otherwise.
+function healthLine(s) {
+  const viewers = `${s.viewers ?? 0} watching`;
+  if (!isOnAir(s)) return s.viewers > 0 ? viewers : "";
+  const h = s.health;
+  if (!h) return `Health: waiting for the first report · ${viewers}`;
+  const parts = [HEALTH_LABEL[h.status] ?? h.status];
+  if (h.reason) parts[0] += ` (${h.reason})`;
+  if (h.width && h.height) parts.push(`${h.width}×${h.height}`);
+  parts.push(`${h.fps} fps`, `${h.videoBitrateKbps} kbit/s video + ${h.audioBitrateKbps} audio`);
+  if (h.keyframeIntervalSeconds !== null) parts.push(`keyframe every ${h.keyframeIntervalSeconds} s`);
+  if (h.videoCodec) parts.push([h.videoCodec, h.audioCodec].filter(Boolean).join(" / "));
+  if (h.droppedGops > 0) parts.push(`${h.droppedGops} GOPs dropped`);
+  parts.push(viewers);
+  return parts.join(" · ");
+}
+
 function renderItem(item) {
   const { el, data: s } = item;
   el.dataset.state = s.state;
@@ -320,6 +340,11 @@ function renderItem(item) {
   const err = field(el, "error");
   err.hidden = s.state !== "error";
   setText(err, s.state === "error" ? `Error: ${s.errorReason ?? "unknown reason"}` : "");
+  const health = field(el, "health");
+  const line = healthLine(s);
+  health.hidden = line === "";
+  health.dataset.status = isOnAir(s) ? (s.health?.status ?? "waiting") : "";
+  setText(health, line);
   setText(field(el, "hls"), s.playback.hlsUrl);
   setText(field(el, "rtmp"), s.ingest.rtmpUrl);
   const watch = field(el, "watch");

@@ -107,8 +107,42 @@ json::value optional_time(const std::optional<int64_t>& ms) {
   return ms ? json::value(rfc3339_seconds(*ms)) : json::value(nullptr);
 }
 
-json::object stream_object(const store::StreamRecord& s, const PublicUrls& urls,
-                           const Secret* key) {
+json::value optional_number(const std::optional<double>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+
+json::value optional_number(const std::optional<int>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+
+json::value optional_text(const std::string& s) {
+  return s.empty() ? json::value(nullptr) : json::value(s);
+}
+
+json::value health_object(const std::optional<media::StreamHealth>& health) {
+  if (!health) {
+    return nullptr;
+  }
+  const media::StreamHealth& h = *health;
+  return json::object{
+      {"status", media::to_string(h.status)},
+      {"reason", optional_text(h.reason)},
+      {"videoBitrateKbps", h.video_bitrate_kbps},
+      {"audioBitrateKbps", h.audio_bitrate_kbps},
+      {"fps", h.fps},
+      {"keyframeIntervalSeconds", optional_number(h.keyframe_interval_s)},
+      {"width", optional_number(h.width)},
+      {"height", optional_number(h.height)},
+      {"videoCodec", optional_text(h.video_codec)},
+      {"audioCodec", optional_text(h.audio_codec)},
+      {"lastFrameAt", h.last_frame_at_ms ? json::value(rfc3339_millis(*h.last_frame_at_ms))
+                                         : json::value(nullptr)},
+      {"droppedGops", h.dropped_gops},
+  };
+}
+
+json::object stream_object(const store::StreamRecord& s, const PublicUrls& urls, const Secret* key,
+                           const LiveFigures* live) {
   json::object ingest{{"rtmpUrl", urls.rtmp_url}};
   if (key) {
     ingest["streamKey"] = key->reveal();
@@ -131,6 +165,8 @@ json::object stream_object(const store::StreamRecord& s, const PublicUrls& urls,
   if (s.state == media::StreamState::Error && !s.error_reason.empty()) {
     o["errorReason"] = s.error_reason;
   }
+  o["health"] = health_object(live ? live->health : std::nullopt);
+  o["viewers"] = live ? live->viewers : 0;
   return o;
 }
 
@@ -169,15 +205,16 @@ Result<PatchStreamRequest> parse_patch_request(std::string_view body) {
 }
 
 std::string stream_json(const store::StreamRecord& stream, const PublicUrls& urls,
-                        const Secret* stream_key) {
-  return json::serialize(stream_object(stream, urls, stream_key));
+                        const Secret* stream_key, const LiveFigures* live) {
+  return json::serialize(stream_object(stream, urls, stream_key, live));
 }
 
 std::string stream_page_json(const std::vector<store::StreamRecord>& streams,
-                             const PublicUrls& urls, std::optional<std::string> next_cursor) {
+                             const PublicUrls& urls, std::optional<std::string> next_cursor,
+                             const std::vector<LiveFigures>& live) {
   json::array data;
-  for (const auto& s : streams) {
-    data.push_back(stream_object(s, urls, nullptr));
+  for (size_t i = 0; i < streams.size(); ++i) {
+    data.push_back(stream_object(streams[i], urls, nullptr, i < live.size() ? &live[i] : nullptr));
   }
   json::object page{{"data", std::move(data)},
                     {"nextCursor", next_cursor ? json::value(*next_cursor) : json::value()}};

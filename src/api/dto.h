@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/live_figures.h"
 #include "common/result.h"
 #include "common/secret.h"
 #include "media/quality.h"
@@ -37,10 +38,13 @@ struct PublicUrls {
 Result<CreateStreamRequest> parse_create_request(std::string_view body);
 Result<PatchStreamRequest> parse_patch_request(std::string_view body);
 
-// The resource as the API shows it; `stream_key` only right after create/rotate.
+// The resource as the API shows it; `stream_key` only right after create/rotate;
+// `live` adds health and viewers (null and 0 without it).
 std::string stream_json(const store::StreamRecord& stream, const PublicUrls& urls,
-                        const Secret* stream_key = nullptr);
+                        const Secret* stream_key = nullptr, const LiveFigures* live = nullptr);
+// `live`: empty, or one entry per stream.
 std::string stream_page_json(const std::vector<store::StreamRecord>& streams,
-                             const PublicUrls& urls, std::optional<std::string> next_cursor);
+                             const PublicUrls& urls, std::optional<std::string> next_cursor,
+                             const std::vector<LiveFigures>& live = {});
 
 }  // namespace antcdn::api

@@ -43,6 +43,23 @@ std::optional<int64_t> parse_cursor(std::string_view s) {
 
 }  // namespace
 
+Result<LiveFigures> LiveStreams::figures_of(const store::StreamRecord& stream) {
+  if (figures_ == nullptr) {
+    return LiveFigures{};
+  }
+  return read_live_figures(*figures_, stream, unix_now_ms());
+}
+
+LiveFigures LiveStreams::figures_after_write(const store::StreamRecord& stream) {
+  auto live = figures_of(stream);
+  if (!live.ok()) {
+    spdlog::warn("api: reading the live figures of {} failed: {}", stream.stream_id,
+                 live.error().describe());
+    return {};
+  }
+  return std::move(*live);
+}
+
 net::HttpResponse LiveStreams::create(const std::string& owner, const net::HttpRequest& req) {
   auto parsed = parse_create_request(req.body);
   if (!parsed.ok()) {
@@ -91,7 +108,11 @@ net::HttpResponse LiveStreams::get(const std::string& owner, const std::string& 
   if (!*found || !owned_by(**found, owner).ok()) {
     return error_response(not_found());
   }
-  return json_response(200, stream_json(**found, urls_));
+  auto live = figures_of(**found);
+  if (!live.ok()) {
+    return error_response(live.error());
+  }
+  return json_response(200, stream_json(**found, urls_, nullptr, &*live));
 }
 
 net::HttpResponse LiveStreams::list(const std::string& owner, const net::HttpRequest& req) {
@@ -126,7 +147,16 @@ net::HttpResponse LiveStreams::list(const std::string& owner, const net::HttpReq
     rows->resize(static_cast<size_t>(limit));
     next = std::to_string(rows->back().seq);
   }
-  return json_response(200, stream_page_json(*rows, urls_, next));
+  std::vector<LiveFigures> live;
+  live.reserve(rows->size());
+  for (const auto& row : *rows) {
+    auto figures = figures_of(row);
+    if (!figures.ok()) {
+      return error_response(figures.error());
+    }
+    live.push_back(std::move(*figures));
+  }
+  return json_response(200, stream_page_json(*rows, urls_, next, live));
 }
 
 net::HttpResponse LiveStreams::patch(const std::string& owner, const std::string& stream_id,
@@ -154,7 +184,8 @@ net::HttpResponse LiveStreams::patch(const std::string& owner, const std::string
   if (!updated.ok()) {
     return stream_error(updated.error());
   }
-  return json_response(200, stream_json(*updated, urls_));
+  LiveFigures live = figures_after_write(*updated);
+  return json_response(200, stream_json(*updated, urls_, nullptr, &live));
 }
 
 net::HttpResponse LiveStreams::rotate_key(const std::string& owner, const std::string& stream_id,
@@ -193,7 +224,8 @@ net::HttpResponse LiveStreams::rotate_key(const std::string& owner, const std::s
     sessions_->kill_session(stream_id);
   }
   spdlog::info("api: rotated key of stream {}{}", stream_id, force ? " (forced)" : "");
-  return json_response(200, stream_json(*updated, urls_, &key));
+  LiveFigures live = figures_after_write(*updated);
+  return json_response(200, stream_json(*updated, urls_, &key, &live));
 }
 
 net::HttpResponse LiveStreams::remove(const std::string& owner, const std::string& stream_id) {

@@ -21,14 +21,17 @@ class LiveStreams {
   // POST answers 429 once the caller's key owns this many streams.
   static constexpr int64_t kDefaultMaxStreamsPerKey = 1000;
 
+  // `figures` (health, viewers) may be null: the resource then shows none.
   LiveStreams(store::StreamRepository& streams, PublicUrls urls,
               lifecycle::SessionControl* sessions, DeletedHook on_deleted = {},
-              int64_t max_streams_per_key = kDefaultMaxStreamsPerKey)
+              int64_t max_streams_per_key = kDefaultMaxStreamsPerKey,
+              store::LiveStatsRepository* figures = nullptr)
       : streams_(streams),
         urls_(std::move(urls)),
         sessions_(sessions),
         on_deleted_(std::move(on_deleted)),
-        max_streams_per_key_(max_streams_per_key) {}
+        max_streams_per_key_(max_streams_per_key),
+        figures_(figures) {}
 
   net::HttpResponse create(const std::string& owner, const net::HttpRequest& req);
   net::HttpResponse get(const std::string& owner, const std::string& stream_id);
@@ -44,7 +47,13 @@ class LiveStreams {
   PublicUrls urls_;
   lifecycle::SessionControl* sessions_;  // null when this node runs no ingest
   DeletedHook on_deleted_;
+  // The stream's health and viewers; none without a figures repository.
+  Result<LiveFigures> figures_of(const store::StreamRecord& stream);
+  // The same after a write the caller must not fail: a store error shows none.
+  LiveFigures figures_after_write(const store::StreamRecord& stream);
+
   int64_t max_streams_per_key_;
+  store::LiveStatsRepository* figures_;  // may be null
 };
 
 }  // namespace antcdn::api

@@ -19,6 +19,7 @@
 #include "api/router.h"
 #include "app/descriptor_budget.h"
 #include "app/keys_cli.h"
+#include "app/live_stats_reporter.h"
 #include "app/media_store_factory.h"
 #include "app/metrics_endpoint.h"
 #include "app/node_metrics.h"
@@ -259,8 +260,12 @@ int serve(const Config& config) {
                                           });
 
   transcode::quiet_ffmpeg_logs();
+  // Health of this node's publishes and viewers of its edge, written to the
+  // store for every node's API and status.json (docs/api.md).
+  ingest::health::HealthBoard health;
+  edge::ViewerCounter viewer_counter;
   SessionPipelineFactory pipelines(media_store, writes, teardown, config.record_access_units_dir,
-                                   config.x264_preset, &transcode_metrics);
+                                   config.x264_preset, &transcode_metrics, &health);
   lifecycle::SupervisorOptions supervision{
       .ended_hold = std::chrono::seconds(config.ended_hold_seconds),
       .node_id = config.effective_node_id(),
@@ -316,8 +321,9 @@ int serve(const Config& config) {
   uint16_t edge_port = edge_addr.port;
   edge::StoreStreamDirectory directory(
       **store,
-      {.background = [&lookups](std::function<void()> job) { lookups.post(std::move(job)); }});
-  edge::EdgeRouter edge_router(media_store, directory, &edge_metrics);
+      {.background = [&lookups](std::function<void()> job) { lookups.post(std::move(job)); },
+       .figures = store->get()});
+  edge::EdgeRouter edge_router(media_store, directory, &edge_metrics, &viewer_counter);
   LoopThreads edge_threads(edge_loop);
   if (config.has_role("edge")) {
     edge_server = std::make_unique<net::HttpServer>(
@@ -349,7 +355,7 @@ int serve(const Config& config) {
   api::LiveStreams live_streams(
       **store, api::PublicUrls{rtmp_url, edge_url}, &supervisor,
       [&](const store::StreamRecord& s) { (void)writes.remove_prefix(s.edge_id + "/", {}); },
-      config.max_streams_per_key);
+      config.max_streams_per_key, store->get());
   api::Router api_router(**store, live_streams);
   std::unique_ptr<net::HttpServer> api_server;
   uint16_t api_port = api_addr.port;
@@ -401,6 +407,14 @@ int serve(const Config& config) {
     metrics_url = fmt::format("http://{}:{}/metrics", reachable_host(metrics_addr.host), *port);
   }
 
+  LiveStatsReporter live_stats(
+      **store, config.has_role("ingest") ? &health : nullptr,
+      config.has_role("edge") ? &viewer_counter : nullptr,
+      &registry.gauge("antcdn_edge_viewers",
+                      "Approximate concurrent viewers on this edge node, all streams"),
+      {.node_id = config.effective_node_id()});
+  live_stats.start();
+
   print_banner(config, api_addr, api_port, rtmp_url, edge_url, metrics_url, *first_key);
   const bool fine_probe = spdlog::should_log(spdlog::level::debug);
   const auto probe_interval = fine_probe ? kFineProbeInterval : kProbeInterval;
@@ -436,6 +450,7 @@ int serve(const Config& config) {
   loop.run(1);
   edge_threads.stop();
   control_thread.stop();
+  live_stats.stop();
   spdlog::info("event loops: worst timer lateness {} ms (ingest/API), {} ms (edge)",
                loop.worst_latency().count() / 1000.0, edge_loop.worst_latency().count() / 1000.0);
   // Ending pipelines flush their encoders and write ENDLIST; then the writes drain.

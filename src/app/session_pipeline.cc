@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "app/access_unit_recorder.h"
+#include "common/time_util.h"
+#include "ingest/health/health_probe.h"
 #include "package/stored_session.h"
 #include "package/stream_packager.h"
 #include "transcode/transcoder.h"
@@ -49,17 +51,28 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
     }
   }
   std::shared_ptr<media::AccessUnitSink> pipeline = std::move(packager);
+  // The stream's health is measured on what ingest delivers; the board keeps
+  // the meter as long as this pipeline does.
+  auto meter = health_ != nullptr ? health_->start(id) : nullptr;
+  std::function<void()> on_gop_shed;
+  if (meter) {
+    on_gop_shed = [meter] { meter->on_gop_shed(unix_now_ms()); };
+  }
   if (!passthrough) {
     pipeline = std::make_shared<transcode::Transcoder>(
         transcode::TranscoderOptions{.quality = stream.quality,
                                      .preset = transcode_preset_,
                                      .stream_label = id,
                                      .on_failed = on_failed,
-                                     .metrics = transcode_metrics_},
+                                     .metrics = transcode_metrics_,
+                                     .on_gop_shed = std::move(on_gop_shed)},
         std::move(pipeline));
   }
   if (!record_dir_.empty()) {
     pipeline = std::make_shared<AccessUnitRecorder>(record_dir_, id, std::move(pipeline));
+  }
+  if (meter) {
+    pipeline = std::make_shared<ingest::health::HealthProbe>(meter, std::move(pipeline));
   }
   return released_on(teardown_, std::move(pipeline));
 }

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "ingest/health/health_board.h"
 #include "lifecycle/supervisor.h"
 #include "net/blocking_pool.h"
 #include "storage/write_queue.h"
@@ -22,13 +23,15 @@ class SessionPipelineFactory {
   SessionPipelineFactory(storage::ObjectStore& stored, storage::WriteQueue& writes,
                          net::BlockingPool& teardown, std::string record_dir,
                          std::string transcode_preset,
-                         transcode::TranscodeMetrics* transcode_metrics = nullptr)
+                         transcode::TranscodeMetrics* transcode_metrics = nullptr,
+                         ingest::health::HealthBoard* health = nullptr)
       : stored_(stored),
         writes_(writes),
         teardown_(teardown),
         record_dir_(std::move(record_dir)),
         transcode_preset_(std::move(transcode_preset)),
-        transcode_metrics_(transcode_metrics) {}
+        transcode_metrics_(transcode_metrics),
+        health_(health) {}
 
   // The supervisor is created after the factory (it takes the factory), so the
   // packager's events are routed to it once it exists.
@@ -46,6 +49,7 @@ class SessionPipelineFactory {
   std::string record_dir_;
   std::string transcode_preset_;
   transcode::TranscodeMetrics* transcode_metrics_;  // borrowed; may be null
+  ingest::health::HealthBoard* health_;             // borrowed; may be null
   lifecycle::Supervisor* supervisor_ = nullptr;
 };
 

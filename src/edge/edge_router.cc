@@ -41,8 +41,8 @@ net::HttpResponse text_error(int status, std::string_view code, std::string_view
 }
 
 EdgeRouter::EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory,
-                       EdgeMetrics* metrics)
-    : objects_(objects), directory_(directory), metrics_(metrics) {}
+                       EdgeMetrics* metrics, ViewerCounter* viewers)
+    : objects_(objects), directory_(directory), metrics_(metrics), viewers_(viewers) {}
 
 void EdgeRouter::handle(const net::HttpRequest& req, const net::HttpRespond& respond) {
   std::optional<EdgePath> path = parse_edge_path(req.path());
@@ -89,6 +89,9 @@ void EdgeRouter::route(const net::HttpRequest& req, const std::optional<EdgePath
     respond(not_found());
     return;
   }
+  if (viewers_ != nullptr && req.method == "GET" && path->resource == EdgeResource::MediaSegment) {
+    respond = counting_viewer(req, *path, std::move(respond));
+  }
   directory_.lookup_async(path->edge_id, [this, path = *path, respond = std::move(respond)](
                                              std::optional<EdgeStreamInfo> info) mutable {
     if (!info) {
@@ -108,6 +111,18 @@ void EdgeRouter::route(const net::HttpRequest& req, const std::optional<EdgePath
     }
     serve_media(path, std::move(respond));
   });
+}
+
+net::HttpRespond EdgeRouter::counting_viewer(const net::HttpRequest& req, const EdgePath& path,
+                                             net::HttpRespond respond) {
+  uint64_t client = viewers_->client_id(req.remote_address, req.header("user-agent").value_or(""));
+  return [viewers = viewers_, client, edge_id = path.edge_id,
+          respond = std::move(respond)](net::HttpResponse res) {
+    if (res.status == 200) {
+      viewers->record(edge_id, client, unix_now_ms());
+    }
+    respond(std::move(res));
+  };
 }
 
 // Init sections and segments are read only when the rendition's playlist (a
@@ -167,9 +182,9 @@ net::HttpResponse EdgeRouter::serve_status(const EdgeStreamInfo& info) {
   net::HttpResponse res;
   set_object_headers(res, status_headers());
   // Hand-written: every value is an enum name or a formatted time, nothing to escape.
-  res.body =
-      fmt::format(R"({{"state":"{}","startedAt":{},"endedAt":{}}})", media::to_string(info.state),
-                  json_time(info.started_at_ms), json_time(info.ended_at_ms));
+  res.body = fmt::format(R"({{"state":"{}","startedAt":{},"endedAt":{},"viewers":{}}})",
+                         media::to_string(info.state), json_time(info.started_at_ms),
+                         json_time(info.ended_at_ms), info.viewers);
   return res;
 }
 

@@ -12,6 +12,7 @@
 #include "edge/edge_metrics.h"
 #include "edge/edge_path.h"
 #include "edge/stream_directory.h"
+#include "edge/viewer_counter.h"
 #include "net/http_message.h"
 #include "net/http_server.h"
 #include "storage/object_reader.h"
@@ -20,9 +21,10 @@ namespace antcdn::edge {
 
 class EdgeRouter {
  public:
-  // All are borrowed and must outlive the router; `metrics` may be null.
+  // All are borrowed and must outlive the router; `metrics` and `viewers` may
+  // be null. `viewers` counts the clients of media segments answered 200.
   EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory,
-             EdgeMetrics* metrics = nullptr);
+             EdgeMetrics* metrics = nullptr, ViewerCounter* viewers = nullptr);
 
   // Never blocks: the stream lookup and a cache miss answer through callbacks
   // (StreamDirectory::lookup_async, ObjectReader::get_async), so a thousand
@@ -36,6 +38,9 @@ class EdgeRouter {
   // whose every copy would cost an allocation.
   void serve_watch(std::string_view rest, net::HttpRespond respond);
   void serve_media(const EdgePath& path, net::HttpRespond respond);
+  // `respond`, counting the client as a viewer of the stream if it gets the segment.
+  net::HttpRespond counting_viewer(const net::HttpRequest& req, const EdgePath& path,
+                                   net::HttpRespond respond);
   static net::HttpResponse serve_status(const EdgeStreamInfo& info);
   static net::HttpResponse object_response(const std::string& key,
                                            const Result<storage::ObjectPtr>& object);
@@ -43,6 +48,7 @@ class EdgeRouter {
   storage::ObjectReader& objects_;
   StreamDirectory& directory_;
   EdgeMetrics* metrics_;
+  ViewerCounter* viewers_;
 };
 
 // A small plain-text error with CORS and no-cache; the HTTP server also uses it

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/time_util.h"
+
 namespace antcdn::edge {
 
 StoreStreamDirectory::StoreStreamDirectory(store::StreamRepository& streams,
@@ -72,6 +74,9 @@ std::optional<EdgeStreamInfo> StoreStreamDirectory::fetch(const std::string& edg
   if (found.ok()) {
     if (const auto& record = *found) {
       entry.info = EdgeStreamInfo{record->state, record->started_at_ms, record->ended_at_ms};
+      if (record->state != media::StreamState::Idle) {
+        entry.info->viewers = viewers_of(edge_id, stale);
+      }
     }
   } else {
     spdlog::warn("edge: stream lookup for {} failed: {}", edge_id, found.error().describe());
@@ -82,6 +87,20 @@ std::optional<EdgeStreamInfo> StoreStreamDirectory::fetch(const std::string& edg
   std::lock_guard lock(mutex_);
   remember_locked(edge_id, entry);
   return entry.info;
+}
+
+int64_t StoreStreamDirectory::viewers_of(const std::string& edge_id,
+                                         const std::optional<Entry>& stale) {
+  if (options_.figures == nullptr) {
+    return 0;
+  }
+  int64_t now_ms = options_.unix_now_ms ? options_.unix_now_ms() : unix_now_ms();
+  auto viewers = options_.figures->count_viewers(edge_id, now_ms - options_.figures_fresh_ms);
+  if (!viewers.ok()) {
+    spdlog::warn("edge: viewer count for {} failed: {}", edge_id, viewers.error().describe());
+    return stale && stale->info ? stale->info->viewers : 0;
+  }
+  return *viewers;
 }
 
 size_t StoreStreamDirectory::cached_entries() const {

@@ -20,6 +20,7 @@
 #include <unordered_set>
 
 #include "edge/stream_directory.h"
+#include "store/live_stats_repository.h"
 #include "store/repositories.h"
 
 namespace antcdn::edge {
@@ -34,6 +35,12 @@ struct StoreStreamDirectoryOptions {
   std::function<std::chrono::steady_clock::time_point()> now;
   // Where lookup_async queries the database (a pool that may block); inline when empty.
   std::function<void(std::function<void()>)> background;
+  // Where the viewer counts of every edge node are read (null: always 0);
+  // rows older than figures_fresh_ms are left out.
+  store::LiveStatsRepository* figures = nullptr;
+  int64_t figures_fresh_ms = 10000;
+  // Unix ms for the freshness bound; unix_now_ms when empty (tests inject it).
+  std::function<int64_t()> unix_now_ms;
 };
 
 class StoreStreamDirectory final : public StreamDirectory {
@@ -61,6 +68,8 @@ class StoreStreamDirectory final : public StreamDirectory {
                                       const std::optional<Entry>& stale);
   void run_in_background(std::function<void()> job);
   void remember_locked(const std::string& edge_id, Entry entry);
+  // The stream's viewers over every node; a store error keeps the last known count.
+  int64_t viewers_of(const std::string& edge_id, const std::optional<Entry>& stale);
 
   store::StreamRepository& streams_;
   StoreStreamDirectoryOptions options_;

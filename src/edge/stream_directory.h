@@ -17,6 +17,8 @@ struct EdgeStreamInfo {
   media::StreamState state = media::StreamState::Idle;
   std::optional<int64_t> started_at_ms;
   std::optional<int64_t> ended_at_ms;
+  // Approximate concurrent viewers over every edge node (docs/api.md, "Viewers").
+  int64_t viewers = 0;
 };
 
 class StreamDirectory {

@@ -7,9 +7,8 @@
 #include "common/crypto.h"
 #include "common/ids.h"
 #include "common/time_util.h"
-#include "format/aac/audio_specific_config.h"
-#include "format/avc/avc_decoder_config.h"
 #include "format/hls/master_playlist.h"
+#include "format/hls/track_codec.h"
 
 namespace antcdn::package {
 namespace {
@@ -25,15 +24,6 @@ std::string new_session_name() {
 // A later packager of the same stream claimed it (WriteQueue::claim).
 bool is_superseded(const Status& s) {
   return !s.ok() && s.error().code == Code::Conflict;
-}
-
-std::string codec_string(const media::TrackInfo& t) {
-  if (t.codec == media::Codec::H264) {
-    auto c = format::avc::AvcDecoderConfig::parse(t.codec_config);
-    return c.ok() ? c->codec_string() : "avc1.64001f";
-  }
-  auto c = format::aac::AudioSpecificConfig::parse(t.codec_config);
-  return c.ok() ? c->codec_string() : "mp4a.40.2";
 }
 
 }  // namespace
@@ -265,7 +255,7 @@ void StreamPackager::write_master() {
     m.audio.push_back(format::hls::AudioRendition{.group_id = "audio",
                                                   .name = "Audio",
                                                   .channels = t.channels,
-                                                  .codec = codec_string(t),
+                                                  .codec = format::hls::track_codec(t),
                                                   .uri = r.name + "/index.m3u8"});
     audio_peak = r.peak_bps;
     audio_avg = r.duration_us > 0 ? r.bytes * 8 * 1000000 / r.duration_us : 0;
@@ -282,7 +272,7 @@ void StreamPackager::write_master() {
         format::hls::VariantStream{.uri = r.name + "/index.m3u8",
                                    .bandwidth = std::max<int64_t>(r.peak_bps + audio_peak, 1),
                                    .average_bandwidth = avg + audio_avg,
-                                   .video_codec = codec_string(t),
+                                   .video_codec = format::hls::track_codec(t),
                                    .width = t.width,
                                    .height = t.height,
                                    .frame_rate = t.frame_rate > 0 ? t.frame_rate : r.measured_fps,

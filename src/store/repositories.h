@@ -16,6 +16,7 @@
 #include "common/result.h"
 #include "media/quality.h"
 #include "media/stream_state.h"
+#include "store/live_stats_repository.h"
 
 namespace antcdn::store {
 
@@ -81,8 +82,8 @@ class ApiKeyRepository {
   virtual Status revoke_key(const std::string& key_id, int64_t now_ms) = 0;
 };
 
-// Both repositories on one database: what the composition root opens and hands,
-// as either interface, to the stages.
-class Store : public StreamRepository, public ApiKeyRepository {};
+// The repositories on one database: what the composition root opens and hands,
+// as any of the interfaces, to the stages.
+class Store : public StreamRepository, public ApiKeyRepository, public LiveStatsRepository {};
 
 }  // namespace antcdn::store

@@ -101,6 +101,9 @@ bool Transcoder::admit(const media::AccessUnit& unit, bool& overflow) {
       options_.metrics->shed_gops.inc();
       options_.metrics->shed_frames.inc();
     }
+    if (options_.on_gop_shed) {
+      options_.on_gop_shed();
+    }
     if (stats_.frames_shed == 1 || stats_.frames_shed % 300 == 0) {
       spdlog::warn("transcode: {} cannot keep up with real time; {} frames shed so far",
                    options_.stream_label, stats_.frames_shed);

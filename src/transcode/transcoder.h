@@ -53,6 +53,9 @@ struct TranscoderOptions {
   // Called on the worker thread when transcoding cannot go on (encoder failure).
   std::function<void(const std::string& reason)> on_failed;
   TranscodeMetrics* metrics = nullptr;  // borrowed, shared by the node's transcoders; may be null
+  // Called on the caller's thread, under the queue's lock, each time video
+  // starts being shed up to the next keyframe (the stream's health counts it).
+  std::function<void()> on_gop_shed;
 };
 
 struct TranscoderStats {

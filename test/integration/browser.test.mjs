@@ -183,6 +183,10 @@ test("the guide's flow: sign in, create, go live, watch, switch quality, stream 
         `[data-stream-id="${streamId}"] [data-testid=state-badge][data-state=live]`, { timeout: 45000 });
       await page.getByTestId("dismiss-credentials").click();
       assert.equal(await credentials.isHidden(), true);
+      // On air, the panel shows the stream's health (docs/api.md, "Stream health").
+      await page.waitForFunction((id) => / fps · /.test(document.querySelector(
+        `[data-stream-id="${id}"] [data-testid=stream-health]`)?.textContent ?? ""), streamId,
+      { timeout: 15000 });
       await shots.take(page, "console-live");
       await checkNarrow(page, shots, "console-live-narrow");
 
@@ -267,6 +271,7 @@ test("the guide's flow: sign in, create, go live, watch, switch quality, stream 
       await page.bringToFront();
       await page.waitForSelector(
         `[data-stream-id="${streamId}"] [data-testid=state-badge][data-state=ended]`, { timeout: 15000 });
+      assert.doesNotMatch(await item.getByTestId("stream-health").textContent(), /fps/);
       await shots.take(page, "console-ended");
 
       // Off air, quality and reconnect window can change; a bad window is caught first.

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { Server, makeDataDir, cleanup } from "./lib/server.mjs";
-import { createStream, waitState } from "./lib/streams.mjs";
+import { createStream, getStream, waitState } from "./lib/streams.mjs";
 import { makeClip, ffmpegPublish, probe, waitFor } from "./lib/media.mjs";
 import { parseMedia, fetchText, fetchObject } from "./lib/hls.mjs";
 import { startBackends, stopBackends, S3_ENV } from "./lib/cluster.mjs";
@@ -71,6 +71,16 @@ test("published on ingest, played from the edge, through an object store outage"
     return pl.segments.length >= 2 ? pl : null;
   }, { timeoutMs: 30000, what: "two segments at the edge" });
   const firstSeq = seqOf(early.segments[0].uri);
+
+  // The API node shows what the ingest node measured and the edge node counted
+  // (docs/api.md, "Stream health", "Viewers"), through the database.
+  await waitFor(async () => (await getStream(api, stream.streamId)).health?.width === 320,
+    { timeoutMs: 15000, intervalMs: 200, what: "the ingest node's health on the API node" });
+  const segment = new URL(early.segments.at(-1).uri, media).href;
+  await waitFor(async () => {
+    assert.equal((await fetchObject(segment)).status, 200);
+    return (await getStream(api, stream.streamId)).viewers === 1;
+  }, { timeoutMs: 15000, intervalMs: 500, what: "the edge node's viewer on the API node" });
 
   // Down for 6 s of the 24 s stream: uploads queue up on the ingest node.
   await backends.killObjectStore();

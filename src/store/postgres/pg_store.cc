@@ -4,6 +4,7 @@
 
 #include "common/blocking.h"
 #include "store/found_stream.h"
+#include "store/postgres/pg_columns.h"
 #include "store/postgres/pg_url.h"
 #include "store/postgres/schema.h"
 #include "store/row_mapping.h"
@@ -14,40 +15,6 @@ namespace {
 // Serialises migrations of one database across every node that starts at once
 // (advisory locks are per database). The value is "antcdn" in ASCII.
 constexpr int64_t kMigrationLock = 0x616e7463646e;
-
-// Row `row` of a result, read column after column.
-class Columns final : public ColumnReader {
- public:
-  Columns(const PgResult& result, int row) : result_(result), row_(row) {}
-  std::string text() override { return result_.text(row_, col_++); }
-  int64_t integer() override { return result_.integer(row_, col_++); }
-  std::optional<int64_t> optional_integer() override {
-    return result_.optional_integer(row_, col_++);
-  }
-  Bytes bytes() override { return result_.bytea(row_, col_++); }
-
- private:
-  const PgResult& result_;
-  int row_;
-  int col_ = 0;
-};
-
-// A statement's parameters, in order.
-class Params final : public ColumnWriter {
- public:
-  void text(std::string_view value) override { params_.emplace_back(value); }
-  void integer(int64_t value) override { params_.emplace_back(value); }
-  void optional_integer(std::optional<int64_t> value) override { params_.emplace_back(value); }
-  void bytes(ByteSpan value) override { params_.push_back(Param::bytea(value)); }
-  const std::vector<Param>& all() const { return params_; }
-
- private:
-  std::vector<Param> params_;
-};
-
-std::string dollar(int n) {
-  return std::to_string(n).insert(0, 1, '$');
-}
 
 StreamRecord read_stream(const PgResult& result, int row) {
   Columns columns(result, row);
@@ -172,17 +139,22 @@ Status PgStore::ready() {
   return {};
 }
 
-Result<PgResult> PgStore::read(std::string_view sql, std::initializer_list<Param> params) {
+Result<PgResult> PgStore::idempotent(std::string_view sql, std::span<const Param> params) {
   for (int attempt = 0;; ++attempt) {
     if (auto s = ready(); !s.ok()) {
       return s.error();
     }
     auto r = conn_.exec(sql, params);
-    // A read has no effect, so running it again on a fresh connection is safe.
+    // (Run again only on a fresh connection, after the old one was lost.)
     if (r.ok() || attempt > 0 || !conn_.broken()) {
       return r;
     }
   }
+}
+
+Result<PgResult> PgStore::read(std::string_view sql, std::initializer_list<Param> params) {
+  // A read has no effect, so running it again on a fresh connection is safe.
+  return idempotent(sql, std::span<const Param>(params.begin(), params.size()));
 }
 
 template <typename T, typename Body>

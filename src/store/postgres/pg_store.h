@@ -3,6 +3,7 @@
 #include <initializer_list>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 
 #include "store/postgres/pg_connection.h"
@@ -42,6 +43,17 @@ class PgStore final : public Store {
   Result<std::vector<ApiKeyRecord>> list_keys() override;
   Status revoke_key(const std::string& key_id, int64_t now_ms) override;
 
+  // live_stats_repository.h (pg_live_stats.cc)
+  Status put_health(const std::string& stream_id, const std::string& node_id,
+                    const media::StreamHealth& health, int64_t now_ms) override;
+  Status remove_health(const std::string& stream_id, const std::string& node_id) override;
+  Result<std::optional<media::StreamHealth>> get_health(const std::string& stream_id,
+                                                        int64_t fresh_since_ms) override;
+  Status put_viewers(const std::string& node_id, const std::map<std::string, int64_t>& counts,
+                     int64_t now_ms) override;
+  Result<int64_t> count_viewers(const std::string& edge_id, int64_t fresh_since_ms) override;
+  Status purge_live_stats(int64_t before_ms) override;
+
  private:
   explicit PgStore(PgConnection conn) : conn_(std::move(conn)) {}
 
@@ -49,6 +61,9 @@ class PgStore final : public Store {
   Status ready();
   // One read-only statement, retried once on a fresh connection if the old one was lost.
   Result<PgResult> read(std::string_view sql, std::initializer_list<Param> params);
+  // A statement that may safely run twice (a read, an upsert, a delete by
+  // age), retried once on a fresh connection if the old one was lost.
+  Result<PgResult> idempotent(std::string_view sql, std::span<const Param> params);
   // `body` between BEGIN and COMMIT; an error from it rolls everything back.
   template <typename T, typename Body>
   Result<T> write(Body&& body);

@@ -6,7 +6,7 @@
 namespace antcdn::store::sqlite {
 
 // Migrations, applied in order; PRAGMA user_version records how many ran.
-inline constexpr std::array<std::string_view, 2> kMigrations = {
+inline constexpr std::array<std::string_view, 3> kMigrations = {
     R"sql(
 CREATE TABLE api_keys (
   key_id        TEXT PRIMARY KEY,
@@ -36,6 +36,36 @@ CREATE INDEX streams_by_owner ON streams (owner_key_id, seq);
     R"sql(
 ALTER TABLE streams ADD COLUMN ingest_node TEXT NOT NULL DEFAULT '';
 ALTER TABLE streams ADD COLUMN lease_until_ms INTEGER;
+)sql",
+    // 3: live figures of streams on air (live_stats_repository.h), written by
+    // ingest and edge nodes every few seconds; no foreign keys: rows are
+    // keyed by ids that are never reused and purged by age.
+    R"sql(
+CREATE TABLE stream_health (
+  stream_id        TEXT PRIMARY KEY,
+  node_id          TEXT NOT NULL,
+  updated_at_ms    INTEGER NOT NULL,
+  status           TEXT NOT NULL,
+  reason           TEXT NOT NULL DEFAULT '',
+  video_kbps       INTEGER NOT NULL,
+  audio_kbps       INTEGER NOT NULL,
+  fps_milli        INTEGER NOT NULL,
+  keyframe_ms      INTEGER,
+  width            INTEGER,
+  height           INTEGER,
+  video_codec      TEXT NOT NULL,
+  audio_codec      TEXT NOT NULL,
+  last_frame_at_ms INTEGER,
+  dropped_gops     INTEGER NOT NULL
+);
+CREATE TABLE stream_viewers (
+  edge_id       TEXT NOT NULL,
+  node_id       TEXT NOT NULL,
+  viewers       INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (edge_id, node_id)
+);
+CREATE INDEX stream_viewers_by_node ON stream_viewers (node_id, updated_at_ms);
 )sql",
 };
 

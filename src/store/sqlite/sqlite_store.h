@@ -32,6 +32,17 @@ class SqliteStore final : public Store {
   Result<std::vector<ApiKeyRecord>> list_keys() override;
   Status revoke_key(const std::string& key_id, int64_t now_ms) override;
 
+  // live_stats_repository.h (sqlite_live_stats.cc)
+  Status put_health(const std::string& stream_id, const std::string& node_id,
+                    const media::StreamHealth& health, int64_t now_ms) override;
+  Status remove_health(const std::string& stream_id, const std::string& node_id) override;
+  Result<std::optional<media::StreamHealth>> get_health(const std::string& stream_id,
+                                                        int64_t fresh_since_ms) override;
+  Status put_viewers(const std::string& node_id, const std::map<std::string, int64_t>& counts,
+                     int64_t now_ms) override;
+  Result<int64_t> count_viewers(const std::string& edge_id, int64_t fresh_since_ms) override;
+  Status purge_live_stats(int64_t before_ms) override;
+
  private:
   explicit SqliteStore(Database db) : db_(std::move(db)) {}
   Result<std::optional<StreamRecord>> get_locked(const std::string& stream_id);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "common/ids.h"
+#include "common/time_util.h"
 #include "metrics/registry.h"
 #include "storage/cached_store.h"
 #include "storage/memory_store.h"
@@ -88,7 +89,7 @@ constexpr int64_t kEnded = 1773572400500;    // 2026-03-15T11:00:00.5Z
 class EdgeRouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    directory_.streams[live_] = {StreamState::Live, kStarted, std::nullopt};
+    directory_.streams[live_] = {StreamState::Live, kStarted, std::nullopt, 3};
     directory_.streams[idle_] = {StreamState::Idle, std::nullopt, std::nullopt};
     directory_.streams[ended_] = {StreamState::Ended, kStarted, kEnded};
     for (const auto& id : {live_, idle_, ended_, deleted_}) {
@@ -226,20 +227,21 @@ TEST_F(EdgeRouterTest, TraversalAndMalformedPathsAre404WithoutALookup) {
 TEST_F(EdgeRouterTest, StatusJsonForEveryExistingStream) {
   auto live = call("/live/" + live_ + "/status.json");
   EXPECT_EQ(live.status, 200);
-  EXPECT_EQ(live.body, R"({"state":"live","startedAt":"2026-03-15T10:00:00Z","endedAt":null})");
+  EXPECT_EQ(live.body,
+            R"({"state":"live","startedAt":"2026-03-15T10:00:00Z","endedAt":null,"viewers":3})");
   EXPECT_EQ(header(live, "Content-Type"), "application/json");
   EXPECT_EQ(header(live, "Cache-Control"), "no-cache");
   EXPECT_EQ(header(live, "Access-Control-Allow-Origin"), "*");
 
   auto idle = call("/live/" + idle_ + "/status.json");
   EXPECT_EQ(idle.status, 200);
-  EXPECT_EQ(idle.body, R"({"state":"idle","startedAt":null,"endedAt":null})");
+  EXPECT_EQ(idle.body, R"({"state":"idle","startedAt":null,"endedAt":null,"viewers":0})");
 
   auto ended = call("/live/" + ended_ + "/status.json", "HEAD");
   EXPECT_EQ(ended.status, 200);
   EXPECT_EQ(
       ended.body,
-      R"({"state":"ended","startedAt":"2026-03-15T10:00:00Z","endedAt":"2026-03-15T11:00:00Z"})");
+      R"({"state":"ended","startedAt":"2026-03-15T10:00:00Z","endedAt":"2026-03-15T11:00:00Z","viewers":0})");
 
   directory_.streams[live_].state = StreamState::Error;
   EXPECT_NE(call("/live/" + live_ + "/status.json").body.find(R"("state":"error")"),
@@ -366,6 +368,32 @@ TEST(EdgeMetricsTest, CountsRequestsByKindAndStatusAndBodyBytes) {
   // The segment once (the HEAD sent no body) and the 404's text.
   EXPECT_EQ(value("antcdn_edge_sent_bytes_total", {{"kind", "segment"}}),
             7 + text_error(404, "not_found", "no such stream or object").body.size());
+}
+
+// Viewers are clients that got a media segment: not playlists, not 404s.
+TEST_F(EdgeRouterTest, CountsClientsOfSegmentsAsViewers) {
+  ViewerCounter viewers({}, 7);
+  EdgeRouter router(objects_, directory_, nullptr, &viewers);
+  auto get = [&](const std::string& target, const std::string& address, const std::string& ua,
+                 const std::string& method = "GET") {
+    net::HttpRequest req;
+    req.method = method;
+    req.target = target;
+    req.remote_address = address;
+    req.headers.emplace_back("user-agent", ua);
+    return answer(router, req);
+  };
+  std::string segment = "/live/" + live_ + "/720p/s1-3.m4s";
+  EXPECT_EQ(get(segment, "10.0.0.1", "Safari").status, 200);
+  EXPECT_EQ(get(segment, "10.0.0.1", "Safari").status, 200);   // the same client
+  EXPECT_EQ(get(segment, "10.0.0.1", "Firefox").status, 200);  // another one
+  EXPECT_EQ(get("/live/" + live_ + "/720p/index.m3u8", "10.0.0.2", "x").status, 200);
+  EXPECT_EQ(get("/live/" + live_ + "/720p/s1-999.m4s", "10.0.0.3", "x").status, 404);
+  EXPECT_EQ(get("/live/" + idle_ + "/720p/s1-3.m4s", "10.0.0.4", "x").status, 404);
+  EXPECT_EQ(get(segment, "10.0.0.5", "x", "HEAD").status, 200);
+  auto counts = viewers.counts(unix_now_ms());
+  EXPECT_EQ(counts.size(), 1U);
+  EXPECT_EQ(counts[live_], 2);
 }
 
 }  // namespace

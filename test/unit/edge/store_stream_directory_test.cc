@@ -186,5 +186,56 @@ TEST_F(StoreStreamDirectoryTest, AsyncLookupsAnswerFromAnExpiredEntryWhileRefres
   EXPECT_EQ((*answer)->state, StreamState::Ended) << "refreshed";
 }
 
+// Only count_viewers matters to the edge; it records the bound it was asked for.
+class FakeFigures final : public store::LiveStatsRepository {
+ public:
+  Result<int64_t> count_viewers(const std::string& edge_id, int64_t fresh_since_ms) override {
+    ++queries;
+    asked_since = fresh_since_ms;
+    if (failing) {
+      return make_error(Code::Unavailable, "database is locked");
+    }
+    return edge_id == "lse_a" ? 7 : 0;
+  }
+  Status put_health(const std::string&, const std::string&, const media::StreamHealth&,
+                    int64_t) override {
+    return unused();
+  }
+  Status remove_health(const std::string&, const std::string&) override { return unused(); }
+  Result<std::optional<media::StreamHealth>> get_health(const std::string&, int64_t) override {
+    return unused();
+  }
+  Status put_viewers(const std::string&, const std::map<std::string, int64_t>&, int64_t) override {
+    return unused();
+  }
+  Status purge_live_stats(int64_t) override { return unused(); }
+
+  int queries = 0;
+  int64_t asked_since = 0;
+  bool failing = false;
+
+ private:
+  static Error unused() { return make_error(Code::Internal, "not used by the edge"); }
+};
+
+TEST_F(StoreStreamDirectoryTest, ViewersOfStreamsThatAreNotIdle) {
+  FakeFigures figures;
+  streams_.add("lse_a", StreamState::Live);
+  streams_.add("lse_idle", StreamState::Idle);
+  auto o = options();
+  o.figures = &figures;
+  o.unix_now_ms = [] { return int64_t{50000}; };
+  StoreStreamDirectory directory(streams_, o);
+  EXPECT_EQ(directory.lookup("lse_a")->viewers, 7);
+  EXPECT_EQ(figures.asked_since, 40000);  // rows of the last 10 s
+  EXPECT_EQ(directory.lookup("lse_idle")->viewers, 0);
+  EXPECT_EQ(figures.queries, 1);  // an idle stream has none: not asked
+  // A failing count keeps the last one known.
+  figures.failing = true;
+  now_ += 1000ms;
+  EXPECT_EQ(directory.lookup("lse_a")->viewers, 7);
+  EXPECT_EQ(figures.queries, 2);
+}
+
 }  // namespace
 }  // namespace antcdn::edge

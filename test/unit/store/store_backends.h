@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include <gtest/gtest.h>
+
 #include "common/crypto.h"
 #include "common/result.h"
 #include "store/postgres/pg_connection.h"
@@ -113,6 +115,37 @@ class PostgresBackend final : public StoreBackend {
   postgres::PgConnection admin_;
   std::string name_;
   std::string url_;
+};
+
+// The fixture of suites run on each backend, parameterised by "sqlite" or
+// "postgres"; the PostgreSQL cases skip when no server is configured.
+class BackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      backend_ = std::make_unique<SqliteBackend>();
+    } else {
+      auto url = postgres_server_url();
+      if (!url) {
+        GTEST_SKIP() << kPostgresHowTo;
+      }
+      auto pg = PostgresBackend::create(*url);
+      ASSERT_TRUE(pg.ok()) << pg.error().describe();
+      backend_ = std::move(*pg);
+    }
+    store_ = open();
+  }
+
+  // Another store on the same database, as another node would open it.
+  std::unique_ptr<Store> open() {
+    auto s = backend_->open();
+    EXPECT_TRUE(s.ok()) << s.error().describe();
+    return s.ok() ? std::move(*s) : nullptr;
+  }
+
+  // Destroyed in reverse: the store's connection goes before the database.
+  std::unique_ptr<StoreBackend> backend_;
+  std::unique_ptr<Store> store_;
 };
 
 }  // namespace antcdn::store::test
