@@ -16,7 +16,7 @@ declare -A foundation=(
   [net]="common metrics"
   [web]="common net"
 )
-stages=(ingest transcode package storage edge lifecycle store api)
+stages=(ingest transcode package storage edge lifecycle store api webhooks)
 all_foundation="common media format metrics net web"
 seams=(
   storage/object_store.h    # put/get/remove/remove_prefix
@@ -25,6 +25,8 @@ seams=(
   lifecycle/publish_gate.h  # authorize/started/segment ready/stopped (ingest, package)
   lifecycle/session_control.h  # end a publish (api: key rotation, delete)
   store/repositories.h      # StreamRepository, ApiKeyRepository
+  store/webhook_repository.h  # WebhookRepository, the event outbox (api, webhooks)
+  store/stream_events.h     # the event types a stream change makes (api)
 )
 
 status=0

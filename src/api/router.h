@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "api/live_streams.h"
+#include "api/webhooks.h"
 #include "net/http_message.h"
 #include "store/repositories.h"
 
@@ -13,7 +14,9 @@ namespace antcdn::api {
 
 class Router {
  public:
-  Router(store::ApiKeyRepository& keys, LiveStreams& streams) : keys_(keys), streams_(streams) {}
+  // Without `webhooks`, /v1/webhooks answers 404.
+  Router(store::ApiKeyRepository& keys, LiveStreams& streams, Webhooks* webhooks = nullptr)
+      : keys_(keys), streams_(streams), webhooks_(webhooks) {}
 
   // What needs no database (health, console, unknown routes and methods);
   // nullopt when handle() must run, on a thread that may block.
@@ -24,6 +27,7 @@ class Router {
  private:
   store::ApiKeyRepository& keys_;
   LiveStreams& streams_;
+  Webhooks* webhooks_;
 };
 
 }  // namespace antcdn::api

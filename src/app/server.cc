@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "api/errors.h"
+#include "api/event_dto.h"
 #include "api/router.h"
+#include "api/webhooks.h"
 #include "app/descriptor_budget.h"
 #include "app/keys_cli.h"
 #include "app/media_store_factory.h"
@@ -37,6 +39,8 @@
 #include "storage/cached_store.h"
 #include "storage/write_queue.h"
 #include "transcode/transcoder.h"
+#include "webhooks/curl_sender.h"
+#include "webhooks/delivery_worker.h"
 
 namespace antcdn::app {
 namespace {
@@ -350,7 +354,19 @@ int serve(const Config& config) {
       **store, api::PublicUrls{rtmp_url, edge_url}, &supervisor,
       [&](const store::StreamRecord& s) { (void)writes.remove_prefix(s.edge_id + "/", {}); },
       config.max_streams_per_key);
-  api::Router api_router(**store, live_streams);
+  // Stream events are rendered as the API renders the resource, in the store's
+  // transaction (api/event_dto.h); the worker sends them from its own threads.
+  (*store)->set_event_renderer([urls = api::PublicUrls{rtmp_url, edge_url}](
+                                   const store::EventHeader& h, const store::StreamRecord& s) {
+    return api::stream_event_json(h, s, urls);
+  });
+  api::Webhooks webhooks((*store)->webhooks(), {.allow_private = config.webhooks_allow_private});
+  api::Router api_router(**store, live_streams, &webhooks);
+  webhooks::WebhookMetrics webhook_metrics(registry);
+  webhooks::CurlSender webhook_sender({.allow_private = config.webhooks_allow_private});
+  webhooks::DeliveryWorker webhook_worker((*store)->webhooks(), webhook_sender, webhook_metrics,
+                                          {.node_id = config.effective_node_id()});
+  webhook_worker.start();
   std::unique_ptr<net::HttpServer> api_server;
   uint16_t api_port = api_addr.port;
   if (config.has_role("api")) {
@@ -434,6 +450,7 @@ int serve(const Config& config) {
     });
   });
   loop.run(1);
+  webhook_worker.stop();
   edge_threads.stop();
   control_thread.stop();
   spdlog::info("event loops: worst timer lateness {} ms (ingest/API), {} ms (edge)",

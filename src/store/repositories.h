@@ -16,6 +16,7 @@
 #include "common/result.h"
 #include "media/quality.h"
 #include "media/stream_state.h"
+#include "store/webhook_repository.h"
 
 namespace antcdn::store {
 
@@ -82,7 +83,13 @@ class ApiKeyRepository {
 };
 
 // Both repositories on one database: what the composition root opens and hands,
-// as either interface, to the stages.
-class Store : public StreamRepository, public ApiKeyRepository {};
+// as either interface, to the stages. Its webhooks and event outbox live in
+// the same database, so stream changes and their events commit together.
+class Store : public StreamRepository, public ApiKeyRepository {
+ public:
+  virtual WebhookRepository& webhooks() = 0;
+  // How stream events are rendered into the outbox (set once, before use).
+  virtual void set_event_renderer(EventRenderer render) = 0;
+};
 
 }  // namespace antcdn::store

@@ -13,8 +13,8 @@
 
 #include "common/ids.h"
 #include "store/repositories.h"
+#include "unit/store/backend_test.h"
 #include "unit/store/records.h"
-#include "unit/store/store_backends.h"
 
 namespace antcdn::store {
 namespace {
@@ -22,33 +22,7 @@ namespace {
 using test::expect_same;
 using test::make_stream;
 
-class RepositoryTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "sqlite") {
-      backend_ = std::make_unique<test::SqliteBackend>();
-    } else {
-      auto url = test::postgres_server_url();
-      if (!url) {
-        GTEST_SKIP() << test::kPostgresHowTo;
-      }
-      auto pg = test::PostgresBackend::create(*url);
-      ASSERT_TRUE(pg.ok()) << pg.error().describe();
-      backend_ = std::move(*pg);
-    }
-    store_ = open();
-  }
-
-  std::unique_ptr<Store> open() {
-    auto s = backend_->open();
-    EXPECT_TRUE(s.ok()) << s.error().describe();
-    return s.ok() ? std::move(*s) : nullptr;
-  }
-
-  // Destroyed in reverse: the store's connection goes before the database.
-  std::unique_ptr<test::StoreBackend> backend_;
-  std::unique_ptr<Store> store_;
-};
+class RepositoryTest : public test::BackendTest {};
 
 TEST_P(RepositoryTest, CreateGetAndFind) {
   StreamRecord r = make_stream("key_a", "Friday");
