@@ -27,6 +27,7 @@ seams=(
   store/repositories.h      # StreamRepository, ApiKeyRepository
   store/webhook_repository.h  # WebhookRepository, the event outbox (api, webhooks)
   store/stream_events.h     # the event types a stream change makes (api)
+  store/event_feed.h        # live event feeds for server-sent events (api, edge)
 )
 
 status=0

@@ -27,6 +27,7 @@ enum class Route {
   Collection,
   Item,
   RotateKey,
+  StreamEvents,
   Webhooks,
   Webhook,
   WebhookTest,
@@ -103,6 +104,9 @@ Match match(std::string_view path) {
   if (rest.substr(slash) == "/rotate-key") {
     return {Route::RotateKey, std::move(id)};
   }
+  if (rest.substr(slash) == "/events") {
+    return {Route::StreamEvents, std::move(id)};
+  }
   return {};
 }
 
@@ -114,6 +118,8 @@ std::string_view allowed_methods(Route r) {
       return "GET, PATCH, DELETE";
     case Route::RotateKey:
       return "POST";
+    case Route::StreamEvents:
+      return "GET";
     case Route::Webhooks:
       return "GET, POST";
     case Route::Webhook:
@@ -268,6 +274,11 @@ net::HttpResponse Router::handle(const net::HttpRequest& req) {
       return streams_.remove(owner, m.stream_id);
     case Route::RotateKey:
       return streams_.rotate_key(owner, m.stream_id, req);
+    case Route::StreamEvents:
+      if (events_ == nullptr) {
+        break;
+      }
+      return events_->open(owner, m.stream_id, req);
     case Route::Webhooks:
     case Route::Webhook:
     case Route::WebhookTest:

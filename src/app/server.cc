@@ -17,6 +17,7 @@
 
 #include "api/errors.h"
 #include "api/event_dto.h"
+#include "api/event_streams.h"
 #include "api/router.h"
 #include "api/webhooks.h"
 #include "app/descriptor_budget.h"
@@ -28,6 +29,7 @@
 #include "app/startup_recovery.h"
 #include "app/store_factory.h"
 #include "edge/edge_router.h"
+#include "edge/status_events.h"
 #include "edge/store_stream_directory.h"
 #include "ingest/rtmp/listener.h"
 #include "lifecycle/supervisor.h"
@@ -38,6 +40,7 @@
 #include "package/playlist_closer.h"
 #include "storage/cached_store.h"
 #include "storage/write_queue.h"
+#include "store/event_feed.h"
 #include "transcode/transcoder.h"
 #include "webhooks/curl_sender.h"
 #include "webhooks/delivery_worker.h"
@@ -151,6 +154,10 @@ constexpr std::chrono::milliseconds kRecoveryBudget{10000};
 // lateness lines are logged (debug); otherwise it only feeds the exit summary.
 constexpr std::chrono::milliseconds kFineProbeInterval{10};
 constexpr std::chrono::milliseconds kProbeInterval{250};
+// Server-sent events: how often the outbox is read for new events (any node
+// may have written them), and the comment that keeps idle connections open.
+constexpr std::chrono::milliseconds kEventPoll{500};
+constexpr std::chrono::milliseconds kEventKeepalive{15000};
 
 // Calls `fire` on the loop after `after`, unless destroyed first.
 class DeadlineTimer {
@@ -321,7 +328,11 @@ int serve(const Config& config) {
   edge::StoreStreamDirectory directory(
       **store,
       {.background = [&lookups](std::function<void()> job) { lookups.post(std::move(job)); }});
-  edge::EdgeRouter edge_router(media_store, directory, &edge_metrics);
+  // Server-sent events of the API and the edge: one thread polls the outbox.
+  store::EventFeed event_feed((*store)->webhooks(), kEventPoll, kEventKeepalive);
+  event_feed.start();
+  edge::StatusEvents edge_events(directory, event_feed);
+  edge::EdgeRouter edge_router(media_store, directory, &edge_metrics, &edge_events);
   LoopThreads edge_threads(edge_loop);
   if (config.has_role("edge")) {
     edge_server = std::make_unique<net::HttpServer>(
@@ -361,7 +372,8 @@ int serve(const Config& config) {
     return api::stream_event_json(h, s, urls);
   });
   api::Webhooks webhooks((*store)->webhooks(), {.allow_private = config.webhooks_allow_private});
-  api::Router api_router(**store, live_streams, &webhooks);
+  api::EventStreams api_events(**store, (*store)->webhooks(), event_feed);
+  api::Router api_router(**store, live_streams, &webhooks, &api_events);
   webhooks::WebhookMetrics webhook_metrics(registry);
   webhooks::CurlSender webhook_sender({.allow_private = config.webhooks_allow_private});
   webhooks::DeliveryWorker webhook_worker((*store)->webhooks(), webhook_sender, webhook_metrics,
@@ -451,6 +463,7 @@ int serve(const Config& config) {
   });
   loop.run(1);
   webhook_worker.stop();
+  event_feed.stop();
   edge_threads.stop();
   control_thread.stop();
   spdlog::info("event loops: worst timer lateness {} ms (ingest/API), {} ms (edge)",

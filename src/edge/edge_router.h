@@ -11,6 +11,7 @@
 
 #include "edge/edge_metrics.h"
 #include "edge/edge_path.h"
+#include "edge/status_events.h"
 #include "edge/stream_directory.h"
 #include "net/http_message.h"
 #include "net/http_server.h"
@@ -20,9 +21,10 @@ namespace antcdn::edge {
 
 class EdgeRouter {
  public:
-  // All are borrowed and must outlive the router; `metrics` may be null.
+  // All are borrowed and must outlive the router; `metrics` may be null, and
+  // without `events` /live/{edgeId}/events is a 404.
   EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory,
-             EdgeMetrics* metrics = nullptr);
+             EdgeMetrics* metrics = nullptr, StatusEvents* events = nullptr);
 
   // Never blocks: the stream lookup and a cache miss answer through callbacks
   // (StreamDirectory::lookup_async, ObjectReader::get_async), so a thousand
@@ -43,6 +45,7 @@ class EdgeRouter {
   storage::ObjectReader& objects_;
   StreamDirectory& directory_;
   EdgeMetrics* metrics_;
+  StatusEvents* events_;
 };
 
 // A small plain-text error with CORS and no-cache; the HTTP server also uses it

@@ -10,7 +10,8 @@ namespace {
 constexpr std::string_view kWebhookColumns =
     "webhook_id, owner_key_id, url, events, description, secret, created_at_ms";
 constexpr std::string_view kEventColumns =
-    "seq, event_id, type, stream_id, edge_id, owner_key_id, state, created_at_ms, body";
+    "seq, event_id, type, stream_id, edge_id, owner_key_id, state, started_at_ms, ended_at_ms, "
+    "created_at_ms, body";
 
 std::string join_types(const std::vector<std::string>& types) {
   std::string out;
@@ -51,6 +52,8 @@ EventRecord read_event(ColumnReader& row) {
   e.edge_id = row.text();
   e.owner_key_id = row.text();
   e.state = row.text();
+  e.started_at_ms = row.optional_integer();
+  e.ended_at_ms = row.optional_integer();
   e.created_at_ms = row.integer();
   e.body = row.text();
   return e;

@@ -22,7 +22,8 @@ Result<int64_t> insert_event(SqlSession& sql, const EventRecord& e) {
   int64_t seq = 0;
   auto r = sql.run(
       "INSERT INTO stream_events (event_id, type, stream_id, edge_id, owner_key_id, state, "
-      "created_at_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+      "started_at_ms, ended_at_ms, created_at_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "RETURNING seq",
       [&](ColumnWriter& w) {
         w.text(e.event_id);
         w.text(e.type);
@@ -30,6 +31,8 @@ Result<int64_t> insert_event(SqlSession& sql, const EventRecord& e) {
         w.text(e.edge_id);
         w.text(e.owner_key_id);
         w.text(e.state);
+        w.optional_integer(e.started_at_ms);
+        w.optional_integer(e.ended_at_ms);
         w.integer(e.created_at_ms);
         w.text(e.body);
       },
@@ -51,6 +54,8 @@ Status record_stream_events(SqlSession& sql, const StreamRecord* before, const S
         .edge_id = stream.edge_id,
         .owner_key_id = stream.owner_key_id,
         .state = std::string(media::to_string(stream.state)),
+        .started_at_ms = stream.started_at_ms,
+        .ended_at_ms = stream.ended_at_ms,
         .created_at_ms = now_ms,
     };
     if (render) {

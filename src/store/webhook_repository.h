@@ -39,7 +39,10 @@ struct EventRecord {
   std::string stream_id;  // empty for webhook.test
   std::string edge_id;
   std::string owner_key_id;
-  std::string state;  // the stream's state after the change
+  // The stream after the change: what the public edge feed shows (status.json's fields).
+  std::string state;
+  std::optional<int64_t> started_at_ms;
+  std::optional<int64_t> ended_at_ms;
   int64_t created_at_ms = 0;
   std::string body;
 };

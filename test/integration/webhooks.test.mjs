@@ -9,6 +9,7 @@ import { startServer, stopServer } from "./lib/server.mjs";
 import { createStream, waitState } from "./lib/streams.mjs";
 import { clipForTests, ffmpegPublish, waitFor } from "./lib/media.mjs";
 import { WebhookReceiver, verifySignature } from "./lib/webhook_receiver.mjs";
+import { SseClient } from "./lib/sse.mjs";
 
 const clip = clipForTests({ seconds: 3 });
 let server;
@@ -152,3 +153,69 @@ async function waitForAttempts(webhookId, count) {
     return body.data.length >= count ? body.data : null;
   }, { timeoutMs: 10000, what: "the attempts in the deliveries list" });
 }
+
+test("SSE: a stream's events in the webhook envelopes, resumed with Last-Event-ID", async () => {
+  const stream = await createStream(server);
+  const url = `${server.apiBase}/v1/live-streams/${stream.streamId}/events`;
+  const other = server.keys("create", "--name", "sse-other").trim();
+  const refused = await fetch(url, { headers: { "X-Api-Key": other } });
+  assert.equal(refused.status, 404, "another key's stream");
+  assert.equal((await fetch(url)).status, 401);
+
+  const sse = await SseClient.open(url, { "X-Api-Key": server.apiKey });
+  assert.equal(sse.response.status, 200);
+  assert.equal(sse.response.headers.get("content-type"), "text/event-stream");
+  // Not shown: what happened before the feed opened (no Last-Event-ID).
+  const patch = (name) => server.api(`/v1/live-streams/${stream.streamId}`, { method: "PATCH", body: { name } });
+  assert.equal((await patch("first")).status, 200);
+  const [first] = await sse.waitFor((e) => e.event === "live_stream.updated");
+  assert.equal(first.data.type, "live_stream.updated");
+  assert.equal(first.id, first.data.id);
+  assert.equal(first.data.data.name, "first");
+  assert.equal(sse.events[0].id, first.id, "nothing from before the feed opened");
+  sse.close();
+
+  // Changes while nobody listens are replayed after the last event seen.
+  assert.equal((await patch("second")).status, 200);
+  assert.equal((await patch("third")).status, 200);
+  const resumed = await SseClient.open(url, { "X-Api-Key": server.apiKey, "Last-Event-ID": first.id });
+  const replay = await resumed.waitFor((e) => e.event === "live_stream.updated", 2);
+  assert.deepEqual(replay.map((e) => e.data.data.name), ["second", "third"]);
+  // And the feed goes on live after the replay.
+  const publisher = ffmpegPublish(`${server.rtmpUrl}/${stream.ingest.streamKey}`, clip.path);
+  await publisher.exited;
+  const states = await resumed.waitFor((e) => e.event === "live_stream.ended", 1, { timeoutMs: 20000 });
+  assert.equal(states[0].data.data.state, "ended");
+  assert.deepEqual(resumed.events.map((e) => e.event), ["live_stream.updated", "live_stream.updated",
+    "live_stream.connecting", "live_stream.live", "live_stream.ended"]);
+  resumed.close();
+});
+
+test("SSE on the edge: public status changes, no key", async () => {
+  const stream = await createStream(server);
+  const url = `${server.edgeBase}/live/${stream.edgeId}/events`;
+  assert.equal((await fetch(`${server.edgeBase}/live/lse_00000000000000000000000000/events`)).status, 404);
+  const sse = await SseClient.open(url);
+  assert.equal(sse.response.status, 200);
+  assert.equal(sse.response.headers.get("access-control-allow-origin"), "*");
+  const [now] = await sse.waitFor((e) => e.event === "status");
+  assert.deepEqual(now.data, { state: "idle", startedAt: null, endedAt: null });
+  const publisher = ffmpegPublish(`${server.rtmpUrl}/${stream.ingest.streamKey}`, clip.path);
+  await publisher.exited;
+  const all = await sse.waitFor((e) => e.event === "status" && e.data.state === "ended", 1, { timeoutMs: 20000 });
+  const states = sse.events.map((e) => e.data.state);
+  assert.deepEqual(states, ["idle", "connecting", "live", "ended"]);
+  assert.ok(all[0].data.startedAt && all[0].data.endedAt);
+  // status.json comes through the edge's 1 s cache of the store: wait for it to catch up.
+  const status = await waitFor(async () => {
+    const s = await (await fetch(`${server.edgeBase}/live/${stream.edgeId}/status.json`)).json();
+    return s.state === "ended" ? s : null;
+  }, { what: "status.json to show ended" });
+  assert.deepEqual(sse.events.at(-1).data, status, "the same fields as status.json");
+  // Resumed after "connecting": live and ended again.
+  const resumed = await SseClient.open(url, { "Last-Event-ID": sse.events[1].id });
+  const again = await resumed.waitFor((e) => e.id, 2);
+  assert.deepEqual(again.map((e) => e.data.state), ["live", "ended"]);
+  sse.close();
+  resumed.close();
+});

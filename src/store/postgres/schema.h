@@ -61,6 +61,8 @@ CREATE TABLE stream_events (
   edge_id       TEXT NOT NULL,
   owner_key_id  TEXT NOT NULL,
   state         TEXT NOT NULL,
+  started_at_ms BIGINT,
+  ended_at_ms   BIGINT,
   created_at_ms BIGINT NOT NULL,
   body          TEXT NOT NULL
 );

@@ -59,6 +59,8 @@ CREATE TABLE stream_events (
   edge_id       TEXT NOT NULL,
   owner_key_id  TEXT NOT NULL,
   state         TEXT NOT NULL,
+  started_at_ms INTEGER,
+  ended_at_ms   INTEGER,
   created_at_ms INTEGER NOT NULL,
   body          TEXT NOT NULL
 );
