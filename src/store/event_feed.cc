@@ -107,31 +107,39 @@ void EventFeed::run() {
 
 void EventFeed::admit(std::vector<Entry>& fresh) {
   for (auto& e : fresh) {
-    e.last_seq = head_;
-    if (e.filter.after_event_id.empty()) {
-      // Events written since the last poll are older than this subscriber.
-      auto now = repo_.last_event_seq();
-      e.last_seq = e.filter.after_seq.value_or(now.ok() ? *now : head_);
-    } else {
+    // Where this subscriber starts: after its Last-Event-ID (if that is one
+    // of its stream's events), after the seq its caller read, or now.
+    std::optional<int64_t> start;
+    std::string stream_id = e.filter.stream_id;
+    if (!e.filter.after_event_id.empty()) {
       auto from = repo_.find_event(e.filter.after_event_id);
-      bool ours = from.ok() && from->has_value() && !(*from)->stream_id.empty() &&
-                  (e.filter.stream_id.empty() ? (*from)->edge_id == e.filter.edge_id
-                                              : (*from)->stream_id == e.filter.stream_id);
-      if (ours) {
-        auto backlog = repo_.events_after((*from)->stream_id, (*from)->seq, kBatch);
-        bool alive = true;
-        for (const auto& ev : backlog.ok() ? *backlog : std::vector<EventRecord>{}) {
-          if (ev.seq > head_) {
-            break;  // the poll below delivers it
-          }
-          alive = alive && e.subscriber->on_event(ev);
-        }
-        if (!alive) {
-          continue;
-        }
+      if (from.ok() && from->has_value() && !(*from)->stream_id.empty() &&
+          (e.filter.stream_id.empty() ? (*from)->edge_id == e.filter.edge_id
+                                      : (*from)->stream_id == e.filter.stream_id)) {
+        start = (*from)->seq;
+        stream_id = (*from)->stream_id;
       }
     }
-    active_.push_back(std::move(e));
+    start = start ? start : e.filter.after_seq;
+    if (!start) {
+      auto now = repo_.last_event_seq();
+      start = std::max(now.ok() ? *now : head_, head_);
+    }
+    e.last_seq = std::max(*start, head_);
+    // What happened between its start and the last poll: the backlog.
+    bool alive = true;
+    if (*start < head_ && !stream_id.empty()) {
+      auto backlog = repo_.events_after(stream_id, *start, kBatch);
+      for (const auto& ev : backlog.ok() ? *backlog : std::vector<EventRecord>{}) {
+        if (ev.seq > head_) {
+          break;  // the next poll delivers it
+        }
+        alive = alive && e.subscriber->on_event(ev);
+      }
+    }
+    if (alive) {
+      active_.push_back(std::move(e));
+    }
   }
 }
 

@@ -50,7 +50,7 @@ TEST(SqliteStore, MigratesAVersion1Database) {
   }
   auto store = SqliteStore::open(path);
   ASSERT_TRUE(store.ok()) << store.error().describe();
-  EXPECT_EQ(user_version(path), 2);
+  EXPECT_EQ(user_version(path), static_cast<int64_t>(kMigrations.size()));
   auto old = *(*store)->get(stream_id);
   ASSERT_TRUE(old.has_value());
   EXPECT_EQ(old->name, "old");
