@@ -17,6 +17,7 @@ const MAX_STREAMS = 6;  // per key, so that 429 is reachable
 const COLLECTION = "/v1/live-streams";
 const ITEM = "/v1/live-streams/{streamId}";
 const ROTATE = "/v1/live-streams/{streamId}/rotate-key";
+const EVENTS = "/v1/live-streams/{streamId}/events";
 const HOOKS = "/v1/webhooks";
 const HOOK = "/v1/webhooks/{webhookId}";
 const HOOK_TEST = "/v1/webhooks/{webhookId}/test";
@@ -311,6 +312,32 @@ test("webhooks: every call, its errors and the per-key limit", async () => {
   assert.equal((await expectStatus(429, HOOKS, "POST", { body: { url }, key: other })).body.error.code, "too_many_requests");
   for (const w of theirs) await expectStatus(204, HOOK, "DELETE", { id: w.webhookId, key: other });
   await expectStatus(204, HOOK, "DELETE", { id: hook.webhookId });
+});
+
+test("server-sent events of a stream: 200 with StreamEvent data, 401, 404", async () => {
+  const s = (await expectStatus(201, COLLECTION, "POST", { body: { name: "Events" } })).body;
+  const abort = new AbortController();
+  const res = await server.api(EVENTS.replace("{streamId}", s.streamId), { signal: abort.signal });
+  assert.equal(res.status, 200);
+  await expectStatus(200, ITEM, "PATCH", { id: s.streamId, body: { name: "Renamed" } });
+  // Read until one event came, then check what was read as the whole answer.
+  let text = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body) {
+    text += decoder.decode(chunk, { stream: true });
+    if (/\ndata: .*\n\n/.test(text)) break;
+  }
+  abort.abort();
+  await contract.check(new Response(text, { status: res.status, headers: res.headers }), EVENTS, "GET");
+  const data = text.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)));
+  assert.equal(data.length, 1);
+  contract.assertSchema("#/components/schemas/StreamEvent", data[0], "an SSE event");
+  assert.equal(data[0].type, "live_stream.updated");
+  await expectStatus(401, EVENTS, "GET", { id: s.streamId, key: null });
+  const other = server.keys("create", "--name", "openapi-events").trim();
+  await expectStatus(404, EVENTS, "GET", { id: s.streamId, key: other });
+  await expectStatus(404, EVENTS, "GET", { id: "ls_nope" });
+  await expectStatus(204, ITEM, "DELETE", { id: s.streamId });
 });
 
 test("every documented operation and status was driven (but 500 and 503)", () => {
