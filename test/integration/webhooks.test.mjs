@@ -219,3 +219,13 @@ test("SSE on the edge: public status changes, no key", async () => {
   sse.close();
   resumed.close();
 });
+
+test("SIGTERM with feeds open: they end and the server exits cleanly", async () => {
+  const stream = await createStream(server);
+  const api = await SseClient.open(`${server.apiBase}/v1/live-streams/${stream.streamId}/events`,
+    { "X-Api-Key": server.apiKey });
+  const edge = await SseClient.open(`${server.edgeBase}/live/${stream.edgeId}/events`);
+  await edge.waitFor((e) => e.event === "status");
+  await server.stop();  // throws unless the exit is clean
+  await waitFor(() => api.ended && edge.ended, { what: "both feeds to end" });
+});
