@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/json_body.h"
 #include "common/time_util.h"
 #include "net/url_policy.h"
 #include "store/stream_events.h"
@@ -11,7 +12,7 @@ namespace json = boost::json;
 namespace {
 
 Error invalid(std::string message) {
-  return make_error(Code::InvalidArgument, std::move(message));
+  return invalid_request(std::move(message));
 }
 
 Result<std::vector<std::string>> read_events(const json::value& v) {
@@ -52,17 +53,13 @@ json::object webhook_object(const store::WebhookRecord& w) {
 }  // namespace
 
 Result<CreateWebhookRequest> parse_webhook_request(std::string_view body, bool allow_private) {
-  json::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec) {
-    return invalid("request body is not valid JSON: " + ec.message());
-  }
-  if (!v.is_object()) {
-    return invalid("request body must be a JSON object");
+  auto o = parse_json_object(body);
+  if (!o.ok()) {
+    return o.error();
   }
   CreateWebhookRequest req{.events = {"*"}};
   bool has_url = false;
-  for (const auto& [key, value] : v.as_object()) {
+  for (const auto& [key, value] : *o) {
     if (key == "url") {
       if (!value.is_string()) {
         return invalid("url must be a string");

@@ -62,6 +62,17 @@ class OutboxTest : public test::BackendTest {
     ASSERT_TRUE(r.ok()) << r.error().describe();
   }
 
+  // A webhook for every event of key_a, and a stream of key_a that was
+  // created and went connecting: two deliveries.
+  std::pair<WebhookRecord, StreamRecord> subscribed_stream_connecting() {
+    WebhookRecord w = make_webhook("key_a", {"*"});
+    EXPECT_TRUE(store_->webhooks().create_webhook(w).ok());
+    StreamRecord r = make_stream("key_a", "Show");
+    EXPECT_TRUE(store_->create(r).ok());
+    set_state(r.stream_id, StreamState::Connecting);
+    return {w, r};
+  }
+
   // Claims at `now`, records every claimed delivery as delivered; the types sent.
   std::vector<std::string> deliver_all(const std::string& webhook_id, int64_t now) {
     auto jobs = store_->webhooks().claim_deliveries("n1", now, kLease, 100);
@@ -176,11 +187,7 @@ TEST_P(OutboxTest, DeliveriesFanOutToTheOwnersSubscribedWebhooks) {
 }
 
 TEST_P(OutboxTest, FailedAttemptsWaitForTheirRetryAndHoldLaterEvents) {
-  WebhookRecord w = make_webhook("key_a", {"*"});
-  ASSERT_TRUE(store_->webhooks().create_webhook(w).ok());
-  StreamRecord r = make_stream("key_a", "Show");
-  ASSERT_TRUE(store_->create(r).ok());
-  set_state(r.stream_id, StreamState::Connecting);
+  auto [w, r] = subscribed_stream_connecting();
   int64_t now = unix_now_ms();
   auto first = store_->webhooks().claim_deliveries("n1", now, kLease, 10);
   ASSERT_TRUE(first.ok());
@@ -284,11 +291,7 @@ TEST_P(OutboxTest, TestEventsAndRemoval) {
 }
 
 TEST_P(OutboxTest, PruneForgetsOldFinishedWork) {
-  WebhookRecord w = make_webhook("key_a", {"*"});
-  ASSERT_TRUE(store_->webhooks().create_webhook(w).ok());
-  StreamRecord r = make_stream("key_a", "Show");
-  ASSERT_TRUE(store_->create(r).ok());
-  set_state(r.stream_id, StreamState::Connecting);
+  auto [w, r] = subscribed_stream_connecting();
   int64_t now = unix_now_ms();
   deliver_all(w.webhook_id, now);  // the first event delivered, the second pending
   ASSERT_TRUE(store_->webhooks().prune(now + 60000).ok());
