@@ -8,7 +8,7 @@ namespace antcdn::edge {
 namespace {
 
 std::string json_time(const std::optional<int64_t>& ms) {
-  return ms ? "\"" + rfc3339_seconds(*ms) + "\"" : "null";
+  return ms ? fmt::format("\"{}\"", rfc3339_seconds(*ms)) : std::string("null");
 }
 
 }  // namespace
