@@ -131,6 +131,10 @@ int run(int argc, char** argv) {
                    "Live streams one API key may own; creating more answers 429")
       ->envname("ANTCDN_MAX_STREAMS_PER_KEY");
   serve
+      ->add_flag("--webhooks-allow-private", config.webhooks_allow_private,
+                 "Let webhooks target loopback, link-local and private addresses (tests, labs)")
+      ->envname("ANTCDN_WEBHOOKS_ALLOW_PRIVATE");
+  serve
       ->add_option("--x264-preset", config.x264_preset,
                    "x264 preset for the standard and high ladders")
       ->envname("ANTCDN_X264_PRESET");

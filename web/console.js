@@ -439,7 +439,10 @@ async function poll() {
     app.polling = true;
     try {
       await refresh();
-      setText($("refresh-note"), "States refresh every 4 seconds.");
+      syncFeeds();
+      setText($("refresh-note"), feeds.size > 0
+        ? "Live updates on; the list also refreshes every 4 seconds."
+        : "States refresh every 4 seconds.");
     } catch (err) {
       if (handleAuthFailure(err)) return;
       setText($("refresh-note"), "The server cannot be reached right now; retrying…");
@@ -448,6 +451,97 @@ async function poll() {
     }
   }
   if (app.apiKey) schedulePoll();
+}
+
+// ------------------------------------------------------------------ live events
+
+// Streams that may change soon (on air first, then idle, newest first) are
+// followed through GET /v1/live-streams/{id}/events (server-sent events read
+// with fetch: EventSource cannot send X-Api-Key), so a state change shows at
+// once; the 4-second poll stays as the fallback. At most MAX_FEEDS feeds:
+// a browser allows six connections per origin and the API calls need some.
+const MAX_FEEDS = 2;
+const feeds = new Map(); // streamId -> AbortController
+
+function wantedFeeds() {
+  const rank = (s) => (isOnAir(s) ? 0 : s.state === "idle" ? 1 : 2);
+  return [...app.items.values()].map((i) => i.data)
+    .filter((s) => rank(s) < 2)
+    .sort((a, b) => rank(a) - rank(b))
+    .slice(0, MAX_FEEDS)
+    .map((s) => s.streamId);
+}
+
+function syncFeeds() {
+  if (typeof ReadableStream === "undefined") return; // polling alone
+  const wanted = new Set(app.apiKey ? wantedFeeds() : []);
+  for (const [id, ctl] of feeds) {
+    if (!wanted.has(id)) {
+      ctl.abort();
+      feeds.delete(id);
+    }
+  }
+  for (const id of wanted) {
+    if (!feeds.has(id)) follow(id);
+  }
+}
+
+function closeFeeds() {
+  for (const ctl of feeds.values()) ctl.abort();
+  feeds.clear();
+}
+
+// One SSE event: the stream as it is now, or gone.
+function applyEvent(envelope) {
+  const id = envelope.data?.streamId;
+  if (!id || !app.items.has(id)) return;
+  app.generation += 1; // a list fetched before this is older than it
+  if (envelope.type === "live_stream.deleted") {
+    removeItem(id);
+    return;
+  }
+  // Events carry the stream as the change wrote it, without live figures
+  // (health null, viewers 0): keep the last polled ones until the next poll.
+  const known = app.items.get(id).data;
+  const onAir = isOnAir(envelope.data);
+  upsert({ ...envelope.data, health: onAir ? known.health : null, viewers: known.viewers });
+}
+
+async function follow(id) {
+  const ctl = new AbortController();
+  feeds.set(id, ctl);
+  let lastId = null;
+  while (feeds.get(id) === ctl) {
+    try {
+      const headers = { "X-Api-Key": app.apiKey, Accept: "text/event-stream" };
+      if (lastId) headers["Last-Event-ID"] = lastId;
+      const res = await fetch(`${streamPath(id)}/events`, {
+        headers, cache: "no-store", credentials: "omit", signal: ctl.signal,
+      });
+      if (!res.ok || !res.body) break; // gone or refused: the poll takes over
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split("\n").filter((l) => l.startsWith("data:"))
+            .map((l) => l.slice(5).trimStart()).join("\n");
+          const idLine = block.split("\n").find((l) => l.startsWith("id:"));
+          if (idLine) lastId = idLine.slice(3).trim();
+          if (data) applyEvent(JSON.parse(data));
+        }
+      }
+    } catch {
+      if (ctl.signal.aborted) return;
+    }
+    await new Promise((r) => setTimeout(r, 2000)); // as the server's `retry:` says
+  }
+  if (feeds.get(id) === ctl) feeds.delete(id);
 }
 
 // ------------------------------------------------------------------ confirmations
@@ -759,6 +853,7 @@ function showSignIn() {
 
 function signOut(message) {
   clearTimeout(app.pollTimer);
+  closeFeeds();
   app.generation += 1;
   app.apiKey = null;
   sessionStorage.removeItem(KEY_STORAGE);

@@ -1,6 +1,8 @@
 // AntCDN Live viewer page: /watch/{edgeId}.
 //
-// The page polls the edge's public status.json and only builds a player once
+// The page follows the edge's public status (server-sent events from
+// /live/{edgeId}/events, with status.json polled as the fallback and for the
+// playback watchdog) and only builds a player once
 // the stream is live, so viewers of a stream that has not started see a
 // friendly placeholder instead of a player retrying playlists that do not
 // exist yet. hls.js (window.Hls, loaded before this file) plays in Chrome,
@@ -13,6 +15,7 @@ const FAST_POLL_MS = 1500; // while something is about to change
 const NOT_FOUND_POLL_MS = 10000;
 const STALL_POLLS = 3; // polls without progress before the watchdog acts
 const MAX_NETWORK_RETRIES = 6;
+const EVENT_TRUST_MS = 2000; // a status event outranks polls for this long
 
 // What the placeholder says in each view that has no picture.
 const MESSAGES = {
@@ -63,6 +66,7 @@ function locate() {
   if (!m) return false;
   const live = `${m[1]}/live/${encodeURIComponent(decodeURIComponent(m[2]))}`;
   viewer.statusUrl = `${live}/status.json`;
+  viewer.eventsUrl = `${live}/events`;
   viewer.masterUrl = `${live}/master.m3u8`;
   return true;
 }
@@ -97,6 +101,31 @@ function setView(view, text) {
   if (view !== "loading") announce(spoken);
 }
 
+// ------------------------------------------------------------------ status events
+
+// A state change reaches the page at once instead of at the next poll. The
+// browser's EventSource reconnects by itself (sending Last-Event-ID); the
+// poll below goes on regardless, so a proxy that buffers or drops the feed
+// costs only latency.
+function followEvents() {
+  if (typeof EventSource === "undefined") return;
+  const source = new EventSource(viewer.eventsUrl);
+  source.addEventListener("status", (ev) => {
+    try {
+      const { state } = JSON.parse(ev.data);
+      viewer.eventAt = Date.now();
+      applyStatus(state);
+    } catch {
+      // a malformed event: the next poll brings the truth
+    }
+  });
+  source.addEventListener("deleted", () => {
+    source.close();
+    applyStatus("notfound");
+  });
+  viewer.events = source;
+}
+
 // ------------------------------------------------------------------ status polling
 
 async function fetchStatus() {
@@ -121,7 +150,10 @@ function schedulePoll(ms = pollDelay()) {
 async function poll() {
   clearTimeout(viewer.pollTimer);
   try {
-    applyStatus(await fetchStatus());
+    const state = await fetchStatus();
+    // status.json comes through the edge's 1 s cache: just after an event it
+    // may still tell the state before it, which must not undo the event.
+    if (Date.now() - (viewer.eventAt ?? 0) > EVENT_TRUST_MS) applyStatus(state);
   } catch {
     // The edge is unreachable or hiccuped: keep whatever is on screen (a
     // playing video may well have buffer left) and ask again shortly.
@@ -546,6 +578,7 @@ function start() {
     return;
   }
   poll();
+  followEvents();
 }
 
 start();

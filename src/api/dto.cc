@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/json_body.h"
 #include "common/time_util.h"
 
 namespace antcdn::api {
@@ -9,19 +10,11 @@ namespace json = boost::json;
 namespace {
 
 Error invalid(std::string message) {
-  return make_error(Code::InvalidArgument, std::move(message));
+  return invalid_request(std::move(message));
 }
 
 Result<json::object> parse_object(std::string_view body) {
-  json::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec) {
-    return invalid("request body is not valid JSON: " + ec.message());
-  }
-  if (!v.is_object()) {
-    return invalid("request body must be a JSON object");
-  }
-  return std::move(v.as_object());
+  return parse_json_object(body);
 }
 
 size_t utf8_length(std::string_view s) {

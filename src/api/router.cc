@@ -16,6 +16,8 @@ namespace {
 
 constexpr std::string_view kCollection = "/v1/live-streams";
 
+constexpr std::string_view kWebhooks = "/v1/webhooks";
+
 constexpr std::string_view kConsoleAssets = "/console/assets/";
 
 // The API's own description (web/openapi.json, embedded): public, like the console.
@@ -25,6 +27,11 @@ enum class Route {
   Collection,
   Item,
   RotateKey,
+  StreamEvents,
+  Webhooks,
+  Webhook,
+  WebhookTest,
+  WebhookDeliveries,
   Health,
   OpenApi,
   Root,
@@ -38,7 +45,35 @@ struct Match {
   std::string stream_id;  // or, for ConsoleAsset, the file name
 };
 
+bool is_webhook_route(Route r) {
+  return r == Route::Webhooks || r == Route::Webhook || r == Route::WebhookTest ||
+         r == Route::WebhookDeliveries;
+}
+
+// /v1/webhooks[/{id}[/test|/deliveries]]
+Match match_webhooks(std::string_view path) {
+  if (path == kWebhooks || path == std::string(kWebhooks) + "/") {
+    return {Route::Webhooks, {}};
+  }
+  std::string_view rest = path.substr(kWebhooks.size() + 1);
+  auto slash = rest.find('/');
+  std::string id(rest.substr(0, slash));
+  if (slash == std::string_view::npos) {
+    return {Route::Webhook, std::move(id)};
+  }
+  if (rest.substr(slash) == "/test") {
+    return {Route::WebhookTest, std::move(id)};
+  }
+  if (rest.substr(slash) == "/deliveries") {
+    return {Route::WebhookDeliveries, std::move(id)};
+  }
+  return {};
+}
+
 Match match(std::string_view path) {
+  if (path == kWebhooks || path.starts_with(std::string(kWebhooks) + "/")) {
+    return match_webhooks(path);
+  }
   if (path == "/healthz") {
     return {Route::Health, {}};
   }
@@ -69,6 +104,9 @@ Match match(std::string_view path) {
   if (rest.substr(slash) == "/rotate-key") {
     return {Route::RotateKey, std::move(id)};
   }
+  if (rest.substr(slash) == "/events") {
+    return {Route::StreamEvents, std::move(id)};
+  }
   return {};
 }
 
@@ -80,6 +118,16 @@ std::string_view allowed_methods(Route r) {
       return "GET, PATCH, DELETE";
     case Route::RotateKey:
       return "POST";
+    case Route::StreamEvents:
+      return "GET";
+    case Route::Webhooks:
+      return "GET, POST";
+    case Route::Webhook:
+      return "GET, DELETE";
+    case Route::WebhookTest:
+      return "POST";
+    case Route::WebhookDeliveries:
+      return "GET";
     case Route::Health:
     case Route::OpenApi:
     case Route::Root:
@@ -140,6 +188,21 @@ bool is_json(const net::HttpRequest& req) {
   return media == "application/json";
 }
 
+// One /v1/webhooks call (authenticated; the id, if any, unchecked).
+net::HttpResponse dispatch_webhook(Webhooks& hooks, const std::string& owner, const Match& m,
+                                   const net::HttpRequest& req) {
+  switch (m.route) {
+    case Route::Webhooks:
+      return req.method == "POST" ? hooks.create(owner, req) : hooks.list(owner);
+    case Route::Webhook:
+      return req.method == "GET" ? hooks.get(owner, m.stream_id) : hooks.remove(owner, m.stream_id);
+    case Route::WebhookTest:
+      return hooks.send_test(owner, m.stream_id);
+    default:
+      return hooks.deliveries(owner, m.stream_id, req);
+  }
+}
+
 }  // namespace
 
 std::optional<net::HttpResponse> Router::answer_without_store(const net::HttpRequest& req) {
@@ -181,11 +244,18 @@ net::HttpResponse Router::handle(const net::HttpRequest& req) {
     return error_response(key.error());
   }
   const std::string& owner = key->key_id;
-  bool has_body = req.method == "POST" && m.route == Route::Collection;
+  bool has_body =
+      req.method == "POST" && (m.route == Route::Collection || m.route == Route::Webhooks);
   has_body = has_body || req.method == "PATCH";
   if (has_body && !is_json(req)) {
     return error_response(415, "unsupported_media_type",
                           "send the request body as Content-Type: application/json");
+  }
+  if (is_webhook_route(m.route)) {
+    if (webhooks_ == nullptr) {
+      return error_response(404, "not_found", "no such endpoint");
+    }
+    return dispatch_webhook(*webhooks_, owner, m, req);
   }
   // Ids are validated before any lookup; a malformed one cannot exist.
   if (!m.stream_id.empty() && !ids::is_stream_id(m.stream_id)) {
@@ -204,6 +274,15 @@ net::HttpResponse Router::handle(const net::HttpRequest& req) {
       return streams_.remove(owner, m.stream_id);
     case Route::RotateKey:
       return streams_.rotate_key(owner, m.stream_id, req);
+    case Route::StreamEvents:
+      if (events_ == nullptr) {
+        break;
+      }
+      return events_->open(owner, m.stream_id, req);
+    case Route::Webhooks:
+    case Route::Webhook:
+    case Route::WebhookTest:
+    case Route::WebhookDeliveries:
     case Route::Health:
     case Route::OpenApi:
     case Route::Root:

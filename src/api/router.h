@@ -5,7 +5,9 @@
 
 #include <optional>
 
+#include "api/event_streams.h"
 #include "api/live_streams.h"
+#include "api/webhooks.h"
 #include "net/http_message.h"
 #include "store/repositories.h"
 
@@ -13,7 +15,11 @@ namespace antcdn::api {
 
 class Router {
  public:
-  Router(store::ApiKeyRepository& keys, LiveStreams& streams) : keys_(keys), streams_(streams) {}
+  // Without `webhooks`, /v1/webhooks answers 404; without `events`,
+  // /v1/live-streams/{id}/events does.
+  Router(store::ApiKeyRepository& keys, LiveStreams& streams, Webhooks* webhooks = nullptr,
+         EventStreams* events = nullptr)
+      : keys_(keys), streams_(streams), webhooks_(webhooks), events_(events) {}
 
   // What needs no database (health, console, unknown routes and methods);
   // nullopt when handle() must run, on a thread that may block.
@@ -24,6 +30,8 @@ class Router {
  private:
   store::ApiKeyRepository& keys_;
   LiveStreams& streams_;
+  Webhooks* webhooks_;
+  EventStreams* events_;
 };
 
 }  // namespace antcdn::api

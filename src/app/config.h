@@ -55,6 +55,8 @@ struct Config {
   // Per-node and per-key admission (docs/operations.md, "Admission").
   int max_transcodes = 0;          // transcoded sessions at once; 0: max(1, cores / 2)
   int max_streams_per_key = 1000;  // POST /v1/live-streams answers 429 beyond it
+  // Webhooks may target loopback, link-local and private addresses (off: refused).
+  bool webhooks_allow_private = false;
   // For s3:// storage, from ANTCDN_S3_ACCESS_KEY_ID and ANTCDN_S3_SECRET_ACCESS_KEY
   // only: a flag's value would show in `ps`.
   std::string s3_access_key_id;

@@ -16,7 +16,10 @@
 #include <unistd.h>
 
 #include "api/errors.h"
+#include "api/event_dto.h"
+#include "api/event_streams.h"
 #include "api/router.h"
+#include "api/webhooks.h"
 #include "app/descriptor_budget.h"
 #include "app/keys_cli.h"
 #include "app/live_stats_reporter.h"
@@ -27,6 +30,7 @@
 #include "app/startup_recovery.h"
 #include "app/store_factory.h"
 #include "edge/edge_router.h"
+#include "edge/status_events.h"
 #include "edge/store_stream_directory.h"
 #include "ingest/rtmp/listener.h"
 #include "lifecycle/supervisor.h"
@@ -37,7 +41,10 @@
 #include "package/playlist_closer.h"
 #include "storage/cached_store.h"
 #include "storage/write_queue.h"
+#include "store/event_feed.h"
 #include "transcode/transcoder.h"
+#include "webhooks/curl_sender.h"
+#include "webhooks/delivery_worker.h"
 
 namespace antcdn::app {
 namespace {
@@ -148,6 +155,10 @@ constexpr std::chrono::milliseconds kRecoveryBudget{10000};
 // lateness lines are logged (debug); otherwise it only feeds the exit summary.
 constexpr std::chrono::milliseconds kFineProbeInterval{10};
 constexpr std::chrono::milliseconds kProbeInterval{250};
+// Server-sent events: how often the outbox is read for new events (any node
+// may have written them), and the comment that keeps idle connections open.
+constexpr std::chrono::milliseconds kEventPoll{500};
+constexpr std::chrono::milliseconds kEventKeepalive{15000};
 
 // Calls `fire` on the loop after `after`, unless destroyed first.
 class DeadlineTimer {
@@ -323,7 +334,12 @@ int serve(const Config& config) {
       **store,
       {.background = [&lookups](std::function<void()> job) { lookups.post(std::move(job)); },
        .figures = store->get()});
-  edge::EdgeRouter edge_router(media_store, directory, &edge_metrics, &viewer_counter);
+  // Server-sent events of the API and the edge: one thread polls the outbox.
+  store::EventFeed event_feed((*store)->webhooks(), kEventPoll, kEventKeepalive);
+  event_feed.start();
+  edge::StatusEvents edge_events(directory, event_feed);
+  edge::EdgeRouter edge_router(media_store, directory, &edge_metrics, &viewer_counter,
+                               &edge_events);
   LoopThreads edge_threads(edge_loop);
   if (config.has_role("edge")) {
     edge_server = std::make_unique<net::HttpServer>(
@@ -356,7 +372,20 @@ int serve(const Config& config) {
       **store, api::PublicUrls{rtmp_url, edge_url}, &supervisor,
       [&](const store::StreamRecord& s) { (void)writes.remove_prefix(s.edge_id + "/", {}); },
       config.max_streams_per_key, store->get());
-  api::Router api_router(**store, live_streams);
+  // Stream events are rendered as the API renders the resource, in the store's
+  // transaction (api/event_dto.h); the worker sends them from its own threads.
+  (*store)->set_event_renderer([urls = api::PublicUrls{rtmp_url, edge_url}](
+                                   const store::EventHeader& h, const store::StreamRecord& s) {
+    return api::stream_event_json(h, s, urls);
+  });
+  api::Webhooks webhooks((*store)->webhooks(), {.allow_private = config.webhooks_allow_private});
+  api::EventStreams api_events(**store, (*store)->webhooks(), event_feed);
+  api::Router api_router(**store, live_streams, &webhooks, &api_events);
+  webhooks::WebhookMetrics webhook_metrics(registry);
+  webhooks::CurlSender webhook_sender({.allow_private = config.webhooks_allow_private});
+  webhooks::DeliveryWorker webhook_worker((*store)->webhooks(), webhook_sender, webhook_metrics,
+                                          {.node_id = config.effective_node_id()});
+  webhook_worker.start();
   std::unique_ptr<net::HttpServer> api_server;
   uint16_t api_port = api_addr.port;
   if (config.has_role("api")) {
@@ -448,6 +477,8 @@ int serve(const Config& config) {
     });
   });
   loop.run(1);
+  webhook_worker.stop();
+  event_feed.stop();
   edge_threads.stop();
   control_thread.stop();
   live_stats.stop();

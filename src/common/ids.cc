@@ -64,6 +64,13 @@ std::string new_api_key_id(int64_t unix_ms) {
   return "key_" + ulid(unix_ms);
 }
 
+std::string new_event_id(int64_t unix_ms) {
+  return "evt_" + ulid(unix_ms);
+}
+std::string new_webhook_id(int64_t unix_ms) {
+  return "wh_" + ulid(unix_ms);
+}
+
 Secret new_stream_key() {
   return Secret(std::string(kStreamKeyPrefix) + base32(crypto::random_bytes(25)));
 }
@@ -71,11 +78,19 @@ Secret new_api_key() {
   return Secret(std::string(kApiKeyPrefix) + base32(crypto::random_bytes(25)));
 }
 
+Secret new_webhook_secret() {
+  return Secret("whsec_" + base32(crypto::random_bytes(25)));
+}
+
 bool is_stream_id(std::string_view s) {
   return is_prefixed_ulid(s, kStreamIdPrefix);
 }
 bool is_edge_id(std::string_view s) {
   return is_prefixed_ulid(s, kEdgeIdPrefix);
+}
+
+bool is_webhook_id(std::string_view s) {
+  return is_prefixed_ulid(s, "wh_");
 }
 
 crypto::Sha256 credential_hash(const Secret& secret) {

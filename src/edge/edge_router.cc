@@ -9,6 +9,8 @@
 #include "common/time_util.h"
 #include "edge/cache_policy.h"
 #include "edge/live_window.h"
+#include "edge/status_events.h"
+#include "edge/status_json.h"
 #include "web/responses.h"
 
 namespace antcdn::edge {
@@ -16,10 +18,6 @@ namespace {
 
 net::HttpResponse not_found() {
   return text_error(404, "not_found", "no such stream or object");
-}
-
-std::string json_time(const std::optional<int64_t>& ms) {
-  return ms ? "\"" + rfc3339_seconds(*ms) + "\"" : "null";
 }
 
 void set_object_headers(net::HttpResponse& res, ObjectHeaders h) {
@@ -41,8 +39,12 @@ net::HttpResponse text_error(int status, std::string_view code, std::string_view
 }
 
 EdgeRouter::EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory,
-                       EdgeMetrics* metrics, ViewerCounter* viewers)
-    : objects_(objects), directory_(directory), metrics_(metrics), viewers_(viewers) {}
+                       EdgeMetrics* metrics, ViewerCounter* viewers, StatusEvents* events)
+    : objects_(objects),
+      directory_(directory),
+      metrics_(metrics),
+      viewers_(viewers),
+      events_(events) {}
 
 void EdgeRouter::handle(const net::HttpRequest& req, const net::HttpRespond& respond) {
   std::optional<EdgePath> path = parse_edge_path(req.path());
@@ -86,6 +88,11 @@ void EdgeRouter::route(const net::HttpRequest& req, const std::optional<EdgePath
     return;
   }
   if (!path) {
+    auto events_of = events_ != nullptr ? events_path_edge_id(req.path()) : std::nullopt;
+    if (events_of && req.method == "GET") {
+      events_->open(*events_of, req, std::move(respond));
+      return;
+    }
     respond(not_found());
     return;
   }
@@ -181,10 +188,7 @@ void EdgeRouter::serve_watch(std::string_view rest, net::HttpRespond respond) {
 net::HttpResponse EdgeRouter::serve_status(const EdgeStreamInfo& info) {
   net::HttpResponse res;
   set_object_headers(res, status_headers());
-  // Hand-written: every value is an enum name or a formatted time, nothing to escape.
-  res.body = fmt::format(R"({{"state":"{}","startedAt":{},"endedAt":{},"viewers":{}}})",
-                         media::to_string(info.state), json_time(info.started_at_ms),
-                         json_time(info.ended_at_ms), info.viewers);
+  res.body = status_json(info);
   return res;
 }
 

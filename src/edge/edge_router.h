@@ -11,6 +11,7 @@
 
 #include "edge/edge_metrics.h"
 #include "edge/edge_path.h"
+#include "edge/status_events.h"
 #include "edge/stream_directory.h"
 #include "edge/viewer_counter.h"
 #include "net/http_message.h"
@@ -21,10 +22,12 @@ namespace antcdn::edge {
 
 class EdgeRouter {
  public:
-  // All are borrowed and must outlive the router; `metrics` and `viewers` may
-  // be null. `viewers` counts the clients of media segments answered 200.
+  // All are borrowed and must outlive the router and may be null. `viewers`
+  // counts the clients of media segments answered 200; without `events`
+  // /live/{edgeId}/events is a 404.
   EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory,
-             EdgeMetrics* metrics = nullptr, ViewerCounter* viewers = nullptr);
+             EdgeMetrics* metrics = nullptr, ViewerCounter* viewers = nullptr,
+             StatusEvents* events = nullptr);
 
   // Never blocks: the stream lookup and a cache miss answer through callbacks
   // (StreamDirectory::lookup_async, ObjectReader::get_async), so a thousand
@@ -49,6 +52,7 @@ class EdgeRouter {
   StreamDirectory& directory_;
   EdgeMetrics* metrics_;
   ViewerCounter* viewers_;
+  StatusEvents* events_;
 };
 
 // A small plain-text error with CORS and no-cache; the HTTP server also uses it

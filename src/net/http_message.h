@@ -13,6 +13,7 @@
 
 #include "common/bytes.h"
 #include "common/result.h"
+#include "net/response_stream.h"
 
 namespace antcdn::net {
 
@@ -51,6 +52,10 @@ struct HttpResponse {
   std::shared_ptr<const Bytes> shared_body;
   // For HEAD: headers (including Content-Length of the full body) but no body.
   bool omit_body = false;
+  // A body written while it is sent (server-sent events), instead of `body`:
+  // the headers go at once, then what the stream's producers write, chunked,
+  // until it closes; the connection ends with it.
+  std::shared_ptr<ResponseStream> stream;
 
   size_t body_size() const { return shared_body ? shared_body->size() : body.size(); }
   std::string body_text() const { return shared_body ? std::string(as_chars(*shared_body)) : body; }

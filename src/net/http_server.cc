@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/http/span_body.hpp>
@@ -119,6 +120,65 @@ asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, Htt
   co_return co_await write_with_progress(stream, msg, timeout);
 }
 
+// Writes the headers of `res`, then its stream's bytes as producers queue them
+// (one chunk per batch), until the stream closes or the client goes. Waiting
+// is a timer the producers' wake-up cancels (posted to this connection's
+// strand, so a wake-up between take() and the wait is never lost).
+asio::awaitable<void> write_streamed(beast::tcp_stream& stream, HttpResponse res, unsigned version,
+                                     std::chrono::milliseconds timeout) {
+  std::shared_ptr<ResponseStream> body = std::move(res.stream);
+  auto ex = stream.get_executor();
+  auto ready = std::make_shared<asio::steady_timer>(ex);
+  ready->expires_at(asio::steady_timer::time_point::max());
+  body->on_ready([weak = std::weak_ptr<asio::steady_timer>(ready), ex] {
+    asio::post(ex, [weak] {
+      if (auto timer = weak.lock()) {
+        timer->cancel();
+      }
+    });
+  });
+  http::response<http::empty_body> msg;
+  msg.version(version);
+  msg.result(static_cast<unsigned>(res.status));
+  msg.set(http::field::server, "antcdn");
+  for (auto& [k, v] : res.headers) {
+    msg.set(k, v);
+  }
+  msg.keep_alive(false);
+  const bool chunked = version >= 11;
+  msg.chunked(chunked);
+  http::response_serializer<http::empty_body> sr(msg);
+  stream.expires_after(timeout);
+  auto [ec, unused] = co_await http::async_write_header(stream, sr, kNoThrow);
+  while (!ec) {
+    // Idle between writes: a pending expiry would fail the next write at once.
+    stream.expires_never();
+    auto taken = body->take();
+    if (!taken.bytes.empty()) {
+      stream.expires_after(timeout);
+      if (chunked) {
+        std::tie(ec, unused) = co_await asio::async_write(
+            stream, http::make_chunk(asio::buffer(taken.bytes)), kNoThrow);
+      } else {
+        std::tie(ec, unused) =
+            co_await asio::async_write(stream, asio::buffer(taken.bytes), kNoThrow);
+      }
+      continue;  // more may have come while writing
+    }
+    if (taken.closed) {
+      if (chunked) {
+        stream.expires_after(timeout);
+        std::tie(ec, unused) =
+            co_await asio::async_write(stream, http::make_chunk_last(), kNoThrow);
+      }
+      break;
+    }
+    co_await ready->async_wait(kNoThrow);
+    ready->expires_at(asio::steady_timer::time_point::max());
+  }
+  body->abandon();
+}
+
 // Maps a read failure to the answer a client deserves (or none: just close).
 std::optional<HttpResponse> answer_for_read_error(const HttpServer::Impl& s, beast::error_code ec) {
   if (ec == http::error::body_limit) {
@@ -224,6 +284,14 @@ Awaitable serve_connection(std::shared_ptr<HttpServer::Impl> s, tcp::socket sock
     HttpResponse res = co_await answer(*s, to_request(req, remote), stream.get_executor());
     if (head) {
       res.omit_body = true;
+      if (res.stream) {
+        res.stream->abandon();
+        res.stream.reset();
+      }
+    }
+    if (res.stream) {
+      co_await write_streamed(stream, std::move(res), req.version(), s->options.write_timeout);
+      break;
     }
     bool keep_alive = req.keep_alive();
     auto wec = co_await write_response(stream, std::move(res), keep_alive, req.version(),

@@ -17,6 +17,7 @@
 #include "media/quality.h"
 #include "media/stream_state.h"
 #include "store/live_stats_repository.h"
+#include "store/webhook_repository.h"
 
 namespace antcdn::store {
 
@@ -83,7 +84,13 @@ class ApiKeyRepository {
 };
 
 // The repositories on one database: what the composition root opens and hands,
-// as any of the interfaces, to the stages.
-class Store : public StreamRepository, public ApiKeyRepository, public LiveStatsRepository {};
+// as any of the interfaces, to the stages. Its webhooks and event outbox live in
+// the same database, so stream changes and their events commit together.
+class Store : public StreamRepository, public ApiKeyRepository, public LiveStatsRepository {
+ public:
+  virtual WebhookRepository& webhooks() = 0;
+  // How stream events are rendered into the outbox (set once, before use).
+  virtual void set_event_renderer(EventRenderer render) = 0;
+};
 
 }  // namespace antcdn::store

@@ -17,20 +17,28 @@ const MAX_STREAMS = 6;  // per key, so that 429 is reachable
 const COLLECTION = "/v1/live-streams";
 const ITEM = "/v1/live-streams/{streamId}";
 const ROTATE = "/v1/live-streams/{streamId}/rotate-key";
+const EVENTS = "/v1/live-streams/{streamId}/events";
+const HOOKS = "/v1/webhooks";
+const HOOK = "/v1/webhooks/{webhookId}";
+const HOOK_TEST = "/v1/webhooks/{webhookId}/test";
+const HOOK_DELIVERIES = "/v1/webhooks/{webhookId}/deliveries";
 
 let server;
 let dataDir;
 let contract;
 
 before(async () => {
-  ({ server, dataDir } = await startServer({ args: ["--max-streams-per-key", String(MAX_STREAMS)] }));
+  // Private webhook targets allowed: the webhooks below point at a closed local port.
+  ({ server, dataDir } = await startServer({
+    args: ["--max-streams-per-key", String(MAX_STREAMS), "--webhooks-allow-private"],
+  }));
   contract = new Contract(await (await fetch(`${server.apiBase}/v1/openapi.json`)).json());
 });
 after(() => stopServer(server, dataDir));
 
 // One call, checked against the document; returns the parsed body.
 async function call(template, method, { id, query = "", protocol, ...opts } = {}) {
-  const target = template.replace("{streamId}", id ?? "") + query;
+  const target = template.replace("{streamId}", id ?? "").replace("{webhookId}", id ?? "") + query;
   const res = await server.api(target, { method, ...opts });
   const body = await contract.check(res, template, method, { protocol });
   return { status: res.status, body, headers: res.headers };
@@ -270,6 +278,66 @@ test("errors answered before any operation: 404 route, 405, 431, malformed HTTP"
     "GET /v1/live-streams HTTP/9.9\r\nHost: x\r\n\r\n"));
   assert.equal(res.status, 400);
   assert.equal((await contract.check(res, COLLECTION, "GET", { protocol: true })).error.code, "bad_request");
+});
+
+test("webhooks: every call, its errors and the per-key limit", async () => {
+  const url = "http://127.0.0.1:9/hook";
+  const hook = (await expectStatus(201, HOOKS, "POST",
+    { body: good(HOOKS, "POST", { url, events: ["live_stream.live"], description: "d" }) })).body;
+  assert.equal(hook.secret.length, "whsec_".length + 40);
+  await expectStatus(200, HOOKS, "GET");
+  await expectStatus(200, HOOK, "GET", { id: hook.webhookId });
+  await expectStatus(202, HOOK_TEST, "POST", { id: hook.webhookId });
+  await expectStatus(200, HOOK_DELIVERIES, "GET", { id: hook.webhookId, query: "?limit=5" });
+  await expectStatus(400, HOOK_DELIVERIES, "GET", { id: hook.webhookId, query: "?limit=101" });
+  for (const body of ["{", bad(HOOKS, "POST", { url, nope: 1 }), bad(HOOKS, "POST", { url: "ftp://x/" }),
+    bad(HOOKS, "POST", { url, events: ["live_stream.nope"] })]) {
+    assert.equal((await expectStatus(400, HOOKS, "POST", { body })).body.error.code, "invalid_request");
+  }
+  await expectStatus(413, HOOKS, "POST", { body: JSON.stringify({ url, description: "x".repeat(70 * 1024) }) });
+  await expectStatus(415, HOOKS, "POST", { body: JSON.stringify({ url }), headers: { "Content-Type": "text/plain" } });
+  const id = "wh_00000000000000000000000000";
+  for (const [template, method, opts] of [[HOOKS, "POST", { body: { url } }], [HOOKS, "GET", {}],
+    [HOOK, "GET", { id }], [HOOK, "DELETE", { id }], [HOOK_TEST, "POST", { id }], [HOOK_DELIVERIES, "GET", { id }]]) {
+    await expectStatus(401, template, method, { ...opts, key: null });
+  }
+  const other = server.keys("create", "--name", "openapi-hooks").trim();
+  for (const missing of [id, "wh_nope", hook.webhookId]) {
+    for (const [template, method] of [[HOOK, "GET"], [HOOK, "DELETE"], [HOOK_TEST, "POST"], [HOOK_DELIVERIES, "GET"]]) {
+      await expectStatus(404, template, method, { id: missing, key: other });
+    }
+  }
+  const theirs = [];
+  for (let i = 0; i < 20; i++) theirs.push((await expectStatus(201, HOOKS, "POST", { body: { url }, key: other })).body);
+  assert.equal((await expectStatus(429, HOOKS, "POST", { body: { url }, key: other })).body.error.code, "too_many_requests");
+  for (const w of theirs) await expectStatus(204, HOOK, "DELETE", { id: w.webhookId, key: other });
+  await expectStatus(204, HOOK, "DELETE", { id: hook.webhookId });
+});
+
+test("server-sent events of a stream: 200 with StreamEvent data, 401, 404", async () => {
+  const s = (await expectStatus(201, COLLECTION, "POST", { body: { name: "Events" } })).body;
+  const abort = new AbortController();
+  const res = await server.api(EVENTS.replace("{streamId}", s.streamId), { signal: abort.signal });
+  assert.equal(res.status, 200);
+  await expectStatus(200, ITEM, "PATCH", { id: s.streamId, body: { name: "Renamed" } });
+  // Read until one event came, then check what was read as the whole answer.
+  let text = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body) {
+    text += decoder.decode(chunk, { stream: true });
+    if (/\ndata: .*\n\n/.test(text)) break;
+  }
+  abort.abort();
+  await contract.check(new Response(text, { status: res.status, headers: res.headers }), EVENTS, "GET");
+  const data = text.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)));
+  assert.equal(data.length, 1);
+  contract.assertSchema("#/components/schemas/StreamEvent", data[0], "an SSE event");
+  assert.equal(data[0].type, "live_stream.updated");
+  await expectStatus(401, EVENTS, "GET", { id: s.streamId, key: null });
+  const other = server.keys("create", "--name", "openapi-events").trim();
+  await expectStatus(404, EVENTS, "GET", { id: s.streamId, key: other });
+  await expectStatus(404, EVENTS, "GET", { id: "ls_nope" });
+  await expectStatus(204, ITEM, "DELETE", { id: s.streamId });
 });
 
 test("every documented operation and status was driven (but 500 and 503)", () => {

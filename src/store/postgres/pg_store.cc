@@ -3,11 +3,13 @@
 #include <string>
 
 #include "common/blocking.h"
+#include "common/time_util.h"
 #include "store/found_stream.h"
 #include "store/postgres/pg_columns.h"
 #include "store/postgres/pg_url.h"
 #include "store/postgres/schema.h"
 #include "store/row_mapping.h"
+#include "store/stream_outbox.h"
 
 namespace antcdn::store::postgres {
 namespace {
@@ -15,6 +17,45 @@ namespace {
 // Serialises migrations of one database across every node that starts at once
 // (advisory locks are per database). The value is "antcdn" in ASCII.
 constexpr int64_t kMigrationLock = 0x616e7463646e;
+
+// The shared SQL spells parameters `?`; PostgreSQL numbers them.
+std::string numbered(std::string_view sql) {
+  std::string out;
+  int n = 0;
+  for (char c : sql) {
+    if (c == '?') {
+      out += dollar(++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// SqlSession over the store's connection, inside its transaction.
+class Session final : public SqlSession {
+ public:
+  explicit Session(PgConnection& conn) : conn_(conn) {}
+  Dialect dialect() const override { return Dialect::Postgres; }
+  Result<int64_t> run(std::string_view sql, const Bind& bind, const Row& row) override {
+    Params params;
+    if (bind) {
+      bind(params);
+    }
+    auto res = conn_.exec(numbered(sql), params.all());
+    if (!res.ok()) {
+      return res.error();
+    }
+    for (int i = 0; row && i < res->rows(); ++i) {
+      Columns columns(*res, i);
+      row(columns);
+    }
+    return res->affected();
+  }
+
+ private:
+  PgConnection& conn_;
+};
 
 StreamRecord read_stream(const PgResult& result, int row) {
   Columns columns(result, row);
@@ -217,8 +258,28 @@ Result<StreamRecord> PgStore::create(StreamRecord record) {
       return res.error();
     }
     record.seq = res->integer(0, 0);
+    if (auto s = record_events(nullptr, &record); !s.ok()) {
+      return s.error();
+    }
     return record;
   });
+}
+
+Status PgStore::record_events(const StreamRecord* before, const StreamRecord* after) {
+  Session session(conn_);
+  return record_stream_events(session, before, after, render_, unix_now_ms());
+}
+
+Status PgStore::transact(const SqlBody& body) {
+  std::lock_guard lock(mutex_);
+  auto r = write<bool>([&]() -> Result<bool> {
+    Session session(conn_);
+    if (auto s = body(session); !s.ok()) {
+      return s.error();
+    }
+    return true;
+  });
+  return r.ok() ? Status{} : Status{r.error()};
 }
 
 Result<std::optional<StreamRecord>> PgStore::get(const std::string& stream_id) {
@@ -289,7 +350,7 @@ Result<StreamRecord> PgStore::update(const std::string& stream_id, const Mutatio
     if (!found.ok()) {
       return found.error();
     }
-    StreamRecord r = std::move(*found);
+    StreamRecord r = *found;
     if (auto s = mutate(r); !s.ok()) {
       return s.error();
     }
@@ -298,6 +359,9 @@ Result<StreamRecord> PgStore::update(const std::string& stream_id, const Mutatio
     auto res = conn_.exec(update_stream_sql(dollar), params.all());
     if (!res.ok()) {
       return res.error();
+    }
+    if (auto s = record_events(&*found, &r); !s.ok()) {
+      return s.error();
     }
     return r;
   });
@@ -315,6 +379,9 @@ Status PgStore::remove(const std::string& stream_id, const Precondition& allowed
     }
     if (auto res = conn_.exec("DELETE FROM streams WHERE stream_id = $1", {stream_id}); !res.ok()) {
       return res.error();
+    }
+    if (auto s = record_events(&*found, nullptr); !s.ok()) {
+      return s.error();
     }
     return true;
   });

@@ -8,6 +8,8 @@
 
 #include "store/postgres/pg_connection.h"
 #include "store/repositories.h"
+#include "store/sql_session.h"
+#include "store/sql_webhooks.h"
 
 namespace antcdn::store::postgres {
 
@@ -54,8 +56,16 @@ class PgStore final : public Store {
   Result<int64_t> count_viewers(const std::string& edge_id, int64_t fresh_since_ms) override;
   Status purge_live_stats(int64_t before_ms) override;
 
+  WebhookRepository& webhooks() override { return webhooks_; }
+  void set_event_renderer(EventRenderer render) override { render_ = std::move(render); }
+
  private:
-  explicit PgStore(PgConnection conn) : conn_(std::move(conn)) {}
+  explicit PgStore(PgConnection conn)
+      : conn_(std::move(conn)), webhooks_([this](const SqlBody& body) { return transact(body); }) {}
+  // `body` in one transaction, under the mutex (SqlWebhooks' statements).
+  Status transact(const SqlBody& body);
+  // Inside write(): the outbox entries of a change (stream_outbox.h).
+  Status record_events(const StreamRecord* before, const StreamRecord* after);
 
   // Reconnects a broken connection and clears a transaction left open.
   Status ready();
@@ -74,6 +84,8 @@ class PgStore final : public Store {
 
   std::mutex mutex_;
   PgConnection conn_;
+  SqlWebhooks webhooks_;
+  EventRenderer render_;
 };
 
 }  // namespace antcdn::store::postgres

@@ -9,7 +9,7 @@ namespace antcdn::store::postgres {
 // row per migration applied. The tables mirror store/sqlite/schema.h. There was
 // never a PostgreSQL database without the lease columns (SQLite's migration 2),
 // so version 1 has them. Append new migrations; never edit applied ones.
-inline constexpr std::array<std::string_view, 2> kMigrations = {
+inline constexpr std::array<std::string_view, 3> kMigrations = {
     R"sql(
 CREATE TABLE api_keys (
   seq           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -67,6 +67,62 @@ CREATE TABLE stream_viewers (
   PRIMARY KEY (edge_id, node_id)
 );
 CREATE INDEX stream_viewers_by_node ON stream_viewers (node_id, updated_at_ms);
+)sql",
+    // 3: webhooks and the event outbox (stream_outbox.h): events are written in
+    // the transaction of the stream change; deliveries fan out from them.
+    R"sql(
+CREATE TABLE webhooks (
+  seq           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  webhook_id    TEXT NOT NULL UNIQUE,
+  owner_key_id  TEXT NOT NULL,
+  url           TEXT NOT NULL,
+  events        TEXT NOT NULL,
+  description   TEXT NOT NULL,
+  secret        TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL
+);
+CREATE INDEX webhooks_by_owner ON webhooks (owner_key_id, seq);
+CREATE TABLE stream_events (
+  seq           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  event_id      TEXT NOT NULL UNIQUE,
+  type          TEXT NOT NULL,
+  stream_id     TEXT NOT NULL,
+  edge_id       TEXT NOT NULL,
+  owner_key_id  TEXT NOT NULL,
+  state         TEXT NOT NULL,
+  started_at_ms BIGINT,
+  ended_at_ms   BIGINT,
+  created_at_ms BIGINT NOT NULL,
+  body          TEXT NOT NULL
+);
+CREATE INDEX stream_events_by_stream ON stream_events (stream_id, seq);
+CREATE TABLE webhook_deliveries (
+  seq             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  webhook_id      TEXT NOT NULL,
+  event_seq       BIGINT NOT NULL,
+  ordering_key    TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms BIGINT NOT NULL,
+  lease_node      TEXT NOT NULL DEFAULT '',
+  lease_until_ms  BIGINT,
+  updated_at_ms   BIGINT NOT NULL
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_ms);
+CREATE INDEX webhook_deliveries_order ON webhook_deliveries (webhook_id, ordering_key, event_seq);
+CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_seq);
+CREATE TABLE webhook_attempts (
+  seq           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  webhook_id    TEXT NOT NULL,
+  event_id      TEXT NOT NULL,
+  type          TEXT NOT NULL,
+  attempt       INTEGER NOT NULL,
+  status_code   INTEGER,
+  error         TEXT NOT NULL,
+  outcome       TEXT NOT NULL,
+  time_ms       BIGINT NOT NULL
+);
+CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts (webhook_id, seq);
 )sql",
 };
 

@@ -6,7 +6,7 @@
 namespace antcdn::store::sqlite {
 
 // Migrations, applied in order; PRAGMA user_version records how many ran.
-inline constexpr std::array<std::string_view, 3> kMigrations = {
+inline constexpr std::array<std::string_view, 4> kMigrations = {
     R"sql(
 CREATE TABLE api_keys (
   key_id        TEXT PRIMARY KEY,
@@ -66,6 +66,62 @@ CREATE TABLE stream_viewers (
   PRIMARY KEY (edge_id, node_id)
 );
 CREATE INDEX stream_viewers_by_node ON stream_viewers (node_id, updated_at_ms);
+)sql",
+    // 4: webhooks and the event outbox (stream_outbox.h): events are written in
+    // the transaction of the stream change; deliveries fan out from them.
+    R"sql(
+CREATE TABLE webhooks (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  webhook_id    TEXT NOT NULL UNIQUE,
+  owner_key_id  TEXT NOT NULL,
+  url           TEXT NOT NULL,
+  events        TEXT NOT NULL,
+  description   TEXT NOT NULL,
+  secret        TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX webhooks_by_owner ON webhooks (owner_key_id, seq);
+CREATE TABLE stream_events (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id      TEXT NOT NULL UNIQUE,
+  type          TEXT NOT NULL,
+  stream_id     TEXT NOT NULL,
+  edge_id       TEXT NOT NULL,
+  owner_key_id  TEXT NOT NULL,
+  state         TEXT NOT NULL,
+  started_at_ms INTEGER,
+  ended_at_ms   INTEGER,
+  created_at_ms INTEGER NOT NULL,
+  body          TEXT NOT NULL
+);
+CREATE INDEX stream_events_by_stream ON stream_events (stream_id, seq);
+CREATE TABLE webhook_deliveries (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  webhook_id      TEXT NOT NULL,
+  event_seq       INTEGER NOT NULL,
+  ordering_key    TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  lease_node      TEXT NOT NULL DEFAULT '',
+  lease_until_ms  INTEGER,
+  updated_at_ms   INTEGER NOT NULL
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_ms);
+CREATE INDEX webhook_deliveries_order ON webhook_deliveries (webhook_id, ordering_key, event_seq);
+CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_seq);
+CREATE TABLE webhook_attempts (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  webhook_id    TEXT NOT NULL,
+  event_id      TEXT NOT NULL,
+  type          TEXT NOT NULL,
+  attempt       INTEGER NOT NULL,
+  status_code   INTEGER,
+  error         TEXT NOT NULL,
+  outcome       TEXT NOT NULL,
+  time_ms       INTEGER NOT NULL
+);
+CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts (webhook_id, seq);
 )sql",
 };
 

@@ -2,13 +2,48 @@
 
 #include <string>
 
+#include "common/time_util.h"
 #include "store/found_stream.h"
 #include "store/row_mapping.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_columns.h"
+#include "store/stream_outbox.h"
 
 namespace antcdn::store::sqlite {
 namespace {
+
+// SqlSession over the store's connection, inside its transaction.
+class Session final : public SqlSession {
+ public:
+  explicit Session(Database& db) : db_(db) {}
+  Dialect dialect() const override { return Dialect::Sqlite; }
+  Result<int64_t> run(std::string_view sql, const Bind& bind, const Row& row) override {
+    auto stmt = db_.prepare(sql);
+    if (!stmt.ok()) {
+      return stmt.error();
+    }
+    Params params(*stmt);
+    if (bind) {
+      bind(params);
+    }
+    for (;;) {
+      auto more = stmt->step();
+      if (!more.ok()) {
+        return more.error();
+      }
+      if (!*more) {
+        return int64_t{db_.changes()};
+      }
+      if (row) {
+        Columns columns(*stmt);
+        row(columns);
+      }
+    }
+  }
+
+ private:
+  Database& db_;
+};
 
 StreamRecord read_stream(const Statement& stmt) {
   Columns row(stmt);
@@ -73,22 +108,43 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
 
 Result<StreamRecord> SqliteStore::create(StreamRecord record) {
   std::lock_guard lock(mutex_);
-  auto stmt = db_.prepare(insert_stream_sql(question_mark));
-  if (!stmt.ok()) {
-    return stmt.error();
-  }
-  Params params(*stmt);
-  write_new_stream(record, params);
-  if (auto s = stmt->run(); !s.ok()) {
-    return s.error();
-  }
-  auto row = db_.prepare("SELECT last_insert_rowid()");
-  if (!row.ok()) {
-    return row.error();
-  }
-  (void)row->step();
-  record.seq = row->integer(0);
-  return record;
+  return in_transaction<StreamRecord>(db_, [&]() -> Result<StreamRecord> {
+    auto stmt = db_.prepare(insert_stream_sql(question_mark) + " RETURNING seq");
+    if (!stmt.ok()) {
+      return stmt.error();
+    }
+    Params params(*stmt);
+    write_new_stream(record, params);
+    auto row = stmt->step();
+    if (!row.ok()) {
+      return row.error();
+    }
+    record.seq = stmt->integer(0);
+    if (auto s = stmt->run(); !s.ok()) {
+      return s.error();
+    }
+    if (auto s = record_events(nullptr, &record); !s.ok()) {
+      return s.error();
+    }
+    return record;
+  });
+}
+
+Status SqliteStore::record_events(const StreamRecord* before, const StreamRecord* after) {
+  Session session(db_);
+  return record_stream_events(session, before, after, render_, unix_now_ms());
+}
+
+Status SqliteStore::transact(const SqlBody& body) {
+  std::lock_guard lock(mutex_);
+  auto r = in_transaction<bool>(db_, [&]() -> Result<bool> {
+    Session session(db_);
+    if (auto s = body(session); !s.ok()) {
+      return s.error();
+    }
+    return true;
+  });
+  return r.ok() ? Status{} : Status{r.error()};
 }
 
 template <typename Key>
@@ -205,7 +261,7 @@ Result<StreamRecord> SqliteStore::update(const std::string& stream_id, const Mut
     if (!found.ok()) {
       return found.error();
     }
-    StreamRecord r = std::move(*found);
+    StreamRecord r = *found;
     if (auto s = mutate(r); !s.ok()) {
       return s.error();
     }
@@ -216,6 +272,9 @@ Result<StreamRecord> SqliteStore::update(const std::string& stream_id, const Mut
     Params params(*stmt);
     write_stream_update(r, stream_id, params);
     if (auto s = stmt->run(); !s.ok()) {
+      return s.error();
+    }
+    if (auto s = record_events(&*found, &r); !s.ok()) {
       return s.error();
     }
     return r;
@@ -238,6 +297,9 @@ Status SqliteStore::remove(const std::string& stream_id, const Precondition& all
     }
     stmt->bind(1, std::string_view(stream_id));
     if (auto s = stmt->run(); !s.ok()) {
+      return s.error();
+    }
+    if (auto s = record_events(&*found, nullptr); !s.ok()) {
       return s.error();
     }
     return true;

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "store/repositories.h"
+#include "store/sql_session.h"
+#include "store/sql_webhooks.h"
 #include "store/sqlite/sqlite_db.h"
 
 namespace antcdn::store::sqlite {
@@ -43,8 +45,16 @@ class SqliteStore final : public Store {
   Result<int64_t> count_viewers(const std::string& edge_id, int64_t fresh_since_ms) override;
   Status purge_live_stats(int64_t before_ms) override;
 
+  WebhookRepository& webhooks() override { return webhooks_; }
+  void set_event_renderer(EventRenderer render) override { render_ = std::move(render); }
+
  private:
-  explicit SqliteStore(Database db) : db_(std::move(db)) {}
+  explicit SqliteStore(Database db)
+      : db_(std::move(db)), webhooks_([this](const SqlBody& body) { return transact(body); }) {}
+  // `body` in one transaction, under the mutex (SqlWebhooks' statements).
+  Status transact(const SqlBody& body);
+  // Inside a transaction: the outbox entries of a change (stream_outbox.h).
+  Status record_events(const StreamRecord* before, const StreamRecord* after);
   Result<std::optional<StreamRecord>> get_locked(const std::string& stream_id);
   // The first row of `SELECT columns FROM streams WHERE {where}` with ?1 = key.
   template <typename Key>
@@ -53,6 +63,8 @@ class SqliteStore final : public Store {
 
   std::mutex mutex_;
   Database db_;
+  SqlWebhooks webhooks_;
+  EventRenderer render_;
 };
 
 }  // namespace antcdn::store::sqlite

@@ -141,7 +141,8 @@ export class Contract {
     }
     const type = (res.headers.get("content-type") ?? "").split(";")[0].trim();
     assert.ok(response.content[type], `${what}: content type "${type}" not declared`);
-    assert.equal(type, "application/json", `${what}: only JSON is documented`);
+    if (type === "text/event-stream") return text;  // the caller checks each event's data
+    assert.equal(type, "application/json", `${what}: only JSON and event streams are documented`);
     const body = JSON.parse(text);
     this.assertSchema(`${at}/content/application~1json/schema`, body, `${what} body`);
     return body;

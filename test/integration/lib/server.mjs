@@ -73,12 +73,12 @@ export class Server {
     return exit;
   }
 
-  api(pathAndQuery, { method = "GET", key = this.apiKey, body, headers = {} } = {}) {
+  api(pathAndQuery, { method = "GET", key = this.apiKey, body, headers = {}, signal } = {}) {
     const h = { ...headers };
     if (key !== null) h["X-Api-Key"] = key;
     if (body !== undefined && !("Content-Type" in h)) h["Content-Type"] = "application/json";
     return fetch(this.apiBase + pathAndQuery, {
-      method, headers: h,
+      method, headers: h, signal,
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
   }
