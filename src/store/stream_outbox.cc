@@ -8,13 +8,17 @@
 namespace antcdn::store {
 namespace {
 
-// Webhooks store their types comma-separated, or "*" for all of them.
+// Webhooks store their types comma-separated, or "*" for all of them. The
+// webhooks of a revoked API key get nothing new: revoking a key stops what it
+// set up (deliveries queued before stay queued).
 constexpr std::string_view kFanOut =
     "INSERT INTO webhook_deliveries (webhook_id, event_seq, ordering_key, status, attempts, "
     "next_attempt_ms, updated_at_ms) "
     "SELECT webhook_id, CAST(? AS BIGINT), ?, 'pending', 0, CAST(? AS BIGINT), "
     "CAST(? AS BIGINT) FROM webhooks WHERE owner_key_id = ? AND "
-    "(events = '*' OR (',' || events || ',') LIKE ('%,' || ? || ',%'))";
+    "(events = '*' OR (',' || events || ',') LIKE ('%,' || ? || ',%')) AND NOT EXISTS "
+    "(SELECT 1 FROM api_keys WHERE api_keys.key_id = webhooks.owner_key_id AND "
+    "api_keys.revoked_at_ms IS NOT NULL)";
 
 }  // namespace
 

@@ -11,8 +11,8 @@
 #include "common/ids.h"
 #include "common/time_util.h"
 #include "store/repositories.h"
-#include "unit/store/store_backends.h"
 #include "unit/store/records.h"
+#include "unit/store/store_backends.h"
 
 namespace antcdn::store {
 namespace {
@@ -184,6 +184,25 @@ TEST_P(OutboxTest, DeliveriesFanOutToTheOwnersSubscribedWebhooks) {
   EXPECT_EQ(attempts->front().outcome, "delivered");
   EXPECT_EQ(attempts->front().status_code, 200);
   EXPECT_TRUE(store_->webhooks().list_attempts(other_key.webhook_id, 10)->empty());
+}
+
+TEST_P(OutboxTest, ARevokedKeysWebhooksGetNoNewDeliveries) {
+  ApiKeyRecord key{.key_id = "key_a", .name = "ci", .key_hash = crypto::sha256("ka")};
+  ASSERT_TRUE(store_->create_key(key).ok());
+  auto [webhook, stream] = subscribed_stream_connecting();
+  ASSERT_TRUE(store_->revoke_key("key_a", unix_now_ms()).ok());
+  set_state(stream.stream_id, StreamState::Live);
+  // The stream's events are still recorded (its feed shows them)...
+  EXPECT_EQ(types_of(stream.stream_id),
+            (std::vector<std::string>{"live_stream.created", "live_stream.connecting",
+                                      "live_stream.live"}));
+  // ...but only what was queued before the revocation is sent.
+  int64_t now = unix_now_ms();
+  EXPECT_EQ(deliver_all(webhook.webhook_id, now),
+            (std::vector<std::string>{"live_stream.created"}));
+  EXPECT_EQ(deliver_all(webhook.webhook_id, now),
+            (std::vector<std::string>{"live_stream.connecting"}));
+  EXPECT_TRUE(deliver_all(webhook.webhook_id, now).empty());
 }
 
 TEST_P(OutboxTest, FailedAttemptsWaitForTheirRetryAndHoldLaterEvents) {
