@@ -5,6 +5,7 @@
 #include "app/access_unit_recorder.h"
 #include "package/stored_session.h"
 #include "package/stream_packager.h"
+#include "transcode/audio_converter.h"
 #include "transcode/transcoder.h"
 
 namespace antcdn::app {
@@ -58,6 +59,10 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
                                      .metrics = transcode_metrics_},
         std::move(pipeline));
   }
+  // Audio that players cannot take is converted to AAC first, for every quality.
+  pipeline = std::make_shared<transcode::AudioConverter>(
+      transcode::AudioConverterOptions{.stream_label = id, .on_failed = on_failed},
+      std::move(pipeline));
   if (!record_dir_.empty()) {
     pipeline = std::make_shared<AccessUnitRecorder>(record_dir_, id, std::move(pipeline));
   }

@@ -1,8 +1,8 @@
 #pragma once
 
 // Builds the media pipeline of one stream session (the sink ingest feeds): the
-// packager directly for passthrough, the transcoder in front of it for the
-// standard and high ladders.
+// audio converter (MP3 and other audio to AAC), then the packager directly for
+// passthrough or the transcoder in front of it for the standard and high ladders.
 
 #include <memory>
 

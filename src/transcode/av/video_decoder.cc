@@ -27,15 +27,8 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const media::TrackInfo&
 }
 
 Status VideoDecoder::decode(const media::AccessUnit& unit, const FrameCallback& on_frame) {
-  av_packet_unref(packet_.get());
-  if (int err = av_new_packet(packet_.get(), static_cast<int>(unit.data.size())); err < 0) {
-    return make_error(Code::Internal, "av_new_packet: " + error_text(err));
-  }
-  std::memcpy(packet_->data, unit.data.data(), unit.data.size());
-  packet_->pts = unit.pts;
-  packet_->dts = unit.dts;
-  if (unit.keyframe) {
-    packet_->flags |= AV_PKT_FLAG_KEY;
+  if (Status loaded = load_packet(packet_.get(), unit); !loaded.ok()) {
+    return loaded;
   }
   int err = avcodec_send_packet(ctx_.get(), packet_.get());
   Status result;
