@@ -110,9 +110,15 @@ json::value optional_time(const std::optional<int64_t>& ms) {
 json::object stream_object(const store::StreamRecord& s, const PublicUrls& urls,
                            const Secret* key) {
   json::object ingest{{"rtmpUrl", urls.rtmp_url}};
+  if (!urls.rtmps_url.empty()) {
+    ingest["rtmpsUrl"] = urls.rtmps_url;
+  }
   if (key) {
     ingest["streamKey"] = key->reveal();
     ingest["rtmpFullUrl"] = urls.rtmp_url + "/" + std::string(key->reveal());
+    if (!urls.rtmps_url.empty()) {
+      ingest["rtmpsFullUrl"] = urls.rtmps_url + "/" + std::string(key->reveal());
+    }
   }
   json::object o{
       {"streamId", s.stream_id},

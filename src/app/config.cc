@@ -159,6 +159,15 @@ std::vector<std::string> Config::validate() const {
       !public_rtmp_url.starts_with("rtmps://")) {
     errors.emplace_back("--public-rtmp-url: must start with rtmp:// or rtmps://");
   }
+  if (rtmps_enabled()) {
+    check_listen("--rtmps-listen", rtmps_listen);
+    if (tls_cert_file.empty() || tls_key_file.empty()) {
+      errors.emplace_back("--rtmps-listen: needs --tls-cert and --tls-key (PEM files)");
+    }
+  }
+  if (!public_rtmps_url.empty() && !public_rtmps_url.starts_with("rtmps://")) {
+    errors.emplace_back("--public-rtmps-url: must start with rtmps://");
+  }
   if (!public_edge_url.empty() && !public_edge_url.starts_with("http://") &&
       !public_edge_url.starts_with("https://")) {
     errors.emplace_back("--public-edge-url: must start with http:// or https://");

@@ -22,6 +22,7 @@
 #include "app/media_store_factory.h"
 #include "app/metrics_endpoint.h"
 #include "app/node_metrics.h"
+#include "app/rtmps_ingest.h"
 #include "app/session_pipeline.h"
 #include "app/startup_recovery.h"
 #include "app/store_factory.h"
@@ -166,12 +167,16 @@ class DeadlineTimer {
 };
 
 void print_banner(const Config& config, const ListenAddress& api_addr, uint16_t api_port,
-                  const std::string& rtmp_url, const std::string& edge_url,
-                  const std::string& metrics_url, const std::optional<Secret>& first_key) {
+                  const std::string& rtmp_url, const std::string& rtmps_url,
+                  const std::string& edge_url, const std::string& metrics_url,
+                  const std::optional<Secret>& first_key) {
   std::string api_base = fmt::format("http://{}:{}", reachable_host(api_addr.host), api_port);
   fmt::print("AntCDN Live is running (roles: {}).\n", config.roles);
   fmt::print("  API:       {}/v1/live-streams\n", api_base);
   fmt::print("  RTMP:      {}\n", rtmp_url);
+  if (!rtmps_url.empty()) {
+    fmt::print("  RTMPS:     {}\n", rtmps_url);
+  }
   fmt::print("  Playback:  {}/live/{{edgeId}}/master.m3u8\n", edge_url);
   fmt::print("  Viewer:    {}/watch/{{edgeId}}\n", edge_url);
   if (config.has_role("api")) {
@@ -294,6 +299,7 @@ int serve(const Config& config) {
                  std::chrono::duration_cast<std::chrono::seconds>(kRecoveryBudget).count());
   }
   std::unique_ptr<ingest::rtmp::RtmpListener> rtmp;
+  std::unique_ptr<RtmpsIngest> rtmps;
   uint16_t rtmp_port = rtmp_addr.port;
   if (config.has_role("ingest")) {
     ingest::rtmp::RtmpOptions options;
@@ -309,6 +315,14 @@ int serve(const Config& config) {
       return 1;
     }
     rtmp_port = *port;
+    if (config.rtmps_enabled()) {
+      auto started = RtmpsIngest::start(loop, config, options, supervisor);
+      if (!started.ok()) {
+        spdlog::critical("rtmps: {}", started.error().describe());
+        return 1;
+      }
+      rtmps = std::move(*started);
+    }
   }
   // Viewers get their own loop and threads; a cache miss is read on the
   // storage-reads pool and answered from there.
@@ -346,8 +360,15 @@ int serve(const Config& config) {
           ? fmt::format("rtmp://{}:{}/live", reachable_host(rtmp_addr.host), rtmp_port)
           : config.public_rtmp_url;
 
+  std::string rtmps_url = config.public_rtmps_url;
+  if (rtmps_url.empty() && rtmps) {
+    ListenAddress rtmps_addr;
+    parse_listen(config.rtmps_listen, rtmps_addr);
+    rtmps_url = fmt::format("rtmps://{}:{}/live", reachable_host(rtmps_addr.host), rtmps->port());
+  }
+
   api::LiveStreams live_streams(
-      **store, api::PublicUrls{rtmp_url, edge_url}, &supervisor,
+      **store, api::PublicUrls{rtmp_url, edge_url, rtmps_url}, &supervisor,
       [&](const store::StreamRecord& s) { (void)writes.remove_prefix(s.edge_id + "/", {}); },
       config.max_streams_per_key);
   api::Router api_router(**store, live_streams);
@@ -401,7 +422,7 @@ int serve(const Config& config) {
     metrics_url = fmt::format("http://{}:{}/metrics", reachable_host(metrics_addr.host), *port);
   }
 
-  print_banner(config, api_addr, api_port, rtmp_url, edge_url, metrics_url, *first_key);
+  print_banner(config, api_addr, api_port, rtmp_url, rtmps_url, edge_url, metrics_url, *first_key);
   const bool fine_probe = spdlog::should_log(spdlog::level::debug);
   const auto probe_interval = fine_probe ? kFineProbeInterval : kProbeInterval;
   loop.start_latency_probe(probe_interval, &loop_lateness_histogram(registry, loop.name()));
@@ -417,6 +438,9 @@ int serve(const Config& config) {
     deadline = std::chrono::steady_clock::now() + shutdown_timeout;
     if (rtmp) {
       rtmp->stop();
+    }
+    if (rtmps) {
+      rtmps->stop();
     }
     if (api_server) {
       api_server->stop();
