@@ -86,6 +86,16 @@ int run(int argc, char** argv) {
       ->envname("ANTCDN_TLS_KEY");
   serve->add_option("--public-rtmps-url", config.public_rtmps_url, "RTMPS URL shown to encoders")
       ->envname("ANTCDN_PUBLIC_RTMPS_URL");
+  serve
+      ->add_option("--srt-listen", config.srt_listen,
+                   "HOST:PORT (UDP) of SRT ingest, streamid = stream key (off unless set)")
+      ->envname("ANTCDN_SRT_LISTEN");
+  serve
+      ->add_option("--srt-latency-ms", config.srt_latency_ms,
+                   "SRT receiver latency: time to recover lost packets (default 120)")
+      ->envname("ANTCDN_SRT_LATENCY_MS");
+  serve->add_option("--public-srt-url", config.public_srt_url, "SRT URL shown to encoders")
+      ->envname("ANTCDN_PUBLIC_SRT_URL");
   serve->add_option("--edge-listen", config.edge_listen, "HOST:PORT of HLS playback")
       ->envname("ANTCDN_EDGE_LISTEN");
   serve

@@ -13,6 +13,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config ninja-build ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libx264-dev
+  libsrt-gnutls-dev  # SRT ingest; the GnuTLS build is the one Debian's libavformat links
   libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev ffmpeg curl nodejs npm
 )

@@ -165,6 +165,15 @@ std::vector<std::string> Config::validate() const {
       errors.emplace_back("--rtmps-listen: needs --tls-cert and --tls-key (PEM files)");
     }
   }
+  if (srt_enabled()) {
+    check_listen("--srt-listen", srt_listen);
+  }
+  if (srt_latency_ms < 20 || srt_latency_ms > 8000) {
+    errors.emplace_back("--srt-latency-ms: must be 20..8000");
+  }
+  if (!public_srt_url.empty() && !public_srt_url.starts_with("srt://")) {
+    errors.emplace_back("--public-srt-url: must start with srt://");
+  }
   if (!public_rtmps_url.empty() && !public_rtmps_url.starts_with("rtmps://")) {
     errors.emplace_back("--public-rtmps-url: must start with rtmps://");
   }

@@ -27,6 +27,10 @@ struct Config {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string public_rtmps_url;  // default: derived from the RTMPS listener
+  // SRT (MPEG-TS over UDP, streamid = the stream key): off unless set.
+  std::string srt_listen;
+  int srt_latency_ms = 120;    // receiver latency (SRTO_RCVLATENCY)
+  std::string public_srt_url;  // default: derived from the SRT listener
   std::string edge_listen = "127.0.0.1:8090";
   // Prometheus /metrics on a listener of its own; "" or "off" disables it.
   std::string metrics_listen = "127.0.0.1:9464";
@@ -74,6 +78,7 @@ struct Config {
   bool has_role(std::string_view role) const;
   bool metrics_enabled() const { return !metrics_listen.empty() && metrics_listen != "off"; }
   bool rtmps_enabled() const { return !rtmps_listen.empty() && rtmps_listen != "off"; }
+  bool srt_enabled() const { return !srt_listen.empty() && srt_listen != "off"; }
 
   std::string effective_node_id() const;
   // --max-transcodes, or its default from the core count.

@@ -29,6 +29,7 @@
 #include "edge/edge_router.h"
 #include "edge/store_stream_directory.h"
 #include "ingest/rtmp/listener.h"
+#include "ingest/srt/srt_listener.h"
 #include "lifecycle/supervisor.h"
 #include "metrics/registry.h"
 #include "net/blocking_pool.h"
@@ -166,16 +167,24 @@ class DeadlineTimer {
   boost::asio::steady_timer timer_;
 };
 
+struct IngestUrls {
+  std::string rtmp;
+  std::string rtmps;  // empty without RTMPS
+  std::string srt;    // empty without SRT
+};
+
 void print_banner(const Config& config, const ListenAddress& api_addr, uint16_t api_port,
-                  const std::string& rtmp_url, const std::string& rtmps_url,
-                  const std::string& edge_url, const std::string& metrics_url,
-                  const std::optional<Secret>& first_key) {
+                  const IngestUrls& ingest, const std::string& edge_url,
+                  const std::string& metrics_url, const std::optional<Secret>& first_key) {
   std::string api_base = fmt::format("http://{}:{}", reachable_host(api_addr.host), api_port);
   fmt::print("AntCDN Live is running (roles: {}).\n", config.roles);
   fmt::print("  API:       {}/v1/live-streams\n", api_base);
-  fmt::print("  RTMP:      {}\n", rtmp_url);
-  if (!rtmps_url.empty()) {
-    fmt::print("  RTMPS:     {}\n", rtmps_url);
+  fmt::print("  RTMP:      {}\n", ingest.rtmp);
+  if (!ingest.rtmps.empty()) {
+    fmt::print("  RTMPS:     {}\n", ingest.rtmps);
+  }
+  if (!ingest.srt.empty()) {
+    fmt::print("  SRT:       {}\n", ingest.srt);
   }
   fmt::print("  Playback:  {}/live/{{edgeId}}/master.m3u8\n", edge_url);
   fmt::print("  Viewer:    {}/watch/{{edgeId}}\n", edge_url);
@@ -300,6 +309,8 @@ int serve(const Config& config) {
   }
   std::unique_ptr<ingest::rtmp::RtmpListener> rtmp;
   std::unique_ptr<RtmpsIngest> rtmps;
+  std::unique_ptr<ingest::srt::SrtListener> srt;
+  uint16_t srt_port = 0;
   uint16_t rtmp_port = rtmp_addr.port;
   if (config.has_role("ingest")) {
     ingest::rtmp::RtmpOptions options;
@@ -322,6 +333,22 @@ int serve(const Config& config) {
         return 1;
       }
       rtmps = std::move(*started);
+    }
+    if (config.srt_enabled()) {
+      ListenAddress srt_addr;
+      parse_listen(config.srt_listen, srt_addr);
+      srt = std::make_unique<ingest::srt::SrtListener>(
+          ingest::srt::SrtOptions{.host = srt_addr.host,
+                                  .port = srt_addr.port,
+                                  .latency_ms = config.srt_latency_ms,
+                                  .max_connections = caps.rtmp},
+          supervisor);
+      auto bound = srt->start();
+      if (!bound.ok()) {
+        spdlog::critical("{}", bound.error().describe());
+        return 1;
+      }
+      srt_port = *bound;
     }
   }
   // Viewers get their own loop and threads; a cache miss is read on the
@@ -367,8 +394,15 @@ int serve(const Config& config) {
     rtmps_url = fmt::format("rtmps://{}:{}/live", reachable_host(rtmps_addr.host), rtmps->port());
   }
 
+  std::string srt_url = config.public_srt_url;
+  if (srt_url.empty() && srt) {
+    ListenAddress srt_addr;
+    parse_listen(config.srt_listen, srt_addr);
+    srt_url = fmt::format("srt://{}:{}", reachable_host(srt_addr.host), srt_port);
+  }
+
   api::LiveStreams live_streams(
-      **store, api::PublicUrls{rtmp_url, edge_url, rtmps_url}, &supervisor,
+      **store, api::PublicUrls{rtmp_url, edge_url, rtmps_url, srt_url}, &supervisor,
       [&](const store::StreamRecord& s) { (void)writes.remove_prefix(s.edge_id + "/", {}); },
       config.max_streams_per_key);
   api::Router api_router(**store, live_streams);
@@ -422,7 +456,8 @@ int serve(const Config& config) {
     metrics_url = fmt::format("http://{}:{}/metrics", reachable_host(metrics_addr.host), *port);
   }
 
-  print_banner(config, api_addr, api_port, rtmp_url, rtmps_url, edge_url, metrics_url, *first_key);
+  print_banner(config, api_addr, api_port, {rtmp_url, rtmps_url, srt_url}, edge_url, metrics_url,
+               *first_key);
   const bool fine_probe = spdlog::should_log(spdlog::level::debug);
   const auto probe_interval = fine_probe ? kFineProbeInterval : kProbeInterval;
   loop.start_latency_probe(probe_interval, &loop_lateness_histogram(registry, loop.name()));
@@ -441,6 +476,9 @@ int serve(const Config& config) {
     }
     if (rtmps) {
       rtmps->stop();
+    }
+    if (srt) {
+      srt->stop();
     }
     if (api_server) {
       api_server->stop();

@@ -16,6 +16,7 @@ AVCodecID codec_id(media::Codec codec) {
     case media::Codec::Ac3:
       return AV_CODEC_ID_AC3;
     case media::Codec::H264:
+    case media::Codec::H265:
       break;
   }
   return AV_CODEC_ID_NONE;
