@@ -28,17 +28,37 @@ std::string stream_id_of(SRTSOCKET socket) {
 Result<lifecycle::PublishGrant> authorize(lifecycle::PublishGate& gate, std::string key,
                                           const std::string& remote, SRTSOCKET socket,
                                           std::chrono::milliseconds limit) {
-  auto answer = std::make_shared<std::promise<Result<lifecycle::PublishGrant>>>();
-  auto future = answer->get_future();
-  gate.authorize(
-      lifecycle::PublishRequest{.stream_key = Secret(std::move(key)),
-                                .remote_address = remote,
-                                // srt_close may be called from any thread: the
-                                // blocked read returns and the session ends.
-                                .disconnect = [socket] { srt_close(socket); }},
-      [answer](Result<lifecycle::PublishGrant> grant) { answer->set_value(std::move(grant)); });
+  // Shared with the callback: an answer after this thread gave up is a grant
+  // nobody feeds, so the callback ends it at once.
+  struct Answer {
+    std::mutex mutex;
+    bool abandoned = false;
+    std::promise<Result<lifecycle::PublishGrant>> promise;
+  };
+  auto answer = std::make_shared<Answer>();
+  auto future = answer->promise.get_future();
+  gate.authorize(lifecycle::PublishRequest{.stream_key = Secret(std::move(key)),
+                                           .remote_address = remote,
+                                           // srt_close may be called from any thread: the
+                                           // blocked read returns and the session ends.
+                                           .disconnect = [socket] { srt_close(socket); }},
+                 [answer, &gate](Result<lifecycle::PublishGrant> grant) {
+                   std::unique_lock lock(answer->mutex);
+                   if (answer->abandoned) {
+                     lock.unlock();
+                     if (grant.ok()) {
+                       gate.on_stopped(*grant, media::EndReason::Dropped, "");
+                     }
+                     return;
+                   }
+                   answer->promise.set_value(std::move(grant));
+                 });
   if (future.wait_for(limit) != std::future_status::ready) {
-    return make_error(Code::Unavailable, "no answer from the stream store in time");
+    std::lock_guard lock(answer->mutex);
+    if (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      answer->abandoned = true;
+      return make_error(Code::Unavailable, "no answer from the stream store in time");
+    }
   }
   return future.get();
 }
