@@ -341,7 +341,8 @@ int serve(const Config& config) {
           ingest::srt::SrtOptions{.host = srt_addr.host,
                                   .port = srt_addr.port,
                                   .latency_ms = config.srt_latency_ms,
-                                  .max_connections = caps.rtmp},
+                                  .max_connections = caps.rtmp,
+                                  .metrics = &ingest_metrics},
           supervisor);
       auto bound = srt->start();
       if (!bound.ok()) {

@@ -75,6 +75,11 @@ test("ffmpeg publishes H.264 + AAC over srt:// and it plays", { timeout: 90000 }
   assert.ok(d.ok, d.stderr);
   const audio = await probeStreams(base + master.media[0].URI);
   assert.equal(audio.audio.codec, "aac");
+  // The node's ingest counters include SRT's.
+  const metrics = await (await fetch(server.metricsUrl)).text();
+  const videoFrames = Number(metrics.match(/^antcdn_ingest_frames_total\{kind="video"\} (\d+)/m)?.[1]);
+  assert.ok(videoFrames >= 80, `antcdn_ingest_frames_total{kind="video"} ${videoFrames}`);
+  assert.match(metrics, /^antcdn_ingest_publishers 0$/m);
 });
 
 test("the #!::r=KEY,m=publish streamid works too", { timeout: 90000 }, async () => {

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "ingest/rtmp/ingest_metrics.h"
 #include "lifecycle/publish_gate.h"
 
 namespace antcdn::ingest::srt {
@@ -28,6 +29,9 @@ struct SrtOptions {
   std::chrono::milliseconds publish_deadline{10000};  // connect to an authorised publish
   std::chrono::milliseconds idle_timeout{10000};      // no bytes from the encoder
   int max_failed_keys = 10;                           // per address and minute
+  // The node's ingest counters, shared with RTMP (relaxed atomics: bumped from
+  // the SRT threads); none when null.
+  rtmp::IngestMetrics* metrics = nullptr;
 };
 
 class SrtListener {

@@ -69,9 +69,56 @@ struct Outcome {
 };
 
 // Demuxes the socket's TS into the grant's sink until it ends.
-Outcome publish(SRTSOCKET socket, const lifecycle::PublishGrant& grant, uint64_t id) {
-  auto read = [socket](uint8_t* buffer, int size) {
+// Bumps the node's (and with --metrics-per-stream the stream's) counters.
+class Counting {
+ public:
+  Counting(rtmp::IngestMetrics* metrics, const std::string& stream_id)
+      : metrics_(metrics),
+        stream_(metrics != nullptr ? metrics->for_stream(stream_id) : std::nullopt) {
+    if (metrics_ != nullptr) {
+      metrics_->publishers.add(1);
+    }
+  }
+  ~Counting() {
+    if (metrics_ != nullptr) {
+      metrics_->publishers.sub(1);
+    }
+  }
+  Counting(const Counting&) = delete;
+  Counting& operator=(const Counting&) = delete;
+
+  void bytes(int n) {
+    if (metrics_ != nullptr) {
+      metrics_->bytes.inc(n);
+    }
+    if (stream_) {
+      stream_->bytes->inc(n);
+    }
+  }
+  void frames(uint64_t video, uint64_t audio) {
+    if (metrics_ != nullptr) {
+      metrics_->video_frames.inc(video);
+      metrics_->audio_frames.inc(audio);
+    }
+    if (stream_) {
+      stream_->video_frames->inc(video);
+      stream_->audio_frames->inc(audio);
+    }
+  }
+
+ private:
+  rtmp::IngestMetrics* metrics_;
+  std::optional<rtmp::StreamIngestCounters> stream_;
+};
+
+Outcome publish(SRTSOCKET socket, const lifecycle::PublishGrant& grant, uint64_t id,
+                rtmp::IngestMetrics* metrics) {
+  Counting counting(metrics, grant.stream_id);
+  auto read = [socket, &counting](uint8_t* buffer, int size) {
     int n = srt_recvmsg(socket, reinterpret_cast<char*>(buffer), size);
+    if (n > 0) {
+      counting.bytes(n);
+    }
     return n > 0 ? n : 0;
   };
   auto demuxer = TsDemuxer::open(read);
@@ -91,7 +138,11 @@ Outcome publish(SRTSOCKET socket, const lifecycle::PublishGrant& grant, uint64_t
       if (!*packet) {
         break;
       }
-      if (Status s = units->on_packet(**packet, unix_now_ms()); !s.ok()) {
+      uint64_t video = units->video_frames();
+      uint64_t audio = units->audio_frames();
+      Status s = units->on_packet(**packet, unix_now_ms());
+      counting.frames(units->video_frames() - video, units->audio_frames() - audio);
+      if (!s.ok()) {
         failed = s;
         break;
       }
@@ -150,7 +201,7 @@ void run_srt_session(int socket, const std::string& remote, uint64_t id,
   }
   spdlog::info("ingest.srt conn={} remote={} stream={} publishing{}", id, remote, grant->stream_id,
                grant->resumed ? " (reconnect)" : "");
-  Outcome outcome = publish(socket, *grant, id);
+  Outcome outcome = publish(socket, *grant, id, context.options.metrics);
   srt_close(socket);
   context.gate.on_stopped(*grant, outcome.reason, outcome.detail);
 }
