@@ -25,6 +25,7 @@ TEST_PACKAGES=(
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   postgresql swift-proxy swift-account swift-container swift-object chromium
   prometheus  # promtool: test/integration/metrics.test.mjs checks the /metrics exposition
+  openssl  # the RTMPS test makes its certificates with the CLI
 )
 
 # install_deps PACKAGE...: apt-get installs those that are missing.
