@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# RTMP ingest under N concurrent publishers: server CPU and memory.
+# RTMP (or SRT) ingest under N concurrent publishers: server CPU and memory.
 #
 #   bench/rtmp_publishers.sh [N ...]          (default: 1 2 4 8 16)
+#   PROTOCOL=srt bench/rtmp_publishers.sh [N ...]
+#
+# PROTOCOL=srt publishes the same clip remuxed to MPEG-TS over SRT (streamid =
+# the key, 1316-byte packets) to --srt-listen instead of FLV over RTMP.
 #
 # For each N: starts a fresh `antcdn serve` (temporary data dir), creates N
 # passthrough streams, publishes N copies of one pre-generated 30 s 720p30
@@ -29,6 +33,8 @@ BIN=${ANTCDN_BIN:-build/antcdn}
 CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/antcdn-bench}
 SAMPLE_S=${SAMPLE_S:-0.5}
 CLIP_SECONDS=${CLIP_SECONDS:-30}
+PROTOCOL=${PROTOCOL:-rtmp}
+[[ $PROTOCOL == rtmp || $PROTOCOL == srt ]] || { echo "PROTOCOL: rtmp or srt" >&2; exit 1; }
 COUNTS=("$@")
 [[ ${#COUNTS[@]} -gt 0 ]] || COUNTS=(1 2 4 8 16)
 
@@ -44,6 +50,10 @@ CLIP=$(cached_720p_clip "$CACHE" "$CLIP_SECONDS")
 read -r VFRAMES AFRAMES < <(ffprobe -v error -count_packets \
   -show_entries stream=codec_type,nb_read_packets -of csv=p=0 "$CLIP" |
   awk -F, '$1=="video"{v=$2} $1=="audio"{a=$2} END{print v, a}')
+if [[ $PROTOCOL == srt ]]; then
+  TS_CLIP=${CLIP%.flv}.ts
+  [[ -s $TS_CLIP ]] || ffmpeg -hide_banner -nostdin -loglevel error -y -i "$CLIP" -c copy -f mpegts "$TS_CLIP"
+fi
 MBPS=$(ffprobe -v error -show_entries format=bit_rate -of csv=p=0 "$CLIP" |
   awk '{printf "%.1f", $1/1e6}')
 
@@ -66,7 +76,8 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 start_server() {
   local dir=$1
   "${SERVER_CPU[@]}" "$BIN" serve --data-dir "$dir" --api-listen 127.0.0.1:0 \
-    --edge-listen 127.0.0.1:0 --rtmp-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 $NO_PER_IP_CAPS >"$dir/out.log" 2>"$dir/err.log" &
+    --edge-listen 127.0.0.1:0 --rtmp-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 $NO_PER_IP_CAPS \
+    $([[ $PROTOCOL == srt ]] && echo --srt-listen 127.0.0.1:0) >"$dir/out.log" 2>"$dir/err.log" &
   SERVER_PID=$!
   for _ in $(seq 100); do
     grep -q '^Try: ' "$dir/out.log" 2>/dev/null && break
@@ -88,7 +99,7 @@ state_of() {
   curl -fsS "$API/v1/live-streams/$1" -H "X-Api-Key: $KEY" | json 'd["state"]'
 }
 
-echo "clip: 1280x720 30 fps, ${MBPS} Mbit/s, ${VFRAMES} video + ${AFRAMES} audio frames, ${CLIP_SECONDS} s; $PINNING" >&2
+echo "$PROTOCOL; clip: 1280x720 30 fps, ${MBPS} Mbit/s, ${VFRAMES} video + ${AFRAMES} audio frames, ${CLIP_SECONDS} s; $PINNING" >&2
 printf '%-10s  %-20s  %-11s  %-11s  %-20s  %-9s  %s\n' publishers "server CPU% (1 core)" "RSS MB idle" "RSS MB peak" "RSS MB per publisher" "frames ok" "wall s"
 for n in "${COUNTS[@]}"; do
   dir=$WORK/n$n
@@ -99,7 +110,11 @@ for n in "${COUNTS[@]}"; do
     body=$(curl -fsS -X POST "$API/v1/live-streams" -H "X-Api-Key: $KEY" \
       -H 'Content-Type: application/json' -d "{\"name\":\"bench $i\",\"quality\":\"passthrough\"}")
     ids+=("$(json 'd["streamId"]' <<<"$body")")
-    urls+=("$(json 'd["ingest"]["rtmpFullUrl"]' <<<"$body")")
+    if [[ $PROTOCOL == srt ]]; then
+      urls+=("$(json 'd["ingest"]["srtFullUrl"]' <<<"$body")&pkt_size=1316")
+    else
+      urls+=("$(json 'd["ingest"]["rtmpFullUrl"]' <<<"$body")")
+    fi
   done
   sleep 1
   rss_idle=$(rss_kb "$SERVER_PID")
@@ -107,8 +122,13 @@ for n in "${COUNTS[@]}"; do
   PUB_PIDS=()
   start=$(date +%s.%N)
   for i in $(seq 0 $((n - 1))); do
-    "${PUB_CPU[@]}" ffmpeg -hide_banner -nostdin -loglevel error -re -i "$CLIP" -c copy \
-      -f flv "${urls[$i]}" 2>"$dir/pub$i.log" &
+    if [[ $PROTOCOL == srt ]]; then
+      "${PUB_CPU[@]}" ffmpeg -hide_banner -nostdin -loglevel error -re -i "$TS_CLIP" -c copy \
+        -f mpegts "${urls[$i]}" 2>"$dir/pub$i.log" &
+    else
+      "${PUB_CPU[@]}" ffmpeg -hide_banner -nostdin -loglevel error -re -i "$CLIP" -c copy \
+        -f flv "${urls[$i]}" 2>"$dir/pub$i.log" &
+    fi
     PUB_PIDS+=($!)
   done
   # Measure from the moment every stream is on air until the first publisher ends.
@@ -133,12 +153,21 @@ for n in "${COUNTS[@]}"; do
   for p in "${PUB_PIDS[@]}"; do wait "$p" || failed=$((failed + 1)); done
   PUB_PIDS=()
   wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b - a}')
-  # Every session must have ended cleanly with every frame.
+  # Every session must have ended cleanly with every frame. SRT: the caller
+  # drops what it has not sent when it closes (live mode has no linger), so
+  # a session counts when at most 5 video frames of the end are missing.
+  ended_line='ended (unpublished;'
+  [[ $PROTOCOL == srt ]] && ended_line='ingest.srt .* ended ('
   deadline=$((SECONDS + 10))
-  while (( $(grep -c 'ended (unpublished;' "$dir/err.log" || true) < n )) && ((SECONDS < deadline)); do
+  while (( $(grep -c "$ended_line" "$dir/err.log" || true) < n )) && ((SECONDS < deadline)); do
     sleep 0.2
   done
-  ok=$(grep -c "ended (unpublished; $VFRAMES video, $AFRAMES audio frames)" "$dir/err.log" || true)
+  if [[ $PROTOCOL == srt ]]; then
+    ok=$(grep -o 'ingest.srt .* ended ([0-9]* video' "$dir/err.log" |
+      awk -v v="$VFRAMES" '{gsub(/.*\(/, ""); if ($1 >= v - 5) n++} END{print n + 0}')
+  else
+    ok=$(grep -c "ended (unpublished; $VFRAMES video, $AFRAMES audio frames)" "$dir/err.log" || true)
+  fi
   stop_server
 
   cpu=$(awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$TICKS" \

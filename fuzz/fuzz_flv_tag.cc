@@ -5,12 +5,12 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "format/aac/adts_header.h"
 #include "format/aac/audio_specific_config.h"
 #include "format/avc/avc_decoder_config.h"
 #include "format/avc/nal_units.h"
 #include "format/flv/audio_tag.h"
 #include "format/flv/video_tag.h"
-#include "support/format/adts_header.h"
 #include "support/format/flv_reader.h"
 
 using namespace antcdn;

@@ -72,6 +72,30 @@ int run(int argc, char** argv) {
       ->envname("ANTCDN_API_LISTEN");
   serve->add_option("--rtmp-listen", config.rtmp_listen, "HOST:PORT of RTMP ingest")
       ->envname("ANTCDN_RTMP_LISTEN");
+  serve
+      ->add_option("--rtmps-listen", config.rtmps_listen,
+                   "HOST:PORT of RTMPS ingest (RTMP over TLS; off unless set)")
+      ->envname("ANTCDN_RTMPS_LISTEN");
+  serve
+      ->add_option("--tls-cert", config.tls_cert_file,
+                   "PEM certificate chain of the RTMPS listener (read again on SIGHUP)")
+      ->envname("ANTCDN_TLS_CERT");
+  serve
+      ->add_option("--tls-key", config.tls_key_file,
+                   "PEM private key of the RTMPS listener (read again on SIGHUP)")
+      ->envname("ANTCDN_TLS_KEY");
+  serve->add_option("--public-rtmps-url", config.public_rtmps_url, "RTMPS URL shown to encoders")
+      ->envname("ANTCDN_PUBLIC_RTMPS_URL");
+  serve
+      ->add_option("--srt-listen", config.srt_listen,
+                   "HOST:PORT (UDP) of SRT ingest, streamid = stream key (off unless set)")
+      ->envname("ANTCDN_SRT_LISTEN");
+  serve
+      ->add_option("--srt-latency-ms", config.srt_latency_ms,
+                   "SRT receiver latency: time to recover lost packets (default 120)")
+      ->envname("ANTCDN_SRT_LATENCY_MS");
+  serve->add_option("--public-srt-url", config.public_srt_url, "SRT URL shown to encoders")
+      ->envname("ANTCDN_PUBLIC_SRT_URL");
   serve->add_option("--edge-listen", config.edge_listen, "HOST:PORT of HLS playback")
       ->envname("ANTCDN_EDGE_LISTEN");
   serve

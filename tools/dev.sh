@@ -13,6 +13,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config ninja-build ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libx264-dev
+  libsrt-gnutls-dev  # SRT ingest; the GnuTLS build is the one Debian's libavformat links
   libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev ffmpeg curl nodejs npm
 )
@@ -24,6 +25,7 @@ TEST_PACKAGES=(
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   postgresql swift-proxy swift-account swift-container swift-object chromium
   prometheus  # promtool: test/integration/metrics.test.mjs checks the /metrics exposition
+  openssl  # the RTMPS test makes its certificates with the CLI
 )
 
 # install_deps PACKAGE...: apt-get installs those that are missing.

@@ -137,9 +137,21 @@ json::value health_object(const std::optional<media::StreamHealth>& health) {
 json::object stream_object(const store::StreamRecord& s, const PublicUrls& urls, const Secret* key,
                            const LiveFigures* live) {
   json::object ingest{{"rtmpUrl", urls.rtmp_url}};
+  if (!urls.rtmps_url.empty()) {
+    ingest["rtmpsUrl"] = urls.rtmps_url;
+  }
+  if (!urls.srt_url.empty()) {
+    ingest["srtUrl"] = urls.srt_url;
+  }
   if (key) {
     ingest["streamKey"] = key->reveal();
     ingest["rtmpFullUrl"] = urls.rtmp_url + "/" + std::string(key->reveal());
+    if (!urls.rtmps_url.empty()) {
+      ingest["rtmpsFullUrl"] = urls.rtmps_url + "/" + std::string(key->reveal());
+    }
+    if (!urls.srt_url.empty()) {
+      ingest["srtFullUrl"] = urls.srt_url + "?streamid=" + std::string(key->reveal());
+    }
   }
   json::object o{
       {"streamId", s.stream_id},

@@ -31,8 +31,10 @@ struct PatchStreamRequest {
 };
 
 struct PublicUrls {
-  std::string rtmp_url;  // e.g. rtmp://ingest.example.com/live
-  std::string edge_url;  // e.g. https://edge.example.com (no trailing slash)
+  std::string rtmp_url;   // e.g. rtmp://ingest.example.com/live
+  std::string edge_url;   // e.g. https://edge.example.com (no trailing slash)
+  std::string rtmps_url;  // e.g. rtmps://ingest.example.com:443/live; empty without RTMPS
+  std::string srt_url;    // e.g. srt://ingest.example.com:9000; empty without SRT
 };
 
 Result<CreateStreamRequest> parse_create_request(std::string_view body);

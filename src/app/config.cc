@@ -159,6 +159,24 @@ std::vector<std::string> Config::validate() const {
       !public_rtmp_url.starts_with("rtmps://")) {
     errors.emplace_back("--public-rtmp-url: must start with rtmp:// or rtmps://");
   }
+  if (rtmps_enabled()) {
+    check_listen("--rtmps-listen", rtmps_listen);
+    if (tls_cert_file.empty() || tls_key_file.empty()) {
+      errors.emplace_back("--rtmps-listen: needs --tls-cert and --tls-key (PEM files)");
+    }
+  }
+  if (srt_enabled()) {
+    check_listen("--srt-listen", srt_listen);
+  }
+  if (srt_latency_ms < 20 || srt_latency_ms > 8000) {
+    errors.emplace_back("--srt-latency-ms: must be 20..8000");
+  }
+  if (!public_srt_url.empty() && !public_srt_url.starts_with("srt://")) {
+    errors.emplace_back("--public-srt-url: must start with srt://");
+  }
+  if (!public_rtmps_url.empty() && !public_rtmps_url.starts_with("rtmps://")) {
+    errors.emplace_back("--public-rtmps-url: must start with rtmps://");
+  }
   if (!public_edge_url.empty() && !public_edge_url.starts_with("http://") &&
       !public_edge_url.starts_with("https://")) {
     errors.emplace_back("--public-edge-url: must start with http:// or https://");

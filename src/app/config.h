@@ -21,6 +21,16 @@ struct Config {
   std::string data_dir = "./antcdn-data";
   std::string api_listen = "127.0.0.1:8080";
   std::string rtmp_listen = "0.0.0.0:1935";
+  // RTMPS (RTMP over TLS 1.2+): off unless set; needs --tls-cert and --tls-key
+  // (PEM, read again on SIGHUP).
+  std::string rtmps_listen;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string public_rtmps_url;  // default: derived from the RTMPS listener
+  // SRT (MPEG-TS over UDP, streamid = the stream key): off unless set.
+  std::string srt_listen;
+  int srt_latency_ms = 120;    // receiver latency (SRTO_RCVLATENCY)
+  std::string public_srt_url;  // default: derived from the SRT listener
   std::string edge_listen = "127.0.0.1:8090";
   // Prometheus /metrics on a listener of its own; "" or "off" disables it.
   std::string metrics_listen = "127.0.0.1:9464";
@@ -69,6 +79,8 @@ struct Config {
   std::vector<std::string> role_list() const;
   bool has_role(std::string_view role) const;
   bool metrics_enabled() const { return !metrics_listen.empty() && metrics_listen != "off"; }
+  bool rtmps_enabled() const { return !rtmps_listen.empty() && rtmps_listen != "off"; }
+  bool srt_enabled() const { return !srt_listen.empty() && srt_listen != "off"; }
 
   std::string effective_node_id() const;
   // --max-transcodes, or its default from the core count.

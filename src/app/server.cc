@@ -26,6 +26,7 @@
 #include "app/media_store_factory.h"
 #include "app/metrics_endpoint.h"
 #include "app/node_metrics.h"
+#include "app/rtmps_ingest.h"
 #include "app/session_pipeline.h"
 #include "app/startup_recovery.h"
 #include "app/store_factory.h"
@@ -33,6 +34,7 @@
 #include "edge/status_events.h"
 #include "edge/store_stream_directory.h"
 #include "ingest/rtmp/listener.h"
+#include "ingest/srt/srt_listener.h"
 #include "lifecycle/supervisor.h"
 #include "metrics/registry.h"
 #include "net/blocking_pool.h"
@@ -177,13 +179,25 @@ class DeadlineTimer {
   boost::asio::steady_timer timer_;
 };
 
+struct IngestUrls {
+  std::string rtmp;
+  std::string rtmps;  // empty without RTMPS
+  std::string srt;    // empty without SRT
+};
+
 void print_banner(const Config& config, const ListenAddress& api_addr, uint16_t api_port,
-                  const std::string& rtmp_url, const std::string& edge_url,
+                  const IngestUrls& ingest, const std::string& edge_url,
                   const std::string& metrics_url, const std::optional<Secret>& first_key) {
   std::string api_base = fmt::format("http://{}:{}", reachable_host(api_addr.host), api_port);
   fmt::print("AntCDN Live is running (roles: {}).\n", config.roles);
   fmt::print("  API:       {}/v1/live-streams\n", api_base);
-  fmt::print("  RTMP:      {}\n", rtmp_url);
+  fmt::print("  RTMP:      {}\n", ingest.rtmp);
+  if (!ingest.rtmps.empty()) {
+    fmt::print("  RTMPS:     {}\n", ingest.rtmps);
+  }
+  if (!ingest.srt.empty()) {
+    fmt::print("  SRT:       {}\n", ingest.srt);
+  }
   fmt::print("  Playback:  {}/live/{{edgeId}}/master.m3u8\n", edge_url);
   fmt::print("  Viewer:    {}/watch/{{edgeId}}\n", edge_url);
   if (config.has_role("api")) {
@@ -310,6 +324,9 @@ int serve(const Config& config) {
                  std::chrono::duration_cast<std::chrono::seconds>(kRecoveryBudget).count());
   }
   std::unique_ptr<ingest::rtmp::RtmpListener> rtmp;
+  std::unique_ptr<RtmpsIngest> rtmps;
+  std::unique_ptr<ingest::srt::SrtListener> srt;
+  uint16_t srt_port = 0;
   uint16_t rtmp_port = rtmp_addr.port;
   if (config.has_role("ingest")) {
     ingest::rtmp::RtmpOptions options;
@@ -325,6 +342,31 @@ int serve(const Config& config) {
       return 1;
     }
     rtmp_port = *port;
+    if (config.rtmps_enabled()) {
+      auto started = RtmpsIngest::start(loop, config, options, supervisor);
+      if (!started.ok()) {
+        spdlog::critical("rtmps: {}", started.error().describe());
+        return 1;
+      }
+      rtmps = std::move(*started);
+    }
+    if (config.srt_enabled()) {
+      ListenAddress srt_addr;
+      parse_listen(config.srt_listen, srt_addr);
+      srt = std::make_unique<ingest::srt::SrtListener>(
+          ingest::srt::SrtOptions{.host = srt_addr.host,
+                                  .port = srt_addr.port,
+                                  .latency_ms = config.srt_latency_ms,
+                                  .max_connections = caps.rtmp,
+                                  .metrics = &ingest_metrics},
+          supervisor);
+      auto bound = srt->start();
+      if (!bound.ok()) {
+        spdlog::critical("{}", bound.error().describe());
+        return 1;
+      }
+      srt_port = *bound;
+    }
   }
   // Viewers get their own loop and threads; a cache miss is read on the
   // storage-reads pool and answered from there.
@@ -368,16 +410,31 @@ int serve(const Config& config) {
           ? fmt::format("rtmp://{}:{}/live", reachable_host(rtmp_addr.host), rtmp_port)
           : config.public_rtmp_url;
 
+  std::string rtmps_url = config.public_rtmps_url;
+  if (rtmps_url.empty() && rtmps) {
+    ListenAddress rtmps_addr;
+    parse_listen(config.rtmps_listen, rtmps_addr);
+    rtmps_url = fmt::format("rtmps://{}:{}/live", reachable_host(rtmps_addr.host), rtmps->port());
+  }
+
+  std::string srt_url = config.public_srt_url;
+  if (srt_url.empty() && srt) {
+    ListenAddress srt_addr;
+    parse_listen(config.srt_listen, srt_addr);
+    srt_url = fmt::format("srt://{}:{}", reachable_host(srt_addr.host), srt_port);
+  }
+  const api::PublicUrls public_urls{rtmp_url, edge_url, rtmps_url, srt_url};
+
   api::LiveStreams live_streams(
-      **store, api::PublicUrls{rtmp_url, edge_url}, &supervisor,
+      **store, public_urls, &supervisor,
       [&](const store::StreamRecord& s) { (void)writes.remove_prefix(s.edge_id + "/", {}); },
       config.max_streams_per_key, store->get());
   // Stream events are rendered as the API renders the resource, in the store's
   // transaction (api/event_dto.h); the worker sends them from its own threads.
-  (*store)->set_event_renderer([urls = api::PublicUrls{rtmp_url, edge_url}](
-                                   const store::EventHeader& h, const store::StreamRecord& s) {
-    return api::stream_event_json(h, s, urls);
-  });
+  (*store)->set_event_renderer(
+      [urls = public_urls](const store::EventHeader& h, const store::StreamRecord& s) {
+        return api::stream_event_json(h, s, urls);
+      });
   api::Webhooks webhooks((*store)->webhooks(), {.allow_private = config.webhooks_allow_private});
   api::EventStreams api_events(**store, (*store)->webhooks(), event_feed);
   api::Router api_router(**store, live_streams, &webhooks, &api_events);
@@ -444,7 +501,8 @@ int serve(const Config& config) {
       {.node_id = config.effective_node_id()});
   live_stats.start();
 
-  print_banner(config, api_addr, api_port, rtmp_url, edge_url, metrics_url, *first_key);
+  print_banner(config, api_addr, api_port, {rtmp_url, rtmps_url, srt_url}, edge_url, metrics_url,
+               *first_key);
   const bool fine_probe = spdlog::should_log(spdlog::level::debug);
   const auto probe_interval = fine_probe ? kFineProbeInterval : kProbeInterval;
   loop.start_latency_probe(probe_interval, &loop_lateness_histogram(registry, loop.name()));
@@ -460,6 +518,12 @@ int serve(const Config& config) {
     deadline = std::chrono::steady_clock::now() + shutdown_timeout;
     if (rtmp) {
       rtmp->stop();
+    }
+    if (rtmps) {
+      rtmps->stop();
+    }
+    if (srt) {
+      srt->stop();
     }
     if (api_server) {
       api_server->stop();

@@ -1,8 +1,9 @@
 #pragma once
 
 // Builds the media pipeline of one stream session (the sink ingest feeds): the
-// packager directly for passthrough, the transcoder in front of it for the
-// standard and high ladders.
+// packager behind the audio converter (MP3 and other audio to AAC), directly
+// for passthrough, or behind the transcoder for the standard and high ladders
+// (so that the conversion runs on the transcoder's worker).
 
 #include <memory>
 

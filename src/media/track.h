@@ -9,7 +9,10 @@
 
 namespace antcdn::media {
 
-enum class Codec { H264, Aac };
+// Mp3, Opus and Ac3 only arrive from ingest: the transcode stage turns them
+// into AAC (transcode/audio_converter.h) before anything packages them. H265
+// (from SRT) is decoded by the transcoder and never packaged as it is.
+enum class Codec { H264, H265, Aac, Mp3, Opus, Ac3 };
 enum class MediaKind { Video, Audio };
 
 struct TrackInfo {
@@ -18,7 +21,8 @@ struct TrackInfo {
   Codec codec = Codec::H264;
   uint32_t timescale = 1000;  // units of AccessUnit::dts/pts per second
   // H.264: AVCDecoderConfigurationRecord (avcC payload).
-  // AAC: AudioSpecificConfig.
+  // H.265: its VPS, SPS and PPS in Annex B (start codes); its units are Annex B too.
+  // AAC: AudioSpecificConfig. Opus: its OpusHead. MP3, AC-3: empty.
   Bytes codec_config;
   // Video.
   int width = 0;

@@ -284,7 +284,7 @@ void Transcoder::start_session(const std::vector<media::TrackInfo>& tracks) {
   }
   if (audio) {
     s->audio_track = audio->id;
-    out.push_back(*audio);  // copied: the source is AAC
+    out.push_back(*audio);  // copied; the AudioConverter behind converts what players cannot take
   }
   s->pictures.resize(s->outputs.size());
   s->merger = std::make_unique<OutputMerger>(s->outputs.size());

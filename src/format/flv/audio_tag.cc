@@ -5,6 +5,8 @@
 namespace antcdn::format::flv {
 namespace {
 
+constexpr uint8_t kSoundFormatMp3 = 2;
+constexpr uint8_t kSoundFormatMp3At8kHz = 14;
 constexpr uint8_t kSoundFormatAac = 10;
 constexpr uint8_t kSoundFormatExHeader = 9;  // Enhanced RTMP v2 audio FourCC
 
@@ -55,16 +57,21 @@ Result<AudioTag> parse_audio_tag(ByteSpan body) {
     ByteSpan fourcc = r.bytes(4);
     std::string name = r.ok() ? "'" + printable(as_chars(fourcc)) + "'" : "(truncated FourCC)";
     return make_error(Code::Unsupported,
-                      "audio codec Enhanced RTMP " + name + " is not supported (AAC only)");
-  }
-  if (format != kSoundFormatAac) {
-    return make_error(Code::Unsupported,
-                      "audio format " + sound_format_name(format) + " is not supported (AAC only)");
+                      "audio codec Enhanced RTMP " + name + " is not supported (AAC or MP3 only)");
   }
   AudioTag tag;
   tag.rate_index = (first >> 2) & 0x03;
   tag.sample_16bit = (first & 0x02) != 0;
   tag.stereo = (first & 0x01) != 0;
+  if (format == kSoundFormatMp3 || format == kSoundFormatMp3At8kHz) {
+    tag.codec = AudioCodec::Mp3;
+    tag.payload = r.rest();
+    return tag;
+  }
+  if (format != kSoundFormatAac) {
+    return make_error(Code::Unsupported, "audio format " + sound_format_name(format) +
+                                             " is not supported (AAC or MP3 only)");
+  }
   uint8_t packet_type = r.u8();
   if (!r.ok()) {
     return invalid("missing AACPacketType");

@@ -1,6 +1,7 @@
 #include "ingest/rtmp/flv_demuxer.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 
 #include "format/aac/audio_specific_config.h"
@@ -166,12 +167,39 @@ Status FlvDemuxer::on_video(int64_t ts, Bytes&& body, int64_t arrival) {
                                 .data = std::move(data)});
 }
 
+// MP3 has no sequence header: the first frame makes the track, with the tag's
+// rate and channel bits as hints (the decoder reads the frames' own headers).
+Status FlvDemuxer::note_mp3_track(const format::flv::AudioTag& tag, int64_t ts) {
+  if (audio_ && audio_->codec == media::Codec::Mp3) {
+    return {};
+  }
+  if (audio_ || announced_) {
+    // Audio that starts after the announcement is ignored, as for AAC.
+    return audio_ ? make_error(Code::Unsupported,
+                               "the encoder changed its audio configuration mid-stream")
+                  : Status{};
+  }
+  static constexpr std::array<int, 4> kFlvRates = {5512, 11025, 22050, 44100};
+  audio_ = media::TrackInfo{.id = kAudioTrackId,
+                            .kind = media::MediaKind::Audio,
+                            .codec = media::Codec::Mp3,
+                            .timescale = 1000,
+                            .sample_rate = kFlvRates.at(tag.rate_index),
+                            .channels = tag.stereo ? 2 : 1};
+  first_config_ts_ = first_config_ts_.value_or(ts);
+  return {};
+}
+
 Status FlvDemuxer::on_audio(int64_t ts, Bytes&& body, int64_t arrival) {
   auto tag = format::flv::parse_audio_tag(body);
   if (!tag.ok()) {
     return tag.error();
   }
-  if (tag->packet_type == format::flv::AacPacketType::SequenceHeader) {
+  if (tag->codec == format::flv::AudioCodec::Mp3 && !tag->payload.empty()) {
+    if (Status s = note_mp3_track(*tag, ts); !s.ok()) {
+      return s;
+    }
+  } else if (tag->packet_type == format::flv::AacPacketType::SequenceHeader) {
     auto asc = format::aac::AudioSpecificConfig::parse(tag->payload);
     if (!asc.ok()) {
       return asc.error().with_context("AAC sequence header");
@@ -203,6 +231,9 @@ Status FlvDemuxer::on_audio(int64_t ts, Bytes&& body, int64_t arrival) {
   }
   if (!audio_ || tag->payload.empty()) {
     return {};
+  }
+  if ((audio_->codec == media::Codec::Mp3) != (tag->codec == format::flv::AudioCodec::Mp3)) {
+    return make_error(Code::Unsupported, "the encoder changed its audio codec mid-stream");
   }
   int64_t dts = std::max(ts, last_audio_dts_ == INT64_MIN ? ts : last_audio_dts_ + 1);
   last_audio_dts_ = dts;

@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "common/result.h"
+#include "format/flv/audio_tag.h"
 #include "media/access_unit_sink.h"
 
 namespace antcdn::ingest::rtmp {
@@ -64,6 +65,7 @@ class FlvDemuxer {
  private:
   Status on_video(int64_t ts, Bytes&& body, int64_t arrival);
   Status on_audio(int64_t ts, Bytes&& body, int64_t arrival);
+  Status note_mp3_track(const format::flv::AudioTag& tag, int64_t ts);
   int64_t unwrap(uint32_t ts);
   int64_t smooth(int64_t ts, media::MediaKind kind);
   Status emit(media::AccessUnit&& unit);

@@ -11,13 +11,15 @@ constexpr const char* kStreamFramesHelp =
 
 IngestMetrics::IngestMetrics(metrics::Registry& registry, bool per_stream)
     : bytes(registry.counter("antcdn_ingest_bytes_total",
-                             "Bytes read from RTMP connections (protocol overhead included).")),
+                             "Bytes read from RTMP, RTMPS and SRT connections (protocol "
+                             "overhead included; SRT: MPEG-TS bytes).")),
       video_frames(
           registry.counter("antcdn_ingest_frames_total", kFramesHelp, {{"kind", "video"}})),
       audio_frames(
           registry.counter("antcdn_ingest_frames_total", kFramesHelp, {{"kind", "audio"}})),
-      publishers(registry.gauge("antcdn_ingest_publishers",
-                                "RTMP connections publishing a stream on this node.")),
+      publishers(
+          registry.gauge("antcdn_ingest_publishers",
+                         "RTMP, RTMPS and SRT connections publishing a stream on this node.")),
       per_stream_(per_stream ? &registry : nullptr) {}
 
 std::optional<StreamIngestCounters> IngestMetrics::for_stream(const std::string& stream_id) const {

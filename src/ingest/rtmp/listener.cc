@@ -11,12 +11,12 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include "common/log_text.h"
 #include "common/time_util.h"
 #include "ingest/rtmp/auth_limiter.h"
+#include "ingest/rtmp/byte_stream.h"
 #include "ingest/rtmp/flv_demuxer.h"
 #include "net/await_callback.h"
 #include "net/connection_limiter.h"
@@ -65,9 +65,9 @@ namespace {
 
 // What the session coroutine, its watchdog and a kill request share.
 struct Connection {
-  Connection(tcp::socket s, net::ConnectionLimiter::Ticket t)
-      : socket(std::move(s)), ticket(std::move(t)), deadline(socket.get_executor()) {}
-  tcp::socket socket;
+  Connection(std::unique_ptr<ByteStream> s, net::ConnectionLimiter::Ticket t)
+      : stream(std::move(s)), ticket(std::move(t)), deadline(stream->executor()) {}
+  std::unique_ptr<ByteStream> stream;     // TCP, or TLS over it
   net::ConnectionLimiter::Ticket ticket;  // the connection's slot, given back on close
   // The watchdog sleeps on this until the next moment the connection could be
   // late, so an idle connection costs no wake-ups; poke() makes it look again.
@@ -82,9 +82,7 @@ struct Connection {
   void poke() { deadline.cancel(); }
 
   void close() {
-    boost::system::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
-    socket.close(ignored);
+    stream->close();
     ticket.reset();
   }
 };
@@ -126,9 +124,15 @@ class Session {
   asio::awaitable<void> run() {
     std::vector<std::byte> buffer(size_t{64} * 1024);
     asio::steady_timer gather(co_await asio::this_coro::executor);
-    for (;;) {
-      auto [ec, n] =
-          co_await c_->socket.async_read_some(asio::buffer(buffer.data(), buffer.size()), kNoThrow);
+    // TLS: within the publish deadline, like everything before the publish.
+    bool open = true;
+    if (auto ec = co_await c_->stream->handshake(); ec) {
+      spdlog::debug("ingest.{} conn={} remote={} TLS handshake failed: {}", l_.options.name, id_,
+                    remote_, ec.message());
+      open = false;
+    }
+    while (open) {
+      auto [ec, n] = co_await c_->stream->read_some(asio::buffer(buffer.data(), buffer.size()));
       if (ec) {
         break;
       }
@@ -173,13 +177,11 @@ class Session {
       // The encoder is still sending: closing with its media unread would reset
       // the connection, and a reset can discard the NetStream.Publish.Failed
       // status before the encoder reads it. Half-close and drain instead.
-      boost::system::error_code ignored;
-      c_->socket.shutdown(tcp::socket::shutdown_send, ignored);
+      c_->stream->shutdown_send();
       c_->linger_until = std::chrono::steady_clock::now() + kUnpublishLinger;
       c_->poke();
       for (;;) {
-        auto [ec, n] = co_await c_->socket.async_read_some(
-            asio::buffer(buffer.data(), buffer.size()), kNoThrow);
+        auto [ec, n] = co_await c_->stream->read_some(asio::buffer(buffer.data(), buffer.size()));
         if (ec) {
           break;
         }
@@ -196,8 +198,7 @@ class Session {
     if (out.empty()) {
       co_return true;
     }
-    auto [ec, n] =
-        co_await asio::async_write(c_->socket, asio::buffer(out.data(), out.size()), kNoThrow);
+    auto [ec, n] = co_await c_->stream->write(asio::buffer(out.data(), out.size()));
     co_return !ec;
   }
 
@@ -372,7 +373,10 @@ asio::awaitable<void> run_session(std::shared_ptr<RtmpListener::Impl> l, tcp::so
                                   std::string remote, net::ConnectionLimiter::Ticket ticket) {
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
-  auto c = std::make_shared<Connection>(std::move(socket), std::move(ticket));
+  auto stream = l->options.tls != nullptr
+                    ? make_tls_stream(std::move(socket), l->options.tls->current())
+                    : make_tcp_stream(std::move(socket));
+  auto c = std::make_shared<Connection>(std::move(stream), std::move(ticket));
   asio::co_spawn(l->io, watchdog(c, l->options), asio::detached);
   Session session(*l, c, l->next_connection_id++, std::move(remote));
   co_await session.run();
@@ -380,7 +384,7 @@ asio::awaitable<void> run_session(std::shared_ptr<RtmpListener::Impl> l, tcp::so
 
 asio::awaitable<void> accept_loop(std::shared_ptr<RtmpListener::Impl> l) {
   // Named, not temporaries: GCC 12 mishandles prvalue arguments to coroutines.
-  net::AcceptLoopOptions options{.name = "ingest.rtmp"};
+  net::AcceptLoopOptions options{.name = "ingest." + l->options.name};
   net::SocketExecutor on_loop = [&io = l->io] { return asio::any_io_executor(io.get_executor()); };
   net::AcceptHandler start = [l](tcp::socket socket, std::string remote,
                                  net::ConnectionLimiter::Ticket ticket) {
@@ -400,7 +404,8 @@ RtmpListener::~RtmpListener() {
 }
 
 Result<uint16_t> RtmpListener::start() {
-  auto port = net::listen_on(impl_->acceptor, impl_->options.host, impl_->options.port, "rtmp");
+  auto port = net::listen_on(impl_->acceptor, impl_->options.host, impl_->options.port,
+                             impl_->options.name);
   if (port.ok()) {
     asio::co_spawn(impl_->io, accept_loop(impl_), asio::detached);
   }

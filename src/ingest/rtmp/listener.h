@@ -14,12 +14,14 @@
 #include "common/result.h"
 #include "format/rtmp/server_connection.h"
 #include "ingest/rtmp/ingest_metrics.h"
+#include "ingest/rtmp/tls_credentials.h"
 #include "lifecycle/publish_gate.h"
 #include "net/event_loop.h"
 
 namespace antcdn::ingest::rtmp {
 
 struct RtmpOptions {
+  std::string name = "rtmp";  // "rtmps" for the TLS listener (log lines, errors)
   std::string host = "0.0.0.0";
   uint16_t port = 1935;
   std::string app = "live";
@@ -30,6 +32,8 @@ struct RtmpOptions {
   int max_failed_keys = 10;                           // per address and minute
   format::rtmp::ServerConnectionOptions connection;
   IngestMetrics* metrics = nullptr;  // borrowed; none when null
+  // RTMPS: TLS with these credentials (borrowed); plain RTMP when null.
+  TlsCredentials* tls = nullptr;
 };
 
 class RtmpListener {

@@ -1,14 +1,19 @@
 #pragma once
 
-// Owning pointers for FFmpeg objects: every AVCodecContext, AVFrame, AVPacket
-// and SwsContext in the project lives in one of these.
+// Owning pointers for FFmpeg objects: every AVCodecContext, AVFrame, AVPacket,
+// SwsContext, SwrContext and AVAudioFifo in the project lives in one of these.
 
 #include <memory>
 #include <string>
 
+#include "common/result.h"
+#include "media/access_unit.h"
+
 extern "C" {
 #include <libavcodec/avcodec.h>
+#include <libavutil/audio_fifo.h>
 #include <libavutil/frame.h>
+#include <libswresample/swresample.h>
 #include <libswscale/swscale.h>
 }
 
@@ -27,10 +32,19 @@ struct SwsDeleter {
   void operator()(SwsContext* s) const { sws_freeContext(s); }
 };
 
+struct SwrDeleter {
+  void operator()(SwrContext* s) const { swr_free(&s); }
+};
+struct AudioFifoDeleter {
+  void operator()(AVAudioFifo* f) const { av_audio_fifo_free(f); }
+};
+
 using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
+using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
+using AudioFifoPtr = std::unique_ptr<AVAudioFifo, AudioFifoDeleter>;
 
 inline FramePtr make_frame() {
   return FramePtr(av_frame_alloc());
@@ -40,5 +54,9 @@ inline PacketPtr make_packet() {
 }
 
 std::string error_text(int averror);
+
+// Fills `packet` with a copy of `unit`'s bytes (padded, as decoders want),
+// its timestamps and keyframe flag.
+Status load_packet(AVPacket* packet, const media::AccessUnit& unit);
 
 }  // namespace antcdn::transcode::av

@@ -6,14 +6,16 @@ namespace antcdn::transcode::av {
 
 Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const media::TrackInfo& track,
                                                          int threads) {
-  const AVCodec* codec = avcodec_find_decoder(AV_CODEC_ID_H264);
+  const bool hevc = track.codec == media::Codec::H265;
+  const AVCodec* codec = avcodec_find_decoder(hevc ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264);
   if (!codec) {
-    return make_error(Code::Internal, "libavcodec has no H.264 decoder");
+    return make_error(Code::Internal, "libavcodec has no decoder for this video codec");
   }
   auto d = std::make_unique<VideoDecoder>();
   d->ctx_.reset(avcodec_alloc_context3(codec));
   AVCodecContext* c = d->ctx_.get();
   // avcC as extradata: the decoder then expects length-prefixed NAL units.
+  // H.265 (Annex B parameter sets): start codes, as its units have.
   c->extradata =
       static_cast<uint8_t*>(av_mallocz(track.codec_config.size() + AV_INPUT_BUFFER_PADDING_SIZE));
   std::memcpy(c->extradata, track.codec_config.data(), track.codec_config.size());
@@ -21,21 +23,15 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const media::TrackInfo&
   c->pkt_timebase = AVRational{1, static_cast<int>(track.timescale)};
   c->thread_count = threads;
   if (int err = avcodec_open2(c, codec, nullptr); err < 0) {
-    return make_error(Code::Unsupported, "cannot open the H.264 decoder: " + error_text(err));
+    return make_error(Code::Unsupported, std::string("cannot open the ") + codec->name +
+                                             " decoder: " + error_text(err));
   }
   return d;
 }
 
 Status VideoDecoder::decode(const media::AccessUnit& unit, const FrameCallback& on_frame) {
-  av_packet_unref(packet_.get());
-  if (int err = av_new_packet(packet_.get(), static_cast<int>(unit.data.size())); err < 0) {
-    return make_error(Code::Internal, "av_new_packet: " + error_text(err));
-  }
-  std::memcpy(packet_->data, unit.data.data(), unit.data.size());
-  packet_->pts = unit.pts;
-  packet_->dts = unit.dts;
-  if (unit.keyframe) {
-    packet_->flags |= AV_PKT_FLAG_KEY;
+  if (Status loaded = load_packet(packet_.get(), unit); !loaded.ok()) {
+    return loaded;
   }
   int err = avcodec_send_packet(ctx_.get(), packet_.get());
   Status result;

@@ -1,6 +1,7 @@
 #pragma once
 
-// libavcodec's H.264 decoder over AVCC access units.
+// libavcodec's H.264 decoder over AVCC access units, or its H.265 decoder over
+// Annex B ones (from SRT).
 
 #include <functional>
 #include <memory>

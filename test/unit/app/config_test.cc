@@ -42,6 +42,24 @@ TEST(Config, MetricsListenerCanBeTurnedOff) {
   EXPECT_TRUE(errors[0].starts_with("--metrics-listen:"));
 }
 
+TEST(Config, RtmpsNeedsAListenAddressACertificateAndAKey) {
+  Config c;
+  EXPECT_FALSE(c.rtmps_enabled());
+  c.rtmps_listen = "0.0.0.0:1936";
+  auto errors = c.validate();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_TRUE(errors[0].starts_with("--rtmps-listen: needs --tls-cert and --tls-key"));
+  c.tls_cert_file = "cert.pem";
+  c.tls_key_file = "key.pem";
+  EXPECT_TRUE(c.validate().empty());
+  c.rtmps_listen = "1936";
+  c.public_rtmps_url = "rtmp://ingest.test/live";
+  errors = c.validate();
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_TRUE(errors[0].starts_with("--rtmps-listen: expected HOST:PORT"));
+  EXPECT_TRUE(errors[1].starts_with("--public-rtmps-url:"));
+}
+
 TEST(Config, AdmissionLimits) {
   Config c;
   EXPECT_GE(c.effective_max_transcodes(), 1);  // max(1, cores / 2) by default

@@ -29,17 +29,33 @@ TEST(FlvAudioTag, AacSequenceHeaderAndRaw) {
   EXPECT_EQ(raw->payload.size(), 3u);
 }
 
+TEST(FlvAudioTag, Mp3FramesAreTheWholeRest) {
+  Bytes body = bytes({0x2f, 0xff, 0xfb, 0x90, 0x64});
+  auto tag = parse_audio_tag(body);
+  ASSERT_TRUE(tag.ok()) << tag.error().describe();
+  EXPECT_EQ(tag->codec, AudioCodec::Mp3);
+  EXPECT_EQ(tag->packet_type, AacPacketType::Raw);
+  EXPECT_EQ(tag->rate_index, 3);
+  EXPECT_TRUE(tag->stereo);
+  EXPECT_EQ(tag->payload.data(), body.data() + 1);
+  EXPECT_EQ(tag->payload.size(), 4u);
+
+  auto at8k = parse_audio_tag(bytes({0xe2, 0xff, 0xf3}));
+  ASSERT_TRUE(at8k.ok());
+  EXPECT_EQ(at8k->codec, AudioCodec::Mp3);
+  EXPECT_FALSE(at8k->stereo);
+  auto empty = parse_audio_tag(bytes({0x2f}));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->payload.empty());
+}
+
 TEST(FlvAudioTag, OtherFormatsAreUnsupportedByName) {
   struct Case {
     int first;
     const char* name;
   };
-  for (Case c : std::vector<Case>{{0x2f, "MP3"},
-                                  {0xbe, "Speex"},
-                                  {0x7e, "G.711 A-law"},
-                                  {0x6e, "Nellymoser"},
-                                  {0x3e, "Linear PCM"},
-                                  {0xee, "MP3 8 kHz"}}) {
+  for (Case c : std::vector<Case>{
+           {0xbe, "Speex"}, {0x7e, "G.711 A-law"}, {0x6e, "Nellymoser"}, {0x3e, "Linear PCM"}}) {
     auto tag = parse_audio_tag(bytes({c.first, 0x01, 0x00}));
     ASSERT_FALSE(tag.ok());
     EXPECT_EQ(tag.error().code, Code::Unsupported);

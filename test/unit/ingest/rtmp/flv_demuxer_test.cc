@@ -292,7 +292,6 @@ TEST_F(FlvDemuxerTest, UnsupportedCodecsAreRefusedByName) {
       {MediaKind::Video, hex("1c 00 00 00 00"), "HEVC"},                  // codec id 12
       {MediaKind::Video, concat({hex("90"), to_bytes("hvc1")}), "HEVC"},  // Enhanced RTMP
       {MediaKind::Video, concat({hex("90"), to_bytes("av01")}), "AV1"},
-      {MediaKind::Audio, hex("2f 00"), "MP3"},
       {MediaKind::Audio, hex("6f 00"), "Nellymoser"},
       {MediaKind::Audio, hex("bf 00"), "Speex"},
       {MediaKind::Audio, hex("3f 00"), "Linear PCM"},
@@ -312,6 +311,36 @@ TEST_F(FlvDemuxerTest, UnsupportedCodecsAreRefusedByName) {
   Status s = audio(10, hex("2f ff fb"));
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, Code::Unsupported);
+}
+
+TEST_F(FlvDemuxerTest, Mp3FramesMakeAnMp3TrackWithoutASequenceHeader) {
+  // 0x2e: MP3, 44 kHz, 16-bit, mono; then one frame's bytes.
+  const Bytes mp3 = hex("2e ff fb 50 c4 00 00");
+  ASSERT_TRUE(video(0, video_config(kAvccHigh)).ok());
+  ASSERT_TRUE(audio(0, mp3).ok());
+  ASSERT_TRUE(demuxer.announced());
+  const auto& tracks = sink.announcements.at(0);
+  ASSERT_EQ(tracks.size(), 2u);
+  EXPECT_EQ(tracks[1].codec, media::Codec::Mp3);
+  EXPECT_EQ(tracks[1].sample_rate, 44100);
+  EXPECT_EQ(tracks[1].channels, 1);
+  EXPECT_TRUE(tracks[1].codec_config.empty());
+  ASSERT_TRUE(audio(26, mp3).ok());
+  auto units = sink.track(kAudioTrackId);
+  ASSERT_EQ(units.size(), 2u);  // the frame that made the track is kept
+  EXPECT_EQ(units[0].data, hex("ff fb 50 c4 00 00"));
+  EXPECT_EQ(units[1].dts, 26);
+
+  // AAC frames on an MP3 track (or the other way round) are refused.
+  Status mixed = audio(52, audio_frame());
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_EQ(mixed.error().code, Code::Unsupported);
+  RecordingSink sink2;
+  FlvDemuxer d2(sink2);
+  ASSERT_TRUE(d2.on_media(MediaKind::Audio, 0, audio_config(kAscMono44), 0).ok());
+  Status a = d2.on_media(MediaKind::Audio, 20, Bytes(mp3), 0);
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().code, Code::Unsupported);
 }
 
 TEST_F(FlvDemuxerTest, ConfigurationChangeMidStreamIsUnsupported) {

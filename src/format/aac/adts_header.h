@@ -1,8 +1,7 @@
 #pragma once
 
 // ADTS frame header (ISO/IEC 13818-7 / 14496-3 1.A.2), for AAC that does not
-// come through FLV (raw .aac files, MPEG-TS). Production meets none (ingest gets
-// AAC in FLV tags), so it lives with the tests and fuzzers until a source does.
+// come through FLV: MPEG-TS over SRT (ingest/srt), raw .aac files in tests.
 
 #include <cstdint>
 

@@ -1,4 +1,4 @@
-#include "support/format/adts_header.h"
+#include "format/aac/adts_header.h"
 
 #include <algorithm>
 #include <string>
