@@ -1,7 +1,8 @@
 // SRT ingest: ffmpeg publishes MPEG-TS as an SRT caller with streamid = the
 // stream key (or the #!::r=KEY,m=publish form); the stream goes live and plays.
-// A wrong key is refused; an H.265 source comes out as the H.264 ladder, and
-// passthrough of H.265 puts the stream in error with the reason.
+// AC-3 and Opus audio come out as AAC. A wrong key is refused; an H.265 source
+// comes out as the H.264 ladder, and passthrough of H.265 puts the stream in
+// error with the reason.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -15,12 +16,12 @@ let dataDir;
 const clips = {};
 const DEADLINE_MS = 30000;
 
-// A few seconds of test pattern and tone as MPEG-TS, video in `vcodec`.
-async function makeTs(file, vcodec, size, seconds = 3) {
+// A few seconds of test pattern and tone as MPEG-TS, video in `vcodec`, audio in `acodec`.
+async function makeTs(file, vcodec, size, seconds = 3, acodec = ["-c:a", "aac", "-b:a", "64k"]) {
   const r = await run("ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-y",
     "-f", "lavfi", "-i", `testsrc2=size=${size}:rate=30:duration=${seconds}`,
     "-f", "lavfi", "-i", `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
-    ...vcodec, "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-f", "mpegts", file]);
+    ...vcodec, "-pix_fmt", "yuv420p", ...acodec, "-f", "mpegts", file]);
   assert.equal(r.code, 0, r.stderr);
   return file;
 }
@@ -41,6 +42,27 @@ before(async () => {
     5);
 });
 after(() => stopServer(server, dataDir));
+
+for (const [name, acodec] of [["AC-3", ["-c:a", "ac3", "-b:a", "96k"]],
+  ["Opus", ["-c:a", "libopus", "-b:a", "64k"]]]) {
+  test(`${name} audio over SRT comes out as AAC-LC 48 kHz stereo, every frame decodes`,
+    { timeout: 90000 }, async () => {
+      const clip = await makeTs(path.join(dataDir, `${name}.ts`),
+        ["-c:v", "libx264", "-preset", "veryfast", "-g", "30"], "320x240", 3, acodec);
+      const s = await createStream(server, { quality: "passthrough", reconnectWindowSeconds: 0 });
+      const { master, text, base } = await publishAndEnd(s, s.ingest.srtFullUrl, clip);
+      assert.equal(master.media.length, 1, text);
+      const url = base + master.media[0].URI;
+      const audio = (await probeStreams(url)).audio;
+      assert.equal(audio.codec, "aac");
+      assert.equal(audio.sampleRate, 48000);
+      assert.equal(audio.channels, 2);
+      // 3 s of source is ~140 AAC frames; ffmpeg's SRT close may drop the last few.
+      assert.ok(audio.frames >= 110, `${audio.frames} audio frames`);
+      const d = await decodes(url);
+      assert.ok(d.ok, d.stderr);
+    });
+}
 
 // Publishes and waits for live, then for the end (SRT has no unpublish: the
 // stream ends when the reconnect window, 0 here, has passed).

@@ -145,16 +145,19 @@ Status TsAccessUnits::on_video(const TsPacket& p, int64_t dts, int64_t pts, int6
 Status TsAccessUnits::on_audio(const TsPacket& p, int64_t dts, int64_t arrival) {
   if (p.codec == TsCodec::Other || p.codec == TsCodec::H264 || p.codec == TsCodec::H265) {
     return make_error(Code::Unsupported,
-                      "audio codec " + p.codec_name + " is not supported (AAC, MP3 or AC-3)");
+                      "audio codec " + p.codec_name + " is not supported (AAC, MP3, AC-3 or Opus)");
   }
   if (p.codec != TsCodec::Aac) {
+    // Converted to AAC behind ingest (transcode::AudioConverter).
     if (!audio_) {
-      audio_ =
-          media::TrackInfo{.id = kAudioTrackId,
-                           .kind = media::MediaKind::Audio,
-                           .codec = p.codec == TsCodec::Mp3 ? media::Codec::Mp3 : media::Codec::Ac3,
-                           .sample_rate = p.sample_rate,
-                           .channels = p.channels};
+      audio_ = media::TrackInfo{.id = kAudioTrackId,
+                                .kind = media::MediaKind::Audio,
+                                .codec = p.codec == TsCodec::Mp3   ? media::Codec::Mp3
+                                         : p.codec == TsCodec::Ac3 ? media::Codec::Ac3
+                                                                   : media::Codec::Opus,
+                                .codec_config = Bytes(p.codec_config.begin(), p.codec_config.end()),
+                                .sample_rate = p.sample_rate,
+                                .channels = p.channels};
       first_config_ms_ = first_config_ms_.value_or(dts);
     }
     dts = std::max(dts, last_audio_dts_ == INT64_MIN ? dts : last_audio_dts_ + 1);

@@ -21,7 +21,7 @@ namespace antcdn::ingest::srt {
 inline constexpr int kVideoTrackId = 1;
 inline constexpr int kAudioTrackId = 2;
 
-enum class TsCodec { H264, H265, Aac, Mp3, Ac3, Other };
+enum class TsCodec { H264, H265, Aac, Mp3, Ac3, Opus, Other };
 
 struct TsPacket {
   media::MediaKind kind = media::MediaKind::Video;
@@ -36,6 +36,7 @@ struct TsPacket {
   int height = 0;
   int sample_rate = 0;
   int channels = 0;
+  ByteSpan codec_config;  // Opus: the OpusHead the demuxer built from the TS descriptor
 };
 
 struct TsAccessUnitsOptions {

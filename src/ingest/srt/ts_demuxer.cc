@@ -1,5 +1,7 @@
 #include "ingest/srt/ts_demuxer.h"
 
+#include <algorithm>
+
 extern "C" {
 #include <libavformat/avformat.h>
 #include <libavutil/mem.h>
@@ -22,6 +24,8 @@ TsCodec ts_codec(AVCodecID id) {
       return TsCodec::Mp3;
     case AV_CODEC_ID_AC3:
       return TsCodec::Ac3;
+    case AV_CODEC_ID_OPUS:
+      return TsCodec::Opus;
     default:
       return TsCodec::Other;
   }
@@ -113,7 +117,9 @@ Result<std::optional<TsPacket>> TsDemuxer::next() {
         .width = par->width,
         .height = par->height,
         .sample_rate = par->sample_rate,
-        .channels = par->ch_layout.nb_channels});
+        .channels = par->ch_layout.nb_channels,
+        .codec_config = ByteSpan(reinterpret_cast<const std::byte*>(par->extradata),
+                                 static_cast<size_t>(std::max(par->extradata_size, 0)))});
   }
 }
 
