@@ -13,8 +13,8 @@
 
 #include "common/ids.h"
 #include "store/repositories.h"
-#include "unit/store/store_backends.h"
 #include "unit/store/records.h"
+#include "unit/store/store_backends.h"
 
 namespace antcdn::store {
 namespace {
