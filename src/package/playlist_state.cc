@@ -67,7 +67,9 @@ class PlaylistReader {
   }
 
   Result<format::hls::MediaPlaylist> finish() && {
-    if (next_started_) {
+    // The parts of a segment still being built when the text was written are
+    // not continued: the next session starts a new segment.
+    if (next_started_ && !next_has_parts_) {
       return invalid("the last segment has no URI (truncated?)");
     }
     if (playlist_.target_duration_s == 0) {
@@ -88,6 +90,7 @@ class PlaylistReader {
     next_ = {};
     next_duration_.reset();
     next_started_ = false;
+    next_has_parts_ = false;
     return {};
   }
 
@@ -134,6 +137,9 @@ class PlaylistReader {
         return invalid("bad EXT-X-PROGRAM-DATE-TIME '" + value + "'");
       }
       next_.program_date_time_ms = *ms;
+    } else if (name == "EXT-X-PART") {
+      next_has_parts_ = true;
+      return {};  // the parts of stored segments are not listed again
     } else if (name == "EXTINF") {
       next_duration_ = parse_number<double>(std::string_view(value).substr(0, value.find(',')));
       if (!next_duration_ || !std::isfinite(*next_duration_) || *next_duration_ < 0) {
@@ -150,6 +156,7 @@ class PlaylistReader {
   format::hls::SegmentRecord next_;  // what the tags so far say of the next segment
   std::optional<double> next_duration_;
   bool next_started_ = false;
+  bool next_has_parts_ = false;
   std::string map_;  // the EXT-X-MAP in force
 };
 
@@ -184,28 +191,71 @@ Result<PlaylistState> PlaylistState::restore(std::string_view m3u8, size_t windo
   return state;
 }
 
+void PlaylistState::add_part(format::hls::PartRecord part, int64_t program_date_time_ms,
+                             const std::string& init_uri) {
+  if (partial_.parts.empty()) {
+    partial_.program_date_time_ms = program_date_time_ms;
+    partial_.init_uri = init_uri;
+  }
+  partial_.parts.push_back(std::move(part));
+}
+
 std::vector<std::string> PlaylistState::add(format::hls::SegmentRecord segment) {
   segment.discontinuity_before = discontinuity_next_ && next_sequence() > 0;
   discontinuity_next_ = false;
+  segment.parts = std::move(partial_.parts);
+  partial_ = {};
   // Rounded to the millisecond first (as EXTINF prints it), so 2.0000001 s stays 2.
   max_duration_s_ = std::max(
       max_duration_s_, static_cast<int>(std::ceil(std::round(segment.duration_s * 1000) / 1000)));
   segments_.push_back(std::move(segment));
   std::vector<std::string> evicted;
+  if (segments_.size() > kSegmentsWithParts) {
+    auto& older = segments_[segments_.size() - 1 - kSegmentsWithParts];
+    for (auto& part : older.parts) {
+      evicted.push_back(std::move(part.uri));
+    }
+    older.parts.clear();
+  }
   while (segments_.size() > window_) {
     // EXT-X-DISCONTINUITY-SEQUENCE counts the tags that left the window.
     if (segments_.front().discontinuity_before) {
       ++discontinuity_sequence_;
     }
     evicted.push_back(segments_.front().uri);
+    for (auto& part : segments_.front().parts) {
+      evicted.push_back(std::move(part.uri));  // a window shorter than kSegmentsWithParts
+    }
     segments_.pop_front();
     ++media_sequence_;
   }
   return evicted;
 }
 
-Result<std::string> PlaylistState::render() const {
+format::hls::RenditionReport PlaylistState::position() const {
+  format::hls::RenditionReport at;
+  if (!partial_.parts.empty()) {
+    at.last_msn = next_sequence();
+    at.last_part = partial_.parts.size() - 1;
+  } else if (!segments_.empty()) {
+    at.last_msn = next_sequence() - 1;
+    if (!segments_.back().parts.empty()) {
+      at.last_part = segments_.back().parts.size() - 1;
+    }
+  }
+  return at;
+}
+
+Result<std::string> PlaylistState::render(const std::string& preload_hint,
+                                          std::vector<format::hls::RenditionReport> reports) const {
   format::hls::MediaPlaylist p;
+  if (part_target_s_) {
+    p.low_latency = format::hls::LowLatency{.part_target_s = *part_target_s_,
+                                            .partial = partial_,
+                                            .preload_hint_uri = preload_hint,
+                                            .reports = std::move(reports)};
+    p.low_latency->partial.discontinuity_before = discontinuity_next_ && next_sequence() > 0;
+  }
   p.target_duration_s = max_duration_s_;
   p.media_sequence = media_sequence_;
   p.discontinuity_sequence = discontinuity_sequence_;

@@ -16,9 +16,19 @@ namespace {
 constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
 constexpr std::string_view kPlaylistCache = "public, max-age=1";
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+// A part's audio may run up to one AAC frame (21.3 ms at 48 kHz) past its video
+// boundary; video parts stop this much short of the target so that no part of
+// any rendition is longer than PART-TARGET (RFC 8216bis 4.4.4.9).
+constexpr int64_t kAudioFrameSlackMs = 22;
 
 std::string new_session_name() {
   return ids::base32(crypto::random_bytes(5));
+}
+
+// "{session}-{seq}.{part}.m4s": the next part of the segment being built.
+std::string part_name(const std::string& session, const PlaylistState& playlist) {
+  return session + "-" + std::to_string(playlist.next_sequence()) + "." +
+         std::to_string(playlist.partial_parts()) + ".m4s";
 }
 
 // A later packager of the same stream claimed it (WriteQueue::claim).
@@ -71,6 +81,10 @@ Status StreamPackager::continue_stored(std::vector<StoredRendition>&& stored) {
   for (auto& s : stored) {
     renditions_.push_back(
         Rendition{.name = std::move(s.name), .kind = s.kind, .playlist = std::move(s.playlist)});
+    if (options_.low_latency) {
+      renditions_.back().playlist.set_low_latency(static_cast<double>(options_.part_target_ms) /
+                                                  1000);
+    }
   }
   spdlog::info("package: edge={} continues {} stored playlists", options_.edge_id,
                renditions_.size());
@@ -97,12 +111,15 @@ void StreamPackager::on_tracks(const std::vector<media::TrackInfo>& tracks) {
   by_track_.clear();
   lead_track_ = -1;
   segment_start_ms_.reset();
+  part_start_ms_.reset();
+  last_lead_dts_.reset();
   paused_ = false;
   master_complete_ = false;
   last_master_.clear();
   for (auto& r : renditions_) {
     r.track.reset();
     r.counted_for_ready = false;
+    r.segment_in_session = false;
   }
   // A rendition is matched by kind and order, so a reconnect continues the
   // same playlists even if the encoder's settings changed.
@@ -121,6 +138,9 @@ void StreamPackager::on_tracks(const std::vector<media::TrackInfo>& tracks) {
     ++seen;
     if (match == renditions_.size()) {
       Rendition r{.playlist = PlaylistState(options_.window_segments)};
+      if (options_.low_latency) {
+        r.playlist.set_low_latency(static_cast<double>(options_.part_target_ms) / 1000);
+      }
       r.kind = t.kind;
       r.name = t.kind == media::MediaKind::Audio ? "audio"
                : options_.passthrough            ? "source"
@@ -166,11 +186,22 @@ void StreamPackager::on_access_unit(media::AccessUnit&& unit) {
     int64_t wall = unit.arrival_unix_ms > 0 ? unit.arrival_unix_ms : unix_now_ms();
     pdt_anchor_ = PdtAnchor{wall, r.track->media_time_us(unit)};
   }
-  if (unit.track_id == lead_track_ && unit.keyframe && segment_start_ms_ &&
+  const bool lead = unit.track_id == lead_track_;
+  if (lead) {
+    if (last_lead_dts_ && unit.dts > *last_lead_dts_) {
+      lead_frame_ms_ = unit.dts - *last_lead_dts_;
+    }
+    last_lead_dts_ = unit.dts;
+  }
+  if (lead && unit.keyframe && segment_start_ms_ &&
       unit.dts - *segment_start_ms_ >= options_.target_segment_ms) {
     cut(unit.dts, false);
+  } else if (options_.low_latency && lead && part_start_ms_ &&
+             unit.dts - *part_start_ms_ + lead_frame_ms_ >
+                 options_.part_target_ms - kAudioFrameSlackMs) {
+    // This frame would take the part past its target: it starts the next one.
+    cut_parts(unit.dts);
   }
-  const bool lead = unit.track_id == lead_track_;
   if (Status held = r.track->push(std::move(unit)); !held.ok()) {
     fail(held.error().describe());  // TrackLimits: the stream goes to `error`
     return;
@@ -178,11 +209,29 @@ void StreamPackager::on_access_unit(media::AccessUnit&& unit) {
   if (!segment_start_ms_ && lead) {
     segment_start_ms_ = r.track->pending_start_ms();
   }
+  if (options_.low_latency && !part_start_ms_ && lead) {
+    part_start_ms_ = r.track->pending_start_ms();
+  }
 }
 
 void StreamPackager::cut(int64_t boundary_ms, bool final) {
   for (auto& r : renditions_) {
     if (!r.track) {
+      continue;
+    }
+    if (options_.low_latency) {
+      // The segment's last part first; the segment is then its parts.
+      auto part = final ? r.track->cut_last_part() : r.track->cut_part(boundary_ms);
+      if (!part.ok()) {
+        fail("part for " + r.name + ": " + part.error().describe());
+        return;
+      }
+      if (*part) {
+        store_part(r, std::move(**part));
+      }
+      if (auto seg = r.track->finish_segment()) {
+        store_segment(r, std::move(*seg));
+      }
       continue;
     }
     auto seg = final ? r.track->cut_all() : r.track->cut(boundary_ms);
@@ -195,8 +244,72 @@ void StreamPackager::cut(int64_t boundary_ms, bool final) {
     }
   }
   segment_start_ms_ = final ? std::nullopt : std::optional<int64_t>(boundary_ms);
+  part_start_ms_ = options_.low_latency ? segment_start_ms_ : std::nullopt;
+  write_playlists();
   write_master();
   delete_expired(unix_now_ms());
+}
+
+void StreamPackager::cut_parts(int64_t boundary_ms) {
+  for (auto& r : renditions_) {
+    if (!r.track) {
+      continue;
+    }
+    auto part = r.track->cut_part(boundary_ms);
+    if (!part.ok()) {
+      fail("part for " + r.name + ": " + part.error().describe());
+      return;
+    }
+    if (*part) {
+      store_part(r, std::move(**part));
+    }
+  }
+  part_start_ms_ = boundary_ms;
+  write_playlists();
+}
+
+void StreamPackager::store_part(Rendition& r, Part&& part) {
+  std::string file = part_name(session_, r.playlist);
+  double duration_s = static_cast<double>(part.duration_us) / 1e6;
+  int64_t pdt = program_date_time_ms(part.start_us);
+  put(key(r, file), std::move(part.bytes), "video/iso.segment", kImmutable);
+  r.playlist.add_part(
+      format::hls::PartRecord{
+          .uri = file, .duration_s = duration_s, .independent = part.independent},
+      pdt, r.init_uri);
+}
+
+void StreamPackager::write_playlists() {
+  std::vector<std::pair<std::string, format::hls::RenditionReport>> positions;
+  if (options_.low_latency) {
+    for (const auto& r : renditions_) {
+      if (r.track) {
+        positions.emplace_back(r.name, r.playlist.position());
+      }
+    }
+  }
+  for (auto& r : renditions_) {
+    if (!r.track || r.playlist.size() + r.playlist.partial_parts() == 0) {
+      continue;
+    }
+    std::vector<format::hls::RenditionReport> reports;
+    for (const auto& [name, at] : positions) {
+      if (name != r.name) {
+        reports.push_back(at);
+        reports.back().uri = "../" + name + "/index.m3u8";
+      }
+    }
+    std::string hint = options_.low_latency ? part_name(session_, r.playlist) : std::string();
+    auto text = r.playlist.render(hint, std::move(reports));
+    if (!text.ok()) {
+      fail("playlist for " + r.name + ": " + text.error().describe());
+      return;
+    }
+    // A session is playable once every rendition lists a whole segment.
+    bool first_of_session = !r.counted_for_ready && r.segment_in_session;
+    r.counted_for_ready = r.counted_for_ready || first_of_session;
+    put(key(r, "index.m3u8"), to_bytes(*text), kPlaylistType, kPlaylistCache, first_of_session);
+  }
 }
 
 void StreamPackager::store_segment(Rendition& r, Segment&& seg) {
@@ -213,32 +326,25 @@ void StreamPackager::store_segment(Rendition& r, Segment&& seg) {
     }
   }
   put(key(r, file), std::move(seg.bytes), "video/iso.segment", kImmutable);
+  r.segment_in_session = true;
   auto evicted = r.playlist.add(format::hls::SegmentRecord{
       .uri = file,
       .duration_s = duration_s,
-      .program_date_time_ms = program_date_time_ms(seg),
+      .program_date_time_ms = program_date_time_ms(seg.start_us),
       .init_uri = r.init_uri,
   });
   int64_t now = unix_now_ms();
   for (auto& uri : evicted) {
     doomed_.emplace_back(key(r, uri), now);
   }
-  auto text = r.playlist.render();
-  if (!text.ok()) {
-    fail("playlist for " + r.name + ": " + text.error().describe());
-    return;
-  }
-  bool first_of_session = !r.counted_for_ready;
-  r.counted_for_ready = true;
-  put(key(r, "index.m3u8"), to_bytes(*text), kPlaylistType, kPlaylistCache, first_of_session);
 }
 
-int64_t StreamPackager::program_date_time_ms(const Segment& seg) const {
+int64_t StreamPackager::program_date_time_ms(int64_t start_us) const {
   if (!pdt_anchor_) {
     return unix_now_ms();  // not reached: a segment has units, the first set the anchor
   }
   // Rounded to the millisecond PDTs are written in.
-  int64_t since_us = seg.start_us - pdt_anchor_->media_us;
+  int64_t since_us = start_us - pdt_anchor_->media_us;
   int64_t since_ms = since_us >= 0 ? (since_us + 500) / 1000 : -((-since_us + 500) / 1000);
   return pdt_anchor_->wall_ms + since_ms;
 }
@@ -370,7 +476,7 @@ void StreamPackager::on_end(media::EndReason reason) {
   ended_ = true;
   for (auto& r : renditions_) {
     r.playlist.end();
-    auto text = r.playlist.render();
+    auto text = r.playlist.render();  // no hint nor reports once ended
     if (text.ok()) {
       put(key(r, "index.m3u8"), to_bytes(*text), kPlaylistType, kPlaylistCache);
     }

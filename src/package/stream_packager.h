@@ -6,6 +6,9 @@
 // reports once every rendition is playable. A dropped encoder pauses it
 // (on_end(Dropped)); the next on_tracks resumes the same playlists after an
 // EXT-X-DISCONTINUITY with a new session name; any other on_end writes ENDLIST.
+// With low latency, every rendition is also cut into LL-HLS parts at shared
+// boundaries (~part_target_ms of the lead video track), each part stored as
+// its own object and listed at once; a segment is the concatenation of its parts.
 // A packager told to continue_stored() resumes, the same way, the playlists
 // another node left in storage.
 
@@ -32,6 +35,8 @@ struct PackagerOptions {
   int64_t target_segment_ms = 2000;
   size_t window_segments = 10;      // live playlist length
   int64_t delete_grace_ms = 30000;  // how long a segment outlives its place in the window
+  bool low_latency = false;         // LL-HLS parts and tags (latencyMode "low")
+  int64_t part_target_ms = 500;     // --part-duration-ms
 };
 
 struct PackagerEvents {
@@ -70,13 +75,19 @@ class StreamPackager final : public media::AccessUnitSink {
     int64_t duration_us = 0;
     int64_t peak_bps = 0;
     double measured_fps = 0;
-    bool counted_for_ready = false;  // its first playlist of this session is in the latch
+    bool counted_for_ready = false;   // its first playlist of this session is in the latch
+    bool segment_in_session = false;  // a whole segment of this session is listed
   };
   struct ReadyLatch;
 
   void cut(int64_t boundary_ms, bool final);
+  void cut_parts(int64_t boundary_ms);
+  void store_part(Rendition& r, Part&& part);
   void store_segment(Rendition& r, Segment&& seg);
-  int64_t program_date_time_ms(const Segment& seg) const;
+  // Each rendition's playlist, once all of them took the same cut (their
+  // rendition reports then agree).
+  void write_playlists();
+  int64_t program_date_time_ms(int64_t start_us) const;
   void write_master();
   void put(const std::string& key, Bytes data, std::string_view content_type,
            std::string_view cache_control, bool counts_for_ready = false);
@@ -94,6 +105,9 @@ class StreamPackager final : public media::AccessUnitSink {
   std::string session_;
   int lead_track_ = -1;
   std::optional<int64_t> segment_start_ms_;
+  std::optional<int64_t> part_start_ms_;
+  std::optional<int64_t> last_lead_dts_;
+  int64_t lead_frame_ms_ = 33;  // the lead track's last frame interval
   // EXT-X-PROGRAM-DATE-TIME follows media time: one wall-clock anchor per
   // session (taken when its first frame arrives), and each segment's PDT is the
   // anchor plus its media time since that frame, the same in every rendition.

@@ -1,6 +1,7 @@
 #include "package/track_packager.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "format/fmp4/init_segment.h"
@@ -107,15 +108,23 @@ std::optional<int64_t> TrackPackager::pending_start_ms() const {
   return pending_.front().unit.dts;
 }
 
-Result<std::optional<Segment>> TrackPackager::cut(int64_t boundary_ms) {
+size_t TrackPackager::count_below(int64_t boundary_ms) const {
   size_t count = 0;
   while (count < pending_.size() && pending_[count].unit.dts < boundary_ms) {
     ++count;
   }
-  int64_t end = track_.kind == media::MediaKind::Audio && count > 0
-                    ? pending_[count - 1].out_dts + kAacFrameSamples
-                    : to_out(boundary_ms);
-  return build(count, end);
+  return count;
+}
+
+int64_t TrackPackager::end_at(int64_t boundary_ms, size_t count) const {
+  return track_.kind == media::MediaKind::Audio && count > 0
+             ? pending_[count - 1].out_dts + kAacFrameSamples
+             : to_out(boundary_ms);
+}
+
+Result<std::optional<Segment>> TrackPackager::cut(int64_t boundary_ms) {
+  size_t count = count_below(boundary_ms);
+  return build(count, end_at(boundary_ms, count));
 }
 
 Result<std::optional<Segment>> TrackPackager::cut_all() {
@@ -125,14 +134,70 @@ Result<std::optional<Segment>> TrackPackager::cut_all() {
   return build(pending_.size(), pending_.back().out_dts + nominal_duration_);
 }
 
+Result<std::optional<Part>> TrackPackager::cut_part(int64_t boundary_ms) {
+  size_t count = count_below(boundary_ms);
+  return add_part(count, end_at(boundary_ms, count));
+}
+
+Result<std::optional<Part>> TrackPackager::cut_last_part() {
+  if (pending_.empty()) {
+    return std::optional<Part>();
+  }
+  return add_part(pending_.size(), pending_.back().out_dts + nominal_duration_);
+}
+
 Result<std::optional<Segment>> TrackPackager::build(size_t count, int64_t end_out_dts) {
-  if (count == 0) {
+  auto fragment = take(count, end_out_dts, true);
+  if (!fragment.ok()) {
+    return fragment.error();
+  }
+  if (!*fragment) {
     return std::optional<Segment>();
+  }
+  Fragment& f = **fragment;
+  return std::optional<Segment>(Segment{.bytes = std::move(f.bytes),
+                                        .start_ms = f.start_ms,
+                                        .start_us = f.start_us,
+                                        .duration_us = f.duration_us,
+                                        .samples = f.samples});
+}
+
+Result<std::optional<Part>> TrackPackager::add_part(size_t count, int64_t end_out_dts) {
+  auto fragment = take(count, end_out_dts, false);
+  if (!fragment.ok()) {
+    return fragment.error();
+  }
+  if (!*fragment) {
+    return std::optional<Part>();
+  }
+  Fragment& f = **fragment;
+  if (!open_segment_) {
+    open_segment_ = Segment{
+        .bytes = format::fmp4::write_styp(), .start_ms = f.start_ms, .start_us = f.start_us};
+  }
+  // The part is served on its own and again inside its segment: one copy.
+  open_segment_->bytes.insert(open_segment_->bytes.end(), f.bytes.begin(), f.bytes.end());
+  open_segment_->duration_us += f.duration_us;
+  open_segment_->samples += f.samples;
+  return std::optional<Part>(Part{.bytes = std::move(f.bytes),
+                                  .start_us = f.start_us,
+                                  .duration_us = f.duration_us,
+                                  .independent = f.independent});
+}
+
+std::optional<Segment> TrackPackager::finish_segment() {
+  return std::exchange(open_segment_, std::nullopt);
+}
+
+Result<std::optional<TrackPackager::Fragment>> TrackPackager::take(size_t count,
+                                                                   int64_t end_out_dts, bool styp) {
+  if (count == 0) {
+    return std::optional<Fragment>();
   }
   std::vector<format::fmp4::Sample> samples;
   samples.reserve(count);
-  Segment seg;
-  seg.start_ms = pending_.front().unit.dts;
+  Fragment f;
+  f.start_ms = pending_.front().unit.dts;
   for (size_t i = 0; i < count; ++i) {
     const Pending& p = pending_[i];
     int64_t next = i + 1 < count ? pending_[i + 1].out_dts : end_out_dts;
@@ -144,20 +209,22 @@ Result<std::optional<Segment>> TrackPackager::build(size_t count, int64_t end_ou
                                            .data = p.unit.data});
   }
   int64_t span = samples.back().dts + samples.back().duration - samples.front().dts;
-  seg.duration_us = span * 1000000 / output_.timescale;
-  seg.start_us = samples.front().dts * 1000000 / output_.timescale;
-  seg.samples = count;
-  auto bytes = format::fmp4::write_media_segment(static_cast<uint32_t>(output_.id),
-                                                 fragment_sequence_++, samples);
+  f.duration_us = span * 1000000 / output_.timescale;
+  f.start_us = samples.front().dts * 1000000 / output_.timescale;
+  f.samples = count;
+  f.independent = track_.kind == media::MediaKind::Audio || samples.front().keyframe;
+  auto track_id = static_cast<uint32_t>(output_.id);
+  auto bytes = styp ? format::fmp4::write_media_segment(track_id, fragment_sequence_++, samples)
+                    : format::fmp4::write_fragment(track_id, fragment_sequence_++, samples);
   if (!bytes.ok()) {
     return bytes.error();
   }
-  seg.bytes = std::move(*bytes);
+  f.bytes = std::move(*bytes);
   for (size_t i = 0; i < count; ++i) {
     pending_bytes_ -= held_bytes(pending_[i].unit);
   }
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(count));
-  return std::optional<Segment>(std::move(seg));
+  return std::optional<Fragment>(std::move(f));
 }
 
 }  // namespace antcdn::package

@@ -3,8 +3,9 @@
 // Collects the access units of one track (one rendition) and turns them into
 // CMAF pieces: the init section once, then one media segment per cut. Cuts are
 // decided by the StreamPackager so that every rendition shares boundaries.
-// A segment is written as one fragment today; LL-HLS parts will be further
-// fragments of the same segment, cut from the same pending samples.
+// Without low latency a segment is written as one fragment; with it, each
+// LL-HLS part is a fragment of its own (cut_part), and the segment is the
+// concatenation of its parts behind one 'styp' (finish_segment).
 
 #include <cstdint>
 #include <deque>
@@ -24,6 +25,14 @@ struct Segment {
   int64_t start_us = 0;
   int64_t duration_us = 0;
   size_t samples = 0;
+};
+
+// One LL-HLS part: a fragment (moof + mdat) of the segment being built.
+struct Part {
+  Bytes bytes;
+  int64_t start_us = 0;  // as Segment::start_us
+  int64_t duration_us = 0;
+  bool independent = false;  // its first sample is a sync sample
 };
 
 // What one track holds between cuts. Cuts come at the lead video track's
@@ -65,13 +74,33 @@ class TrackPackager {
   Result<std::optional<Segment>> cut(int64_t boundary_ms);
   Result<std::optional<Segment>> cut_all();
 
+  // Low latency: everything with dts < boundary_ms (cut_last_part: everything)
+  // as the next part of the segment being built; nullopt when nothing is pending.
+  Result<std::optional<Part>> cut_part(int64_t boundary_ms);
+  Result<std::optional<Part>> cut_last_part();
+  // The segment made of the parts cut since the last one; nullopt if none.
+  std::optional<Segment> finish_segment();
+
  private:
   struct Pending {
     media::AccessUnit unit;
     int64_t out_dts = 0;  // in the output timescale
     int64_t out_pts = 0;
   };
+  struct Fragment {
+    Bytes bytes;
+    int64_t start_ms = 0;
+    int64_t start_us = 0;
+    int64_t duration_us = 0;
+    size_t samples = 0;
+    bool independent = false;
+  };
+  // The first `count` pending units as one fragment, behind a 'styp' if `styp`.
+  Result<std::optional<Fragment>> take(size_t count, int64_t end_out_dts, bool styp);
   Result<std::optional<Segment>> build(size_t count, int64_t end_out_dts);
+  Result<std::optional<Part>> add_part(size_t count, int64_t end_out_dts);
+  size_t count_below(int64_t boundary_ms) const;
+  int64_t end_at(int64_t boundary_ms, size_t count) const;
   int64_t to_out(int64_t t) const;
 
   Status check_limits(const media::AccessUnit& unit) const;
@@ -89,6 +118,8 @@ class TrackPackager {
   // exact durations, resynchronised if the source clock drifts by a frame.
   std::optional<int64_t> next_audio_dts_;
   uint64_t dropped_audio_frames_ = 0;
+  // Low latency: the segment being built, its parts so far behind one 'styp'.
+  std::optional<Segment> open_segment_;
 };
 
 }  // namespace antcdn::package

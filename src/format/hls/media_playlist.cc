@@ -37,7 +37,14 @@ void write_header(std::string& out, const MediaPlaylist& p) {
   out +=
       "#EXT-X-TARGETDURATION:" + std::to_string(target_duration(p.segments, p.target_duration_s)) +
       "\n";
-  // LL-HLS: EXT-X-SERVER-CONTROL and EXT-X-PART-INF go here.
+  if (p.low_latency) {
+    int target = target_duration(p.segments, p.target_duration_s);
+    out += "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=" +
+           format_duration(can_skip_until_s(target)) +
+           ",PART-HOLD-BACK=" + format_duration(part_hold_back_s(p.low_latency->part_target_s)) +
+           ",HOLD-BACK=" + format_duration(hold_back_s(target)) + "\n";
+    out += "#EXT-X-PART-INF:PART-TARGET=" + format_duration(p.low_latency->part_target_s) + "\n";
+  }
   out += "#EXT-X-MEDIA-SEQUENCE:" + std::to_string(p.media_sequence) + "\n";
   out += "#EXT-X-DISCONTINUITY-SEQUENCE:" + std::to_string(p.discontinuity_sequence) + "\n";
   if (p.independent_segments) {
@@ -45,14 +52,18 @@ void write_header(std::string& out, const MediaPlaylist& p) {
   }
 }
 
-Status write_segment(std::string& out, const SegmentRecord& s, std::string& current_map) {
-  if (!valid_uri_line(s.uri)) {
-    return invalid("segment URI '" + s.uri + "' is not usable");
-  }
-  if (!std::isfinite(s.duration_s) || s.duration_s < 0) {
-    return invalid("segment " + s.uri + " has a bad duration");
-  }
-  if (s.init_uri.find_first_of("\"\r\n") != std::string::npos) {
+bool quotable(const std::string& s) {
+  return s.find_first_of("\"\r\n") == std::string::npos;
+}
+
+bool valid_duration(double s) {
+  return std::isfinite(s) && s >= 0;
+}
+
+// The tags before a segment's EXTINF (or, for the segment in progress, before
+// the end of the playlist): discontinuity, map, date, parts.
+Status write_segment_tags(std::string& out, const SegmentRecord& s, std::string& current_map) {
+  if (!quotable(s.init_uri)) {
     return invalid("init URI of " + s.uri + " cannot be quoted");
   }
   if (s.discontinuity_before) {
@@ -65,17 +76,60 @@ Status write_segment(std::string& out, const SegmentRecord& s, std::string& curr
   if (s.program_date_time_ms > 0) {
     out += "#EXT-X-PROGRAM-DATE-TIME:" + format_program_date_time(s.program_date_time_ms) + "\n";
   }
-  // LL-HLS: this segment's EXT-X-PART lines go here.
+  for (const PartRecord& part : s.parts) {
+    if (part.uri.empty() || !quotable(part.uri) || !valid_duration(part.duration_s)) {
+      return invalid("part '" + part.uri + "' is not usable");
+    }
+    out += "#EXT-X-PART:DURATION=" + format_duration(part.duration_s) + ",URI=\"" + part.uri +
+           (part.independent ? "\",INDEPENDENT=YES\n" : "\"\n");
+  }
+  return {};
+}
+
+Status write_segment(std::string& out, const SegmentRecord& s, std::string& current_map) {
+  if (!valid_uri_line(s.uri)) {
+    return invalid("segment URI '" + s.uri + "' is not usable");
+  }
+  if (!valid_duration(s.duration_s)) {
+    return invalid("segment " + s.uri + " has a bad duration");
+  }
+  if (Status tags = write_segment_tags(out, s, current_map); !tags.ok()) {
+    return tags;
+  }
   out += "#EXTINF:" + format_duration(s.duration_s) + ",\n";
   out += s.uri + "\n";
   return {};
 }
 
-void write_tail(std::string& out, const MediaPlaylist& p) {
-  // LL-HLS: parts of the segment in progress and EXT-X-PRELOAD-HINT go here.
+Status write_tail(std::string& out, const MediaPlaylist& p, std::string& current_map) {
+  if (p.low_latency && !p.ended) {
+    const LowLatency& ll = *p.low_latency;
+    if (!ll.partial.parts.empty()) {
+      if (Status tags = write_segment_tags(out, ll.partial, current_map); !tags.ok()) {
+        return tags;
+      }
+    }
+    if (!ll.preload_hint_uri.empty()) {
+      if (!quotable(ll.preload_hint_uri)) {
+        return invalid("preload hint cannot be quoted");
+      }
+      out += "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"" + ll.preload_hint_uri + "\"\n";
+    }
+    for (const RenditionReport& r : ll.reports) {
+      if (!quotable(r.uri)) {
+        return invalid("rendition report URI cannot be quoted");
+      }
+      out += "#EXT-X-RENDITION-REPORT:URI=\"" + r.uri + "\",LAST-MSN=" + std::to_string(r.last_msn);
+      if (r.last_part) {
+        out += ",LAST-PART=" + std::to_string(*r.last_part);
+      }
+      out += "\n";
+    }
+  }
   if (p.ended) {
     out += "#EXT-X-ENDLIST\n";
   }
+  return {};
 }
 
 }  // namespace
@@ -88,6 +142,18 @@ int target_duration(const std::vector<SegmentRecord>& segments, int floor_s) {
     }
   }
   return static_cast<int>(target);
+}
+
+double part_hold_back_s(double part_target_s) {
+  return 3 * part_target_s;
+}
+
+double hold_back_s(int target_duration_s) {
+  return 3.0 * target_duration_s;
+}
+
+double can_skip_until_s(int target_duration_s) {
+  return 6.0 * target_duration_s;
 }
 
 std::string format_program_date_time(int64_t unix_ms) {
@@ -114,7 +180,9 @@ Result<std::string> write_media_playlist(const MediaPlaylist& playlist) {
       return st.error();
     }
   }
-  write_tail(out, playlist);
+  if (Status tail = write_tail(out, playlist, current_map); !tail.ok()) {
+    return tail.error();
+  }
   return out;
 }
 

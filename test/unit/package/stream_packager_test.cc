@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "common/crypto.h"
+#include "format/fmp4/media_segment.h"
 #include "package/stored_session.h"
 #include "storage/memory_store.h"
 #include "storage/write_queue.h"
@@ -390,5 +391,149 @@ TEST_F(StreamPackagerTest, AnEndedSessionsLateWritesNeverOverwriteTheNextSession
   EXPECT_NE(text(store_, "lse_test/source/index.m3u8").find("#EXT-X-ENDLIST"), std::string::npos);
 }
 
+// The parts of a playlist's segment in progress and of its recent segments.
+std::vector<std::string> part_lines(const std::string& playlist) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while ((pos = playlist.find("#EXT-X-PART:", pos)) != std::string::npos) {
+    size_t end = playlist.find('\n', pos);
+    out.push_back(playlist.substr(pos, end - pos));
+    pos = end;
+  }
+  return out;
+}
+
+double part_duration(const std::string& line) {
+  return std::stod(line.substr(line.find("DURATION=") + 9));
+}
+
+std::string part_uri(const std::string& line) {
+  size_t at = line.find("URI=\"") + 5;
+  return line.substr(at, line.find('"', at) - at);
+}
+
+PackagerOptions low_latency_options() {
+  return PackagerOptions{
+      .edge_id = "lse_test", .passthrough = true, .low_latency = true, .part_target_ms = 500};
+}
+
+TEST_F(StreamPackagerTest, LowLatencyListsPartsNoLongerThanTheTargetInEveryRendition) {
+  auto p = make(low_latency_options());
+  p->on_tracks(tracks());
+  feed(*p, 0, 5200);  // two whole segments and parts of the third
+  writes_.flush();
+  EXPECT_EQ(failed_, 0);
+  EXPECT_EQ(ready_, 1);
+  for (std::string rendition : {"source", "audio"}) {
+    std::string playlist = text(store_, "lse_test/" + rendition + "/index.m3u8");
+    SCOPED_TRACE(playlist);
+    // This feed's keyframes make 2.013 s segments: a 3 s target duration.
+    EXPECT_NE(playlist.find("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=18.000,"
+                            "PART-HOLD-BACK=1.500,HOLD-BACK=9.000\n"),
+              std::string::npos);
+    EXPECT_NE(playlist.find("#EXT-X-PART-INF:PART-TARGET=0.500\n"), std::string::npos);
+    EXPECT_NE(playlist.find("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\""), std::string::npos);
+    std::string other = rendition == "source" ? "audio" : "source";
+    EXPECT_NE(playlist.find("#EXT-X-RENDITION-REPORT:URI=\"../" + other +
+                            "/index.m3u8\",LAST-MSN=2,LAST-PART="),
+              std::string::npos);
+    auto parts = part_lines(playlist);
+    ASSERT_GE(parts.size(), 9u);  // 2 segments of >= 4 parts, then the third's
+    for (const auto& line : parts) {
+      EXPECT_LE(part_duration(line), 0.5) << line;
+      EXPECT_GT(part_duration(line), 0.0) << line;
+      EXPECT_TRUE(store_.get("lse_test/" + rendition + "/" + part_uri(line)).ok()) << line;
+    }
+    EXPECT_EQ(part_uri(parts[0]).substr(part_uri(parts[0]).find('-')), "-0.0.m4s");
+    // Video parts that start at a keyframe, and every audio part, are independent.
+    EXPECT_NE(parts[0].find("INDEPENDENT=YES"), std::string::npos);
+    if (rendition == "source") {
+      EXPECT_EQ(parts[1].find("INDEPENDENT=YES"), std::string::npos) << parts[1];
+    } else {
+      EXPECT_NE(parts[1].find("INDEPENDENT=YES"), std::string::npos) << parts[1];
+    }
+  }
+}
+
+// A segment is its parts behind one styp: the same samples, in the same order.
+TEST_F(StreamPackagerTest, LowLatencySegmentsAreTheConcatenationOfTheirParts) {
+  auto p = make(low_latency_options());
+  p->on_tracks(tracks());
+  feed(*p, 0, 2100);
+  writes_.flush();
+  std::string playlist = text(store_, "lse_test/source/index.m3u8");
+  auto segments = entries(playlist);
+  ASSERT_EQ(segments.size(), 1u) << playlist;
+  auto parts = part_lines(playlist.substr(0, playlist.find("#EXTINF")));
+  ASSERT_GE(parts.size(), 4u) << playlist;
+  auto segment = store_.get("lse_test/source/" + segments[0].uri);
+  ASSERT_TRUE(segment.ok());
+  Bytes joined = format::fmp4::write_styp();
+  double total = 0;
+  for (const auto& line : parts) {
+    auto part = store_.get("lse_test/source/" + part_uri(line));
+    ASSERT_TRUE(part.ok()) << line;
+    joined.insert(joined.end(), (*part)->data.begin(), (*part)->data.end());
+    total += part_duration(line);
+  }
+  EXPECT_EQ(joined, (*segment)->data);
+  EXPECT_NEAR(total, segments[0].extinf_s, 0.002);
+}
+
+// Parts are listed for the last three segments only; older parts are deleted
+// like segments leaving the window.
+TEST_F(StreamPackagerTest, LowLatencyKeepsPartsOfTheLastSegmentsOnly) {
+  PackagerOptions options = low_latency_options();
+  options.delete_grace_ms = 0;
+  auto p = make(options);
+  p->on_tracks(tracks());
+  feed(*p, 0, 20100);
+  writes_.flush();
+  std::string playlist = text(store_, "lse_test/source/index.m3u8");
+  auto segments = entries(playlist);
+  ASSERT_GE(segments.size(), 5u) << playlist;
+  size_t first_part = playlist.find("#EXT-X-PART:");
+  size_t third_last_uri = playlist.find(segments[segments.size() - 4].uri + "\n");
+  EXPECT_GT(first_part, third_last_uri) << "no parts before the last three segments\n" << playlist;
+  size_t stored_parts = 0;
+  for (const auto& k : store_.keys()) {
+    stored_parts += k.starts_with("lse_test/source/") && count(k, ".") == 2;
+  }
+  EXPECT_LE(stored_parts, part_lines(playlist).size() + 4) << "older parts were deleted";
+}
+
+// Without low latency nothing changes: no parts, no LL tags.
+TEST_F(StreamPackagerTest, StandardLatencyWritesNoPartsNorTags) {
+  auto p = make();
+  p->on_tracks(tracks());
+  feed(*p, 0, 5200);
+  writes_.flush();
+  std::string playlist = text(store_, "lse_test/source/index.m3u8");
+  for (const char* tag :
+       {"#EXT-X-PART", "#EXT-X-SERVER-CONTROL", "#EXT-X-PRELOAD-HINT", "#EXT-X-RENDITION-REPORT"}) {
+    EXPECT_EQ(playlist.find(tag), std::string::npos) << tag;
+  }
+}
+
+// A reconnect's first parts come after the discontinuity and new map, before
+// the session's first whole segment.
+TEST_F(StreamPackagerTest, LowLatencyPartsOfAReconnectFollowItsDiscontinuity) {
+  auto p = make(low_latency_options());
+  p->on_tracks(tracks());
+  feed(*p, 0, 4100);
+  p->on_end(media::EndReason::Dropped);
+  p->on_tracks(tracks());
+  feed(*p, 10000, 10700);
+  writes_.flush();
+  std::string playlist = text(store_, "lse_test/source/index.m3u8");
+  size_t disc = playlist.rfind("#EXT-X-DISCONTINUITY\n");
+  ASSERT_NE(disc, std::string::npos) << playlist;
+  size_t map = playlist.find("#EXT-X-MAP:", disc);
+  size_t part = playlist.find("#EXT-X-PART:", disc);
+  ASSERT_NE(map, std::string::npos) << playlist;
+  ASSERT_NE(part, std::string::npos) << playlist;
+  EXPECT_LT(map, part);
+  EXPECT_EQ(playlist.find("#EXTINF", disc), std::string::npos) << playlist;
+}
 }  // namespace
 }  // namespace antcdn::package
