@@ -280,9 +280,28 @@ int serve(const Config& config) {
     return 1;
   }
   storage::CachedStore& media_store = *media->cache;
-  storage::WriteQueue writes(media_store, storage::WriteQueueOptions{
-                                              .on_put_done = segment_write_observer(registry),
-                                          });
+  // LL-HLS blocking reloads: woken by this node's playlist writes, and by
+  // re-reading the origin for streams packaged elsewhere. Made before the
+  // write queue, whose workers publish into it until they stop.
+  edge::BlockingReloads reloads({.read_fresh = [&media_store](const std::string& key, auto done) {
+    media_store.get_fresh_async(key, std::move(done));
+  }});
+  media_store.set_publish_listener(
+      [&reloads](const std::string& key, const storage::ObjectPtr& object) {
+        if (key.ends_with("/index.m3u8")) {
+          reloads.offer(key, object);
+        }
+      });
+  storage::WriteQueue writes(
+      media_store,
+      storage::WriteQueueOptions{
+          .on_put_done = segment_write_observer(registry),
+          // This node's viewers get parts and playlists from memory as soon as they are made.
+          .on_accepted =
+              [&media_store](const std::string& key, const storage::ObjectPtr& object) {
+                media_store.publish(key, object);
+              },
+      });
 
   transcode::quiet_ffmpeg_logs();
   // Health of this node's publishes and viewers of its edge, written to the
@@ -380,8 +399,8 @@ int serve(const Config& config) {
   store::EventFeed event_feed((*store)->webhooks(), kEventPoll, kEventKeepalive);
   event_feed.start();
   edge::StatusEvents edge_events(directory, event_feed);
-  edge::EdgeRouter edge_router(media_store, directory, &edge_metrics, &viewer_counter,
-                               &edge_events);
+  edge::EdgeRouter edge_router(media_store, directory, &edge_metrics, &viewer_counter, &edge_events,
+                               &reloads);
   LoopThreads edge_threads(edge_loop);
   if (config.has_role("edge")) {
     edge_server = std::make_unique<net::HttpServer>(

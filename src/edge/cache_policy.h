@@ -18,6 +18,10 @@ struct ObjectHeaders {
 };
 
 inline constexpr std::string_view kPlaylistCacheControl = "public, max-age=1";
+// A blocking reload's answer (RFC 8216bis 6.2.5.2) holds the part its URL asks
+// for, so a CDN keyed on the whole URL may serve it to everyone asking the
+// same; after a few target durations nobody asks for that part any more.
+inline constexpr std::string_view kBlockingPlaylistCacheControl = "public, max-age=6";
 inline constexpr std::string_view kImmutableCacheControl = "public, max-age=31536000, immutable";
 inline constexpr std::string_view kStatusCacheControl = "no-cache";
 

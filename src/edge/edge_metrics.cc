@@ -5,8 +5,8 @@
 namespace antcdn::edge {
 namespace {
 
-constexpr std::array<const char*, 7> kKindNames = {"master", "playlist", "init", "segment",
-                                                   "status", "watch",    "other"};
+constexpr std::array<const char*, 8> kKindNames = {"master", "playlist", "init",  "segment",
+                                                   "part",   "status",   "watch", "other"};
 
 }  // namespace
 
@@ -20,6 +20,8 @@ RequestKind kind_of(EdgeResource resource) {
       return RequestKind::Init;
     case EdgeResource::MediaSegment:
       return RequestKind::Segment;
+    case EdgeResource::Part:
+      return RequestKind::Part;
     case EdgeResource::Status:
       return RequestKind::Status;
   }

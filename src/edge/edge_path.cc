@@ -13,6 +13,7 @@ constexpr std::string_view kLivePrefix = "/live/";
 constexpr size_t kMaxRenditionChars = 32;
 constexpr size_t kMaxSessionChars = 64;
 constexpr size_t kMaxSeqDigits = 20;
+constexpr size_t kMaxPartDigits = 4;
 
 bool is_lower_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -42,8 +43,8 @@ bool is_session(std::string_view s) {
   return true;
 }
 
-bool is_seq(std::string_view s) {
-  if (s.empty() || s.size() > kMaxSeqDigits) {
+bool is_digits(std::string_view s, size_t max_digits) {
+  if (s.empty() || s.size() > max_digits) {
     return false;
   }
   for (char c : s) {
@@ -70,17 +71,28 @@ bool parse_init_name(std::string_view name, MediaFileName& out) {
   return true;
 }
 
-// "{session}-{seq}.m4s"; the session may itself contain '-', the last one
-// splits. Sets out.session and out.seq.
+// "{session}-{seq}.m4s", or "{session}-{seq}.{part}.m4s" for a part; the
+// session may itself contain '-', the last one splits. Sets out.resource,
+// out.session, out.seq and out.part.
 bool parse_segment_name(std::string_view name, MediaFileName& out) {
   constexpr std::string_view kTail = ".m4s";
   if (!name.ends_with(kTail)) {
     return false;
   }
   name.remove_suffix(kTail.size());
+  out.resource = EdgeResource::MediaSegment;
+  if (size_t dot = name.rfind('.'); dot != std::string_view::npos) {
+    std::string_view part = name.substr(dot + 1);
+    if (!is_digits(part, kMaxPartDigits)) {
+      return false;
+    }
+    std::from_chars(part.data(), part.data() + part.size(), out.part);
+    out.resource = EdgeResource::Part;
+    name = name.substr(0, dot);
+  }
   size_t dash = name.rfind('-');
   if (dash == std::string_view::npos || !is_session(name.substr(0, dash)) ||
-      !is_seq(name.substr(dash + 1))) {
+      !is_digits(name.substr(dash + 1), kMaxSeqDigits)) {
     return false;
   }
   std::string_view digits = name.substr(dash + 1);
@@ -113,7 +125,6 @@ std::optional<MediaFileName> parse_media_file_name(std::string_view name) {
     return out;
   }
   if (parse_segment_name(name, out)) {
-    out.resource = EdgeResource::MediaSegment;
     return out;
   }
   return std::nullopt;
@@ -151,6 +162,7 @@ std::optional<EdgePath> parse_edge_path(std::string_view path) {
       out.resource = media->resource;
       out.session = std::move(media->session);
       out.seq = media->seq;
+      out.part = media->part;
     } else {
       return std::nullopt;
     }

@@ -9,9 +9,11 @@
 //   /live/{edgeId}/{rendition}/index.m3u8           → {edgeId}/{rendition}/index.m3u8
 //   /live/{edgeId}/{rendition}/init-{session}.mp4   → same key
 //   /live/{edgeId}/{rendition}/{session}-{seq}.m4s  → same key
+//   /live/{edgeId}/{rendition}/{session}-{seq}.{part}.m4s  → same key (LL-HLS part)
 //   /live/{edgeId}/status.json                      → not an object
 //
-// rendition: [a-z0-9_-]{1,32}; session: [A-Za-z0-9_-]{1,64}; seq: [0-9]{1,20}.
+// rendition: [a-z0-9_-]{1,32}; session: [A-Za-z0-9_-]{1,64}; seq: [0-9]{1,20};
+// part: [0-9]{1,4}.
 
 #include <cstdint>
 #include <optional>
@@ -20,7 +22,7 @@
 
 namespace antcdn::edge {
 
-enum class EdgeResource { MasterPlaylist, MediaPlaylist, InitSection, MediaSegment, Status };
+enum class EdgeResource { MasterPlaylist, MediaPlaylist, InitSection, MediaSegment, Part, Status };
 
 struct EdgePath {
   EdgeResource resource = EdgeResource::Status;
@@ -28,18 +30,21 @@ struct EdgePath {
   std::string object_key;  // empty for Status
   std::string rendition;   // media playlists, init sections and segments
   std::string session;     // init sections and segments
-  // Segments; a number too large for 64 bits becomes UINT64_MAX (in no window).
+  // Segments and parts; a number too large for 64 bits becomes UINT64_MAX (in no window).
   uint64_t seq = 0;
+  uint32_t part = 0;  // parts: the index within segment `seq`
 };
 
 // `path` is the request target without its query string, exactly as sent.
 std::optional<EdgePath> parse_edge_path(std::string_view path);
 
-// A file in a rendition's folder: "init-{session}.mp4" or "{session}-{seq}.m4s".
+// A file in a rendition's folder: "init-{session}.mp4", "{session}-{seq}.m4s"
+// or "{session}-{seq}.{part}.m4s".
 struct MediaFileName {
-  EdgeResource resource = EdgeResource::MediaSegment;  // InitSection or MediaSegment
+  EdgeResource resource = EdgeResource::MediaSegment;  // InitSection, MediaSegment or Part
   std::string session;
-  uint64_t seq = 0;  // segments; UINT64_MAX when the number does not fit
+  uint64_t seq = 0;  // segments and parts; UINT64_MAX when the number does not fit
+  uint32_t part = 0;
 };
 std::optional<MediaFileName> parse_media_file_name(std::string_view name);
 

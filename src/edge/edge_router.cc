@@ -6,11 +6,13 @@
 #include <spdlog/spdlog.h>
 
 #include "common/ids.h"
+#include "common/parse_number.h"
 #include "common/time_util.h"
 #include "edge/cache_policy.h"
 #include "edge/live_window.h"
 #include "edge/status_events.h"
 #include "edge/status_json.h"
+#include "format/hls/live_edge.h"
 #include "web/responses.h"
 
 namespace antcdn::edge {
@@ -39,12 +41,48 @@ net::HttpResponse text_error(int status, std::string_view code, std::string_view
 }
 
 EdgeRouter::EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory,
-                       EdgeMetrics* metrics, ViewerCounter* viewers, StatusEvents* events)
+                       EdgeMetrics* metrics, ViewerCounter* viewers, StatusEvents* events,
+                       BlockingReloads* reloads)
     : objects_(objects),
       directory_(directory),
       metrics_(metrics),
       viewers_(viewers),
-      events_(events) {}
+      events_(events),
+      reloads_(reloads) {}
+
+Result<EdgeRouter::Directives> EdgeRouter::parse_directives(std::string_view query) {
+  Directives d;
+  if (query.empty()) {
+    return d;
+  }
+  auto params = net::parse_query(query);
+  if (!params.ok()) {
+    return params.error();
+  }
+  std::optional<uint64_t> msn;
+  std::optional<uint64_t> part;
+  for (const auto& [name, value] : *params) {
+    if (name == "_HLS_msn" || name == "_HLS_part") {
+      auto n = parse_number<uint64_t>(value);
+      if (!n) {
+        return make_error(Code::InvalidArgument, name + " must be a whole number");
+      }
+      (name == "_HLS_msn" ? msn : part) = *n;
+    } else if (name == "_HLS_skip") {
+      if (value != "YES" && value != "v2") {
+        return make_error(Code::InvalidArgument, "_HLS_skip must be YES or v2");
+      }
+      d.skip = true;
+    }
+  }
+  if (part && !msn) {
+    return make_error(Code::InvalidArgument, "_HLS_part needs _HLS_msn");
+  }
+  if (msn) {
+    d.wanted = format::hls::PartWanted{.msn = *msn, .part = part};
+  }
+  return d;
+}
 
 void EdgeRouter::handle(const net::HttpRequest& req, const net::HttpRespond& respond) {
   std::optional<EdgePath> path = parse_edge_path(req.path());
@@ -96,28 +134,39 @@ void EdgeRouter::route(const net::HttpRequest& req, const std::optional<EdgePath
     respond(not_found());
     return;
   }
-  if (viewers_ != nullptr && req.method == "GET" && path->resource == EdgeResource::MediaSegment) {
+  Directives directives;
+  if (path->resource == EdgeResource::MediaPlaylist) {
+    auto parsed = parse_directives(req.query());
+    if (!parsed.ok()) {
+      respond(text_error(400, "bad_request", parsed.error().message));
+      return;
+    }
+    directives = *parsed;
+  }
+  if (viewers_ != nullptr && req.method == "GET" &&
+      (path->resource == EdgeResource::MediaSegment || path->resource == EdgeResource::Part)) {
     respond = counting_viewer(req, *path, std::move(respond));
   }
-  directory_.lookup_async(path->edge_id, [this, path = *path, respond = std::move(respond)](
-                                             std::optional<EdgeStreamInfo> info) mutable {
-    if (!info) {
-      respond(not_found());
-      return;
-    }
-    if (path.resource == EdgeResource::Status) {
-      respond(serve_status(*info));
-      return;
-    }
-    // An idle stream has nothing to play: never published, or held long
-    // enough after its end. Leftover objects of an old session must not
-    // resurface.
-    if (info->state == media::StreamState::Idle) {
-      respond(not_found());
-      return;
-    }
-    serve_media(path, std::move(respond));
-  });
+  directory_.lookup_async(
+      path->edge_id, [this, path = *path, directives,
+                      respond = std::move(respond)](std::optional<EdgeStreamInfo> info) mutable {
+        if (!info) {
+          respond(not_found());
+          return;
+        }
+        if (path.resource == EdgeResource::Status) {
+          respond(serve_status(*info));
+          return;
+        }
+        // An idle stream has nothing to play: never published, or held long
+        // enough after its end. Leftover objects of an old session must not
+        // resurface.
+        if (info->state == media::StreamState::Idle) {
+          respond(not_found());
+          return;
+        }
+        serve_media(path, directives, std::move(respond));
+      });
 }
 
 net::HttpRespond EdgeRouter::counting_viewer(const net::HttpRequest& req, const EdgePath& path,
@@ -132,14 +181,24 @@ net::HttpRespond EdgeRouter::counting_viewer(const net::HttpRequest& req, const 
   };
 }
 
-// Init sections and segments are read only when the rendition's playlist (a
-// cache hit while it is being written) names them or names their neighbours.
-void EdgeRouter::serve_media(const EdgePath& path, net::HttpRespond respond) {
+// Init sections, segments and parts are read only when the rendition's
+// playlist (a cache hit while it is being written) names them or names their
+// neighbours.
+void EdgeRouter::serve_media(const EdgePath& path, const Directives& directives,
+                             net::HttpRespond respond) {
   auto fetch = [this, key = path.object_key](net::HttpRespond respond) {
     objects_.get_async(key, [key, respond = std::move(respond)](Result<storage::ObjectPtr> object) {
       respond(object_response(key, object));
     });
   };
+  if (path.resource == EdgeResource::MediaPlaylist) {
+    serve_playlist(path, directives, std::move(respond));
+    return;
+  }
+  if (path.resource == EdgeResource::Part) {
+    serve_part(path, std::move(respond));
+    return;
+  }
   if (path.resource != EdgeResource::InitSection && path.resource != EdgeResource::MediaSegment) {
     fetch(std::move(respond));
     return;
@@ -162,6 +221,117 @@ void EdgeRouter::serve_media(const EdgePath& path, net::HttpRespond respond) {
     }
     // (A playlist that cannot be read now does not hide the object itself.)
     fetch(std::move(respond));
+  });
+}
+
+net::HttpResponse EdgeRouter::playlist_response(const std::string& key,
+                                                const storage::ObjectPtr& playlist,
+                                                const Directives& directives) {
+  auto res = object_response(key, playlist);
+  if (directives.wanted) {
+    for (auto& [name, value] : res.headers) {
+      if (name == "Cache-Control") {
+        value = std::string(kBlockingPlaylistCacheControl);
+      }
+    }
+  }
+  if (directives.skip) {
+    auto delta = format::hls::delta_update(as_chars(playlist->data));
+    if (delta.ok()) {
+      res.shared_body.reset();
+      res.body = std::move(*delta);
+    }
+  }
+  return res;
+}
+
+// A blocking reload (LL-HLS) is answered once the playlist holds the part it
+// asks for; the hold is three target durations, then 503 (RFC 8216bis 6.2.5.2).
+void EdgeRouter::serve_playlist(const EdgePath& path, const Directives& directives,
+                                net::HttpRespond respond) {
+  objects_.get_async(
+      path.object_key, [this, key = path.object_key, directives,
+                        respond = std::move(respond)](Result<storage::ObjectPtr> playlist) mutable {
+        if (!playlist.ok()) {
+          respond(object_response(key, playlist));
+          return;
+        }
+        auto edge = format::hls::read_live_edge(as_chars((*playlist)->data));
+        if (!directives.wanted || !edge.ok() || reloads_ == nullptr) {
+          respond(playlist_response(key, *playlist, directives));
+          return;
+        }
+        switch (format::hls::delivery(*edge, *directives.wanted)) {
+          case format::hls::Delivery::Now:
+            respond(playlist_response(key, *playlist, directives));
+            return;
+          case format::hls::Delivery::TooFar:
+            respond(text_error(400, "bad_request",
+                               "_HLS_msn/_HLS_part is too far ahead of the live edge"));
+            return;
+          case format::hls::Delivery::Wait:
+            break;
+        }
+        reloads_->wait(
+            key, *playlist, *directives.wanted, std::chrono::seconds(3 * edge->target_duration_s),
+            [key, directives, respond = std::move(respond)](Result<storage::ObjectPtr> ready) {
+              if (!ready.ok()) {
+                auto res = text_error(503, "unavailable", ready.error().message);
+                res.set("Retry-After", "1");
+                respond(std::move(res));
+                return;
+              }
+              respond(playlist_response(key, *ready, directives));
+            });
+      });
+}
+
+void EdgeRouter::serve_part(const EdgePath& path, net::HttpRespond respond) {
+  std::string playlist_key = path.edge_id + "/" + path.rendition + "/index.m3u8";
+  objects_.get_async(playlist_key, [this, path, playlist_key, respond = std::move(respond)](
+                                       Result<storage::ObjectPtr> playlist) mutable {
+    auto fetch = [this, key = path.object_key](net::HttpRespond respond) {
+      objects_.get_async(key,
+                         [key, respond = std::move(respond)](Result<storage::ObjectPtr> object) {
+                           respond(object_response(key, object));
+                         });
+    };
+    if (!playlist.ok()) {
+      if (playlist.error().code == Code::NotFound) {
+        respond(not_found());
+      } else {
+        fetch(std::move(respond));
+      }
+      return;
+    }
+    std::string_view text = as_chars((*playlist)->data);
+    auto window = LiveWindow::parse(text);
+    auto edge = format::hls::read_live_edge(text);
+    if (!window.ok() || !edge.ok() || !window->may_have_segment(path.session, path.seq)) {
+      respond(not_found());
+      return;
+    }
+    format::hls::PartWanted wanted{.msn = path.seq, .part = path.part};
+    auto delivery = format::hls::delivery(*edge, wanted);
+    if (delivery == format::hls::Delivery::TooFar) {
+      respond(not_found());
+      return;
+    }
+    if (delivery == format::hls::Delivery::Now || reloads_ == nullptr) {
+      fetch(std::move(respond));
+      return;
+    }
+    reloads_->wait(playlist_key, *playlist, wanted,
+                   std::chrono::seconds(3 * edge->target_duration_s),
+                   [fetch, respond = std::move(respond)](Result<storage::ObjectPtr> ready) mutable {
+                     if (!ready.ok()) {
+                       auto res = text_error(503, "unavailable", ready.error().message);
+                       res.set("Retry-After", "1");
+                       respond(std::move(res));
+                       return;
+                     }
+                     fetch(std::move(respond));
+                   });
   });
 }
 

@@ -9,6 +9,7 @@
 
 #include <string_view>
 
+#include "edge/blocking_reloads.h"
 #include "edge/edge_metrics.h"
 #include "edge/edge_path.h"
 #include "edge/status_events.h"
@@ -24,10 +25,21 @@ class EdgeRouter {
  public:
   // All are borrowed and must outlive the router and may be null. `viewers`
   // counts the clients of media segments answered 200; without `events`
-  // /live/{edgeId}/events is a 404.
+  // /live/{edgeId}/events is a 404; without `reloads` blocking playlist
+  // reloads are answered at once with what there is.
   EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory,
              EdgeMetrics* metrics = nullptr, ViewerCounter* viewers = nullptr,
-             StatusEvents* events = nullptr);
+             StatusEvents* events = nullptr, BlockingReloads* reloads = nullptr);
+
+  // LL-HLS delivery directives of a media playlist or part request:
+  // `_HLS_msn` (with `_HLS_part`) and `_HLS_skip=YES|v2`.
+  struct Directives {
+    std::optional<format::hls::PartWanted> wanted;
+    bool skip = false;
+  };
+  // InvalidArgument (400) for a bad number, `_HLS_part` without `_HLS_msn`,
+  // or a skip value that is not YES or v2.
+  static Result<Directives> parse_directives(std::string_view query);
 
   // Never blocks: the stream lookup and a cache miss answer through callbacks
   // (StreamDirectory::lookup_async, ObjectReader::get_async), so a thousand
@@ -40,7 +52,13 @@ class EdgeRouter {
   // `respond` is moved along, never copied: with metrics on it is a wrapper
   // whose every copy would cost an allocation.
   void serve_watch(std::string_view rest, net::HttpRespond respond);
-  void serve_media(const EdgePath& path, net::HttpRespond respond);
+  void serve_media(const EdgePath& path, const Directives& directives, net::HttpRespond respond);
+  void serve_playlist(const EdgePath& path, const Directives& directives, net::HttpRespond respond);
+  // A part not listed yet (the preload hint) waits for the playlist to list it.
+  void serve_part(const EdgePath& path, net::HttpRespond respond);
+  static net::HttpResponse playlist_response(const std::string& key,
+                                             const storage::ObjectPtr& playlist,
+                                             const Directives& directives);
   // `respond`, counting the client as a viewer of the stream if it gets the segment.
   net::HttpRespond counting_viewer(const net::HttpRequest& req, const EdgePath& path,
                                    net::HttpRespond respond);
@@ -53,6 +71,7 @@ class EdgeRouter {
   EdgeMetrics* metrics_;
   ViewerCounter* viewers_;
   StatusEvents* events_;
+  BlockingReloads* reloads_;
 };
 
 // A small plain-text error with CORS and no-cache; the HTTP server also uses it

@@ -19,7 +19,9 @@ Result<LiveWindow> LiveWindow::parse(std::string_view playlist) {
     std::optional<MediaFileName> name;
     if (line.kind == format::hls::M3u8Line::Kind::Uri) {
       name = parse_media_file_name(line.value);
-    } else if (line.kind == format::hls::M3u8Line::Kind::Tag && line.name == "EXT-X-MAP") {
+    } else if (line.kind == format::hls::M3u8Line::Kind::Tag &&
+               (line.name == "EXT-X-MAP" || line.name == "EXT-X-PART" ||
+                line.name == "EXT-X-PRELOAD-HINT")) {
       auto attributes = format::hls::parse_attribute_list(line.value);
       const std::string* uri =
           attributes.ok() ? format::hls::find_attribute(*attributes, "URI") : nullptr;
@@ -31,7 +33,11 @@ Result<LiveWindow> LiveWindow::parse(std::string_view playlist) {
       continue;
     }
     Range& range = window.sessions_[name->session];
-    if (name->resource == EdgeResource::MediaSegment) {
+    if (name->resource == EdgeResource::Part) {
+      // Parts name their segment: the one being built may be one past the last listed.
+      range.first = std::min(range.first, name->seq);
+      range.last = std::max(range.last, name->seq);
+    } else if (name->resource == EdgeResource::MediaSegment) {
       range.first = std::min(range.first, name->seq);
       range.last = std::max(range.last, name->seq);
       ++window.segments_;

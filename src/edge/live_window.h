@@ -1,6 +1,6 @@
 #pragma once
 
-// Which init sections and segments a rendition's media playlist makes worth
+// Which init sections, segments and parts a rendition's media playlist makes worth
 // reading from storage. A viewer only asks for names it saw in a playlist, so
 // a name far from the playlist's window is answered 404 without an origin
 // read: a flood of made-up names costs the store nothing. Pure, no I/O.
@@ -30,6 +30,7 @@ class LiveWindow {
   static Result<LiveWindow> parse(std::string_view playlist);
 
   bool may_have_init(const std::string& session) const;
+  // Parts too, by their segment's number.
   bool may_have_segment(const std::string& session, uint64_t seq) const;
 
  private:

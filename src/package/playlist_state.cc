@@ -205,9 +205,8 @@ std::vector<std::string> PlaylistState::add(format::hls::SegmentRecord segment) 
   discontinuity_next_ = false;
   segment.parts = std::move(partial_.parts);
   partial_ = {};
-  // Rounded to the millisecond first (as EXTINF prints it), so 2.0000001 s stays 2.
-  max_duration_s_ = std::max(
-      max_duration_s_, static_cast<int>(std::ceil(std::round(segment.duration_s * 1000) / 1000)));
+  // As the writer rounds it (ms first, then to the nearest second): the target never shrinks.
+  max_duration_s_ = std::max(max_duration_s_, format::hls::target_duration({segment}, 1));
   segments_.push_back(std::move(segment));
   std::vector<std::string> evicted;
   if (segments_.size() > kSegmentsWithParts) {

@@ -78,12 +78,51 @@ Status CachedStore::put(const std::string& key, const ObjectPtr& object) {
   }
   // After a failed put the inner store may hold the old object or none: forget
   // it. After a remove_prefix that ran meanwhile it may hold either too.
+  auto cached = index_.find(key);
+  if (s.ok() && cached != index_.end() && cached->second->published &&
+      cached->second->object != object) {
+    return s;  // a newer object of the key was published meanwhile (writes are FIFO per key)
+  }
   if (!s.ok() || object->data.size() > max_bytes_ || in_flight.mapped().raced_removal) {
     erase_locked(key);
   } else {
     insert_locked(key, object, ttl_of(key));  // the writer's bytes themselves, not a copy
   }
   return s;
+}
+
+void CachedStore::publish(const std::string& key, const ObjectPtr& object) {
+  PublishListener listener;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto fill = fills_.find(key); fill != fills_.end()) {
+      orphan_fill_locked(fill);
+    }
+    if (object->data.size() <= max_bytes_) {
+      insert_locked(key, object, ttl_of(key));
+      if (auto it = index_.find(key); it != index_.end()) {
+        it->second->published = true;
+      }
+    }
+    listener = publish_listener_;
+  }
+  if (listener) {
+    listener(key, object);
+  }
+}
+
+void CachedStore::set_publish_listener(PublishListener listener) {
+  std::lock_guard lock(mutex_);
+  publish_listener_ = std::move(listener);
+}
+
+void CachedStore::get_fresh_async(const std::string& key, GetCallback done) {
+  auto read = [this, key, done = std::move(done)] { done(inner_.get(key)); };
+  if (options_.background) {
+    options_.background(std::move(read));
+  } else {
+    read();
+  }
 }
 
 Result<ObjectPtr> CachedStore::get(const std::string& key) {

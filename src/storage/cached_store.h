@@ -63,6 +63,18 @@ class CachedStore final : public ObjectStore, public ObjectReader {
   CachedStore(ObjectStore& inner, CacheOptions options);
 
   Status put(const std::string& key, const ObjectPtr& object) override;
+  // Serves `object` from memory at once, before its put (which must follow,
+  // through put()) reaches the inner store: the writer's queue calls this when
+  // it accepts a write, so viewers on this node see a new part or playlist
+  // without waiting for the disk or S3. A put completing for an older object
+  // of the key does not replace a newer published one. Never blocks.
+  void publish(const std::string& key, const ObjectPtr& object);
+  // Called (on the publishing thread, without locks) for every published object.
+  using PublishListener = std::function<void(const std::string& key, const ObjectPtr& object)>;
+  void set_publish_listener(PublishListener listener);
+  // Reads `key` from the inner store on `background`, bypassing the cache (and
+  // leaving it as it is): for following objects another node writes.
+  void get_fresh_async(const std::string& key, GetCallback done);
   // Blocks on a miss (reads inline, or waits for a concurrent reader).
   Result<ObjectPtr> get(const std::string& key) override;
   // Never blocks: a miss is read on `background` (or joins a read in flight).
@@ -78,7 +90,8 @@ class CachedStore final : public ObjectStore, public ObjectReader {
     std::string key;
     ObjectPtr object;  // null: a remembered NotFound
     std::optional<Clock::time_point> expires;
-    size_t charge = 0;  // what it counts against max_bytes
+    size_t charge = 0;       // what it counts against max_bytes
+    bool published = false;  // by publish(), its put not yet completed
   };
   using Lru = std::list<Entry>;  // front = most recently used
   struct Fill {
@@ -131,6 +144,7 @@ class CachedStore final : public ObjectStore, public ObjectReader {
   uint64_t hits_ = 0;
   uint64_t misses_ = 0;
   uint64_t coalesced_ = 0;
+  PublishListener publish_listener_;
 };
 
 }  // namespace antcdn::storage

@@ -142,6 +142,11 @@ Status WriteQueue::remove_prefix(std::string prefix, WriteCallback done) {
 Status WriteQueue::submit(Job job) {
   job.charge = (job.object ? job.object->data.size() : 0) + job.key.size() + kJobOverhead;
   std::string name = lane_name(job.key);
+  // What on_accepted is told of, kept before the job moves into its lane.
+  std::optional<std::pair<std::string, ObjectPtr>> accepted;
+  if (job.op == Op::Put && options_.on_accepted) {
+    accepted.emplace(job.key, job.object);
+  }
   {
     std::lock_guard lock(mutex_);
     if (job.fence && job.fence->superseded) {
@@ -172,6 +177,9 @@ Status WriteQueue::submit(Job job) {
     schedule_locked(name, lane);
   }
   wake_.notify_all();  // a handful of workers: cheaper than one condition per lane
+  if (accepted) {
+    options_.on_accepted(accepted->first, accepted->second);
+  }
   return {};
 }
 

@@ -72,6 +72,10 @@ struct WriteQueueOptions {
   // when discard(), claim() or flush_for() stopped it): the time from its first
   // attempt to that outcome, retries included. For metrics; must not block.
   std::function<void(std::string_view key, std::chrono::nanoseconds took, bool stored)> on_put_done;
+  // Called on the submitting thread, after the queue took a put (not when it
+  // refused one): the node's cache serves the object from then on
+  // (CachedStore::publish). Must not block.
+  std::function<void(const std::string& key, const ObjectPtr& object)> on_accepted;
 };
 
 // A WriteCallback (object_writer.h) runs exactly once per accepted job: on the job's worker thread

@@ -138,7 +138,10 @@ int target_duration(const std::vector<SegmentRecord>& segments, int floor_s) {
   int64_t target = floor_s > 0 ? floor_s : 1;
   for (const auto& s : segments) {
     if (std::isfinite(s.duration_s) && s.duration_s > 0 && s.duration_s < 1e9) {
-      target = std::max<int64_t>(target, (duration_ms(s.duration_s) + 999) / 1000);
+      // RFC 8216 4.3.3.1: each EXTINF, rounded to the nearest integer, is at
+      // most the target. A 2.018 s segment (a keyframe a frame late) keeps a
+      // 2 s target, and with it the LL-HLS hold-backs derived from it.
+      target = std::max<int64_t>(target, (duration_ms(s.duration_s) + 500) / 1000);
     }
   }
   return static_cast<int>(target);

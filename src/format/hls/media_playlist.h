@@ -81,7 +81,8 @@ double can_skip_until_s(int target_duration_s);
 // non-finite duration.
 Result<std::string> write_media_playlist(const MediaPlaylist& playlist);
 
-// EXT-X-TARGETDURATION for the window: max(floor, ceil of each EXTINF as written).
+// EXT-X-TARGETDURATION for the window: max(floor, each EXTINF as written,
+// rounded to the nearest integer).
 int target_duration(const std::vector<SegmentRecord>& segments, int floor_s);
 
 // "2024-05-01T12:00:00.250Z": ISO 8601, UTC, milliseconds.

@@ -427,9 +427,9 @@ TEST_F(StreamPackagerTest, LowLatencyListsPartsNoLongerThanTheTargetInEveryRendi
   for (std::string rendition : {"source", "audio"}) {
     std::string playlist = text(store_, "lse_test/" + rendition + "/index.m3u8");
     SCOPED_TRACE(playlist);
-    // This feed's keyframes make 2.013 s segments: a 3 s target duration.
-    EXPECT_NE(playlist.find("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=18.000,"
-                            "PART-HOLD-BACK=1.500,HOLD-BACK=9.000\n"),
+    // This feed's keyframes make 2.013 s segments: still a 2 s target duration.
+    EXPECT_NE(playlist.find("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=12.000,"
+                            "PART-HOLD-BACK=1.500,HOLD-BACK=6.000\n"),
               std::string::npos);
     EXPECT_NE(playlist.find("#EXT-X-PART-INF:PART-TARGET=0.500\n"), std::string::npos);
     EXPECT_NE(playlist.find("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\""), std::string::npos);

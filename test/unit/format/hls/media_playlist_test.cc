@@ -29,7 +29,7 @@ TEST(HlsMediaPlaylist, WritesExactText) {
   EXPECT_EQ(*text,
             "#EXTM3U\n"
             "#EXT-X-VERSION:7\n"
-            "#EXT-X-TARGETDURATION:3\n"
+            "#EXT-X-TARGETDURATION:2\n"
             "#EXT-X-MEDIA-SEQUENCE:41\n"
             "#EXT-X-DISCONTINUITY-SEQUENCE:1\n"
             "#EXT-X-INDEPENDENT-SEGMENTS\n"
@@ -76,8 +76,10 @@ TEST(HlsMediaPlaylist, EndListAndParseBack) {
 TEST(HlsMediaPlaylist, TargetDurationRoundsAtMillisecondsAndHonoursFloor) {
   std::vector<SegmentRecord> s = {{"a", 2.0000004, 0, false, ""}};
   EXPECT_EQ(target_duration(s, 0), 2);  // written as 2.000, so 2 is correct
-  s[0].duration_s = 2.0006;
-  EXPECT_EQ(target_duration(s, 0), 3);  // written as 2.001
+  s[0].duration_s = 2.4994;
+  EXPECT_EQ(target_duration(s, 0), 2);  // written as 2.499: rounds to 2 (RFC 8216 4.3.3.1)
+  s[0].duration_s = 2.4996;
+  EXPECT_EQ(target_duration(s, 0), 3);  // written as 2.500
   EXPECT_EQ(target_duration(s, 4), 4);
   EXPECT_EQ(target_duration({}, 0), 1);
   EXPECT_EQ(target_duration({}, 2), 2);

@@ -1,0 +1,199 @@
+#include "edge/blocking_reloads.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace antcdn::edge {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using format::hls::Delivery;
+
+Error hold_ran_out() {
+  return make_error(Code::Unavailable, "the playlist did not reach the requested part in time");
+}
+
+std::optional<format::hls::LiveEdge> edge_of(const storage::ObjectPtr& playlist) {
+  if (!playlist) {
+    return std::nullopt;
+  }
+  auto edge = format::hls::read_live_edge(as_chars(playlist->data));
+  return edge.ok() ? std::optional(*edge) : std::nullopt;
+}
+
+using Ready = std::vector<std::pair<BlockingReloads::Answer, Result<storage::ObjectPtr>>>;
+
+void answer_all(Ready& ready) {
+  for (auto& [answer, result] : ready) {
+    answer(std::move(result));
+  }
+  ready.clear();
+}
+
+}  // namespace
+
+struct BlockingReloads::Core {
+  struct Waiter {
+    format::hls::PartWanted wanted;
+    Clock::time_point deadline;
+    Answer answer;
+  };
+  struct Watched {
+    storage::ObjectPtr latest;
+    format::hls::LiveEdge edge;
+    std::vector<Waiter> waiters;
+    bool reading = false;  // a fresh read is in flight
+  };
+
+  explicit Core(BlockingReloadOptions o) : options(std::move(o)) {}
+
+  // Takes `playlist` if it is newer than what `w` knows, and answers the
+  // waiters it satisfies (into `ready`, to be called without the lock).
+  void take_locked(Watched& w, const storage::ObjectPtr& playlist, Ready& ready) {
+    auto edge = edge_of(playlist);
+    if (!edge || (w.latest && !format::hls::is_newer(*edge, w.edge))) {
+      return;
+    }
+    w.latest = playlist;
+    w.edge = *edge;
+    std::erase_if(w.waiters, [&](Waiter& waiter) {
+      if (format::hls::delivery(w.edge, waiter.wanted) != Delivery::Now) {
+        return false;
+      }
+      ready.emplace_back(std::move(waiter.answer), w.latest);
+      --waiting;
+      return true;
+    });
+  }
+
+  // One poll: holds that ran out are answered, and the playlists with waiters
+  // are read again from the origin.
+  void poll(const std::shared_ptr<Core>& self, std::unique_lock<std::mutex>& lock) {
+    Ready ready;
+    std::vector<std::string> to_read;
+    auto now = Clock::now();
+    for (auto it = watched.begin(); it != watched.end();) {
+      Watched& w = it->second;
+      std::erase_if(w.waiters, [&](Waiter& waiter) {
+        if (waiter.deadline > now) {
+          return false;
+        }
+        ready.emplace_back(std::move(waiter.answer), hold_ran_out());
+        --waiting;
+        return true;
+      });
+      if (w.waiters.empty() && !w.reading) {
+        it = watched.erase(it);  // nobody waits: forget the versions seen
+        continue;
+      }
+      if (!w.waiters.empty() && !w.reading && options.read_fresh) {
+        w.reading = true;
+        to_read.push_back(it->first);
+      }
+      ++it;
+    }
+    lock.unlock();
+    answer_all(ready);
+    for (const std::string& key : to_read) {
+      options.read_fresh(key, [self, key](Result<storage::ObjectPtr> read) {
+        Ready satisfied;
+        {
+          std::lock_guard inner(self->mutex);
+          auto it = self->watched.find(key);
+          if (it == self->watched.end()) {
+            return;
+          }
+          it->second.reading = false;
+          if (read.ok()) {
+            self->take_locked(it->second, *read, satisfied);
+          }
+        }
+        answer_all(satisfied);
+      });
+    }
+    lock.lock();
+  }
+
+  const BlockingReloadOptions options;
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::unordered_map<std::string, Watched> watched;
+  size_t waiting = 0;
+  bool stopping = false;
+};
+
+BlockingReloads::BlockingReloads(BlockingReloadOptions options)
+    : core_(std::make_shared<Core>(std::move(options))) {
+  poller_ = std::thread([core = core_] {
+    std::unique_lock lock(core->mutex);
+    while (!core->stopping) {
+      core->wake.wait_for(lock, core->options.poll_interval);
+      if (!core->stopping) {
+        core->poll(core, lock);
+      }
+    }
+  });
+}
+
+BlockingReloads::~BlockingReloads() {
+  Ready ready;
+  {
+    std::lock_guard lock(core_->mutex);
+    core_->stopping = true;
+    for (auto& [key, w] : core_->watched) {
+      for (auto& waiter : w.waiters) {
+        ready.emplace_back(std::move(waiter.answer), hold_ran_out());
+      }
+      w.waiters.clear();
+    }
+    core_->waiting = 0;
+  }
+  core_->wake.notify_all();
+  poller_.join();
+  answer_all(ready);
+}
+
+size_t BlockingReloads::waiting() const {
+  std::lock_guard lock(core_->mutex);
+  return core_->waiting;
+}
+
+void BlockingReloads::wait(const std::string& key, const storage::ObjectPtr& current,
+                           const format::hls::PartWanted& wanted, std::chrono::milliseconds hold,
+                           Answer answer) {
+  Ready ready;
+  {
+    std::lock_guard lock(core_->mutex);
+    if (core_->stopping) {
+      ready.emplace_back(std::move(answer), hold_ran_out());
+    } else {
+      Core::Watched& w = core_->watched[key];
+      core_->take_locked(w, current, ready);
+      if (w.latest && format::hls::delivery(w.edge, wanted) == Delivery::Now) {
+        ready.emplace_back(std::move(answer), w.latest);  // a newer version was known
+      } else {
+        w.waiters.push_back(Core::Waiter{wanted, Clock::now() + hold, std::move(answer)});
+        ++core_->waiting;
+      }
+    }
+  }
+  answer_all(ready);
+}
+
+void BlockingReloads::offer(const std::string& key, const storage::ObjectPtr& playlist) {
+  Ready ready;
+  {
+    std::lock_guard lock(core_->mutex);
+    auto it = core_->watched.find(key);
+    if (it == core_->watched.end() || it->second.waiters.empty()) {
+      return;
+    }
+    core_->take_locked(it->second, playlist, ready);
+  }
+  answer_all(ready);
+}
+
+}  // namespace antcdn::edge
