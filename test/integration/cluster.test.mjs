@@ -82,6 +82,23 @@ test("published on ingest, played from the edge, through an object store outage"
     return (await getStream(api, stream.streamId)).viewers === 1;
   }, { timeoutMs: 15000, intervalMs: 500, what: "the edge node's viewer on the API node" });
 
+  // LL-HLS on the edge-only node: it learns of parts by polling the bucket, so a
+  // blocking reload for the next part is answered once the ingest node wrote it.
+  const now = (await fetchObject(media)).text();
+  const msn = Number(now.match(/#EXT-X-MEDIA-SEQUENCE:(\d+)/)[1]) +
+    now.split("\n").filter((l) => l.length > 0 && !l.startsWith("#")).length;
+  const tail = now.slice(now.lastIndexOf(".m4s\n") + 5);
+  const part = (tail.match(/#EXT-X-PART:/g) ?? []).length;
+  const blocked = await fetchObject(`${media}?_HLS_msn=${msn}&_HLS_part=${part}`);
+  assert.equal(blocked.status, 200, blocked.text());
+  const session = early.segments[0].uri.replace(/-\d+\.m4s$/, "");
+  const partUri = `${session}-${msn}.${part}.m4s`;
+  assert.ok(blocked.text().includes(`URI="${partUri}"`) ||
+    blocked.text().includes(`\n${session}-${msn}.m4s\n`),
+    `the answer holds part ${part} of segment ${msn}: ${blocked.text()}`);
+  const partRes = await fetchObject(new URL(partUri, media).href);
+  assert.equal(partRes.status, 200, `part ${partUri} from the bucket`);
+
   // Down for 6 s of the 24 s stream: uploads queue up on the ingest node.
   await backends.killObjectStore();
   await new Promise((r) => setTimeout(r, 6000));
