@@ -25,6 +25,8 @@ TEST_F(EdgePathTest, ParsesEveryRoute) {
            {"/720p/01hsession-42.m4s", EdgeResource::MediaSegment},
            {"/audio_aac/s-1-00000000000000000001.m4s", EdgeResource::MediaSegment},
            {"/a-b_c/init-Ab_9-x.mp4", EdgeResource::InitSection},
+           {"/720p/01hsession-42.3.m4s", EdgeResource::Part},
+           {"/audio/s-1-7.9999.m4s", EdgeResource::Part},
        }) {
     auto p = parse_edge_path(live_ + c.suffix);
     ASSERT_TRUE(p.has_value()) << c.suffix;
@@ -37,6 +39,19 @@ TEST_F(EdgePathTest, ParsesEveryRoute) {
   EXPECT_EQ(status->resource, EdgeResource::Status);
   EXPECT_EQ(status->edge_id, id_);
   EXPECT_TRUE(status->object_key.empty());
+}
+
+TEST_F(EdgePathTest, PartsNameTheirSegmentAndIndex) {
+  auto p = parse_edge_path(live_ + "/720p/s-1-42.3.m4s");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->session, "s-1");
+  EXPECT_EQ(p->seq, 42u);
+  EXPECT_EQ(p->part, 3u);
+  for (const char* bad :
+       {"/720p/s1-42.m4s.m4s", "/720p/s1-42..m4s", "/720p/s1-42.12345.m4s", "/720p/s1-42.-1.m4s",
+        "/720p/s1-42.1.2.m4s", "/720p/s1.1.m4s", "/720p/s1-42.x.m4s"}) {
+    EXPECT_FALSE(parse_edge_path(live_ + bad).has_value()) << bad;
+  }
 }
 
 TEST_F(EdgePathTest, RejectsMalformedAndEscapingPaths) {

@@ -147,10 +147,85 @@ TEST_F(EdgeRouterTest, ServesEveryMediaRouteWithItsHeaders) {
   }
 }
 
-TEST_F(EdgeRouterTest, QueryStringsAreIgnored) {
-  auto res = call("/live/" + live_ + "/720p/index.m3u8?_HLS_msn=4&_HLS_part=1");
+TEST_F(EdgeRouterTest, DeliveryDirectivesOfAPlaylistWithoutPartsAreAnsweredAtOnce) {
+  auto res = call("/live/" + live_ + "/720p/index.m3u8?_HLS_msn=4&_HLS_part=1&x=y");
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.body_text(), kMediaPlaylist);
+  EXPECT_EQ(call("/live/" + live_ + "/master.m3u8?whatever=1").status, 200);
+}
+
+TEST_F(EdgeRouterTest, MalformedDeliveryDirectivesAre400) {
+  for (const char* q : {"_HLS_part=1", "_HLS_msn=-1", "_HLS_msn=1x", "_HLS_msn=1&_HLS_part=z",
+                        "_HLS_skip=NO", "_HLS_msn=%zz"}) {
+    auto res = call("/live/" + live_ + "/720p/index.m3u8?" + q);
+    EXPECT_EQ(res.status, 400) << q << ": " << res.body_text();
+  }
+}
+
+// A low-latency playlist: segments 3 and 4 (parts 0-1 each), then part 0 of 5.
+constexpr std::string_view kLowLatencyPlaylist =
+    "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:2\n"
+    "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=12.000,PART-HOLD-BACK=3.000,"
+    "HOLD-BACK=6.000\n#EXT-X-PART-INF:PART-TARGET=1.000\n#EXT-X-MEDIA-SEQUENCE:3\n"
+    "#EXT-X-MAP:URI=\"init-s1.mp4\"\n"
+    "#EXT-X-PART:DURATION=1.000,URI=\"s1-3.0.m4s\",INDEPENDENT=YES\n"
+    "#EXT-X-PART:DURATION=1.000,URI=\"s1-3.1.m4s\"\n#EXTINF:2.000,\ns1-3.m4s\n"
+    "#EXT-X-PART:DURATION=1.000,URI=\"s1-4.0.m4s\",INDEPENDENT=YES\n"
+    "#EXT-X-PART:DURATION=1.000,URI=\"s1-4.1.m4s\"\n#EXTINF:2.000,\ns1-4.m4s\n"
+    "#EXT-X-PART:DURATION=1.000,URI=\"s1-5.0.m4s\",INDEPENDENT=YES\n"
+    "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"s1-5.1.m4s\"\n";
+
+TEST_F(EdgeRouterTest, BlockingReloadsWaitForThePartAndPartsForTheirListing) {
+  BlockingReloads reloads({.poll_interval = std::chrono::hours(1)});
+  EdgeRouter router{objects_, directory_, nullptr, nullptr, nullptr, &reloads};
+  store(live_ + "/720p/index.m3u8", kLowLatencyPlaylist);
+  store(live_ + "/720p/s1-5.0.m4s", "part 5.0");
+  auto get = [&](const std::string& rest, std::optional<net::HttpResponse>& out) {
+    net::HttpRequest req;
+    req.method = "GET";
+    req.target = "/live/" + live_ + rest;
+    router.handle(req, [&out](net::HttpResponse r) { out = std::move(r); });
+  };
+  std::optional<net::HttpResponse> now;
+  get("/720p/index.m3u8?_HLS_msn=5&_HLS_part=0", now);
+  ASSERT_TRUE(now);
+  EXPECT_EQ(now->status, 200);
+  EXPECT_EQ(header(*now, "Cache-Control"), "public, max-age=6");
+
+  std::optional<net::HttpResponse> too_far;
+  get("/720p/index.m3u8?_HLS_msn=7", too_far);
+  ASSERT_TRUE(too_far);
+  EXPECT_EQ(too_far->status, 400);
+
+  std::optional<net::HttpResponse> held;
+  std::optional<net::HttpResponse> hinted;
+  get("/720p/index.m3u8?_HLS_msn=5&_HLS_part=1", held);
+  get("/720p/s1-5.1.m4s", hinted);
+  EXPECT_FALSE(held) << "held until part 5.1 is listed";
+  EXPECT_FALSE(hinted) << "the hinted part is held too";
+  EXPECT_EQ(reloads.waiting(), 2u);
+
+  std::string next(kLowLatencyPlaylist);
+  next.insert(next.find("#EXT-X-PRELOAD-HINT"), "#EXT-X-PART:DURATION=1.000,URI=\"s1-5.1.m4s\"\n");
+  store(live_ + "/720p/s1-5.1.m4s", "part 5.1");
+  auto version = storage::make_object(to_bytes(next));
+  objects_.publish(live_ + "/720p/index.m3u8", version);
+  reloads.offer(live_ + "/720p/index.m3u8", version);
+  ASSERT_TRUE(held);
+  EXPECT_EQ(held->status, 200);
+  EXPECT_NE(held->body_text().find("s1-5.1.m4s"), std::string::npos);
+  ASSERT_TRUE(hinted);
+  EXPECT_EQ(hinted->status, 200);
+  EXPECT_EQ(hinted->body_text(), "part 5.1");
+
+  std::optional<net::HttpResponse> listed;
+  get("/720p/s1-4.1.m4s", listed);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->status, 404) << "listed but never stored";
+  std::optional<net::HttpResponse> far_part;
+  get("/720p/s1-9.0.m4s", far_part);
+  ASSERT_TRUE(far_part);
+  EXPECT_EQ(far_part->status, 404) << "far ahead of the playlist: no wait, no read";
 }
 
 TEST_F(EdgeRouterTest, EndedStreamsStillPlayWithShortLivedPlaylists) {

@@ -63,4 +63,15 @@ TEST(LiveWindowTest, NotAPlaylistIsAnError) {
 }
 
 }  // namespace
+TEST(LiveWindowTest, PartsAndTheHintListTheSegmentBeingBuilt) {
+  auto w = LiveWindow::parse(
+      "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:40\n#EXT-X-DISCONTINUITY\n"
+      "#EXT-X-MAP:URI=\"init-b.mp4\"\n#EXT-X-PART:DURATION=0.5,URI=\"b-57.0.m4s\"\n"
+      "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"b-57.1.m4s\"\n");
+  ASSERT_TRUE(w.ok());
+  EXPECT_TRUE(w->may_have_init("b"));
+  EXPECT_TRUE(w->may_have_segment("b", 57)) << "a reconnect's first parts, before any segment";
+  EXPECT_FALSE(w->may_have_segment("b", 80));
+}
+
 }  // namespace antcdn::edge
