@@ -32,6 +32,8 @@ struct PackagerOptions {
   int64_t target_segment_ms = 2000;
   size_t window_segments = 10;      // live playlist length
   int64_t delete_grace_ms = 30000;  // how long a segment outlives its place in the window
+  bool low_latency = false;         // LL-HLS parts and tags (latencyMode "low")
+  int64_t part_target_ms = 500;     // --part-duration-ms
 };
 
 struct PackagerEvents {
