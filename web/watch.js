@@ -249,8 +249,9 @@ function showEnded(why) {
 //
 // "low": hls.js's low-latency mode, which loads LL-HLS parts, blocks on
 // playlist reloads and sits PART-HOLD-BACK behind the live edge as the
-// playlist says (so no liveSync* here: any of them would override it), and
-// plays up to 1.5x for a moment to get back to that point after a stall.
+// playlist says (so no liveSync* here: any of them would override it, and
+// hls.js refuses a liveMaxLatency* without its liveSync* partner), and plays
+// up to 1.5x for a moment to get back to that point after a stall.
 //
 // "standard" (and an edge too old to tell): plain HLS after the integration
 // guide: sit three segments behind the live edge, jump forward when ten behind.
