@@ -167,6 +167,7 @@ test("the guide's flow: sign in, create, go live, watch, switch quality, stream 
 
       const item = page.getByTestId("stream-item").filter({ hasText: "Friday Night Stream" });
       const streamId = await item.getAttribute("data-stream-id");
+      assert.equal(await item.getByTestId("stream-latency").textContent(), "Low latency", "the default latencyMode");
       assert.equal(await item.getByTestId("state-badge").getAttribute("data-state"), "idle");
 
       // Go live with the key read from the page, as a broadcaster would paste it.
