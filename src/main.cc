@@ -162,6 +162,10 @@ int run(int argc, char** argv) {
       ->add_option("--x264-preset", config.x264_preset,
                    "x264 preset for the standard and high ladders")
       ->envname("ANTCDN_X264_PRESET");
+  serve
+      ->add_option("--part-duration-ms", config.part_duration_ms,
+                   "LL-HLS part length of latencyMode \"low\" streams (default 500)")
+      ->envname("ANTCDN_PART_DURATION_MS");
   serve->add_option("--log-level", config.log_level, "trace|debug|info|warn|error")
       ->envname("ANTCDN_LOG_LEVEL");
   serve

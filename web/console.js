@@ -35,6 +35,12 @@ const QUALITY = {
   },
 };
 
+// latencyMode: LL-HLS parts for a ~2 s delay, or plain HLS.
+const LATENCY = {
+  low: { label: "Low latency" },
+  standard: { label: "Standard latency" },
+};
+
 const STATE_LABEL = {
   idle: "Idle",
   connecting: "Starting…",
@@ -333,6 +339,7 @@ function renderItem(item) {
   el.dataset.state = s.state;
   setText(field(el, "name"), s.name);
   setText(field(el, "quality"), QUALITY[s.quality]?.label ?? s.quality);
+  setText(field(el, "latency"), LATENCY[s.latencyMode]?.label ?? s.latencyMode ?? "");
   const badge = field(el, "state");
   badge.dataset.state = s.state;
   setText(badge, STATE_LABEL[s.state] ?? s.state);
@@ -605,7 +612,7 @@ function isOnAir(s) {
   return s.state === "live" || s.state === "connecting";
 }
 
-// An inline form in the stream's panel: name, quality and reconnect window.
+// An inline form in the stream's panel: name, quality, latency and reconnect window.
 // While on air the API takes only a new name; the form says so up front.
 function showEdit(item) {
   const s = item.data;
@@ -615,16 +622,19 @@ function showEdit(item) {
   name.value = s.name;
   const quality = h("select", { id: `${id}-quality`, "data-testid": "edit-quality" },
     Object.entries(QUALITY).map(([value, q]) => h("option", { value, selected: value === s.quality }, q.label)));
+  const latency = h("select", { id: `${id}-latency`, "data-testid": "edit-latency" },
+    Object.entries(LATENCY).map(([value, l]) => h("option", { value, selected: value === s.latencyMode }, l.label)));
   const seconds = h("input", { type: "number", id: `${id}-window`, min: "0", max: "1800", step: "1",
     inputmode: "numeric", "data-testid": "edit-window" });
   seconds.value = String(s.reconnectWindowSeconds ?? 60);
   const message = h("p", { className: "stream-error", role: "alert", "data-testid": "edit-message", hidden: true });
-  const fields = { name, quality, seconds, message };
+  const fields = { name, quality, latency, seconds, message };
   const box = field(item.el, "confirm");
   box.className = "confirm";
   box.replaceChildren(h("form", { novalidate: true, onsubmit: (ev) => { ev.preventDefault(); saveEdit(item, fields); } },
     h("div", { className: "field" }, h("label", { for: name.id }, "Name"), name),
     h("div", { className: "field" }, h("label", { for: quality.id }, "Quality"), quality),
+    h("div", { className: "field" }, h("label", { for: latency.id }, "Latency"), latency),
     h("div", { className: "field" }, h("label", { for: seconds.id }, "Reconnect window (seconds, 0–1800)"), seconds),
     isOnAir(s) ? h("p", { className: "hint" }, "The stream is on air: only its name can change until it ends.") : null,
     message,
@@ -643,13 +653,14 @@ function editProblem(message, text, focus) {
 }
 
 // Sends only what changed, so a rename works while the stream is on air.
-async function saveEdit(item, { name, quality, seconds, message }) {
+async function saveEdit(item, { name, quality, latency, seconds, message }) {
   const s = item.data;
   const body = {};
   const newName = name.value.trim();
   if (!newName) return editProblem(message, "Give the stream a name.", name);
   if (newName !== s.name) body.name = newName;
   if (quality.value !== s.quality) body.quality = quality.value;
+  if (latency.value !== s.latencyMode) body.latencyMode = latency.value;
   const text = seconds.value.trim();
   const windowSeconds = Number(text);
   if (text === "" || !Number.isInteger(windowSeconds) || windowSeconds < 0 || windowSeconds > 1800) {
@@ -668,7 +679,7 @@ async function saveEdit(item, { name, quality, seconds, message }) {
     if (handleAuthFailure(err)) return;
     if (err.status === 404) goneElsewhere(item);
     else if (err.status === 409) {
-      editProblem(message, `“${s.name}” is on air, so its quality and reconnect window cannot change now `
+      editProblem(message, `“${s.name}” is on air, so its quality, latency and reconnect window cannot change now `
         + "(the name can). Change them after the stream has ended.");
     } else editProblem(message, `Could not save: ${err.message}`);
   }
@@ -778,7 +789,7 @@ async function onCreate(ev) {
   try {
     const stream = await api("/v1/live-streams", {
       method: "POST",
-      body: { name, quality: $("stream-quality").value },
+      body: { name, quality: $("stream-quality").value, latencyMode: $("stream-latency").value },
     });
     app.generation += 1;
     clearError();

@@ -42,6 +42,7 @@ const viewer = {
   masterUrl: null,
   view: "loading",
   status: null, // last state from status.json ("notfound" for a 404)
+  latencyMode: null, // "low" or "standard" from status.json; null: not told (older edge)
   player: null, // { id, hls } — hls is null with native HLS
   playerSeq: 0,
   pollTimer: null,
@@ -112,7 +113,8 @@ function followEvents() {
   const source = new EventSource(viewer.eventsUrl);
   source.addEventListener("status", (ev) => {
     try {
-      const { state } = JSON.parse(ev.data);
+      const { state, latencyMode } = JSON.parse(ev.data);
+      if (latencyMode) viewer.latencyMode = latencyMode;
       viewer.eventAt = Date.now();
       applyStatus(state);
     } catch {
@@ -133,6 +135,7 @@ async function fetchStatus() {
   if (res.status === 404) return "notfound";
   if (!res.ok) throw new Error(`status.json answered ${res.status}`);
   const body = await res.json();
+  if (body.latencyMode) viewer.latencyMode = body.latencyMode;
   return body.state;
 }
 
@@ -241,17 +244,34 @@ function showEnded(why) {
 
 // ------------------------------------------------------------------ the player
 
-// Live tuning after the integration guide: sit three segments behind the live
-// edge, jump forward when ten behind, and retry playlists and segments that
-// are not there yet rather than giving up.
-function hlsConfig() {
-  return {
-    liveSyncDurationCount: 3,
-    liveMaxLatencyDurationCount: 10,
+// Live tuning per the stream's latencyMode (read from status.json when the
+// player is built; PATCH refuses to change it while the stream is on air).
+//
+// "low": hls.js's low-latency mode, which loads LL-HLS parts, blocks on
+// playlist reloads and sits PART-HOLD-BACK behind the live edge as the
+// playlist says (so no liveSync* here: any of them would override it, and
+// hls.js refuses a liveMaxLatency* without its liveSync* partner), and plays
+// up to 1.5x for a moment to get back to that point after a stall.
+//
+// "standard" (and an edge too old to tell): plain HLS after the integration
+// guide: sit three segments behind the live edge, jump forward when ten behind.
+//
+// Both retry playlists and segments that are not there yet rather than giving up.
+function hlsConfig(latencyMode = viewer.latencyMode) {
+  const common = {
     manifestLoadPolicy: { default: loadPolicy({ firstByteMs: 10000, loadMs: 20000, retries: 10 }) },
     fragLoadPolicy: { default: loadPolicy({ firstByteMs: 10000, loadMs: 20000, retries: 6 }) },
     // A long broadcast should not keep every watched minute in memory.
     backBufferLength: 30,
+  };
+  if (latencyMode === "low") {
+    return { ...common, lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5 };
+  }
+  return {
+    ...common,
+    lowLatencyMode: false,
+    liveSyncDurationCount: 3,
+    liveMaxLatencyDurationCount: 10,
   };
 }
 
@@ -561,6 +581,7 @@ function exposeDebugHooks() {
     state: () => ({
       view: viewer.view,
       status: viewer.status,
+      latencyMode: viewer.latencyMode,
       playerId: viewer.player?.id ?? null,
       endlist: viewer.endlist,
       endedBy: viewer.endedBy,

@@ -52,6 +52,15 @@ Result<media::Quality> read_quality(const json::value& v) {
   return *q;
 }
 
+Result<media::LatencyMode> read_latency_mode(const json::value& v) {
+  auto m =
+      v.is_string() ? media::parse_latency_mode(std::string_view(v.as_string())) : std::nullopt;
+  if (!m) {
+    return invalid("latencyMode must be \"low\" or \"standard\"");
+  }
+  return *m;
+}
+
 Result<int> read_window(const json::value& v) {
   std::optional<int64_t> n;
   if (v.is_int64()) {
@@ -69,29 +78,31 @@ Result<int> read_window(const json::value& v) {
   return static_cast<int>(*n);
 }
 
+// Reads `field` of `o`, when present, into `out` with `read`.
+template <typename T, typename Reader>
+Status read_field(const json::object& o, std::string_view field, Reader read,
+                  std::optional<T>& out) {
+  const auto* v = o.if_contains(field);
+  if (v == nullptr) {
+    return {};
+  }
+  auto r = read(*v);
+  if (!r.ok()) {
+    return r.error();
+  }
+  out = std::move(*r);
+  return {};
+}
+
 // Reads the optional fields both create and patch accept.
-Status read_fields(const json::object& o, std::optional<std::string>& name,
-                   std::optional<media::Quality>& quality, std::optional<int>& window) {
-  if (const auto* v = o.if_contains("name")) {
-    auto r = read_name(*v);
-    if (!r.ok()) {
-      return r.error();
+Status read_fields(const json::object& o, PatchStreamRequest& req) {
+  for (Status s : {read_field(o, "name", read_name, req.name),
+                   read_field(o, "quality", read_quality, req.quality),
+                   read_field(o, "reconnectWindowSeconds", read_window, req.reconnect_window_s),
+                   read_field(o, "latencyMode", read_latency_mode, req.latency_mode)}) {
+    if (!s.ok()) {
+      return s;
     }
-    name = std::move(*r);
-  }
-  if (const auto* v = o.if_contains("quality")) {
-    auto r = read_quality(*v);
-    if (!r.ok()) {
-      return r.error();
-    }
-    quality = *r;
-  }
-  if (const auto* v = o.if_contains("reconnectWindowSeconds")) {
-    auto r = read_window(*v);
-    if (!r.ok()) {
-      return r.error();
-    }
-    window = *r;
   }
   return {};
 }
@@ -160,6 +171,7 @@ json::object stream_object(const store::StreamRecord& s, const PublicUrls& urls,
       {"state", media::to_string(s.state)},
       {"quality", media::to_string(s.quality)},
       {"reconnectWindowSeconds", s.reconnect_window_s},
+      {"latencyMode", media::to_string(s.latency_mode)},
       {"createdAt", rfc3339_seconds(s.created_at_ms)},
       {"startedAt", optional_time(s.started_at_ms)},
       {"endedAt", optional_time(s.ended_at_ms)},
@@ -182,18 +194,17 @@ Result<CreateStreamRequest> parse_create_request(std::string_view body) {
   if (!o.ok()) {
     return o.error();
   }
-  std::optional<std::string> name;
-  std::optional<media::Quality> quality;
-  std::optional<int> window;
-  if (auto s = read_fields(*o, name, quality, window); !s.ok()) {
+  PatchStreamRequest fields;
+  if (auto s = read_fields(*o, fields); !s.ok()) {
     return s.error();
   }
-  if (!name) {
+  if (!fields.name) {
     return invalid("name is required");
   }
-  CreateStreamRequest req{.name = std::move(*name)};
-  req.quality = quality.value_or(media::Quality::Standard);
-  req.reconnect_window_s = window.value_or(60);
+  CreateStreamRequest req{.name = std::move(*fields.name)};
+  req.quality = fields.quality.value_or(req.quality);
+  req.reconnect_window_s = fields.reconnect_window_s.value_or(req.reconnect_window_s);
+  req.latency_mode = fields.latency_mode.value_or(req.latency_mode);
   return req;
 }
 
@@ -203,7 +214,7 @@ Result<PatchStreamRequest> parse_patch_request(std::string_view body) {
     return o.error();
   }
   PatchStreamRequest req;
-  if (auto s = read_fields(*o, req.name, req.quality, req.reconnect_window_s); !s.ok()) {
+  if (auto s = read_fields(*o, req); !s.ok()) {
     return s.error();
   }
   return req;

@@ -10,6 +10,7 @@
 #include "api/live_figures.h"
 #include "common/result.h"
 #include "common/secret.h"
+#include "media/latency_mode.h"
 #include "media/quality.h"
 #include "store/repositories.h"
 
@@ -22,12 +23,14 @@ struct CreateStreamRequest {
   std::string name;
   media::Quality quality = media::Quality::Standard;
   int reconnect_window_s = 60;
+  media::LatencyMode latency_mode = media::LatencyMode::Low;
 };
 
 struct PatchStreamRequest {
   std::optional<std::string> name;
   std::optional<media::Quality> quality;
   std::optional<int> reconnect_window_s;
+  std::optional<media::LatencyMode> latency_mode;
 };
 
 struct PublicUrls {

@@ -88,14 +88,16 @@ net::HttpResponse LiveStreams::create(const std::string& owner, const net::HttpR
       .reconnect_window_s = parsed->reconnect_window_s,
       .created_at_ms = now,
       .stream_key_hash = ids::credential_hash(key),
+      .latency_mode = parsed->latency_mode,
   };
   auto created = streams_.create(std::move(record));
   if (!created.ok()) {
     spdlog::error("api: create stream failed: {}", created.error().describe());
     return error_response(created.error());
   }
-  spdlog::info("api: created stream {} edge={} quality={}", created->stream_id, created->edge_id,
-               media::to_string(created->quality));
+  spdlog::info("api: created stream {} edge={} quality={} latency={}", created->stream_id,
+               created->edge_id, media::to_string(created->quality),
+               media::to_string(created->latency_mode));
   return json_response(201, stream_json(*created, urls_, &key))
       .set("Location", "/v1/live-streams/" + created->stream_id);
 }
@@ -170,8 +172,9 @@ net::HttpResponse LiveStreams::patch(const std::string& owner, const std::string
     if (auto st = owned_by(s, owner); !st.ok()) {
       return st;
     }
-    if (p.quality || p.reconnect_window_s) {
-      if (auto st = config_change_allowed(s, "changing quality or reconnectWindowSeconds");
+    if (p.quality || p.reconnect_window_s || p.latency_mode) {
+      if (auto st =
+              config_change_allowed(s, "changing quality, reconnectWindowSeconds or latencyMode");
           !st.ok()) {
         return st;
       }
@@ -179,6 +182,7 @@ net::HttpResponse LiveStreams::patch(const std::string& owner, const std::string
     s.name = p.name.value_or(s.name);
     s.quality = p.quality.value_or(s.quality);
     s.reconnect_window_s = p.reconnect_window_s.value_or(s.reconnect_window_s);
+    s.latency_mode = p.latency_mode.value_or(s.latency_mode);
     return {};
   });
   if (!updated.ok()) {

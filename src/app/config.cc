@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/parse_number.h"
+#include "package/stream_packager.h"
 #include "storage/s3/s3_location.h"
 #include "store/postgres/pg_url.h"
 
@@ -190,6 +191,13 @@ std::vector<std::string> Config::validate() const {
     errors.emplace_back(
         "--x264-preset: use ultrafast, superfast, veryfast, faster, fast, "
         "medium or slow");
+  }
+  // Parts below 200 ms cost a playlist request each for little gain; a part
+  // longer than the segment it belongs to is not a part.
+  if (int64_t segment_ms = package::PackagerOptions{}.target_segment_ms;
+      part_duration_ms < 200 || part_duration_ms > segment_ms) {
+    errors.push_back("--part-duration-ms: must be 200.." + std::to_string(segment_ms) +
+                     " (at most the segment target)");
   }
   if (std::find(kLogLevels.begin(), kLogLevels.end(), log_level) == kLogLevels.end()) {
     // spdlog would read an unknown name as "off": a typo must not silence the log.

@@ -52,6 +52,8 @@ struct Config {
   int edge_max_connections = 0;
   std::string log_level = "info";
   std::string x264_preset = "veryfast";
+  // LL-HLS part length of latencyMode "low" streams (the playlists' PART-TARGET).
+  int part_duration_ms = 500;
   int ended_hold_seconds = 300;         // an ended stream shows `ended` this long, then `idle`
   std::string record_access_units_dir;  // debugging: dump ingest output as JSON lines
   // Multi-node: unique among the nodes sharing a database. Default: this host's

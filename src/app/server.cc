@@ -309,7 +309,8 @@ int serve(const Config& config) {
   ingest::health::HealthBoard health;
   edge::ViewerCounter viewer_counter;
   SessionPipelineFactory pipelines(media_store, writes, teardown, config.record_access_units_dir,
-                                   config.x264_preset, &transcode_metrics, &health);
+                                   config.x264_preset, config.part_duration_ms, &transcode_metrics,
+                                   &health);
   lifecycle::SupervisorOptions supervision{
       .ended_hold = std::chrono::seconds(config.ended_hold_seconds),
       .node_id = config.effective_node_id(),

@@ -37,6 +37,9 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
       .on_ready = [supervisor, id] { supervisor->on_segments_ready(id); }, .on_failed = on_failed};
   bool passthrough = stream.quality == media::Quality::Passthrough;
   package::PackagerOptions options{.edge_id = stream.edge_id, .passthrough = passthrough};
+  // Read once per session: PATCH refuses a new latencyMode while on air.
+  options.low_latency = stream.latency_mode == media::LatencyMode::Low;
+  options.part_target_ms = part_target_ms_;
   auto packager = std::make_shared<package::StreamPackager>(options, writes_, std::move(events));
   if (continue_stored) {
     // Runs on the lifecycle thread, which may block; an unreadable or ended

@@ -5,6 +5,7 @@
 // for passthrough, or behind the transcoder for the standard and high ladders
 // (so that the conversion runs on the transcoder's worker).
 
+#include <cstdint>
 #include <memory>
 
 #include "ingest/health/health_board.h"
@@ -23,7 +24,7 @@ class SessionPipelineFactory {
   // `stored` is read when a session is taken over from another node.
   SessionPipelineFactory(storage::ObjectStore& stored, storage::WriteQueue& writes,
                          net::BlockingPool& teardown, std::string record_dir,
-                         std::string transcode_preset,
+                         std::string transcode_preset, int64_t part_target_ms,
                          transcode::TranscodeMetrics* transcode_metrics = nullptr,
                          ingest::health::HealthBoard* health = nullptr)
       : stored_(stored),
@@ -31,6 +32,7 @@ class SessionPipelineFactory {
         teardown_(teardown),
         record_dir_(std::move(record_dir)),
         transcode_preset_(std::move(transcode_preset)),
+        part_target_ms_(part_target_ms),
         transcode_metrics_(transcode_metrics),
         health_(health) {}
 
@@ -49,6 +51,7 @@ class SessionPipelineFactory {
   net::BlockingPool& teardown_;
   std::string record_dir_;
   std::string transcode_preset_;
+  int64_t part_target_ms_;  // --part-duration-ms, for latencyMode "low" streams
   transcode::TranscodeMetrics* transcode_metrics_;  // borrowed; may be null
   ingest::health::HealthBoard* health_;             // borrowed; may be null
   lifecycle::Supervisor* supervisor_ = nullptr;

@@ -23,7 +23,8 @@ std::string state_json(const EdgeStreamInfo& info) {
 std::string status_json(const EdgeStreamInfo& info) {
   std::string out = state_json(info);
   out.pop_back();  // the closing brace
-  return fmt::format(R"({},"viewers":{}}})", out, info.viewers);
+  return fmt::format(R"({},"viewers":{},"latencyMode":"{}"}})", out, info.viewers,
+                     media::to_string(info.latency_mode));
 }
 
 }  // namespace antcdn::edge

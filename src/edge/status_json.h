@@ -9,10 +9,10 @@
 
 namespace antcdn::edge {
 
-// {"state":…,"startedAt":…,"endedAt":…,"viewers":…}: status.json, and the
-// first frame of the event feed (where the stream is now).
+// {"state":…,"startedAt":…,"endedAt":…,"viewers":…,"latencyMode":…}:
+// status.json, and the first frame of the event feed (where the stream is now).
 std::string status_json(const EdgeStreamInfo& info);
-// The same without "viewers": the feed's state-change events, which come from
+// The same without "viewers" and "latencyMode": the feed's state-change events, which come from
 // the outbox and do not know the audience of that moment.
 std::string state_json(const EdgeStreamInfo& info);
 

@@ -73,7 +73,10 @@ std::optional<EdgeStreamInfo> StoreStreamDirectory::fetch(const std::string& edg
   Entry entry{std::nullopt, t};
   if (found.ok()) {
     if (const auto& record = *found) {
-      entry.info = EdgeStreamInfo{record->state, record->started_at_ms, record->ended_at_ms};
+      entry.info = EdgeStreamInfo{.state = record->state,
+                                  .started_at_ms = record->started_at_ms,
+                                  .ended_at_ms = record->ended_at_ms,
+                                  .latency_mode = record->latency_mode};
       if (record->state != media::StreamState::Idle) {
         entry.info->viewers = viewers_of(edge_id, stale);
       }

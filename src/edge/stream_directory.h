@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "media/latency_mode.h"
 #include "media/stream_state.h"
 
 namespace antcdn::edge {
@@ -19,6 +20,8 @@ struct EdgeStreamInfo {
   std::optional<int64_t> ended_at_ms;
   // Approximate concurrent viewers over every edge node (docs/api.md, "Viewers").
   int64_t viewers = 0;
+  // Tells the viewer page whether to play with hls.js's low-latency mode.
+  media::LatencyMode latency_mode = media::LatencyMode::Low;
 };
 
 class StreamDirectory {

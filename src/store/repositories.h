@@ -14,6 +14,7 @@
 
 #include "common/crypto.h"
 #include "common/result.h"
+#include "media/latency_mode.h"
 #include "media/quality.h"
 #include "media/stream_state.h"
 #include "store/live_stats_repository.h"
@@ -39,6 +40,8 @@ struct StreamRecord {
   // when (unix ms). Empty / nullopt when no node holds it.
   std::string ingest_node;
   std::optional<int64_t> lease_until_ms;
+  // LL-HLS or plain HLS; read by the packager when a session starts.
+  media::LatencyMode latency_mode = media::LatencyMode::Low;
 };
 
 struct ApiKeyRecord {

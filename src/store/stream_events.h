@@ -21,8 +21,8 @@ bool is_stream_event_type(std::string_view type);
 
 // `before` null: created; `after` null: deleted. A state change gives one of
 // connecting/live/ended/error/idle (live → connecting is `disconnected`); a new
-// key hash gives key_rotated; a new name, quality or reconnect window gives
-// updated. Changes of the lease, ingest node or timestamps alone give nothing.
+// key hash gives key_rotated; a new name, quality, latency mode or reconnect
+// window gives updated. Changes of the lease, ingest node or timestamps alone give nothing.
 std::vector<std::string_view> stream_event_types(const StreamRecord* before,
                                                  const StreamRecord* after);
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { startServer, stopServer } from "./lib/server.mjs";
 import { createStream, waitState } from "./lib/streams.mjs";
-import { makeClip, startProcess } from "./lib/media.mjs";
+import { makeClip, publishLive as publishLiveClip } from "./lib/media.mjs";
 import { launchBrowser, Screenshots, collectProblems } from "./lib/browser.mjs";
 
 let server;
@@ -74,16 +74,8 @@ function viewerState(page) {
   }));
 }
 
-// ffmpeg as a live encoder that runs until it is stopped: the clip's video in
-// a loop (copied) and a tone encoded as it goes. Looping a clip together with
-// its own audio would overlap or gap the audio at every loop point (AAC frames
-// do not end where the video does); no real encoder sends that.
 function publishLive(url) {
-  return startProcess("ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error",
-    "-re", "-stream_loop", "-1", "-i", clip,
-    "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-    "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", "-b:a", "64k",
-    "-f", "flv", url]);
+  return publishLiveClip(url, clip);
 }
 
 // Signs in to the console on `page` with the server's API key.
@@ -175,6 +167,7 @@ test("the guide's flow: sign in, create, go live, watch, switch quality, stream 
 
       const item = page.getByTestId("stream-item").filter({ hasText: "Friday Night Stream" });
       const streamId = await item.getAttribute("data-stream-id");
+      assert.equal(await item.getByTestId("stream-latency").textContent(), "Low latency", "the default latencyMode");
       assert.equal(await item.getByTestId("state-badge").getAttribute("data-state"), "idle");
 
       // Go live with the key read from the page, as a broadcaster would paste it.
@@ -235,6 +228,11 @@ test("the guide's flow: sign in, create, go live, watch, switch quality, stream 
       assert.doesNotMatch(await badge.getAttribute("class"), /is-behind/, "playing at the live edge");
       await shots.take(viewer, "viewer-playing");
       await checkNarrow(viewer, shots, "viewer-playing-narrow");
+      // The console creates streams with latencyMode "low" unless told otherwise;
+      // the viewer plays those in hls.js's low-latency mode.
+      assert.equal(renamed.latencyMode, "low");
+      assert.equal(s.latencyMode, "low");
+      assert.equal(await viewer.evaluate(() => window.__viewer.hls.config.lowLatencyMode), true);
 
       // Quality: Auto plus one entry per rendition, sharpest first.
       const heights = await viewer.evaluate(() => window.__viewer.hls.levels.map((l) => l.height));

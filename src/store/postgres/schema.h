@@ -9,7 +9,7 @@ namespace antcdn::store::postgres {
 // row per migration applied. The tables mirror store/sqlite/schema.h. There was
 // never a PostgreSQL database without the lease columns (SQLite's migration 2),
 // so version 1 has them. Append new migrations; never edit applied ones.
-inline constexpr std::array<std::string_view, 3> kMigrations = {
+inline constexpr std::array<std::string_view, 5> kMigrations = {
     R"sql(
 CREATE TABLE api_keys (
   seq           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -123,6 +123,15 @@ CREATE TABLE webhook_attempts (
   time_ms       BIGINT NOT NULL
 );
 CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts (webhook_id, seq);
+)sql",
+    // 4: taken by the recordings branch; this placeholder keeps the LL-HLS
+    // migration at its agreed number until the branches are merged.
+    R"sql(
+SELECT 1;
+)sql",
+    // 5: LL-HLS per stream (issue 14); see store/sqlite/schema.h, migration 6.
+    R"sql(
+ALTER TABLE streams ADD COLUMN latency_mode TEXT NOT NULL DEFAULT 'low';
 )sql",
 };
 

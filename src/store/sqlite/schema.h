@@ -6,7 +6,7 @@
 namespace antcdn::store::sqlite {
 
 // Migrations, applied in order; PRAGMA user_version records how many ran.
-inline constexpr std::array<std::string_view, 4> kMigrations = {
+inline constexpr std::array<std::string_view, 6> kMigrations = {
     R"sql(
 CREATE TABLE api_keys (
   key_id        TEXT PRIMARY KEY,
@@ -122,6 +122,16 @@ CREATE TABLE webhook_attempts (
   time_ms       INTEGER NOT NULL
 );
 CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts (webhook_id, seq);
+)sql",
+    // 5: taken by the recordings branch; this placeholder keeps the LL-HLS
+    // migration at its agreed number until the branches are merged.
+    R"sql(
+SELECT 1;
+)sql",
+    // 6: LL-HLS per stream (issue 14). Existing streams get the API's default,
+    // "low": LL tags are ignored by players that do not know them.
+    R"sql(
+ALTER TABLE streams ADD COLUMN latency_mode TEXT NOT NULL DEFAULT 'low';
 )sql",
 };
 

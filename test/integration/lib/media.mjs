@@ -122,6 +122,18 @@ export function ffmpegPublish(url, input, { re = true, loop = false, extra = [] 
   return startProcess("ffmpeg", args);
 }
 
+// ffmpeg as a live encoder that runs until it is stopped: `videoClip`'s video
+// in a loop (copied) and a tone encoded as it goes. Looping a clip together with
+// its own audio would overlap or gap the audio at every loop point (AAC frames
+// do not end where the video does); no real encoder sends that.
+export function publishLive(url, videoClip) {
+  return startProcess("ffmpeg", [...ffmpegQuiet,
+    "-re", "-stream_loop", "-1", "-i", videoClip,
+    "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+    "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", "-b:a", "64k",
+    "-f", "flv", url]);
+}
+
 // The access-unit recording of one stream, split into sessions (a session ends
 // with its "end" event; the last one may still be open).
 export function readRecording(dir, streamId) {

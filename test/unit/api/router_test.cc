@@ -87,6 +87,7 @@ TEST_F(RouterTest, CreateReturnsTheGuideShapeWithTheKeyOnce) {
   EXPECT_EQ(s["state"], "idle");
   EXPECT_EQ(s["quality"], "high");
   EXPECT_EQ(s["reconnectWindowSeconds"], 60);
+  EXPECT_EQ(s["latencyMode"], "low");  // the default
   EXPECT_TRUE(s["startedAt"].is_null());
   auto& ingest = s["ingest"].as_object();
   EXPECT_EQ(ingest["rtmpUrl"], "rtmp://ingest.test/live");
@@ -169,6 +170,17 @@ TEST_F(RouterTest, Authentication) {
   EXPECT_EQ(call("GET", "/v1/live-streams").status, 401);
 }
 
+TEST_F(RouterTest, CreateTakesALatencyMode) {
+  auto res = call("POST", "/v1/live-streams", R"({"name":"plain","latencyMode":"standard"})");
+  ASSERT_EQ(res.status, 201) << res.body;
+  std::string id(json::parse(res.body).at("streamId").as_string());
+  EXPECT_EQ(json::parse(res.body).at("latencyMode"), "standard");
+  auto listed = json::parse(call("GET", "/v1/live-streams").body).at("data").as_array();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].at("latencyMode"), "standard");
+  EXPECT_EQ((*store_->get(id))->latency_mode, media::LatencyMode::Standard);
+}
+
 TEST_F(RouterTest, RejectsBadInputWithClearErrors) {
   struct Case {
     std::string body;
@@ -185,6 +197,10 @@ TEST_F(RouterTest, RejectsBadInputWithClearErrors) {
       {R"({"name": "ok", "reconnectWindowSeconds": 1801})", "application/json", 400},
       {R"({"name": "ok", "reconnectWindowSeconds": -1})", "application/json", 400},
       {R"({"name": "ok", "reconnectWindowSeconds": 1.5})", "application/json", 400},
+      {R"({"name": "ok", "latencyMode": "ultra-low"})", "application/json", 400},
+      {R"({"name": "ok", "latencyMode": "LOW"})", "application/json", 400},
+      {R"({"name": "ok", "latencyMode": null})", "application/json", 400},
+      {R"({"name": "ok", "latencyMode": 1})", "application/json", 400},
       {R"({"quality": "high"})", "application/json", 400},
       {R"({"name": "ok"})", "text/plain", 415},
       {R"({"name": "ok"})", "", 415},
@@ -316,8 +332,21 @@ TEST_F(RouterTest, PatchAndDeleteRespectState) {
                       R"({"quality":"passthrough","reconnectWindowSeconds":5})");
   ASSERT_EQ(changed.status, 200);
   EXPECT_EQ(json::parse(changed.body).at("quality"), "passthrough");
+  auto standard = call("PATCH", "/v1/live-streams/" + id, R"({"latencyMode":"standard"})");
+  ASSERT_EQ(standard.status, 200);
+  EXPECT_EQ(json::parse(standard.body).at("latencyMode"), "standard");
+  EXPECT_EQ(json::parse(call("GET", "/v1/live-streams/" + id).body).at("latencyMode"), "standard");
+  auto bad = call("PATCH", "/v1/live-streams/" + id, R"({"latencyMode":"fast"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(error_code(bad), "invalid_request");
+  EXPECT_NE(
+      std::string(json::parse(bad.body).at("error").at("message").as_string()).find("latencyMode"),
+      std::string::npos);
 
   set_state(id, media::StreamState::Live);
+  auto on_air = call("PATCH", "/v1/live-streams/" + id, R"({"latencyMode":"low"})");
+  EXPECT_EQ(on_air.status, 409);
+  EXPECT_EQ(error_code(on_air), "conflict");
   EXPECT_EQ(call("PATCH", "/v1/live-streams/" + id, R"({"quality":"high"})").status, 409);
   EXPECT_EQ(call("PATCH", "/v1/live-streams/" + id, R"({"reconnectWindowSeconds":9})").status, 409);
   EXPECT_EQ(call("PATCH", "/v1/live-streams/" + id, R"({"name":"While live"})").status, 200);

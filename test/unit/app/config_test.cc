@@ -73,6 +73,21 @@ TEST(Config, AdmissionLimits) {
   EXPECT_TRUE(errors[1].starts_with("--max-streams-per-key:"));
 }
 
+TEST(Config, PartDurationIsAtLeast200MsAndAtMostTheSegmentTarget) {
+  Config c;
+  EXPECT_EQ(c.part_duration_ms, 500);
+  for (int ok : {200, 333, 1000, 2000}) {
+    c.part_duration_ms = ok;
+    EXPECT_TRUE(c.validate().empty()) << ok;
+  }
+  for (int bad : {0, 199, 2001, -500}) {
+    c.part_duration_ms = bad;
+    auto errors = c.validate();
+    ASSERT_EQ(errors.size(), 1u) << bad;
+    EXPECT_EQ(errors[0], "--part-duration-ms: must be 200..2000 (at most the segment target)");
+  }
+}
+
 TEST(Config, ConnectionCapsAndWriteTimeout) {
   Config c;
   EXPECT_EQ(c.rtmp_max_connections_per_ip, 16);

@@ -14,6 +14,7 @@
 namespace antcdn::edge {
 namespace {
 
+using media::LatencyMode;
 using media::StreamState;
 
 class FakeDirectory final : public StreamDirectory {
@@ -91,7 +92,7 @@ class EdgeRouterTest : public ::testing::Test {
   void SetUp() override {
     directory_.streams[live_] = {StreamState::Live, kStarted, std::nullopt, 3};
     directory_.streams[idle_] = {StreamState::Idle, std::nullopt, std::nullopt};
-    directory_.streams[ended_] = {StreamState::Ended, kStarted, kEnded};
+    directory_.streams[ended_] = {StreamState::Ended, kStarted, kEnded, 0, LatencyMode::Standard};
     for (const auto& id : {live_, idle_, ended_, deleted_}) {
       store(id + "/master.m3u8", "#EXTM3U master " + id);
       store(id + "/720p/index.m3u8", kMediaPlaylist);
@@ -302,21 +303,23 @@ TEST_F(EdgeRouterTest, TraversalAndMalformedPathsAre404WithoutALookup) {
 TEST_F(EdgeRouterTest, StatusJsonForEveryExistingStream) {
   auto live = call("/live/" + live_ + "/status.json");
   EXPECT_EQ(live.status, 200);
-  EXPECT_EQ(live.body,
-            R"({"state":"live","startedAt":"2026-03-15T10:00:00Z","endedAt":null,"viewers":3})");
+  EXPECT_EQ(
+      live.body,
+      R"({"state":"live","startedAt":"2026-03-15T10:00:00Z","endedAt":null,"viewers":3,"latencyMode":"low"})");
   EXPECT_EQ(header(live, "Content-Type"), "application/json");
   EXPECT_EQ(header(live, "Cache-Control"), "no-cache");
   EXPECT_EQ(header(live, "Access-Control-Allow-Origin"), "*");
 
   auto idle = call("/live/" + idle_ + "/status.json");
   EXPECT_EQ(idle.status, 200);
-  EXPECT_EQ(idle.body, R"({"state":"idle","startedAt":null,"endedAt":null,"viewers":0})");
+  EXPECT_EQ(idle.body,
+            R"({"state":"idle","startedAt":null,"endedAt":null,"viewers":0,"latencyMode":"low"})");
 
   auto ended = call("/live/" + ended_ + "/status.json", "HEAD");
   EXPECT_EQ(ended.status, 200);
   EXPECT_EQ(
       ended.body,
-      R"({"state":"ended","startedAt":"2026-03-15T10:00:00Z","endedAt":"2026-03-15T11:00:00Z","viewers":0})");
+      R"({"state":"ended","startedAt":"2026-03-15T10:00:00Z","endedAt":"2026-03-15T11:00:00Z","viewers":0,"latencyMode":"standard"})");
 
   directory_.streams[live_].state = StreamState::Error;
   EXPECT_NE(call("/live/" + live_ + "/status.json").body.find(R"("state":"error")"),

@@ -80,6 +80,10 @@ TEST_F(StoreStreamDirectoryTest, MapsTheRecordToWhatTheEdgeMayShow) {
   EXPECT_EQ(info->state, StreamState::Live);
   EXPECT_EQ(info->started_at_ms, 1000);
   EXPECT_FALSE(info->ended_at_ms.has_value());
+  EXPECT_EQ(info->latency_mode, media::LatencyMode::Low);
+  streams_.add("lse_plain", StreamState::Idle);
+  streams_.records["lse_plain"].latency_mode = media::LatencyMode::Standard;
+  EXPECT_EQ(directory.lookup("lse_plain")->latency_mode, media::LatencyMode::Standard);
 }
 
 TEST_F(StoreStreamDirectoryTest, AnswersFromCacheWithinTheTtl) {

@@ -39,6 +39,7 @@ inline void expect_same(const StreamRecord& a, const StreamRecord& b) {
   EXPECT_EQ(a.stream_key_hash, b.stream_key_hash);
   EXPECT_EQ(a.ingest_node, b.ingest_node);
   EXPECT_EQ(a.lease_until_ms, b.lease_until_ms);
+  EXPECT_EQ(a.latency_mode, b.latency_mode);
 }
 
 }  // namespace antcdn::store::test

@@ -39,6 +39,7 @@ TEST_P(RepositoryTest, CreateGetAndFind) {
   EXPECT_EQ((*got)->stream_key_hash, r.stream_key_hash);
   EXPECT_EQ((*got)->ingest_node, "");
   EXPECT_FALSE((*got)->lease_until_ms.has_value());
+  EXPECT_EQ((*got)->latency_mode, media::LatencyMode::Low);  // the default
   auto by_key = store_->find_by_key_hash(r.stream_key_hash);
   ASSERT_TRUE(by_key.ok() && by_key->has_value());
   EXPECT_EQ((*by_key)->stream_id, r.stream_id);
@@ -63,6 +64,7 @@ TEST_P(RepositoryTest, CreateAndUpdatePersistEveryField) {
   r.error_reason = "encoder went away";
   r.ingest_node = "node-a";
   r.lease_until_ms = 1700000003000;
+  r.latency_mode = media::LatencyMode::Standard;
   auto created = store_->create(r);
   ASSERT_TRUE(created.ok()) << created.error().describe();
   r.seq = created->seq;
@@ -80,6 +82,7 @@ TEST_P(RepositoryTest, CreateAndUpdatePersistEveryField) {
     s.stream_key_hash = crypto::sha256("rotated");
     s.ingest_node = "";
     s.lease_until_ms = std::nullopt;
+    s.latency_mode = media::LatencyMode::Low;
     changed = s;
     return {};
   });

@@ -57,6 +57,7 @@ TEST(SqliteStore, MigratesAVersion1Database) {
   EXPECT_EQ(old->state, media::StreamState::Live);
   EXPECT_EQ(old->ingest_node, "");
   EXPECT_FALSE(old->lease_until_ms.has_value());
+  EXPECT_EQ(old->latency_mode, media::LatencyMode::Low);  // migration 6's default
   auto leased = (*store)->update(stream_id, [](StreamRecord& s) -> Status {
     s.ingest_node = "node-a";
     s.lease_until_ms = 99;

@@ -52,6 +52,9 @@ TEST(StreamEvents, ConfigurationKeyAndLease) {
   b.quality = media::Quality::High;
   EXPECT_EQ(stream_event_types(&a, &b), Types{"live_stream.updated"});
   b = a;
+  b.latency_mode = media::LatencyMode::Standard;
+  EXPECT_EQ(stream_event_types(&a, &b), Types{"live_stream.updated"});
+  b = a;
   b.stream_key_hash = crypto::sha256("new");
   b.state = StreamState::Ended;  // a forced rotation may end the session in the same write
   EXPECT_EQ(stream_event_types(&a, &b), (Types{"live_stream.key_rotated", "live_stream.ended"}));
