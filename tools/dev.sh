@@ -26,7 +26,6 @@ TEST_PACKAGES=(
   postgresql swift-proxy swift-account swift-container swift-object chromium
   prometheus  # promtool: test/integration/metrics.test.mjs checks the /metrics exposition
   openssl  # the RTMPS test makes its certificates with the CLI
-  libnginx-mod-rtmp  # bench/time_to_live.mjs: the same-run nginx-rtmp comparison
 )
 
 # install_deps PACKAGE...: apt-get installs those that are missing.
