@@ -5,8 +5,8 @@
 namespace antcdn::edge {
 namespace {
 
-constexpr std::array<const char*, 7> kKindNames = {"master", "playlist", "init", "segment",
-                                                   "status", "watch",    "other"};
+constexpr std::array<const char*, 8> kKindNames = {"master", "playlist",  "init",  "segment",
+                                                   "status", "thumbnail", "watch", "other"};
 
 }  // namespace
 
@@ -22,6 +22,8 @@ RequestKind kind_of(EdgeResource resource) {
       return RequestKind::Segment;
     case EdgeResource::Status:
       return RequestKind::Status;
+    case EdgeResource::Thumbnail:
+      return RequestKind::Thumbnail;
   }
   return RequestKind::Other;
 }

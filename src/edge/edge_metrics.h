@@ -12,7 +12,7 @@
 
 namespace antcdn::edge {
 
-enum class RequestKind { Master, Playlist, Init, Segment, Status, Watch, Other };
+enum class RequestKind { Master, Playlist, Init, Segment, Status, Thumbnail, Watch, Other };
 
 // The kind of a parsed media path.
 RequestKind kind_of(EdgeResource resource);
@@ -25,9 +25,9 @@ class EdgeMetrics {
   void record(RequestKind kind, int status, size_t body_bytes);
 
  private:
-  static constexpr size_t kKinds = 7;
+  static constexpr size_t kKinds = 8;
   // What the edge router answers; anything else is counted as status="other".
-  static constexpr std::array<int, 5> kStatuses = {200, 204, 404, 405, 503};
+  static constexpr std::array<int, 6> kStatuses = {200, 204, 400, 404, 405, 503};
 
   std::array<std::array<metrics::Counter*, kStatuses.size() + 1>, kKinds> requests_{};
   std::array<metrics::Counter*, kKinds> bytes_{};

@@ -39,12 +39,14 @@ net::HttpResponse text_error(int status, std::string_view code, std::string_view
 }
 
 EdgeRouter::EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory,
-                       EdgeMetrics* metrics, ViewerCounter* viewers, StatusEvents* events)
+                       EdgeMetrics* metrics, ViewerCounter* viewers, StatusEvents* events,
+                       thumbnail::ThumbnailSource* thumbnails)
     : objects_(objects),
       directory_(directory),
       metrics_(metrics),
       viewers_(viewers),
-      events_(events) {}
+      events_(events),
+      thumbnails_(directory, thumbnails) {}
 
 void EdgeRouter::handle(const net::HttpRequest& req, const net::HttpRespond& respond) {
   std::optional<EdgePath> path = parse_edge_path(req.path());
@@ -94,6 +96,10 @@ void EdgeRouter::route(const net::HttpRequest& req, const std::optional<EdgePath
       return;
     }
     respond(not_found());
+    return;
+  }
+  if (path->resource == EdgeResource::Thumbnail) {
+    thumbnails_.serve(req, *path, std::move(respond));  // idle streams too: their last picture
     return;
   }
   if (viewers_ != nullptr && req.method == "GET" && path->resource == EdgeResource::MediaSegment) {

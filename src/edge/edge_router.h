@@ -13,6 +13,7 @@
 #include "edge/edge_path.h"
 #include "edge/status_events.h"
 #include "edge/stream_directory.h"
+#include "edge/thumbnail_route.h"
 #include "edge/viewer_counter.h"
 #include "net/http_message.h"
 #include "net/http_server.h"
@@ -24,10 +25,10 @@ class EdgeRouter {
  public:
   // All are borrowed and must outlive the router and may be null. `viewers`
   // counts the clients of media segments answered 200; without `events`
-  // /live/{edgeId}/events is a 404.
+  // /live/{edgeId}/events is a 404, without `thumbnails` thumbnail.jpg is.
   EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory,
              EdgeMetrics* metrics = nullptr, ViewerCounter* viewers = nullptr,
-             StatusEvents* events = nullptr);
+             StatusEvents* events = nullptr, thumbnail::ThumbnailSource* thumbnails = nullptr);
 
   // Never blocks: the stream lookup and a cache miss answer through callbacks
   // (StreamDirectory::lookup_async, ObjectReader::get_async), so a thousand
@@ -53,6 +54,7 @@ class EdgeRouter {
   EdgeMetrics* metrics_;
   ViewerCounter* viewers_;
   StatusEvents* events_;
+  ThumbnailRoute thumbnails_;
 };
 
 // A small plain-text error with CORS and no-cache; the HTTP server also uses it
