@@ -23,7 +23,7 @@ struct RenderCacheOptions {
   size_t max_entries = 256;  // answers kept; the soonest to expire goes first
   // Renders started and not finished (different keys); past it a new key is
   // answered ResourceExhausted, so made-up widths cannot queue unbounded work.
-  size_t max_in_flight = 16;
+  size_t max_in_flight = 64;
   std::function<std::chrono::steady_clock::time_point()> now;  // tests; steady_clock by default
 };
 

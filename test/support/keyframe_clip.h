@@ -31,7 +31,7 @@ inline void paint_detail(AVFrame& frame) {
       uint8_t* row = frame.data[plane] + y * frame.linesize[plane];
       for (int x = 0; x < w; ++x) {
         noise = noise * 1664525u + 1013904223u;
-        row[x] = static_cast<uint8_t>(((x + y * 2 + plane * 60) & 0xff) / 2 + (noise >> 26));
+        row[x] = static_cast<uint8_t>(((x + y * 2 + plane * 60) & 0xff) / 2 + (noise >> 28));
       }
     }
   }
