@@ -1,28 +1,54 @@
 #include "edge/thumbnail_route.h"
 
 #include <string>
+#include <utility>
 
 #include "common/parse_number.h"
 #include "edge/cache_policy.h"
 #include "edge/edge_router.h"
 
 namespace antcdn::edge {
+namespace {
 
-std::optional<int> parse_thumbnail_width(std::string_view query) {
+constexpr std::string_view kBadWidth = "width must be a whole number from 1 to 7680";
+constexpr std::string_view kBadTime = "time must be a number of seconds from 0 to 10000000";
+
+// The first `name` parameter as a number of type T in [low, high]; `absent`
+// without one, nothing when it (or the query) is malformed.
+template <typename T>
+std::optional<T> number_parameter(std::string_view query, std::string_view name, T low, T high,
+                                  T absent) {
   auto params = net::parse_query(query);
   if (!params.ok()) {
     return std::nullopt;
   }
-  for (const auto& [name, value] : *params) {
-    if (name == "width") {
-      auto width = parse_number<int>(value);
-      if (!width || *width < 1 || *width > kMaxThumbnailWidth) {
+  for (const auto& [key, value] : *params) {
+    if (key == name) {
+      auto n = parse_number<T>(value);
+      if (!n || !(*n >= low && *n <= high)) {  // (NaN fails too)
         return std::nullopt;
       }
-      return width;
+      return n;
     }
   }
-  return 0;
+  return absent;
+}
+
+void render(thumbnail::ThumbnailSource& source, const thumbnail::ThumbnailRequest& request,
+            net::HttpRespond respond) {
+  source.render_async(request, [respond = std::move(respond)](Result<thumbnail::Jpeg> jpeg) {
+    respond(thumbnail_response(jpeg));
+  });
+}
+
+}  // namespace
+
+std::optional<int> parse_thumbnail_width(std::string_view query) {
+  return number_parameter(query, "width", 1, kMaxThumbnailWidth, 0);
+}
+
+std::optional<double> parse_thumbnail_time(std::string_view query) {
+  return number_parameter(query, "time", 0.0, kMaxThumbnailTime, 0.0);
 }
 
 net::HttpResponse thumbnail_response(const Result<thumbnail::Jpeg>& jpeg) {
@@ -53,9 +79,7 @@ void ThumbnailRoute::serve(const net::HttpRequest& req, const EdgePath& path,
                            net::HttpRespond respond) {
   std::optional<int> width = parse_thumbnail_width(req.query());
   if (!width) {
-    respond(
-        text_error(400, "bad_request",
-                   "width must be a whole number from 1 to " + std::to_string(kMaxThumbnailWidth)));
+    respond(text_error(400, "bad_request", kBadWidth));
     return;
   }
   if (source_ == nullptr) {
@@ -70,10 +94,24 @@ void ThumbnailRoute::serve(const net::HttpRequest& req, const EdgePath& path,
           respond(thumbnail_response(make_error(Code::NotFound, "no such stream")));
           return;
         }
-        source->render_async(request, [respond = std::move(respond)](Result<thumbnail::Jpeg> jpeg) {
-          respond(thumbnail_response(jpeg));
-        });
+        render(*source, request, std::move(respond));
       });
+}
+
+void ThumbnailRoute::serve_recording(const net::HttpRequest& req, std::string master_key,
+                                     net::HttpRespond respond) {
+  std::optional<int> width = parse_thumbnail_width(req.query());
+  std::optional<double> time = parse_thumbnail_time(req.query());
+  if (!width || !time) {
+    respond(text_error(400, "bad_request", width ? kBadTime : kBadWidth));
+    return;
+  }
+  if (source_ == nullptr) {
+    respond(thumbnail_response(make_error(Code::NotFound, "thumbnails are off")));
+    return;
+  }
+  render(*source_, {.master_key = std::move(master_key), .time_s = *time, .width = *width},
+         std::move(respond));
 }
 
 }  // namespace antcdn::edge

@@ -11,6 +11,7 @@
 // fails or too many renders are queued.
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "edge/edge_path.h"
@@ -31,6 +32,12 @@ class ThumbnailRoute {
 
   // Never blocks: the stream lookup and the render answer through callbacks.
   void serve(const net::HttpRequest& req, const EdgePath& path, net::HttpRespond respond);
+  // A recording's thumbnail, for /vod/{edgeId}/{recordingId}/thumbnail.jpg?time=S
+  // [&width=N] once the caller knows the recording is the stream's: `master_key`
+  // is "recordings/{recordingId}/master.m3u8". `time` in seconds (default 0;
+  // past the end: the last segment); 400 when `time` or `width` is malformed.
+  void serve_recording(const net::HttpRequest& req, std::string master_key,
+                       net::HttpRespond respond);
 
  private:
   StreamDirectory& directory_;
@@ -40,6 +47,11 @@ class ThumbnailRoute {
 // The `width` query parameter: 0 when absent, nothing when it is not a whole
 // number in 1..kMaxThumbnailWidth (or the query is malformed).
 std::optional<int> parse_thumbnail_width(std::string_view query);
+
+// The `time` query parameter in seconds: 0 when absent, nothing when it is not
+// a decimal number from 0 to kMaxThumbnailTime (or the query is malformed).
+inline constexpr double kMaxThumbnailTime = 1e7;
+std::optional<double> parse_thumbnail_time(std::string_view query);
 
 // The answer for a render's result.
 net::HttpResponse thumbnail_response(const Result<thumbnail::Jpeg>& jpeg);

@@ -128,6 +128,39 @@ TEST_F(ThumbnailRouteTest, RenderFailuresMapToStatuses) {
   }
 }
 
+TEST_F(ThumbnailRouteTest, RecordingsAskForTheirMasterAtATime) {
+  ThumbnailRoute route(streams_, &thumbnails_);
+  auto ask = [&](const std::string& query) {
+    net::HttpRequest req;
+    req.method = "GET";
+    req.target = "/vod/x/rec_1/thumbnail.jpg" + query;
+    std::optional<net::HttpResponse> res;
+    route.serve_recording(req, "recordings/rec_1/master.m3u8",
+                          [&](net::HttpResponse r) { res = std::move(r); });
+    EXPECT_TRUE(res.has_value());
+    return res ? res->status : 0;
+  };
+  EXPECT_EQ(ask("?time=12.5&width=320"), 200);
+  ASSERT_EQ(thumbnails_.requests.size(), 1u);
+  EXPECT_EQ(thumbnails_.requests[0].master_key, "recordings/rec_1/master.m3u8");
+  EXPECT_EQ(thumbnails_.requests[0].time_s, 12.5);
+  EXPECT_EQ(thumbnails_.requests[0].width, 320);
+  EXPECT_EQ(ask(""), 200);
+  EXPECT_EQ(thumbnails_.requests[1].time_s, 0.0);
+  for (const char* bad : {"?time=-1", "?time=abc", "?time=nan", "?time=inf", "?time=1&width=0"}) {
+    EXPECT_EQ(ask(bad), 400) << bad;
+  }
+  EXPECT_EQ(thumbnails_.requests.size(), 2u);
+}
+
+TEST(ThumbnailTime, ParsesTheQuery) {
+  EXPECT_EQ(parse_thumbnail_time(""), 0.0);
+  EXPECT_EQ(parse_thumbnail_time("time=0"), 0.0);
+  EXPECT_EQ(parse_thumbnail_time("width=5&time=3.25"), 3.25);
+  EXPECT_EQ(parse_thumbnail_time("time=10000001"), std::nullopt);
+  EXPECT_EQ(parse_thumbnail_time("time="), std::nullopt);
+}
+
 TEST(ThumbnailWidth, ParsesTheQuery) {
   EXPECT_EQ(parse_thumbnail_width(""), 0);
   EXPECT_EQ(parse_thumbnail_width("foo=bar"), 0);
