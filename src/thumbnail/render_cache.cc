@@ -1,6 +1,7 @@
 #include "thumbnail/render_cache.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <utility>
 
@@ -17,7 +18,7 @@ bool RenderCache::join(const std::string& key, ThumbnailCallback done) {
       if (t < it->second.expires) {
         answer = it->second.result;
       } else {
-        done_.erase(it);
+        drop(it);
       }
     }
     if (!answer) {
@@ -46,11 +47,16 @@ void RenderCache::finish(const std::string& key, const Result<Jpeg>& result) {
       waiters = std::move(it->second);
       waiting_.erase(it);
     }
-    if (result.ok() || result.error().code == Code::NotFound) {
-      Clock::time_point t = now();
-      done_.erase(key);
-      make_room(t);
-      done_.emplace(key, Entry{result, t + options_.ttl});
+    Clock::time_point t = now();
+    Entry entry{result, t + options_.ttl};
+    size_t size = bytes_of(entry);
+    if ((result.ok() || result.error().code == Code::NotFound) && size <= options_.max_bytes) {
+      if (auto old = done_.find(key); old != done_.end()) {
+        drop(old);
+      }
+      make_room(t, size);
+      bytes_ += size;
+      done_.emplace(key, std::move(entry));
     }
   }
   for (auto& w : waiters) {
@@ -58,22 +64,40 @@ void RenderCache::finish(const std::string& key, const Result<Jpeg>& result) {
   }
 }
 
-void RenderCache::make_room(Clock::time_point now) {
-  if (done_.size() < options_.max_entries) {
+void RenderCache::drop(std::unordered_map<std::string, Entry>::iterator it) {
+  bytes_ -= bytes_of(it->second);
+  done_.erase(it);
+}
+
+void RenderCache::make_room(Clock::time_point now, size_t bytes) {
+  auto full = [&] {
+    return done_.size() >= options_.max_entries || bytes_ + bytes > options_.max_bytes;
+  };
+  if (!full()) {
     return;
   }
-  std::erase_if(done_, [now](const auto& kv) { return kv.second.expires <= now; });
-  while (!done_.empty() && done_.size() >= options_.max_entries) {
-    auto soonest = std::min_element(done_.begin(), done_.end(), [](const auto& a, const auto& b) {
+  for (auto it = done_.begin(); it != done_.end();) {
+    auto next = std::next(it);
+    if (it->second.expires <= now) {
+      drop(it);
+    }
+    it = next;
+  }
+  while (!done_.empty() && full()) {
+    drop(std::min_element(done_.begin(), done_.end(), [](const auto& a, const auto& b) {
       return a.second.expires < b.second.expires;
-    });
-    done_.erase(soonest);
+    }));
   }
 }
 
 size_t RenderCache::entries_for_test() const {
   std::lock_guard lock(mutex_);
   return done_.size();
+}
+
+size_t RenderCache::bytes_for_test() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
 }
 
 }  // namespace antcdn::thumbnail

@@ -20,7 +20,10 @@ namespace antcdn::thumbnail {
 
 struct RenderCacheOptions {
   std::chrono::milliseconds ttl{2000};
-  size_t max_entries = 256;  // answers kept; the soonest to expire goes first
+  // Answers kept, and the JPEG bytes they hold; the soonest to expire goes
+  // first. A JPEG larger than max_bytes is answered but not kept.
+  size_t max_entries = 256;
+  size_t max_bytes = size_t{32} * 1024 * 1024;
   // Renders started and not finished (different keys); past it a new key is
   // answered ResourceExhausted, so made-up widths cannot queue unbounded work.
   size_t max_in_flight = 64;
@@ -39,6 +42,7 @@ class RenderCache {
   void finish(const std::string& key, const Result<Jpeg>& result);
 
   size_t entries_for_test() const;
+  size_t bytes_for_test() const;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -47,11 +51,15 @@ class RenderCache {
     Clock::time_point expires;
   };
   Clock::time_point now() const { return options_.now ? options_.now() : Clock::now(); }
-  void make_room(Clock::time_point now);  // with mutex_ held
+  static size_t bytes_of(const Entry& e) { return e.result.ok() ? (*e.result)->size() : 0; }
+  // With mutex_ held: drops entries until one of `bytes` more fits.
+  void make_room(Clock::time_point now, size_t bytes);
+  void drop(std::unordered_map<std::string, Entry>::iterator it);
 
   const RenderCacheOptions options_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> done_;
+  size_t bytes_ = 0;  // of the JPEGs in done_
   std::unordered_map<std::string, std::vector<ThumbnailCallback>> waiting_;
 };
 

@@ -99,5 +99,26 @@ TEST_F(CacheTest, KeepsAtMostMaxEntriesDroppingTheSoonestToExpire) {
   EXPECT_FALSE(cache.join("d", d.callback()));
 }
 
+TEST(RenderCacheBytes, KeepsAtMostMaxBytesOfJpegs) {
+  RenderCache cache(RenderCacheOptions{.max_entries = 100, .max_bytes = 10});
+  for (std::string key : {"a", "b", "c"}) {
+    Answers x;
+    ASSERT_TRUE(cache.join(key, x.callback()));
+    cache.finish(key, image("1234"));  // 4 bytes each: the third pushes one out
+  }
+  EXPECT_EQ(cache.entries_for_test(), 2u);
+  EXPECT_EQ(cache.bytes_for_test(), 8u);
+  Answers big;
+  ASSERT_TRUE(cache.join("big", big.callback()));
+  cache.finish("big", image("0123456789ab"));  // larger than the whole budget
+  ASSERT_EQ(big.got.size(), 1u);
+  EXPECT_TRUE(big.got[0].ok());           // answered...
+  EXPECT_EQ(cache.bytes_for_test(), 8u);  // ...not kept
+  Answers again;
+  ASSERT_TRUE(cache.join("a", again.callback()));
+  cache.finish("a", image("12"));  // replacing counts the new size only
+  EXPECT_LE(cache.bytes_for_test(), 10u);
+}
+
 }  // namespace
 }  // namespace antcdn::thumbnail
