@@ -19,7 +19,8 @@ let clip;
 before(async () => {
   dataDir = makeDataDir();
   clip = await makeClip(path.join(dataDir, "clip.flv"), { seconds: 4, size: "320x240", rate: 30, gop: 30 });
-  server = await new Server(dataDir).start();
+  // A short hold, so that an ended stream turns idle within the test.
+  server = await new Server(dataDir, ["--ended-hold-seconds", "2"]).start();
 });
 
 after(async () => {
@@ -87,8 +88,14 @@ test("a live stream's thumbnail decodes at the asked width, the source width by 
     pub.kill();
     await pub.wait(10000);
   }
-  // Ended: the last segment stays in storage, and so does the picture.
-  await waitState(server, s.streamId, "ended", { timeoutMs: 20000 });
+  // Ended, then idle: the last segment stays in storage until the next
+  // session, and so does the picture (the viewer page's poster).
+  await waitState(server, s.streamId, ["ended", "idle"], { timeoutMs: 20000 });
   const last = await getJpeg(thumbnailUrl(s, "?width=160"), "ended");
   assert.deepEqual(await jpegSize(last.body, "ended.jpg"), { codec: "mjpeg", width: 160, height: 120 });
+  await waitState(server, s.streamId, "idle", { timeoutMs: 10000 });
+  const idle = await getJpeg(thumbnailUrl(s, "?width=200"), "idle after a broadcast");
+  assert.deepEqual(await jpegSize(idle.body, "idle.jpg"), { codec: "mjpeg", width: 200, height: 150 });
+  // The media itself is hidden once idle; only the picture is kept.
+  assert.equal((await fetchObject(edgeUrl(server.edgeBase, s.edgeId, "master.m3u8"))).status, 404);
 });
