@@ -2,8 +2,9 @@
 
 // Entry point of the edge listener (viewers): HLS playlists, init sections and
 // segments read from the object store, a public status.json per stream, and
-// the viewer page /watch/{edgeId} with its assets (/watch/assets/{file}).
-// Media is served only for streams that exist and are not idle; every other
+// the viewer page /watch/{edgeId} with its assets (/watch/assets/{file}), and
+// thumbnails (thumbnail_route.h). Media is served only for streams that exist
+// and are not idle (a thumbnail also for idle ones); every other
 // path is a 404 (edge_path.h lists the URL space). Header rules live in
 // cache_policy.h. HEAD is answered like GET; the HTTP server drops the body.
 
