@@ -256,6 +256,7 @@ int serve(const Config& config) {
   ingest::rtmp::IngestMetrics ingest_metrics(registry, config.metrics_per_stream);
   transcode::TranscodeMetrics transcode_metrics(registry);
   edge::EdgeMetrics edge_metrics(registry);
+  thumbnail::ThumbnailMetrics thumbnail_metrics(registry);
 
   // Threads (docs/architecture.md, "Threads"). The pools come first so that
   // they outlive everything that posts to them.
@@ -383,9 +384,10 @@ int serve(const Config& config) {
   event_feed.start();
   edge::StatusEvents edge_events(directory, event_feed);
   thumbnail::ThumbnailService thumbnails(
-      media_store, {.render_on = [&thumbnail_renders](std::function<void()> job) {
-        thumbnail_renders.post(std::move(job));
-      }});
+      media_store,
+      {.render_on = [&thumbnail_renders](
+                        std::function<void()> job) { thumbnail_renders.post(std::move(job)); },
+       .metrics = &thumbnail_metrics});
   edge::EdgeRouter edge_router(media_store, directory, &edge_metrics, &viewer_counter, &edge_events,
                                &thumbnails);
   LoopThreads edge_threads(edge_loop);

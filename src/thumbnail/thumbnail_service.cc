@@ -1,6 +1,7 @@
 #include "thumbnail/thumbnail_service.h"
 
 #include <cmath>
+#include <ctime>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -22,6 +23,13 @@ std::string_view text_of(const storage::ObjectPtr& object) {
   return as_chars(object->data);
 }
 
+// CPU time of the calling thread: what a render costs, whatever else runs.
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
 }  // namespace
 
 struct ThumbnailService::Job {
@@ -38,6 +46,7 @@ std::string thumbnail_cache_key(const ThumbnailRequest& request) {
 ThumbnailService::ThumbnailService(storage::ObjectReader& objects, ThumbnailOptions options)
     : objects_(objects),
       render_on_(std::move(options.render_on)),
+      metrics_(options.metrics),
       cache_(std::move(options.cache)) {}
 
 void ThumbnailService::render_async(const ThumbnailRequest& request, ThumbnailCallback done) {
@@ -103,7 +112,12 @@ void ThumbnailService::read_objects(std::shared_ptr<Job> job, std::string init_k
 void ThumbnailService::render(std::shared_ptr<Job> job, storage::ObjectPtr init,
                               storage::ObjectPtr segment) {
   auto work = [this, job, init = std::move(init), segment = std::move(segment)] {
+    double cpu0 = thread_cpu_seconds();
     auto jpeg = render_keyframe_jpeg(init->data, segment->data, job->request.width);
+    if (metrics_ != nullptr) {
+      metrics_->render_cpu_seconds.observe(thread_cpu_seconds() - cpu0);
+      metrics_->failed_renders.inc(jpeg.ok() ? 0 : 1);
+    }
     if (!jpeg.ok()) {
       spdlog::warn("thumbnail: {}: {}", job->request.master_key, jpeg.error().describe());
       finish(*job, jpeg.error());

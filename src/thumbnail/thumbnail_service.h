@@ -13,14 +13,16 @@
 
 #include "storage/object_reader.h"
 #include "thumbnail/render_cache.h"
+#include "thumbnail/thumbnail_metrics.h"
 #include "thumbnail/thumbnail_source.h"
 
 namespace antcdn::thumbnail {
 
 struct ThumbnailOptions {
   RenderCacheOptions cache;
-  // Runs a render (CPU, ~10-40 ms); inline when empty (tests).
+  // Runs a render (CPU, ~5-15 ms); inline when empty (tests).
   std::function<void(std::function<void()>)> render_on;
+  ThumbnailMetrics* metrics = nullptr;  // optional, borrowed
 };
 
 class ThumbnailService final : public ThumbnailSource {
@@ -39,6 +41,7 @@ class ThumbnailService final : public ThumbnailSource {
 
   storage::ObjectReader& objects_;
   std::function<void(std::function<void()>)> render_on_;
+  ThumbnailMetrics* metrics_;
   RenderCache cache_;
 };
 

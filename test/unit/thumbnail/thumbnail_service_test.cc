@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "metrics/registry.h"
 #include "storage/memory_store.h"
 #include "support/jpeg_probe.h"
 #include "support/keyframe_clip.h"
@@ -131,6 +132,26 @@ TEST_F(ServiceTest, MissingObjectsAreNotFound) {
   ASSERT_TRUE(got.has_value());
   EXPECT_EQ(got->error().code, Code::NotFound);
   EXPECT_TRUE(renders.empty());
+}
+
+TEST_F(ServiceTest, MetricsCountRendersAndTheirCpu) {
+  metrics::Registry registry;
+  ThumbnailMetrics m(registry);
+  ThumbnailService measured(reader, ThumbnailOptions{.metrics = &m});
+  int ok = 0;
+  measured.render_async({"abc/master.m3u8", std::nullopt, 160},
+                        [&](Result<Jpeg> r) { ok += r.ok() ? 1 : 0; });
+  reader.put("abc/180p/s1-1.m4s", "not a segment");
+  measured.render_async({"abc/master.m3u8", std::nullopt, 320}, [](Result<Jpeg>) {});
+  EXPECT_EQ(ok, 1);
+  metrics::HistogramValue cpu = m.render_cpu_seconds.value();
+  uint64_t renders = 0;
+  for (uint64_t c : cpu.counts) {
+    renders += c;
+  }
+  EXPECT_EQ(renders, 2u);
+  EXPECT_GT(cpu.sum, 0.0);
+  EXPECT_EQ(m.failed_renders.value(), 1u);
 }
 
 TEST_F(ServiceTest, APlaylistCannotPointOutsideItsPrefix) {
