@@ -2,7 +2,6 @@
 
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "format/fmp4/box_walker.h"
@@ -94,12 +93,17 @@ Result<TrackFragment> read_tfhd(const Box& tfhd, uint64_t moof_offset, const Vid
   return t;
 }
 
+// Where a sample's bytes are, from the start of the segment.
+struct SampleRange {
+  uint64_t offset = 0;
+  uint32_t size = 0;
+};
+
 // Walks one trun from `offset` (where its data starts when it states no
-// data_offset). Returns the first sync sample's [offset, size), or advances
-// `offset` past the run's data and returns nothing.
-Result<std::optional<std::pair<uint64_t, uint32_t>>> scan_trun(const Box& trun,
-                                                               const TrackFragment& t,
-                                                               uint64_t& offset) {
+// data_offset). Returns the first sync sample's range, or advances `offset`
+// past the run's data and returns nothing.
+Result<std::optional<SampleRange>> scan_trun(const Box& trun, const TrackFragment& t,
+                                             uint64_t& offset) {
   ByteReader r(trun.payload);
   FullBoxHeader h = read_full_box_header(r);
   uint32_t count = r.u32be();
@@ -129,11 +133,11 @@ Result<std::optional<std::pair<uint64_t, uint32_t>>> scan_trun(const Box& trun,
       return invalid("truncated trun");
     }
     if (!(flags & kNonSyncSample) && size > 0) {
-      return std::optional(std::pair(offset, size));
+      return std::optional(SampleRange{offset, size});
     }
     offset += size;
   }
-  return std::optional<std::pair<uint64_t, uint32_t>>();
+  return std::optional<SampleRange>();
 }
 
 }  // namespace
@@ -212,11 +216,11 @@ Result<ByteSpan> first_sync_sample(ByteSpan segment, const VideoInit& init) {
           return found.error();
         }
         if (*found) {
-          auto [at, size] = **found;
-          if (at > segment.size() || size > segment.size() - at) {
+          const SampleRange& r = **found;
+          if (r.offset > segment.size() || r.size > segment.size() - r.offset) {
             return invalid("sample data outside the segment");
           }
-          return segment.subspan(static_cast<size_t>(at), size);
+          return segment.subspan(static_cast<size_t>(r.offset), r.size);
         }
       }
     }
