@@ -1,9 +1,11 @@
 #include "format/fmp4/keyframe_reader.h"
 
+#include <optional>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "format/fmp4/box_writer.h"
 #include "format/fmp4/init_segment.h"
 #include "format/fmp4/media_segment.h"
 #include "support/bytes_helpers.h"
@@ -123,6 +125,62 @@ TEST(Fmp4KeyframeReader, NoKeyframeOrOtherTrackIsNotFound) {
   auto other = first_sync_sample(segment({{true, hex("01")}}, 2), *v);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().code, Code::NotFound);
+}
+
+// A fragment as other writers make them (ffmpeg's, for one): sample flags
+// from tfhd's default, the first sample's in trun's first_sample_flags, sizes
+// per sample, and an explicit base data offset when `absolute_base`.
+Bytes foreign_fragment(std::optional<uint32_t> first_flags, bool absolute_base) {
+  const Bytes a = hex("0000000165aa");
+  const Bytes b = hex("0000000141bb");
+  auto build = [&](uint32_t data_offset) {
+    BoxWriter w;
+    w.begin("moof");
+    w.begin_full("mfhd", 0, 0);
+    w.out().u32be(1);
+    w.end();
+    w.begin("traf");
+    w.begin_full("tfhd", 0, (absolute_base ? 0x000001 : 0x020000) | 0x000020);
+    w.out().u32be(1);  // track_ID
+    if (absolute_base) {
+      w.out().u64be(0);  // offsets from the start of the segment
+    }
+    w.out().u32be(0x01010000);  // default flags: non-sync
+    w.end();
+    w.begin_full("trun", 0, 0x000001 | 0x000200 | (first_flags ? 0x000004 : 0));
+    w.out().u32be(2);
+    w.out().u32be(data_offset);
+    if (first_flags) {
+      w.out().u32be(*first_flags);
+    }
+    w.out().u32be(static_cast<uint32_t>(a.size()));
+    w.out().u32be(static_cast<uint32_t>(b.size()));
+    w.end();
+    w.end();
+    w.end();
+    w.begin("mdat");
+    w.out().bytes(a);
+    w.out().bytes(b);
+    w.end();
+    return std::move(w).take();
+  };
+  size_t moof_size = build(0).size() - 8 - a.size() - b.size();
+  return build(static_cast<uint32_t>(moof_size + 8));  // the mdat's payload
+}
+
+TEST(Fmp4KeyframeReader, ReadsDefaultAndFirstSampleFlags) {
+  auto v = read_video_init(init_for(video_track()));
+  ASSERT_TRUE(v.ok());
+  for (bool absolute_base : {false, true}) {
+    Bytes seg = foreign_fragment(0x02000000, absolute_base);
+    auto sample = first_sync_sample(seg, *v);
+    ASSERT_TRUE(sample.ok()) << sample.error().describe();
+    EXPECT_EQ(Bytes(sample->begin(), sample->end()), hex("0000000165aa")) << absolute_base;
+  }
+  // Without first_sample_flags every sample takes tfhd's non-sync default.
+  auto none = first_sync_sample(foreign_fragment(std::nullopt, false), *v);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, Code::NotFound);
 }
 
 TEST(Fmp4KeyframeReader, TruncatedInputIsAnErrorAtEveryLength) {
