@@ -1,10 +1,12 @@
-// Fuzzes the ISO BMFF box walker that tests use to check writer output.
+// Fuzzes the ISO BMFF box walker and the keyframe reader of the thumbnails:
+// whatever the input, every box and the sample found lie inside it.
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 
-#include "support/format/box_walker.h"
+#include "format/fmp4/box_walker.h"
+#include "format/fmp4/keyframe_reader.h"
 
 using namespace antcdn;
 using namespace antcdn::format;
@@ -32,6 +34,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check_inside(*boxes, in);
     (void)fmp4::find_box(*boxes, "moov/trak/mdia/minf/stbl/stsd/avc1/avcC");
     (void)fmp4::find_box(*boxes, "moof/traf/trun");
+  }
+  // The same bytes as an init section, and as a segment of a track its own
+  // init (if it is one) or track 1 describes.
+  auto init = fmp4::read_video_init(in);
+  fmp4::VideoInit track = init.ok() ? *init : fmp4::VideoInit{.track_id = 1};
+  auto sample = fmp4::first_sync_sample(in, track);
+  if (sample.ok() &&
+      (sample->data() < in.data() || sample->data() + sample->size() > in.data() + in.size())) {
+    std::abort();
   }
   return 0;
 }

@@ -33,6 +33,8 @@ const MESSAGES = {
 
 // Views with a picture: the player, possibly under the reconnecting overlay.
 const PICTURE_VIEWS = new Set(["player", "reconnecting"]);
+// Views that show the stream's latest thumbnail behind their text.
+const POSTER_VIEWS = new Set(["idle", "ended"]);
 
 const $ = (id) => document.getElementById(id);
 const video = $("video");
@@ -69,6 +71,7 @@ function locate() {
   viewer.statusUrl = `${live}/status.json`;
   viewer.eventsUrl = `${live}/events`;
   viewer.masterUrl = `${live}/master.m3u8`;
+  viewer.thumbnailUrl = `${live}/thumbnail.jpg`;
   return true;
 }
 
@@ -97,9 +100,32 @@ function setView(view, text) {
   }
   updateLiveBadge();
   if (!changed) return;
+  updatePoster(view);
   const spoken = { player: "Playing live", reconnecting: "Reconnecting" }[view] ?? MESSAGES[view]?.[0];
   document.title = `${view === "player" ? "Live" : spoken} · AntCDN Live`;
   if (view !== "loading") announce(spoken);
+}
+
+// The latest thumbnail as the poster of the idle and ended views, fetched
+// once each time the page enters one. A stream that never published has none
+// (404): the placeholder then stays as it is. Two widths only, so the edge
+// renders at most two per stream however many viewers ask.
+function updatePoster(view) {
+  const poster = $("poster");
+  const show = (on) => {
+    poster.hidden = !on;
+    $("stage").classList.toggle("has-poster", on);
+  };
+  if (!POSTER_VIEWS.has(view) || !viewer.thumbnailUrl) {
+    show(false);
+    poster.removeAttribute("src");
+    return;
+  }
+  const width = $("stage").clientWidth * (window.devicePixelRatio || 1) > 640 ? 1280 : 640;
+  poster.onload = () => show(POSTER_VIEWS.has(viewer.view));
+  poster.onerror = () => show(false);
+  // (The edge says max-age=2: the browser asks again rather than keep an old one.)
+  poster.src = `${viewer.thumbnailUrl}?width=${width}`;
 }
 
 // ------------------------------------------------------------------ status events

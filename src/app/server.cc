@@ -44,6 +44,7 @@
 #include "storage/cached_store.h"
 #include "storage/write_queue.h"
 #include "store/event_feed.h"
+#include "thumbnail/thumbnail_service.h"
 #include "transcode/transcoder.h"
 #include "webhooks/curl_sender.h"
 #include "webhooks/delivery_worker.h"
@@ -255,6 +256,7 @@ int serve(const Config& config) {
   ingest::rtmp::IngestMetrics ingest_metrics(registry, config.metrics_per_stream);
   transcode::TranscodeMetrics transcode_metrics(registry);
   edge::EdgeMetrics edge_metrics(registry);
+  thumbnail::ThumbnailMetrics thumbnail_metrics(registry);
 
   // Threads (docs/architecture.md, "Threads"). The pools come first so that
   // they outlive everything that posts to them.
@@ -263,10 +265,11 @@ int serve(const Config& config) {
   // Stream lookups of the edge, apart from origin reads so that a slow origin
   // cannot hold the lookups of streams whose media is cached.
   net::BlockingPool lookups("edge-lookups", 2);
-  net::BlockingPool teardown("teardown", 2);            // ending pipelines (joins)
-  net::BlockingPool scrapes("metrics", 1);              // /metrics
-  net::BlockingPool stream_counts("metrics-store", 1);  // /metrics: streams by state
-  net::EventLoop loop("ingest");                        // RTMP and API sockets
+  net::BlockingPool teardown("teardown", 2);             // ending pipelines (joins)
+  net::BlockingPool scrapes("metrics", 1);               // /metrics
+  net::BlockingPool stream_counts("metrics-store", 1);   // /metrics: streams by state
+  net::BlockingPool thumbnail_renders("thumbnails", 2);  // keyframe -> JPEG (CPU)
+  net::EventLoop loop("ingest");                         // RTMP and API sockets
   net::EventLoop control("lifecycle", net::LoopKind::Control);
   net::EventLoop edge_loop("edge");
   auto in_background = [&reads](std::function<void()> job) { reads.post(std::move(job)); };
@@ -400,8 +403,13 @@ int serve(const Config& config) {
   store::EventFeed event_feed((*store)->webhooks(), kEventPoll, kEventKeepalive);
   event_feed.start();
   edge::StatusEvents edge_events(directory, event_feed);
+  thumbnail::ThumbnailService thumbnails(
+      media_store,
+      {.render_on = [&thumbnail_renders](
+                        std::function<void()> job) { thumbnail_renders.post(std::move(job)); },
+       .metrics = &thumbnail_metrics});
   edge::EdgeRouter edge_router(media_store, directory, &edge_metrics, &viewer_counter, &edge_events,
-                               &reloads);
+                               &reloads, &thumbnails);
   LoopThreads edge_threads(edge_loop);
   if (config.has_role("edge")) {
     edge_server = std::make_unique<net::HttpServer>(
@@ -577,6 +585,7 @@ int serve(const Config& config) {
   // Queued API calls and reads use what is destroyed below.
   complete = api_pool.wait_idle_for(left()) && complete;
   complete = reads.wait_idle_for(left()) && complete;
+  complete = thumbnail_renders.wait_idle_for(left()) && complete;  // after the reads that feed it
   complete = lookups.wait_idle_for(left()) && complete;
   complete = scrapes.wait_idle_for(left()) && complete;
   complete = stream_counts.wait_idle_for(left()) && complete;

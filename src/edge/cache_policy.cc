@@ -21,6 +21,10 @@ ObjectHeaders status_headers() {
   return {"application/json", kStatusCacheControl};
 }
 
+ObjectHeaders thumbnail_headers() {
+  return {"image/jpeg", kThumbnailCacheControl};
+}
+
 void add_cors_headers(net::HttpResponse& res) {
   res.set("Access-Control-Allow-Origin", "*");
 }

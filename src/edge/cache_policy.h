@@ -24,6 +24,8 @@ inline constexpr std::string_view kPlaylistCacheControl = "public, max-age=1";
 inline constexpr std::string_view kBlockingPlaylistCacheControl = "public, max-age=6";
 inline constexpr std::string_view kImmutableCacheControl = "public, max-age=31536000, immutable";
 inline constexpr std::string_view kStatusCacheControl = "no-cache";
+// Thumbnails are re-rendered from the newest segment at most every 2 s.
+inline constexpr std::string_view kThumbnailCacheControl = "public, max-age=2";
 
 // By the key's extension: .m3u8, init .mp4, .m4s. Anything else is opaque
 // bytes that must not be cached.
@@ -31,6 +33,9 @@ ObjectHeaders headers_for_key(std::string_view key);
 
 // status.json: application/json, no-cache.
 ObjectHeaders status_headers();
+
+// thumbnail.jpg: image/jpeg, 2 s.
+ObjectHeaders thumbnail_headers();
 
 // Access-Control-Allow-Origin: * (on every response, errors included, so a
 // player can tell a 404 from a network failure).

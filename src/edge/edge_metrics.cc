@@ -5,8 +5,8 @@
 namespace antcdn::edge {
 namespace {
 
-constexpr std::array<const char*, 8> kKindNames = {"master", "playlist", "init",  "segment",
-                                                   "part",   "status",   "watch", "other"};
+constexpr std::array<const char*, 9> kKindNames = {
+    "master", "playlist", "init", "segment", "part", "status", "thumbnail", "watch", "other"};
 
 }  // namespace
 
@@ -24,6 +24,8 @@ RequestKind kind_of(EdgeResource resource) {
       return RequestKind::Part;
     case EdgeResource::Status:
       return RequestKind::Status;
+    case EdgeResource::Thumbnail:
+      return RequestKind::Thumbnail;
   }
   return RequestKind::Other;
 }

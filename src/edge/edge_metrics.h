@@ -12,7 +12,7 @@
 
 namespace antcdn::edge {
 
-enum class RequestKind { Master, Playlist, Init, Segment, Part, Status, Watch, Other };
+enum class RequestKind { Master, Playlist, Init, Segment, Part, Status, Thumbnail, Watch, Other };
 
 // The kind of a parsed media path.
 RequestKind kind_of(EdgeResource resource);
@@ -25,7 +25,7 @@ class EdgeMetrics {
   void record(RequestKind kind, int status, size_t body_bytes);
 
  private:
-  static constexpr size_t kKinds = 8;
+  static constexpr size_t kKinds = 9;
   // What the edge router answers; anything else is counted as status="other".
   static constexpr std::array<int, 6> kStatuses = {200, 204, 400, 404, 405, 503};
 

@@ -147,6 +147,10 @@ std::optional<EdgePath> parse_edge_path(std::string_view path) {
     } else if (parts[1] == "status.json") {
       out.resource = EdgeResource::Status;
       return out;
+    } else if (parts[1] == "thumbnail.jpg") {
+      out.resource = EdgeResource::Thumbnail;
+      out.object_key = out.edge_id + "/master.m3u8";
+      return out;
     } else {
       return std::nullopt;
     }

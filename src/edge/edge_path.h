@@ -11,6 +11,7 @@
 //   /live/{edgeId}/{rendition}/{session}-{seq}.m4s  → same key
 //   /live/{edgeId}/{rendition}/{session}-{seq}.{part}.m4s  → same key (LL-HLS part)
 //   /live/{edgeId}/status.json                      → not an object
+//   /live/{edgeId}/thumbnail.jpg                    → rendered from {edgeId}/master.m3u8
 //
 // rendition: [a-z0-9_-]{1,32}; session: [A-Za-z0-9_-]{1,64}; seq: [0-9]{1,20};
 // part: [0-9]{1,4}.
@@ -22,12 +23,20 @@
 
 namespace antcdn::edge {
 
-enum class EdgeResource { MasterPlaylist, MediaPlaylist, InitSection, MediaSegment, Part, Status };
+enum class EdgeResource {
+  MasterPlaylist,
+  MediaPlaylist,
+  InitSection,
+  MediaSegment,
+  Part,
+  Status,
+  Thumbnail,
+};
 
 struct EdgePath {
   EdgeResource resource = EdgeResource::Status;
   std::string edge_id;
-  std::string object_key;  // empty for Status
+  std::string object_key;  // empty for Status; the master playlist for Thumbnail
   std::string rendition;   // media playlists, init sections and segments
   std::string session;     // init sections and segments
   // Segments and parts; a number too large for 64 bits becomes UINT64_MAX (in no window).

@@ -42,13 +42,14 @@ net::HttpResponse text_error(int status, std::string_view code, std::string_view
 
 EdgeRouter::EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory,
                        EdgeMetrics* metrics, ViewerCounter* viewers, StatusEvents* events,
-                       BlockingReloads* reloads)
+                       BlockingReloads* reloads, thumbnail::ThumbnailSource* thumbnails)
     : objects_(objects),
       directory_(directory),
       metrics_(metrics),
       viewers_(viewers),
       events_(events),
-      reloads_(reloads) {}
+      reloads_(reloads),
+      thumbnails_(directory, thumbnails) {}
 
 Result<EdgeRouter::Directives> EdgeRouter::parse_directives(std::string_view query) {
   Directives d;
@@ -132,6 +133,10 @@ void EdgeRouter::route(const net::HttpRequest& req, const std::optional<EdgePath
       return;
     }
     respond(not_found());
+    return;
+  }
+  if (path->resource == EdgeResource::Thumbnail) {
+    thumbnails_.serve(req, *path, std::move(respond));  // idle streams too: their last picture
     return;
   }
   Directives directives;

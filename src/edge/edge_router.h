@@ -2,8 +2,9 @@
 
 // Entry point of the edge listener (viewers): HLS playlists, init sections and
 // segments read from the object store, a public status.json per stream, and
-// the viewer page /watch/{edgeId} with its assets (/watch/assets/{file}).
-// Media is served only for streams that exist and are not idle; every other
+// the viewer page /watch/{edgeId} with its assets (/watch/assets/{file}), and
+// thumbnails (thumbnail_route.h). Media is served only for streams that exist
+// and are not idle (a thumbnail also for idle ones); every other
 // path is a 404 (edge_path.h lists the URL space). Header rules live in
 // cache_policy.h. HEAD is answered like GET; the HTTP server drops the body.
 
@@ -14,6 +15,7 @@
 #include "edge/edge_path.h"
 #include "edge/status_events.h"
 #include "edge/stream_directory.h"
+#include "edge/thumbnail_route.h"
 #include "edge/viewer_counter.h"
 #include "net/http_message.h"
 #include "net/http_server.h"
@@ -26,10 +28,12 @@ class EdgeRouter {
   // All are borrowed and must outlive the router and may be null. `viewers`
   // counts the clients of media segments answered 200; without `events`
   // /live/{edgeId}/events is a 404; without `reloads` blocking playlist
-  // reloads are answered at once with what there is.
+  // reloads are answered at once with what there is; without `thumbnails`
+  // thumbnail.jpg is a 404.
   EdgeRouter(storage::ObjectReader& objects, StreamDirectory& directory,
              EdgeMetrics* metrics = nullptr, ViewerCounter* viewers = nullptr,
-             StatusEvents* events = nullptr, BlockingReloads* reloads = nullptr);
+             StatusEvents* events = nullptr, BlockingReloads* reloads = nullptr,
+             thumbnail::ThumbnailSource* thumbnails = nullptr);
 
   // LL-HLS delivery directives of a media playlist or part request:
   // `_HLS_msn` (with `_HLS_part`) and `_HLS_skip=YES|v2`.
@@ -72,6 +76,7 @@ class EdgeRouter {
   ViewerCounter* viewers_;
   StatusEvents* events_;
   BlockingReloads* reloads_;
+  ThumbnailRoute thumbnails_;
 };
 
 // A small plain-text error with CORS and no-cache; the HTTP server also uses it

@@ -261,6 +261,10 @@ test("the guide's flow: sign in, create, go live, watch, switch quality, stream 
       await waitState(server, streamId, "ended", { timeoutMs: 15000 });
       await viewer.waitForSelector(VIEW("ended"), { timeout: 40000 });
       assert.equal(await viewer.getByTestId("placeholder-title").textContent(), "Stream ended");
+      // The last picture of the broadcast behind the text (/live/{edgeId}/thumbnail.jpg).
+      await viewer.waitForSelector("[data-testid=poster]:not([hidden])", { timeout: 10000 });
+      assert.ok(await viewer.getByTestId("poster").evaluate((img) => img.naturalWidth > 0),
+        "the poster decoded");
       s = await viewerState(viewer);
       assert.ok(s.endlist, `the player saw EXT-X-ENDLIST (ended by: ${s.endedBy})`);
       t.diagnostic(`the viewer noticed the end by: ${s.endedBy}`);
@@ -334,6 +338,11 @@ test("an encoder that drops and comes back: the viewer shows reconnecting, then 
       await viewer.waitForSelector(VIEW("idle"));
       assert.match(await viewer.getByTestId("placeholder-title").textContent(), /hasn't started/);
       assert.equal(await viewer.evaluate(() => window.__viewer.hls), null, "no player before live");
+      // Never published: no thumbnail (404), so no poster.
+      await viewer.waitForFunction(() => {
+        const img = document.querySelector("[data-testid=poster]");
+        return img.complete && img.hidden;
+      });
       await shots.take(viewer, "idle");
 
       first = publishLive(stream.ingest.rtmpFullUrl);

@@ -5,18 +5,11 @@
 #include <string_view>
 
 #include "format/fmp4/box_writer.h"
+#include "format/fmp4/fragment_flags.h"
 
 namespace antcdn::format::fmp4 {
 namespace {
 
-// tfhd flags.
-constexpr uint32_t kDefaultBaseIsMoof = 0x020000;
-// trun flags.
-constexpr uint32_t kDataOffsetPresent = 0x000001;
-constexpr uint32_t kSampleDurationPresent = 0x000100;
-constexpr uint32_t kSampleSizePresent = 0x000200;
-constexpr uint32_t kSampleFlagsPresent = 0x000400;
-constexpr uint32_t kSampleCtoPresent = 0x000800;
 // Sample flags: sample_depends_on = 2 (depends on no other sample) for sync
 // samples; depends_on = 1 plus sample_is_non_sync_sample for the rest.
 constexpr uint32_t kSyncSampleFlags = 0x02000000;

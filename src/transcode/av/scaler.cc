@@ -4,8 +4,8 @@ namespace antcdn::transcode::av {
 
 Result<AVFrame*> Scaler::scale(const AVFrame* source) {
   sws_ = sws_getCachedContext(holder_.release(), source->width, source->height,
-                              static_cast<AVPixelFormat>(source->format), width_, height_,
-                              AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr);
+                              static_cast<AVPixelFormat>(source->format), width_, height_, format_,
+                              SWS_BICUBIC, nullptr, nullptr, nullptr);
   holder_.reset(sws_);
   if (!sws_) {
     return make_error(Code::Internal, "cannot create a scaler");
@@ -16,7 +16,7 @@ Result<AVFrame*> Scaler::scale(const AVFrame* source) {
     frame_ = make_frame();
     frame_->width = width_;
     frame_->height = height_;
-    frame_->format = AV_PIX_FMT_YUV420P;
+    frame_->format = format_;
     if (int err = av_frame_get_buffer(frame_.get(), 0); err < 0) {
       return make_error(Code::Internal, "av_frame_get_buffer: " + error_text(err));
     }

@@ -39,6 +39,11 @@ TEST_F(EdgePathTest, ParsesEveryRoute) {
   EXPECT_EQ(status->resource, EdgeResource::Status);
   EXPECT_EQ(status->edge_id, id_);
   EXPECT_TRUE(status->object_key.empty());
+  auto thumbnail = parse_edge_path(live_ + "/thumbnail.jpg");
+  ASSERT_TRUE(thumbnail.has_value());
+  EXPECT_EQ(thumbnail->resource, EdgeResource::Thumbnail);
+  EXPECT_EQ(thumbnail->object_key, id_ + "/master.m3u8");
+  EXPECT_FALSE(parse_edge_path(live_ + "/720p/thumbnail.jpg").has_value());
 }
 
 TEST_F(EdgePathTest, PartsNameTheirSegmentAndIndex) {

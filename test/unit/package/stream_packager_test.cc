@@ -6,12 +6,12 @@
 #include <gtest/gtest.h>
 
 #include "common/crypto.h"
+#include "format/fmp4/box_walker.h"
 #include "format/fmp4/media_segment.h"
 #include "package/stored_session.h"
 #include "storage/memory_store.h"
 #include "storage/write_queue.h"
 #include "support/bytes_helpers.h"
-#include "support/format/box_walker.h"
 
 namespace antcdn::package {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "format/fmp4/box_walker.h"
 #include "support/bytes_helpers.h"
-#include "support/format/box_walker.h"
 
 namespace antcdn::format::fmp4 {
 namespace {

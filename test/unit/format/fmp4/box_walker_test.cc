@@ -1,4 +1,4 @@
-#include "support/format/box_walker.h"
+#include "format/fmp4/box_walker.h"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
 #pragma once
 
 // Parses ISO BMFF box headers recursively, descending into the container
-// boxes our writers produce, so tests can check structure and fuzzers can
-// check robustness. Never reads past the given span. Production only writes
-// boxes (format/fmp4), so this lives with the tests.
+// boxes our writers produce. Tests check the writers' structure with it, the
+// thumbnail reader (keyframe_reader.h) finds a segment's first keyframe with
+// it. Never reads past the given span.
 
 #include <cstdint>
 #include <string>
