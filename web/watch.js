@@ -279,8 +279,9 @@ function showEnded(why) {
 // hls.js refuses a liveMaxLatency* without its liveSync* partner), and plays
 // up to 1.5x for a moment to get back to that point after a stall.
 //
-// "standard" (and an edge too old to tell): plain HLS after the integration
-// guide: sit three segments behind the live edge, jump forward when ten behind.
+// "standard" (and an edge too old to tell): plain HLS. Two segments behind the
+// playlist's end (the guide's three put glass-to-glass at ~7.5 s; two keep it
+// under 6 s, bench/glass_to_glass.mjs), jump forward when ten behind.
 //
 // Both retry playlists and segments that are not there yet rather than giving up.
 function hlsConfig(latencyMode = viewer.latencyMode) {
@@ -296,7 +297,7 @@ function hlsConfig(latencyMode = viewer.latencyMode) {
   return {
     ...common,
     lowLatencyMode: false,
-    liveSyncDurationCount: 3,
+    liveSyncDurationCount: 2,
     liveMaxLatencyDurationCount: 10,
   };
 }

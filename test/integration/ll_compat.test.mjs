@@ -220,7 +220,7 @@ test("the viewer page picks hls.js's low-latency mode from the stream's latencyM
         assert.equal(player.latencyMode, latencyMode);
         assert.equal(player.lowLatencyMode, expected);
         // "low" leaves the distance to live to the playlist's PART-HOLD-BACK.
-        assert.equal(player.liveSyncDurationCount, expected ? undefined : 3);
+        assert.equal(player.liveSyncDurationCount, expected ? undefined : 2);
         assert.deepEqual(player.fatal, []);
         assert.deepEqual(problems, []);
       } finally {
