@@ -3,11 +3,12 @@
 // over a CachedStore whose misses are read on a "storage-reads" BlockingPool),
 // sits in front of a slow origin defined here, and N client connections (one
 // epoll thread: this process's main thread) all ask for segments nobody has
-// cached yet. Once every request is inside the router, and before the origin
-// answers, it samples the process's threads and RSS (/proc/self/status); then
-// it checks every answer (200, full length). Three runs in one invocation: the
-// same key at a small N (the reference), the same key at N, N distinct keys.
-// ANTCDN_CHECK_BLOCKING=1 is set, so a blocking call on a loop thread aborts.
+// cached yet (their playlist, which the edge checks first, is published into
+// the cache as the packager's writes are). Once every request is inside the router, and before the
+// origin answers, it samples the process's threads and RSS (/proc/self/status); then it checks
+// every answer (200, full length). Three runs in one invocation: the same key at a small N (the
+// reference), the same key at N, N distinct keys. ANTCDN_CHECK_BLOCKING=1 is set, so a blocking
+// call on a loop thread aborts.
 //
 //   edge_waiters [--n=1000] [--reference-n=10] [--origin-ms=2000]
 //                [--distinct-origin=stall|latency] [--segment-bytes=1048576]
@@ -37,9 +38,11 @@
 #include <spdlog/spdlog.h>
 
 #include "common/blocking.h"
+#include "common/bytes.h"
 #include "common/ids.h"
 #include "edge/edge_router.h"
 #include "edge/stream_directory.h"
+#include "format/hls/media_playlist.h"
 #include "http_clients.h"
 #include "net/blocking_pool.h"
 #include "net/event_loop.h"
@@ -166,6 +169,7 @@ class Edge {
   Edge& operator=(const Edge&) = delete;
 
   uint16_t port() const { return port_; }
+  storage::CachedStore& cache() { return cache_; }
   int handled() const { return handled_.load(); }
   const SlowOrigin& origin() const { return origin_; }
 
@@ -196,6 +200,21 @@ struct RunResult {
   double total_s = 0;
 };
 
+// The rendition's playlist, listing `name`-1..`count`: the edge reads a segment
+// only when its playlist names it (edge/live_window.h).
+storage::ObjectPtr playlist_listing(const std::string& name, int count) {
+  format::hls::MediaPlaylist p;
+  p.target_duration_s = 2;
+  p.media_sequence = 1;
+  for (int seq = 1; seq <= count; ++seq) {
+    p.segments.push_back({.uri = name + "-" + std::to_string(seq) + ".m4s",
+                          .duration_s = 2,
+                          .init_uri = "init-" + name + ".mp4"});
+  }
+  return storage::make_object(to_bytes(*format::hls::write_media_playlist(p)),
+                              {"application/vnd.apple.mpegurl", "max-age=1"});
+}
+
 RunResult run(const Options& o, const std::string& name, int n, bool same_key, OriginMode mode,
               const storage::ObjectPtr& segment) {
   RunResult r;
@@ -209,6 +228,8 @@ RunResult run(const Options& o, const std::string& name, int n, bool same_key, O
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   const std::string edge_id = ids::new_edge_id(0);
+  // Published, as the packager's writes are: served from memory, never read from the origin.
+  edge.cache().publish(edge_id + "/720p/index.m3u8", playlist_listing(name, same_key ? 1 : n));
   ::malloc_trim(0);  // freed memory of an earlier run must not hide this run's growth
   r.before = sample_self();
   r.peak = r.before;
