@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,7 +81,38 @@ struct ClientConn {
   std::string body;           // with keep_body
   bool complete = false;      // the whole response arrived
   Clock::time_point done_at;  // when it completed, or the connection ended without it
+  // With SO_TIMESTAMPNS on the socket (timestamp_arrivals): when the kernel
+  // received the bytes of the last read, whenever this thread got to read them.
+  std::optional<std::chrono::system_clock::time_point> arrived_at;
 };
+
+// Asks the kernel to stamp each received packet (ClientConn::arrived_at).
+inline void timestamp_arrivals(int fd) {
+  int on = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+}
+
+// recv(), also taking the kernel's receive time when the socket gives one.
+inline ssize_t recv_stamped(ClientConn& c, std::vector<char>& buf) {
+  iovec iov{buf.data(), buf.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n = ::recvmsg(c.fd, &msg, 0);
+  for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); n > 0 && cm != nullptr; cm = CMSG_NXTHDR(&msg, cm)) {
+    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+      timespec ts{};
+      std::memcpy(&ts, CMSG_DATA(cm), sizeof ts);
+      c.arrived_at = std::chrono::system_clock::time_point(
+          std::chrono::duration_cast<std::chrono::system_clock::duration>(
+              std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+    }
+  }
+  return n;
+}
 
 inline constexpr size_t kMaxHeadBytes = 8192;
 
@@ -168,7 +200,7 @@ inline void read_responses(std::vector<ClientConn>& conns, std::chrono::seconds 
     int got = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), 20);
     for (int e = 0; e < got; ++e) {
       ClientConn& c = conns[events[e].data.u64];
-      ssize_t n = ::recv(c.fd, buf.data(), buf.size(), 0);
+      ssize_t n = recv_stamped(c, buf);
       if (n < 0 && errno == EAGAIN) {
         continue;
       }

@@ -24,6 +24,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,7 @@
 
 #include <malloc.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include "common/bytes.h"
 #include "common/ids.h"
@@ -203,10 +205,34 @@ struct RunResult {
   ProcSample before;   // edge up, playlist cached, no clients
   ProcSample waiting;  // all N inside BlockingReloads
   bool all_waited = false;
-  int ok = 0;                        // 200, whole body, lists the new part
-  double publish_call_ms = 0;        // CachedStore::publish on the publisher's thread
-  std::vector<double> latencies_ms;  // T0 -> whole response, of the complete ones, sorted
+  int ok = 0;                  // 200, whole body, lists the new part
+  double publish_call_ms = 0;  // CachedStore::publish on the publisher's thread
+  // CPU time from the publish until the last answer arrived: the publisher's
+  // (answering the waiters), the client's (this thread), and the rest of the
+  // process (the edge's loop threads, writing the answers).
+  double publisher_cpu_ms = 0;
+  double client_cpu_ms = 0;
+  double edge_cpu_ms = 0;
+  std::vector<double> latencies_ms;  // T0 -> whole response read, of the complete ones, sorted
+  // T0 -> the kernel received the response's last bytes: what a client with
+  // a core of its own would see (this thread shares two cores with the edge).
+  std::vector<double> arrivals_ms;
 };
+
+double cpu_ms(int who) {
+  rusage u{};
+  ::getrusage(who, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+
+// The machine is shared: the 1-minute load average goes with every result.
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one;
+  in >> one;
+  return one;
+}
 
 // Whether `playlist` lists `uri` as a part (not merely as the preload hint).
 bool lists_part(std::string_view playlist, const std::string& uri) {
@@ -259,6 +285,7 @@ RunResult run(const Options& o, int n, const storage::ObjectPtr& waited_on,
   for (ClientConn& c : conns) {
     c.keep_body = true;
     c.fd = connect_and_send(edge.port(), request);
+    timestamp_arrivals(c.fd);
   }
   // The hold is 3 target durations: give up waiting for the waiters well before.
   while (edge.reloads().waiting() < static_cast<size_t>(n) &&
@@ -270,14 +297,22 @@ RunResult run(const Options& o, int n, const storage::ObjectPtr& waited_on,
 
   // The publisher gives the client a moment to sit in epoll_wait first.
   Clock::time_point t0;
+  std::chrono::system_clock::time_point t0_wall;  // the kernel stamps arrivals in wall time
+  const double process_cpu_before = cpu_ms(RUSAGE_SELF);
   std::thread publisher([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const double cpu_before = cpu_ms(RUSAGE_THREAD);
+    t0_wall = std::chrono::system_clock::now();
     t0 = Clock::now();
     edge.cache().publish(key, with_part);
     r.publish_call_ms = ms_between(t0, Clock::now());
+    r.publisher_cpu_ms = cpu_ms(RUSAGE_THREAD) - cpu_before;
   });
+  const double cpu_before = cpu_ms(RUSAGE_THREAD);
   read_responses(conns, std::chrono::seconds(30));
+  r.client_cpu_ms = cpu_ms(RUSAGE_THREAD) - cpu_before;
   publisher.join();
+  r.edge_cpu_ms = cpu_ms(RUSAGE_SELF) - process_cpu_before - r.client_cpu_ms - r.publisher_cpu_ms;
 
   const std::string new_part = part_uri(o.last_segment + 1, 2);
   for (const ClientConn& c : conns) {
@@ -285,10 +320,15 @@ RunResult run(const Options& o, int n, const storage::ObjectPtr& waited_on,
       continue;
     }
     r.latencies_ms.push_back(ms_between(t0, c.done_at));
+    if (c.arrived_at) {
+      r.arrivals_ms.push_back(
+          std::chrono::duration<double, std::milli>(*c.arrived_at - t0_wall).count());
+    }
     r.ok +=
         c.status == 200 && c.body_bytes == c.content_length && lists_part(c.body, new_part) ? 1 : 0;
   }
   std::sort(r.latencies_ms.begin(), r.latencies_ms.end());
+  std::sort(r.arrivals_ms.begin(), r.arrivals_ms.end());
   return r;
 }
 
@@ -296,40 +336,59 @@ double growth_mb(const RunResult& r) {
   return static_cast<double>(r.waiting.rss_kb - r.before.rss_kb) / 1024.0;
 }
 
-void print_header() {
-  std::printf("%5s  %-10s %-12s %8s %6s %8s %8s %8s %8s %8s\n", "N", "threads", "RSS MB", "KB per",
-              "200 +", "publish", "first", "median", "p99", "max");
-  std::printf("%5s  %-10s %-12s %8s %6s %8s %8s %8s %8s %8s\n", "", "idle/wait", "idle/wait",
-              "waiter", "part", "call ms", "ms", "ms", "ms", "ms");
+void print_cost(const std::vector<const RunResult*>& runs) {
+  const char* head = "%5s  %-9s %-11s %7s %5s %8s  %-15s\n";
+  std::printf(head, "N", "threads", "RSS MB", "KB per", "200+", "publish", "CPU ms from T0");
+  std::printf(head, "", "idle/wait", "idle/wait", "waiter", "part", "call ms", "pub/edge/client");
+  for (const RunResult* r : runs) {
+    std::string threads =
+        std::to_string(r->before.threads) + "/" + std::to_string(r->waiting.threads);
+    char rss[64];
+    std::snprintf(rss, sizeof rss, "%.1f/%.1f", r->before.rss_kb / 1024.0,
+                  r->waiting.rss_kb / 1024.0);
+    char cpu[64];
+    std::snprintf(cpu, sizeof cpu, "%.1f/%.1f/%.1f", r->publisher_cpu_ms, r->edge_cpu_ms,
+                  r->client_cpu_ms);
+    std::printf("%5d  %-9s %-11s %7.2f %5d %8.2f  %-15s%s\n", r->n, threads.c_str(), rss,
+                growth_mb(*r) * 1024.0 / r->n, r->ok, r->publish_call_ms, cpu,
+                r->all_waited ? "" : "  (not all were waiting when sampled!)");
+  }
 }
 
-void print_row(const RunResult& r) {
-  std::string threads = std::to_string(r.before.threads) + "/" + std::to_string(r.waiting.threads);
-  char rss[64];
-  std::snprintf(rss, sizeof rss, "%.1f/%.1f", r.before.rss_kb / 1024.0, r.waiting.rss_kb / 1024.0);
-  const auto& l = r.latencies_ms;
-  std::printf("%5d  %-10s %-12s %8.2f %6d %8.2f %8.2f %8.2f %8.2f %8.2f%s\n", r.n, threads.c_str(),
-              rss, growth_mb(r) * 1024.0 / r.n, r.ok, r.publish_call_ms, percentile(l, 0),
-              percentile(l, 0.5), percentile(l, 0.99), percentile(l, 1),
-              r.all_waited ? "" : "  (not all were waiting when sampled!)");
-  std::fflush(stdout);
+void print_latency(const std::vector<const RunResult*>& runs) {
+  std::printf("%5s  %-28s %7s %7s %7s %7s\n", "N", "ms from T0 (publish) until", "first", "median",
+              "p99", "max");
+  for (const RunResult* r : runs) {
+    for (bool kernel : {true, false}) {
+      const auto& l = kernel ? r->arrivals_ms : r->latencies_ms;
+      std::printf("%5d  %-28s %7.2f %7.2f %7.2f %7.2f\n", r->n,
+                  kernel ? "arrived (kernel stamp)" : "read by the client", percentile(l, 0),
+                  percentile(l, 0.5), percentile(l, 0.99), percentile(l, 1));
+    }
+  }
 }
 
 void print_comparison(const RunResult& ref, const RunResult& big) {
-  auto ratio = [](double a, double b) { return b > 0 ? a / b : NAN; };
-  const auto& a = big.latencies_ms;
-  const auto& b = ref.latencies_ms;
-  std::printf("N=%d vs N=%d: median %.2fx, p99 %.2fx, max %.2fx; publish call %.2fx\n", big.n,
-              ref.n, ratio(percentile(a, 0.5), percentile(b, 0.5)),
-              ratio(percentile(a, 0.99), percentile(b, 0.99)),
-              ratio(percentile(a, 1), percentile(b, 1)),
-              ratio(big.publish_call_ms, ref.publish_call_ms));
+  auto ratio = [](const std::vector<double>& a, const std::vector<double>& b, double p) {
+    double base = percentile(b, p);
+    return base > 0 ? percentile(a, p) / base : NAN;
+  };
+  std::printf(
+      "N=%d vs N=%d, arrived: median %.1fx, p99 %.1fx, max %.1fx; read: median %.1fx, "
+      "max %.1fx\n",
+      big.n, ref.n, ratio(big.arrivals_ms, ref.arrivals_ms, 0.5),
+      ratio(big.arrivals_ms, ref.arrivals_ms, 0.99), ratio(big.arrivals_ms, ref.arrivals_ms, 1),
+      ratio(big.latencies_ms, ref.latencies_ms, 0.5), ratio(big.latencies_ms, ref.latencies_ms, 1));
   const double mb_per_2000 = growth_mb(big) / big.n * 2000;
   std::printf("goal: 2,000 waiters < %.0f MB: %.1f MB per 2,000 (%s)\n", kGoalMbPer2000,
               mb_per_2000, mb_per_2000 < kGoalMbPer2000 ? "met" : "MISSED");
-  const double worst = percentile(a, 1);
-  std::printf("goal: answered within %.0f ms of the part: max %.2f ms at N=%d (%s)\n",
-              kGoalLatencyMs, worst, big.n, worst <= kGoalLatencyMs ? "met" : "MISSED");
+  const double arrived = percentile(big.arrivals_ms, 1);
+  const double read = percentile(big.latencies_ms, 1);
+  std::printf(
+      "goal: every answer within %.0f ms of the part, N=%d: last arrived at %.2f ms (%s), "
+      "last read at %.2f ms (%s)\n",
+      kGoalLatencyMs, big.n, arrived, arrived <= kGoalLatencyMs ? "met" : "MISSED", read,
+      read <= kGoalLatencyMs ? "met" : "MISSED");
 }
 
 // Correctness; the goals above are reported, not enforced (timing on a shared machine).
@@ -411,14 +470,13 @@ int main(int argc, char** argv) {
 
   std::printf(
       "ll waiters: _HLS_msn=%d&_HLS_part=2, %zu-byte playlist answered, hold %d s, edge loop %d "
-      "threads, storage-reads pool %d threads, origin poll %lld ms\n",
+      "threads, storage-reads pool %d threads, origin poll %lld ms; load average %s\n",
       o.last_segment + 1, with_part->data.size(), 3 * o.target_s, o.edge_threads, o.read_workers,
-      static_cast<long long>(o.poll.count()));
-  print_header();
+      static_cast<long long>(o.poll.count()), load_average().c_str());
   RunResult ref = run(o, o.reference_n, waited_on, with_part);
-  print_row(ref);
   RunResult big = run(o, o.n, waited_on, with_part);
-  print_row(big);
+  print_cost({&ref, &big});
+  print_latency({&ref, &big});
   print_comparison(ref, big);
 
   std::vector<std::string> failures = failures_of({&ref, &big});
