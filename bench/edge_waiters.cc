@@ -42,6 +42,7 @@
 #include "common/ids.h"
 #include "edge/edge_router.h"
 #include "edge/stream_directory.h"
+#include "edge_harness.h"
 #include "format/hls/media_playlist.h"
 #include "http_clients.h"
 #include "net/blocking_pool.h"
@@ -117,58 +118,29 @@ class SlowOrigin final : public storage::ObjectStore {
   std::optional<Clock::time_point> first_answer_;
 };
 
-// Every edge id is a live stream, known in memory (answers at once).
-class LiveDirectory final : public edge::StreamDirectory {
- public:
-  std::optional<edge::EdgeStreamInfo> lookup(const std::string&) override {
-    return edge::EdgeStreamInfo{media::StreamState::Live, 0, std::nullopt};
-  }
-  void lookup_async(const std::string& edge_id, LookupCallback done) override {
-    done(lookup(edge_id));
-  }
-};
-
 // The edge as src/app/server.cc builds it, on its own loop threads.
 class Edge {
  public:
   Edge(const Options& o, OriginMode mode, storage::ObjectPtr segment)
       : origin_(mode, o.origin_delay, std::move(segment)),
         reads_("storage-reads", o.read_workers),
+        loop_("edge"),
         cache_(origin_, storage::CacheOptions{.background =
                                                   [this](std::function<void()> job) {
                                                     reads_.post(std::move(job));
                                                   }}),
         router_(cache_, directory_),
-        loop_("edge") {
-    net::HttpServerOptions options;
-    options.name = "edge";
-    options.handler_timeout = o.handler_timeout;
-    server_ = std::make_unique<net::HttpServer>(
-        loop_, options,
-        [this](net::HttpRequest r, net::HttpRespond respond) {
-          router_.handle(r, respond);
-          ++handled_;  // handle() returned: the request now waits without a thread
-        },
-        edge::text_error);
-    auto port = server_->start();
-    if (!port.ok()) {
-      std::fprintf(stderr, "edge: %s\n", port.error().describe().c_str());
-      std::exit(1);
-    }
-    port_ = *port;
-    runner_ = std::thread([this, threads = o.edge_threads] { loop_.run(threads); });
-  }
+        listener_(loop_, o.edge_threads, o.handler_timeout,
+                  [this](net::HttpRequest r, net::HttpRespond respond) {
+                    router_.handle(r, respond);
+                    ++handled_;  // handle() returned: the request now waits without a thread
+                  }) {}
 
-  ~Edge() {
-    loop_.post([this] { server_->stop(); });
-    reads_.wait_idle_for(std::chrono::seconds(60));
-    loop_.stop();
-    runner_.join();
-  }
+  ~Edge() { reads_.wait_idle_for(std::chrono::seconds(60)); }
   Edge(const Edge&) = delete;
   Edge& operator=(const Edge&) = delete;
 
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return listener_.port(); }
   storage::CachedStore& cache() { return cache_; }
   int handled() const { return handled_.load(); }
   const SlowOrigin& origin() const { return origin_; }
@@ -176,14 +148,12 @@ class Edge {
  private:
   SlowOrigin origin_;
   net::BlockingPool reads_;
+  net::EventLoop loop_;
   storage::CachedStore cache_;
   LiveDirectory directory_;
   edge::EdgeRouter router_;
-  net::EventLoop loop_;
-  std::unique_ptr<net::HttpServer> server_;
   std::atomic<int> handled_{0};
-  uint16_t port_ = 0;
-  std::thread runner_;
+  EdgeListener listener_;
 };
 
 struct RunResult {
@@ -340,36 +310,31 @@ std::vector<std::string> failures_of(const Options& o,
 
 std::optional<Options> parse_args(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    auto eq = a.find('=');
-    if (!a.starts_with("--") || eq == std::string_view::npos) {
-      return std::nullopt;
-    }
-    std::string_view key = a.substr(2, eq - 2);
-    std::string value(a.substr(eq + 1));
-    long v = std::atol(value.c_str());
-    if (key == "n") {
+  bool ok = parse_flags(argc, argv, [&o](std::string_view name, const char* text) {
+    const std::string_view value = text;
+    const long v = std::atol(text);
+    if (name == "n") {
       o.n = static_cast<int>(v);
-    } else if (key == "reference-n") {
+    } else if (name == "reference-n") {
       o.reference_n = static_cast<int>(v);
-    } else if (key == "origin-ms") {
+    } else if (name == "origin-ms") {
       o.origin_delay = std::chrono::milliseconds(v);
-    } else if (key == "distinct-origin" && (value == "stall" || value == "latency")) {
+    } else if (name == "distinct-origin" && (value == "stall" || value == "latency")) {
       o.distinct_origin = value == "stall" ? OriginMode::Stall : OriginMode::Latency;
-    } else if (key == "segment-bytes") {
+    } else if (name == "segment-bytes") {
       o.segment_bytes = static_cast<size_t>(v);
-    } else if (key == "read-workers") {
+    } else if (name == "read-workers") {
       o.read_workers = static_cast<int>(v);
-    } else if (key == "edge-threads") {
+    } else if (name == "edge-threads") {
       o.edge_threads = static_cast<int>(v);
-    } else if (key == "handler-timeout-ms") {
+    } else if (name == "handler-timeout-ms") {
       o.handler_timeout = std::chrono::milliseconds(v);
     } else {
-      return std::nullopt;
+      return false;
     }
-  }
-  if (o.n < 1 || o.reference_n < 1 || o.read_workers < 1 || o.edge_threads < 1) {
+    return true;
+  });
+  if (!ok || o.n < 1 || o.reference_n < 1 || o.read_workers < 1 || o.edge_threads < 1) {
     return std::nullopt;
   }
   return o;

@@ -41,6 +41,7 @@
 #include "edge/blocking_reloads.h"
 #include "edge/edge_router.h"
 #include "edge/stream_directory.h"
+#include "edge_harness.h"
 #include "format/hls/media_playlist.h"
 #include "http_clients.h"
 #include "net/blocking_pool.h"
@@ -125,17 +126,6 @@ storage::ObjectPtr ll_playlist(const Options& o, int parts_of_next) {
   return storage::make_object(to_bytes(*text), {"application/vnd.apple.mpegurl", "max-age=1"});
 }
 
-// Every edge id is a live stream, known in memory (answers at once).
-class LiveDirectory final : public edge::StreamDirectory {
- public:
-  std::optional<edge::EdgeStreamInfo> lookup(const std::string&) override {
-    return edge::EdgeStreamInfo{media::StreamState::Live, 0, std::nullopt};
-  }
-  void lookup_async(const std::string& edge_id, LookupCallback done) override {
-    done(lookup(edge_id));
-  }
-};
-
 // The edge as src/app/server.cc builds it, on its own loop threads. Members
 // in server.cc's order: the loop outlives the reloads, which answer whoever
 // still waits when they go.
@@ -152,38 +142,22 @@ class Edge {
             {.poll_interval = o.poll,
              .read_fresh = [this](const std::string& key,
                                   auto done) { cache_.get_fresh_async(key, std::move(done)); }}),
-        router_(cache_, directory_, nullptr, nullptr, nullptr, &reloads_) {
+        router_(cache_, directory_, nullptr, nullptr, nullptr, &reloads_),
+        listener_(
+            loop_, o.edge_threads, o.handler_timeout,
+            [this](net::HttpRequest r, net::HttpRespond respond) { router_.handle(r, respond); }) {
     cache_.set_publish_listener([this](const std::string& key, const storage::ObjectPtr& object) {
       if (key.ends_with("/index.m3u8")) {
         reloads_.offer(key, object);
       }
     });
-    net::HttpServerOptions options;
-    options.name = "edge";
-    options.handler_timeout = o.handler_timeout;
-    server_ = std::make_unique<net::HttpServer>(
-        loop_, options,
-        [this](net::HttpRequest r, net::HttpRespond respond) { router_.handle(r, respond); },
-        edge::text_error);
-    auto port = server_->start();
-    if (!port.ok()) {
-      std::fprintf(stderr, "edge: %s\n", port.error().describe().c_str());
-      std::exit(1);
-    }
-    port_ = *port;
-    runner_ = std::thread([this, threads = o.edge_threads] { loop_.run(threads); });
   }
 
-  ~Edge() {
-    loop_.post([this] { server_->stop(); });
-    reads_.wait_idle_for(std::chrono::seconds(60));
-    loop_.stop();
-    runner_.join();
-  }
+  ~Edge() { reads_.wait_idle_for(std::chrono::seconds(60)); }
   Edge(const Edge&) = delete;
   Edge& operator=(const Edge&) = delete;
 
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return listener_.port(); }
   storage::CachedStore& cache() { return cache_; }
   const edge::BlockingReloads& reloads() const { return reloads_; }
 
@@ -195,9 +169,7 @@ class Edge {
   edge::BlockingReloads reloads_;
   LiveDirectory directory_;
   edge::EdgeRouter router_;
-  std::unique_ptr<net::HttpServer> server_;
-  uint16_t port_ = 0;
-  std::thread runner_;
+  EdgeListener listener_;
 };
 
 struct RunResult {
@@ -412,14 +384,8 @@ std::vector<std::string> failures_of(const std::vector<const RunResult*>& runs) 
 
 std::optional<Options> parse_args(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    auto eq = a.find('=');
-    if (!a.starts_with("--") || eq == std::string_view::npos) {
-      return std::nullopt;
-    }
-    std::string_view name = a.substr(2, eq - 2);
-    long v = std::atol(std::string(a.substr(eq + 1)).c_str());
+  bool ok = parse_flags(argc, argv, [&o](std::string_view name, const char* text) {
+    const long v = std::atol(text);
     if (name == "n") {
       o.n = static_cast<int>(v);
     } else if (name == "reference-n") {
@@ -437,11 +403,12 @@ std::optional<Options> parse_args(int argc, char** argv) {
     } else if (name == "handler-timeout-ms") {
       o.handler_timeout = std::chrono::milliseconds(v);
     } else {
-      return std::nullopt;
+      return false;
     }
-  }
-  if (o.n < 1 || o.reference_n < 1 || o.last_segment < 0 || o.target_s < 1 || o.poll.count() < 1 ||
-      o.read_workers < 1 || o.edge_threads < 1) {
+    return true;
+  });
+  if (!ok || o.n < 1 || o.reference_n < 1 || o.last_segment < 0 || o.target_s < 1 ||
+      o.poll.count() < 1 || o.read_workers < 1 || o.edge_threads < 1) {
     return std::nullopt;
   }
   return o;
