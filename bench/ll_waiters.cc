@@ -10,9 +10,12 @@
 // (/proc/self/status). Then a publisher thread, as the write queue does when it
 // accepts the packager's next playlist, calls CachedStore::publish with the
 // version that lists part 2; T0 is taken just before that call. For every
-// client it measures T0 -> its whole response received, and checks that the
-// answer is 200 and lists the new part. Two runs in one invocation, each with a
-// fresh edge: a reference at a small N, then N.
+// client it measures T0 -> its whole response, twice: when the kernel received
+// its last bytes (SO_TIMESTAMPNS: when the edge's write landed) and when this
+// thread read it (it shares the cores with the edge). It checks that each
+// answer is 200 and lists the new part, and reports the CPU time the
+// publisher, the edge and the client spent from T0 on. Two runs in one
+// invocation, each with a fresh edge: a reference at a small N, then N.
 // ANTCDN_CHECK_BLOCKING=1 is set, so a blocking call on a loop thread aborts.
 //
 //   ll_waiters [--n=2000] [--reference-n=10] [--last-segment=20] [--target-s=2]
