@@ -14,21 +14,15 @@
 
 #include "common/ids.h"
 #include "edge/edge_router.h"
+#include "edge_harness.h"
 #include "metrics/registry.h"
 #include "storage/cached_store.h"
 #include "storage/memory_store.h"
 
 using namespace antcdn;
+using antcdn::bench::LiveDirectory;
 
 namespace {
-
-class LiveDirectory final : public edge::StreamDirectory {
- public:
-  std::optional<edge::EdgeStreamInfo> lookup(const std::string&) override {
-    return edge::EdgeStreamInfo{media::StreamState::Live, 0, std::nullopt};
-  }
-  void lookup_async(const std::string& id, LookupCallback done) override { done(lookup(id)); }
-};
 
 double ns_per_request(edge::EdgeRouter& router, const std::vector<net::HttpRequest>& requests,
                       int per_thread, int threads) {

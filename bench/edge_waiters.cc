@@ -3,11 +3,12 @@
 // over a CachedStore whose misses are read on a "storage-reads" BlockingPool),
 // sits in front of a slow origin defined here, and N client connections (one
 // epoll thread: this process's main thread) all ask for segments nobody has
-// cached yet. Once every request is inside the router, and before the origin
-// answers, it samples the process's threads and RSS (/proc/self/status); then
-// it checks every answer (200, full length). Three runs in one invocation: the
-// same key at a small N (the reference), the same key at N, N distinct keys.
-// ANTCDN_CHECK_BLOCKING=1 is set, so a blocking call on a loop thread aborts.
+// cached yet (their playlist, which the edge checks first, is published into
+// the cache as the packager's writes are). Once every request is inside the router, and before the
+// origin answers, it samples the process's threads and RSS (/proc/self/status); then it checks
+// every answer (200, full length). Three runs in one invocation: the same key at a small N (the
+// reference), the same key at N, N distinct keys. ANTCDN_CHECK_BLOCKING=1 is set, so a blocking
+// call on a loop thread aborts.
 //
 //   edge_waiters [--n=1000] [--reference-n=10] [--origin-ms=2000]
 //                [--distinct-origin=stall|latency] [--segment-bytes=1048576]
@@ -22,12 +23,9 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -36,26 +34,24 @@
 #include <thread>
 #include <vector>
 
-#include <fcntl.h>
 #include <malloc.h>
-#include <netinet/in.h>
 #include <spdlog/spdlog.h>
-#include <sys/epoll.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "common/blocking.h"
+#include "common/bytes.h"
 #include "common/ids.h"
 #include "edge/edge_router.h"
 #include "edge/stream_directory.h"
+#include "edge_harness.h"
+#include "format/hls/media_playlist.h"
+#include "http_clients.h"
 #include "net/blocking_pool.h"
 #include "net/event_loop.h"
 #include "net/http_server.h"
 #include "storage/cached_store.h"
 
 using namespace antcdn;
-using Clock = std::chrono::steady_clock;
+using namespace antcdn::bench;
 
 namespace {
 
@@ -71,10 +67,6 @@ struct Options {
   int edge_threads = static_cast<int>(std::max(2U, std::thread::hardware_concurrency()));
   std::chrono::milliseconds handler_timeout{10000};  // src/app/server.cc kEdgeAnswerTimeout
 };
-
-double ms_between(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double, std::milli>(b - a).count();
-}
 
 // A read-only origin that is slow on purpose and counts its reads. Every key
 // answers with the same shared ~1 MB object, so the origin's own bytes are
@@ -126,151 +118,43 @@ class SlowOrigin final : public storage::ObjectStore {
   std::optional<Clock::time_point> first_answer_;
 };
 
-// Every edge id is a live stream, known in memory (answers at once).
-class LiveDirectory final : public edge::StreamDirectory {
- public:
-  std::optional<edge::EdgeStreamInfo> lookup(const std::string&) override {
-    return edge::EdgeStreamInfo{media::StreamState::Live, 0, std::nullopt};
-  }
-  void lookup_async(const std::string& edge_id, LookupCallback done) override {
-    done(lookup(edge_id));
-  }
-};
-
 // The edge as src/app/server.cc builds it, on its own loop threads.
 class Edge {
  public:
   Edge(const Options& o, OriginMode mode, storage::ObjectPtr segment)
       : origin_(mode, o.origin_delay, std::move(segment)),
         reads_("storage-reads", o.read_workers),
+        loop_("edge"),
         cache_(origin_, storage::CacheOptions{.background =
                                                   [this](std::function<void()> job) {
                                                     reads_.post(std::move(job));
                                                   }}),
         router_(cache_, directory_),
-        loop_("edge") {
-    net::HttpServerOptions options;
-    options.name = "edge";
-    options.handler_timeout = o.handler_timeout;
-    server_ = std::make_unique<net::HttpServer>(
-        loop_, options,
-        [this](net::HttpRequest r, net::HttpRespond respond) {
-          router_.handle(r, respond);
-          ++handled_;  // handle() returned: the request now waits without a thread
-        },
-        edge::text_error);
-    auto port = server_->start();
-    if (!port.ok()) {
-      std::fprintf(stderr, "edge: %s\n", port.error().describe().c_str());
-      std::exit(1);
-    }
-    port_ = *port;
-    runner_ = std::thread([this, threads = o.edge_threads] { loop_.run(threads); });
-  }
+        listener_(loop_, o.edge_threads, o.handler_timeout,
+                  [this](net::HttpRequest r, net::HttpRespond respond) {
+                    router_.handle(r, respond);
+                    ++handled_;  // handle() returned: the request now waits without a thread
+                  }) {}
 
-  ~Edge() {
-    loop_.post([this] { server_->stop(); });
-    reads_.wait_idle_for(std::chrono::seconds(60));
-    loop_.stop();
-    runner_.join();
-  }
+  ~Edge() { reads_.wait_idle_for(std::chrono::seconds(60)); }
   Edge(const Edge&) = delete;
   Edge& operator=(const Edge&) = delete;
 
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return listener_.port(); }
+  storage::CachedStore& cache() { return cache_; }
   int handled() const { return handled_.load(); }
   const SlowOrigin& origin() const { return origin_; }
 
  private:
   SlowOrigin origin_;
   net::BlockingPool reads_;
+  net::EventLoop loop_;
   storage::CachedStore cache_;
   LiveDirectory directory_;
   edge::EdgeRouter router_;
-  net::EventLoop loop_;
-  std::unique_ptr<net::HttpServer> server_;
   std::atomic<int> handled_{0};
-  uint16_t port_ = 0;
-  std::thread runner_;
+  EdgeListener listener_;
 };
-
-struct ProcSample {
-  int threads = 0;
-  long rss_kb = 0;
-};
-
-ProcSample sample_self() {
-  ProcSample s;
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.starts_with("Threads:")) {
-      s.threads = std::atoi(line.c_str() + 8);
-    } else if (line.starts_with("VmRSS:")) {
-      s.rss_kb = std::atol(line.c_str() + 6);
-    }
-  }
-  return s;
-}
-
-constexpr size_t kMaxHeadBytes = 8192;
-
-// One client connection: a request sent, the response read and counted.
-struct Conn {
-  int fd = -1;
-  std::string head;  // response bytes up to the blank line
-  bool in_body = false;
-  int status = 0;
-  size_t content_length = 0;
-  size_t body = 0;
-};
-
-int connect_and_send(uint16_t port, const std::string& request) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
-          static_cast<ssize_t>(request.size())) {
-    std::perror("client connect/send");
-    std::exit(1);
-  }
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-  return fd;
-}
-
-void parse_head(Conn& c) {
-  std::sscanf(c.head.c_str(), "HTTP/1.%*d %d", &c.status);
-  std::string lower = c.head;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  if (auto at = lower.find("\r\ncontent-length:"); at != std::string::npos) {
-    c.content_length = std::strtoull(lower.c_str() + at + 17, nullptr, 10);
-  }
-}
-
-// Feeds received bytes to `c`; true when its response is complete.
-bool feed(Conn& c, std::string_view data) {
-  if (!c.in_body) {
-    // Only the head is kept (a read may carry 256 KB of body with it).
-    size_t take = std::min(data.size(), kMaxHeadBytes - c.head.size());
-    c.head.append(data.substr(0, take));
-    auto end = c.head.find("\r\n\r\n");
-    if (end == std::string::npos) {
-      return c.head.size() == kMaxHeadBytes;  // not HTTP: counted as a failed response
-    }
-    c.body = c.head.size() - (end + 4) + (data.size() - take);
-    c.head.resize(end + 2);
-    c.head.shrink_to_fit();
-    c.in_body = true;
-    parse_head(c);
-  } else {
-    c.body += data.size();
-  }
-  return c.body >= c.content_length;
-}
 
 struct RunResult {
   std::string name;
@@ -286,51 +170,19 @@ struct RunResult {
   double total_s = 0;
 };
 
-void take_peak(ProcSample& peak, ProcSample s) {
-  peak.threads = std::max(peak.threads, s.threads);
-  peak.rss_kb = std::max(peak.rss_kb, s.rss_kb);
-}
-
-// Reads every response; returns when all are complete or after `limit`.
-Clock::time_point read_responses(std::vector<Conn>& conns, size_t expect_bytes, RunResult& r,
-                                 std::chrono::seconds limit) {
-  int ep = ::epoll_create1(0);
-  for (size_t i = 0; i < conns.size(); ++i) {
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.u64 = i;
-    ::epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
+// The rendition's playlist, listing `name`-1..`count`: the edge reads a segment
+// only when its playlist names it (edge/live_window.h).
+storage::ObjectPtr playlist_listing(const std::string& name, int count) {
+  format::hls::MediaPlaylist p;
+  p.target_duration_s = 2;
+  p.media_sequence = 1;
+  for (int seq = 1; seq <= count; ++seq) {
+    p.segments.push_back({.uri = name + "-" + std::to_string(seq) + ".m4s",
+                          .duration_s = 2,
+                          .init_uri = "init-" + name + ".mp4"});
   }
-  std::vector<char> buf(256 * 1024);
-  std::vector<epoll_event> events(256);
-  Clock::time_point last = Clock::now();
-  const auto deadline = Clock::now() + limit;
-  Clock::time_point next_sample = Clock::now();
-  size_t left = conns.size();
-  while (left > 0 && Clock::now() < deadline) {
-    if (Clock::now() >= next_sample) {
-      take_peak(r.peak, sample_self());
-      next_sample = Clock::now() + std::chrono::milliseconds(10);
-    }
-    int got = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), 20);
-    for (int e = 0; e < got; ++e) {
-      Conn& c = conns[events[e].data.u64];
-      ssize_t n = ::recv(c.fd, buf.data(), buf.size(), 0);
-      if (n < 0 && errno == EAGAIN) {
-        continue;
-      }
-      bool complete = n > 0 && feed(c, std::string_view(buf.data(), static_cast<size_t>(n)));
-      if (complete || n <= 0) {
-        r.ok += complete && c.status == 200 && c.body == expect_bytes ? 1 : 0;
-        r.unavailable += complete && c.status == 503 ? 1 : 0;
-        last = Clock::now();
-        ::close(c.fd);  // also leaves the epoll set
-        --left;
-      }
-    }
-  }
-  ::close(ep);
-  return last;
+  return storage::make_object(to_bytes(*format::hls::write_media_playlist(p)),
+                              {"application/vnd.apple.mpegurl", "max-age=1"});
 }
 
 RunResult run(const Options& o, const std::string& name, int n, bool same_key, OriginMode mode,
@@ -346,18 +198,18 @@ RunResult run(const Options& o, const std::string& name, int n, bool same_key, O
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   const std::string edge_id = ids::new_edge_id(0);
+  // Published, as the packager's writes are: served from memory, never read from the origin.
+  edge.cache().publish(edge_id + "/720p/index.m3u8", playlist_listing(name, same_key ? 1 : n));
   ::malloc_trim(0);  // freed memory of an earlier run must not hide this run's growth
   r.before = sample_self();
   r.peak = r.before;
   const auto start = Clock::now();
 
-  std::vector<Conn> conns(static_cast<size_t>(n));
+  std::vector<ClientConn> conns(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
     std::string target =
         "/live/" + edge_id + "/720p/" + name + "-" + std::to_string(same_key ? 1 : i + 1) + ".m4s";
-    conns[i].fd = connect_and_send(edge.port(), "GET " + target +
-                                                    " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                                    "User-Agent: edge_waiters\r\n\r\n");
+    conns[i].fd = connect_and_send(edge.port(), get_request(target, "edge_waiters"));
   }
   // Wait until every request is in the router, then sample before the origin answers.
   while (edge.handled() < n && Clock::now() - start < std::chrono::seconds(20)) {
@@ -367,7 +219,19 @@ RunResult run(const Options& o, const std::string& name, int n, bool same_key, O
   r.sampled_before_origin = edge.handled() == n && !edge.origin().first_answer();
   take_peak(r.peak, r.waiting);
 
-  auto last = read_responses(conns, o.segment_bytes, r, std::chrono::seconds(600));
+  Clock::time_point next_sample = Clock::now();
+  read_responses(conns, std::chrono::seconds(600), [&] {
+    if (Clock::now() >= next_sample) {
+      take_peak(r.peak, sample_self());
+      next_sample = Clock::now() + std::chrono::milliseconds(10);
+    }
+  });
+  Clock::time_point last = start;
+  for (const ClientConn& c : conns) {
+    r.ok += c.complete && c.status == 200 && c.body_bytes == o.segment_bytes ? 1 : 0;
+    r.unavailable += c.complete && c.status == 503 ? 1 : 0;
+    last = std::max(last, c.done_at);
+  }
   r.total_s = ms_between(start, last) / 1000;
   r.origin_reads = edge.origin().reads();
   if (auto answered = edge.origin().first_answer()) {
@@ -446,52 +310,34 @@ std::vector<std::string> failures_of(const Options& o,
 
 std::optional<Options> parse_args(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    auto eq = a.find('=');
-    if (!a.starts_with("--") || eq == std::string_view::npos) {
-      return std::nullopt;
-    }
-    std::string_view key = a.substr(2, eq - 2);
-    std::string value(a.substr(eq + 1));
-    long v = std::atol(value.c_str());
-    if (key == "n") {
+  bool ok = parse_flags(argc, argv, [&o](std::string_view name, const char* text) {
+    const std::string_view value = text;
+    const long v = std::atol(text);
+    if (name == "n") {
       o.n = static_cast<int>(v);
-    } else if (key == "reference-n") {
+    } else if (name == "reference-n") {
       o.reference_n = static_cast<int>(v);
-    } else if (key == "origin-ms") {
+    } else if (name == "origin-ms") {
       o.origin_delay = std::chrono::milliseconds(v);
-    } else if (key == "distinct-origin" && (value == "stall" || value == "latency")) {
+    } else if (name == "distinct-origin" && (value == "stall" || value == "latency")) {
       o.distinct_origin = value == "stall" ? OriginMode::Stall : OriginMode::Latency;
-    } else if (key == "segment-bytes") {
+    } else if (name == "segment-bytes") {
       o.segment_bytes = static_cast<size_t>(v);
-    } else if (key == "read-workers") {
+    } else if (name == "read-workers") {
       o.read_workers = static_cast<int>(v);
-    } else if (key == "edge-threads") {
+    } else if (name == "edge-threads") {
       o.edge_threads = static_cast<int>(v);
-    } else if (key == "handler-timeout-ms") {
+    } else if (name == "handler-timeout-ms") {
       o.handler_timeout = std::chrono::milliseconds(v);
     } else {
-      return std::nullopt;
+      return false;
     }
-  }
-  if (o.n < 1 || o.reference_n < 1 || o.read_workers < 1 || o.edge_threads < 1) {
+    return true;
+  });
+  if (!ok || o.n < 1 || o.reference_n < 1 || o.read_workers < 1 || o.edge_threads < 1) {
     return std::nullopt;
   }
   return o;
-}
-
-// Each waiter costs two descriptors here (client and server side of one socket).
-void raise_fd_limit(int n) {
-  rlimit lim{};
-  ::getrlimit(RLIMIT_NOFILE, &lim);
-  lim.rlim_cur = lim.rlim_max;
-  ::setrlimit(RLIMIT_NOFILE, &lim);
-  if (lim.rlim_cur < static_cast<rlim_t>(2 * n + 64)) {
-    std::fprintf(stderr, "RLIMIT_NOFILE hard limit %llu is too low for %d connections\n",
-                 static_cast<unsigned long long>(lim.rlim_cur), n);
-    std::exit(1);
-  }
 }
 
 }  // namespace

@@ -12,6 +12,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using format::hls::Delivery;
 
+// How long an offered version is kept when nobody waits for it: far longer
+// than a request takes from reading the cache to wait().
+constexpr std::chrono::seconds kKeepOffered{1};
+
 Error hold_ran_out() {
   return make_error(Code::Unavailable, "the playlist did not reach the requested part in time");
 }
@@ -45,7 +49,8 @@ struct BlockingReloads::Core {
     storage::ObjectPtr latest;
     format::hls::LiveEdge edge;
     std::vector<Waiter> waiters;
-    bool reading = false;  // a fresh read is in flight
+    bool reading = false;       // a fresh read is in flight
+    Clock::time_point offered;  // the last offer(); kept a while after it (see offer())
   };
 
   explicit Core(BlockingReloadOptions o) : options(std::move(o)) {}
@@ -85,7 +90,7 @@ struct BlockingReloads::Core {
         --waiting;
         return true;
       });
-      if (w.waiters.empty() && !w.reading) {
+      if (w.waiters.empty() && !w.reading && now - w.offered >= kKeepOffered) {
         it = watched.erase(it);  // nobody waits: forget the versions seen
         continue;
       }
@@ -187,11 +192,22 @@ void BlockingReloads::offer(const std::string& key, const storage::ObjectPtr& pl
   Ready ready;
   {
     std::lock_guard lock(core_->mutex);
-    auto it = core_->watched.find(key);
-    if (it == core_->watched.end() || it->second.waiters.empty()) {
+    if (core_->stopping) {
       return;
     }
-    core_->take_locked(it->second, playlist, ready);
+    Core::Watched& w = core_->watched[key];
+    w.offered = Clock::now();
+    if (!w.waiters.empty()) {
+      core_->take_locked(w, playlist, ready);
+    } else if (auto edge = edge_of(playlist)) {
+      // Kept though nobody waits yet: a request that read the previous
+      // version from the cache just before this publish calls wait() just
+      // after it, and must be answered with this version, not the next one.
+      // Replaced, not compared: this node's writer offers its versions in
+      // order, and a stream that ended and started again goes on from here.
+      w.latest = playlist;
+      w.edge = *edge;
+    }
   }
   answer_all(ready);
 }

@@ -53,7 +53,9 @@ class BlockingReloads {
   void wait(const std::string& key, const storage::ObjectPtr& current,
             const format::hls::PartWanted& wanted, std::chrono::milliseconds hold, Answer answer);
 
-  // A version of `key` just written or read. Ignored unless someone waits for it.
+  // A version of `key` just written or read. Kept for a second even when
+  // nobody waits for it yet, so a request that read the previous version
+  // just before is answered with this one when its wait() comes.
   void offer(const std::string& key, const storage::ObjectPtr& playlist);
 
   size_t waiting() const;

@@ -69,6 +69,37 @@ TEST(BlockingReloadsTest, AnOfferThatHoldsThePartAnswersItsWaitersOnly) {
   EXPECT_EQ(reloads.waiting(), 0u);
 }
 
+// The edge reads the playlist from the cache, then waits: a publish between
+// the two offers the new version before anyone waits for it.
+TEST(BlockingReloadsTest, AVersionOfferedBeforeTheWaitIsNotLost) {
+  BlockingReloads reloads({.poll_interval = 1h});
+  Answers a;
+  auto read_by_viewer = playlist(2, 1);
+  auto published = playlist(2, 2);
+  reloads.offer("k", published);
+  reloads.wait("k", read_by_viewer, {.msn = 2, .part = 1}, 10s, a.add());
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_TRUE(a.got[0].ok());
+  EXPECT_EQ(*a.got[0], published);
+  EXPECT_EQ(reloads.waiting(), 0u);
+}
+
+// What is kept for those late waits must not outlive the stream's end.
+TEST(BlockingReloadsTest, AStreamThatEndedAndStartedAgainIsFollowed) {
+  BlockingReloads reloads({.poll_interval = 1h});
+  Answers a;
+  reloads.offer("k", playlist(5, 0, true));
+  auto again = playlist(7, 1);  // a new session goes on after a discontinuity
+  reloads.offer("k", again);
+  reloads.wait("k", again, {.msn = 7, .part = 1}, 10s, a.add());
+  EXPECT_EQ(a.size(), 0u);  // not answered with the ended version
+  auto next = playlist(7, 2);
+  reloads.offer("k", next);
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_TRUE(a.got[0].ok());
+  EXPECT_EQ(*a.got[0], next);
+}
+
 TEST(BlockingReloadsTest, AWaitIsAnsweredAtOnceByANewerVersionAlreadyKnown) {
   BlockingReloads reloads({.poll_interval = 1h});
   Answers a;
