@@ -128,16 +128,29 @@ struct BlockingReloads::Core {
   std::unordered_map<std::string, Watched> watched;
   size_t waiting = 0;
   bool stopping = false;
+  // Waiters an offer() satisfied, answered on the poll thread: the offer comes
+  // from the packager's thread (the ingest loop for passthrough), which must
+  // not spend milliseconds answering thousands of viewers.
+  Ready handoff;
 };
 
 BlockingReloads::BlockingReloads(BlockingReloadOptions options)
     : core_(std::make_shared<Core>(std::move(options))) {
   poller_ = std::thread([core = core_] {
     std::unique_lock lock(core->mutex);
+    auto next_poll = Clock::now() + core->options.poll_interval;
     while (!core->stopping) {
-      core->wake.wait_for(lock, core->options.poll_interval);
-      if (!core->stopping) {
+      core->wake.wait_until(lock, next_poll,
+                            [&] { return core->stopping || !core->handoff.empty(); });
+      if (!core->handoff.empty()) {
+        Ready ready = std::exchange(core->handoff, {});
+        lock.unlock();
+        answer_all(ready);
+        lock.lock();
+      }
+      if (!core->stopping && Clock::now() >= next_poll) {
         core->poll(core, lock);
+        next_poll = Clock::now() + core->options.poll_interval;
       }
     }
   });
@@ -155,6 +168,9 @@ BlockingReloads::~BlockingReloads() {
       w.waiters.clear();
     }
     core_->waiting = 0;
+    ready.insert(ready.end(), std::make_move_iterator(core_->handoff.begin()),
+                 std::make_move_iterator(core_->handoff.end()));
+    core_->handoff.clear();
   }
   core_->wake.notify_all();
   poller_.join();
@@ -208,8 +224,13 @@ void BlockingReloads::offer(const std::string& key, const storage::ObjectPtr& pl
       w.latest = playlist;
       w.edge = *edge;
     }
+    if (ready.empty()) {
+      return;
+    }
+    core_->handoff.insert(core_->handoff.end(), std::make_move_iterator(ready.begin()),
+                          std::make_move_iterator(ready.end()));
   }
-  answer_all(ready);
+  core_->wake.notify_one();
 }
 
 }  // namespace antcdn::edge

@@ -13,9 +13,10 @@
 // poll interval (plus an origin read) later. Only newer versions are kept
 // (format::hls::is_newer), so a slow origin read never takes a waiter back.
 //
-// Threads: wait() and offer() from any thread, under a short lock; answers run
-// on the caller of offer() or wait(), or on the poll thread (timeouts). One
-// thread polls and expires holds.
+// Threads: wait() and offer() from any thread, under a short lock. A wait that
+// can be answered at once is answered on its caller; every other answer
+// (offers, polls, holds that ran out) runs on the one poll thread, so the
+// packager that offers a playlist never answers viewers itself.
 
 #include <chrono>
 #include <cstdint>

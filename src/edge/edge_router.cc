@@ -18,6 +18,13 @@
 namespace antcdn::edge {
 namespace {
 
+// RFC 8216bis 6.2.5.2: a blocking request is held at most three target
+// durations; below the edge's 10 s answer deadline, so the 503 is ours.
+std::chrono::milliseconds hold_for(const format::hls::LiveEdge& edge) {
+  return std::min<std::chrono::milliseconds>(std::chrono::seconds(3 * edge.target_duration_s),
+                                             std::chrono::milliseconds(9000));
+}
+
 net::HttpResponse not_found() {
   return text_error(404, "not_found", "no such stream or object");
 }
@@ -278,7 +285,7 @@ void EdgeRouter::serve_playlist(const EdgePath& path, const Directives& directiv
             break;
         }
         reloads_->wait(
-            key, *playlist, *directives.wanted, std::chrono::seconds(3 * edge->target_duration_s),
+            key, *playlist, *directives.wanted, hold_for(*edge),
             [key, directives, respond = std::move(respond)](Result<storage::ObjectPtr> ready) {
               if (!ready.ok()) {
                 auto res = text_error(503, "unavailable", ready.error().message);
@@ -326,8 +333,7 @@ void EdgeRouter::serve_part(const EdgePath& path, net::HttpRespond respond) {
       fetch(std::move(respond));
       return;
     }
-    reloads_->wait(playlist_key, *playlist, wanted,
-                   std::chrono::seconds(3 * edge->target_duration_s),
+    reloads_->wait(playlist_key, *playlist, wanted, hold_for(*edge),
                    [fetch, respond = std::move(respond)](Result<storage::ObjectPtr> ready) mutable {
                      if (!ready.ok()) {
                        auto res = text_error(503, "unavailable", ready.error().message);

@@ -1,6 +1,7 @@
 #include "edge/blocking_reloads.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <future>
 #include <mutex>
 
@@ -33,12 +34,19 @@ storage::ObjectPtr playlist(int whole, int parts, bool ended = false) {
 
 struct Answers {
   std::mutex mutex;
+  std::condition_variable arrived;
   std::vector<Result<storage::ObjectPtr>> got;
   BlockingReloads::Answer add() {
     return [this](Result<storage::ObjectPtr> r) {
       std::lock_guard lock(mutex);
       got.push_back(std::move(r));
+      arrived.notify_all();
     };
+  }
+  // Answers to offers come from the poll thread: waits for the n-th.
+  bool wait_for(size_t n) {
+    std::unique_lock lock(mutex);
+    return arrived.wait_for(lock, 5s, [&] { return got.size() >= n; });
   }
   size_t size() {
     std::lock_guard lock(mutex);
@@ -59,13 +67,13 @@ TEST(BlockingReloadsTest, AnOfferThatHoldsThePartAnswersItsWaitersOnly) {
   EXPECT_EQ(a.size(), 0u);
   auto v2 = playlist(2, 2);
   reloads.offer("k", v2);
-  ASSERT_EQ(a.size(), 1u);
+  ASSERT_TRUE(a.wait_for(1));
   ASSERT_TRUE(a.got[0].ok());
   EXPECT_EQ(*a.got[0], v2);
   EXPECT_EQ(b.size(), 0u);
   EXPECT_EQ(reloads.waiting(), 1u);
   reloads.offer("k", playlist(3, 0, true));  // the end answers everyone
-  EXPECT_EQ(b.size(), 1u);
+  EXPECT_TRUE(b.wait_for(1));
   EXPECT_EQ(reloads.waiting(), 0u);
 }
 
@@ -95,7 +103,7 @@ TEST(BlockingReloadsTest, AStreamThatEndedAndStartedAgainIsFollowed) {
   EXPECT_EQ(a.size(), 0u);  // not answered with the ended version
   auto next = playlist(7, 2);
   reloads.offer("k", next);
-  ASSERT_EQ(a.size(), 1u);
+  ASSERT_TRUE(a.wait_for(1));
   ASSERT_TRUE(a.got[0].ok());
   EXPECT_EQ(*a.got[0], next);
 }

@@ -1,5 +1,6 @@
 #include "edge/edge_router.h"
 
+#include <future>
 #include <map>
 #include <optional>
 
@@ -198,12 +199,21 @@ TEST_F(EdgeRouterTest, BlockingReloadsWaitForThePartAndPartsForTheirListing) {
   ASSERT_TRUE(too_far);
   EXPECT_EQ(too_far->status, 400);
 
-  std::optional<net::HttpResponse> held;
-  std::optional<net::HttpResponse> hinted;
-  get("/720p/index.m3u8?_HLS_msn=5&_HLS_part=1", held);
-  get("/720p/s1-5.1.m4s", hinted);
-  EXPECT_FALSE(held) << "held until part 5.1 is listed";
-  EXPECT_FALSE(hinted) << "the hinted part is held too";
+  // Answered later, on the poll thread.
+  auto get_later = [&](const std::string& rest) {
+    auto answer = std::make_shared<std::promise<net::HttpResponse>>();
+    net::HttpRequest req;
+    req.method = "GET";
+    req.target = "/live/" + live_ + rest;
+    router.handle(req, [answer](net::HttpResponse r) { answer->set_value(std::move(r)); });
+    return answer->get_future();
+  };
+  auto held = get_later("/720p/index.m3u8?_HLS_msn=5&_HLS_part=1");
+  auto hinted = get_later("/720p/s1-5.1.m4s");
+  EXPECT_EQ(held.wait_for(std::chrono::seconds(0)), std::future_status::timeout)
+      << "held until part 5.1 is listed";
+  EXPECT_EQ(hinted.wait_for(std::chrono::seconds(0)), std::future_status::timeout)
+      << "the hinted part is held too";
   EXPECT_EQ(reloads.waiting(), 2u);
 
   std::string next(kLowLatencyPlaylist);
@@ -212,12 +222,14 @@ TEST_F(EdgeRouterTest, BlockingReloadsWaitForThePartAndPartsForTheirListing) {
   auto version = storage::make_object(to_bytes(next));
   objects_.publish(live_ + "/720p/index.m3u8", version);
   reloads.offer(live_ + "/720p/index.m3u8", version);
-  ASSERT_TRUE(held);
-  EXPECT_EQ(held->status, 200);
-  EXPECT_NE(held->body_text().find("s1-5.1.m4s"), std::string::npos);
-  ASSERT_TRUE(hinted);
-  EXPECT_EQ(hinted->status, 200);
-  EXPECT_EQ(hinted->body_text(), "part 5.1");
+  ASSERT_EQ(held.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  auto held_res = held.get();
+  EXPECT_EQ(held_res.status, 200);
+  EXPECT_NE(held_res.body_text().find("s1-5.1.m4s"), std::string::npos);
+  ASSERT_EQ(hinted.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  auto hinted_res = hinted.get();
+  EXPECT_EQ(hinted_res.status, 200);
+  EXPECT_EQ(hinted_res.body_text(), "part 5.1");
 
   std::optional<net::HttpResponse> listed;
   get("/720p/s1-4.1.m4s", listed);
