@@ -266,12 +266,15 @@ void StreamPackager::cut_parts(int64_t boundary_ms) {
   }
   part_start_ms_ = boundary_ms;
   write_playlists();
+  write_master();  // before the first segment: LL players start from the first parts
 }
 
 void StreamPackager::store_part(Rendition& r, Part&& part) {
   std::string file = part_name(session_, r.playlist);
   double duration_s = static_cast<double>(part.duration_us) / 1e6;
   int64_t pdt = program_date_time_ms(part.start_us);
+  r.part_bytes += static_cast<int64_t>(part.bytes.size());
+  r.part_duration_us += part.duration_us;
   put(key(r, file), std::move(part.bytes), "video/iso.segment", kImmutable);
   r.playlist.add_part(
       format::hls::PartRecord{
@@ -349,6 +352,19 @@ int64_t StreamPackager::program_date_time_ms(int64_t start_us) const {
   return pdt_anchor_->wall_ms + since_ms;
 }
 
+// From whole segments; before the first one (a low-latency master is written
+// with the first parts) the parts' average stands in.
+int64_t StreamPackager::average_bitrate(const Rendition& r) {
+  if (r.duration_us > 0) {
+    return r.bytes * 8 * 1000000 / r.duration_us;
+  }
+  return r.part_duration_us > 0 ? r.part_bytes * 8 * 1000000 / r.part_duration_us : 0;
+}
+
+int64_t StreamPackager::peak_bitrate(const Rendition& r) {
+  return r.peak_bps > 0 ? r.peak_bps : average_bitrate(r);
+}
+
 void StreamPackager::write_master() {
   format::hls::MasterPlaylist m;
   int64_t audio_peak = 0;
@@ -363,8 +379,8 @@ void StreamPackager::write_master() {
                                                   .channels = t.channels,
                                                   .codec = format::hls::track_codec(t),
                                                   .uri = r.name + "/index.m3u8"});
-    audio_peak = r.peak_bps;
-    audio_avg = r.duration_us > 0 ? r.bytes * 8 * 1000000 / r.duration_us : 0;
+    audio_peak = peak_bitrate(r);
+    audio_avg = average_bitrate(r);
   }
   bool complete = true;
   for (const auto& r : renditions_) {
@@ -372,11 +388,11 @@ void StreamPackager::write_master() {
       continue;
     }
     const auto& t = r.track->track();
-    int64_t avg = r.duration_us > 0 ? r.bytes * 8 * 1000000 / r.duration_us : 0;
+    int64_t avg = average_bitrate(r);
     complete = complete && r.peak_bps > 0;
     m.variants.push_back(
         format::hls::VariantStream{.uri = r.name + "/index.m3u8",
-                                   .bandwidth = std::max<int64_t>(r.peak_bps + audio_peak, 1),
+                                   .bandwidth = std::max<int64_t>(peak_bitrate(r) + audio_peak, 1),
                                    .average_bandwidth = avg + audio_avg,
                                    .video_codec = format::hls::track_codec(t),
                                    .width = t.width,
@@ -392,11 +408,11 @@ void StreamPackager::write_master() {
     fail("master playlist: " + text.error().describe());
     return;
   }
-  if (*text == last_master_) {
-    return;
+  bool first_complete = complete && !master_complete_;
+  if (*text == last_master_ && !first_complete) {
+    return;  // (the first complete one is written even if the text is the same: it counts)
   }
   last_master_ = *text;
-  bool first_complete = complete && !master_complete_;
   master_complete_ = master_complete_ || complete;
   put(options_.edge_id + "/master.m3u8", to_bytes(*text), kPlaylistType, kPlaylistCache,
       first_complete);

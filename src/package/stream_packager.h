@@ -74,6 +74,8 @@ class StreamPackager final : public media::AccessUnitSink {
     int64_t bytes = 0;
     int64_t duration_us = 0;
     int64_t peak_bps = 0;
+    int64_t part_bytes = 0;  // every part's, for a bitrate before the first segment
+    int64_t part_duration_us = 0;
     double measured_fps = 0;
     bool counted_for_ready = false;   // its first playlist of this session is in the latch
     bool segment_in_session = false;  // a whole segment of this session is listed
@@ -89,6 +91,8 @@ class StreamPackager final : public media::AccessUnitSink {
   void write_playlists();
   int64_t program_date_time_ms(int64_t start_us) const;
   void write_master();
+  static int64_t average_bitrate(const Rendition& r);
+  static int64_t peak_bitrate(const Rendition& r);
   void put(const std::string& key, Bytes data, std::string_view content_type,
            std::string_view cache_control, bool counts_for_ready = false);
   void fail(const std::string& reason);

@@ -535,5 +535,23 @@ TEST_F(StreamPackagerTest, LowLatencyPartsOfAReconnectFollowItsDiscontinuity) {
   EXPECT_LT(map, part);
   EXPECT_EQ(playlist.find("#EXTINF", disc), std::string::npos) << playlist;
 }
+// LL players start from the first parts: the master comes with them, though
+// the stream is ready (live) only once every rendition has a whole segment.
+TEST_F(StreamPackagerTest, LowLatencyWritesTheMasterWithTheFirstParts) {
+  auto p = make(low_latency_options());
+  p->on_tracks(tracks());
+  feed(*p, 0, 1200);
+  writes_.flush();
+  std::string master = text(store_, "lse_test/master.m3u8");
+  EXPECT_NE(master.find("#EXT-X-STREAM-INF:BANDWIDTH="), std::string::npos) << master;
+  EXPECT_EQ(master.find("BANDWIDTH=1,"), std::string::npos) << "estimated from the parts";
+  EXPECT_NE(text(store_, "lse_test/source/index.m3u8").find("#EXT-X-PART:"), std::string::npos);
+  EXPECT_EQ(ready_, 0);
+  feed(*p, 1200, 2300);  // a keyframe at 2200 cuts the first segment
+  writes_.flush();
+  EXPECT_EQ(ready_, 1);
+  EXPECT_EQ(failed_, 0);
+}
+
 }  // namespace
 }  // namespace antcdn::package
