@@ -71,6 +71,7 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
     pipeline = std::make_shared<transcode::Transcoder>(
         transcode::TranscoderOptions{.quality = stream.quality,
                                      .preset = transcode_preset_,
+                                     .low_latency = options.low_latency,
                                      .stream_label = id,
                                      .on_failed = on_failed,
                                      .metrics = transcode_metrics_,

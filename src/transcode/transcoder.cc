@@ -254,14 +254,16 @@ void Transcoder::start_session(const std::vector<media::TrackInfo>& tracks) {
   std::vector<media::TrackInfo> out;
   for (size_t i = 0; i < ladder.size(); ++i) {
     const Rendition& r = ladder[i];
-    auto encoder = av::VideoEncoder::open(av::EncoderSettings{.width = r.width,
-                                                              .height = r.height,
-                                                              .frame_rate = fps,
-                                                              .bitrate_kbps = r.bitrate_kbps,
-                                                              .maxrate_kbps = r.maxrate_kbps,
-                                                              .bufsize_kbps = r.bufsize_kbps,
-                                                              .preset = options_.preset,
-                                                              .threads = encoder_threads});
+    auto encoder =
+        av::VideoEncoder::open(av::EncoderSettings{.width = r.width,
+                                                   .height = r.height,
+                                                   .frame_rate = fps,
+                                                   .bitrate_kbps = r.bitrate_kbps,
+                                                   .maxrate_kbps = r.maxrate_kbps,
+                                                   .bufsize_kbps = r.bufsize_kbps,
+                                                   .preset = options_.preset,
+                                                   .threads = encoder_threads,
+                                                   .zero_latency = options_.low_latency});
     if (!encoder.ok()) {
       fail(encoder.error().describe());
       return;

@@ -36,6 +36,9 @@ namespace antcdn::transcode {
 struct TranscoderOptions {
   media::Quality quality = media::Quality::Standard;
   std::string preset = "veryfast";
+  // x264 without lookahead or B-frames (tune zerolatency): each frame leaves the
+  // encoder as soon as it is coded, for LL-HLS streams (latencyMode "low").
+  bool low_latency = false;
   int64_t keyframe_interval_ms = 2000;  // = the packager's segment target
   size_t max_queued_video_frames = 90;  // ~3 s at 30 fps
   // 64 MB: 90 frames of a 1080p intra-heavy source at 40 Mbit/s take ~15 MB.

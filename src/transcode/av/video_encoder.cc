@@ -35,6 +35,9 @@ Result<std::unique_ptr<VideoEncoder>> VideoEncoder::open(const EncoderSettings& 
   c->thread_count = s.threads;
   c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   av_opt_set(c->priv_data, "preset", s.preset.c_str(), 0);
+  if (s.zero_latency) {
+    av_opt_set(c->priv_data, "tune", "zerolatency", 0);
+  }
   av_opt_set(c->priv_data, "profile", "high", 0);
   av_opt_set(c->priv_data, "forced-idr", "1", 0);
   av_opt_set(c->priv_data, "x264-params", "scenecut=0:open-gop=0", 0);

@@ -23,6 +23,10 @@ struct EncoderSettings {
   int bufsize_kbps = 0;
   std::string preset = "veryfast";
   int threads = 0;  // 0: x264 decides
+  // tune=zerolatency: no lookahead, no B-frames, sliced threads. ~0.5 s less
+  // delay through the encoder (veryfast otherwise holds ~15 frames), at some
+  // compression efficiency (docs/transcoding.md).
+  bool zero_latency = false;
 };
 
 using PacketCallback = std::function<void(AVPacket* packet)>;
