@@ -69,9 +69,39 @@ Result<int> read_window(const json::value& v) {
   return static_cast<int>(*n);
 }
 
+Result<RecordingSettings> read_recording(const json::value& v) {
+  if (!v.is_object()) {
+    return invalid("recording must be an object");
+  }
+  RecordingSettings out;
+  const json::object& o = v.as_object();
+  if (const auto* e = o.if_contains("enabled")) {
+    if (!e->is_bool()) {
+      return invalid("recording.enabled must be true or false");
+    }
+    out.enabled = e->as_bool();
+  }
+  if (const auto* d = o.if_contains("retentionDays")) {
+    if (!d->is_int64() || d->as_int64() < 1 || d->as_int64() > kMaxRetentionDays) {
+      return invalid("recording.retentionDays must be an integer from 1 to " +
+                     std::to_string(kMaxRetentionDays));
+    }
+    out.retention_days = static_cast<int>(d->as_int64());
+  }
+  return out;
+}
+
 // Reads the optional fields both create and patch accept.
 Status read_fields(const json::object& o, std::optional<std::string>& name,
-                   std::optional<media::Quality>& quality, std::optional<int>& window) {
+                   std::optional<media::Quality>& quality, std::optional<int>& window,
+                   RecordingSettings& recording) {
+  if (const auto* v = o.if_contains("recording")) {
+    auto r = read_recording(*v);
+    if (!r.ok()) {
+      return r.error();
+    }
+    recording = *r;
+  }
   if (const auto* v = o.if_contains("name")) {
     auto r = read_name(*v);
     if (!r.ok()) {
@@ -160,6 +190,8 @@ json::object stream_object(const store::StreamRecord& s, const PublicUrls& urls,
       {"state", media::to_string(s.state)},
       {"quality", media::to_string(s.quality)},
       {"reconnectWindowSeconds", s.reconnect_window_s},
+      {"recording", json::object{{"enabled", s.recording_enabled},
+                                 {"retentionDays", s.recording_retention_days}}},
       {"createdAt", rfc3339_seconds(s.created_at_ms)},
       {"startedAt", optional_time(s.started_at_ms)},
       {"endedAt", optional_time(s.ended_at_ms)},
@@ -185,13 +217,14 @@ Result<CreateStreamRequest> parse_create_request(std::string_view body) {
   std::optional<std::string> name;
   std::optional<media::Quality> quality;
   std::optional<int> window;
-  if (auto s = read_fields(*o, name, quality, window); !s.ok()) {
+  RecordingSettings recording;
+  if (auto s = read_fields(*o, name, quality, window, recording); !s.ok()) {
     return s.error();
   }
   if (!name) {
     return invalid("name is required");
   }
-  CreateStreamRequest req{.name = std::move(*name)};
+  CreateStreamRequest req{.name = std::move(*name), .recording = recording};
   req.quality = quality.value_or(media::Quality::Standard);
   req.reconnect_window_s = window.value_or(60);
   return req;
@@ -203,7 +236,8 @@ Result<PatchStreamRequest> parse_patch_request(std::string_view body) {
     return o.error();
   }
   PatchStreamRequest req;
-  if (auto s = read_fields(*o, req.name, req.quality, req.reconnect_window_s); !s.ok()) {
+  if (auto s = read_fields(*o, req.name, req.quality, req.reconnect_window_s, req.recording);
+      !s.ok()) {
     return s.error();
   }
   return req;

@@ -22,6 +22,9 @@ RequestKind kind_of(EdgeResource resource) {
       return RequestKind::Segment;
     case EdgeResource::Status:
       return RequestKind::Status;
+    case EdgeResource::VodDownload:
+    case EdgeResource::VodThumbnail:
+      break;
   }
   return RequestKind::Other;
 }

@@ -11,6 +11,14 @@
 //   /live/{edgeId}/{rendition}/{session}-{seq}.m4s  → same key
 //   /live/{edgeId}/status.json                      → not an object
 //
+// A recording (record/) of the stream, outside its live prefix:
+//
+//   /vod/{edgeId}/{recordingId}/master.m3u8              → recordings/{recordingId}/master.m3u8
+//   /vod/{edgeId}/{recordingId}/{rendition}/index.m3u8   → recordings/{recordingId}/…
+//   /vod/{edgeId}/{recordingId}/{rendition}/init-{session}.mp4, …/{session}-{seq}.m4s
+//   /vod/{edgeId}/{recordingId}/download.mp4             → recordings/{recordingId}/download.mp4
+//   /vod/{edgeId}/{recordingId}/thumbnail.jpg            → not an object (rendered)
+//
 // rendition: [a-z0-9_-]{1,32}; session: [A-Za-z0-9_-]{1,64}; seq: [0-9]{1,20}.
 
 #include <cstdint>
@@ -20,14 +28,23 @@
 
 namespace antcdn::edge {
 
-enum class EdgeResource { MasterPlaylist, MediaPlaylist, InitSection, MediaSegment, Status };
+enum class EdgeResource {
+  MasterPlaylist,
+  MediaPlaylist,
+  InitSection,
+  MediaSegment,
+  Status,
+  VodDownload,   // a recording's MP4 (Range requests)
+  VodThumbnail,  // a recording's poster image
+};
 
 struct EdgePath {
   EdgeResource resource = EdgeResource::Status;
   std::string edge_id;
-  std::string object_key;  // empty for Status
-  std::string rendition;   // media playlists, init sections and segments
-  std::string session;     // init sections and segments
+  std::string recording_id;  // set for /vod/ paths; the playlist kinds above apply to them too
+  std::string object_key;    // empty for Status and VodThumbnail
+  std::string rendition;     // media playlists, init sections and segments
+  std::string session;       // init sections and segments
   // Segments; a number too large for 64 bits becomes UINT64_MAX (in no window).
   uint64_t seq = 0;
 };

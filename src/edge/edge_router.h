@@ -41,6 +41,8 @@ class EdgeRouter {
   // whose every copy would cost an allocation.
   void serve_watch(std::string_view rest, net::HttpRespond respond);
   void serve_media(const EdgePath& path, net::HttpRespond respond);
+  // A recording's objects (no live window to check); download.mp4 with Range.
+  void serve_vod(const EdgePath& path, std::optional<std::string> range, net::HttpRespond respond);
   // `respond`, counting the client as a viewer of the stream if it gets the segment.
   net::HttpRespond counting_viewer(const net::HttpRequest& req, const EdgePath& path,
                                    net::HttpRespond respond);

@@ -17,6 +17,7 @@
 #include "media/quality.h"
 #include "media/stream_state.h"
 #include "store/live_stats_repository.h"
+#include "store/recording_repository.h"
 #include "store/webhook_repository.h"
 
 namespace antcdn::store {
@@ -39,6 +40,9 @@ struct StreamRecord {
   // when (unix ms). Empty / nullopt when no node holds it.
   std::string ingest_node;
   std::optional<int64_t> lease_until_ms;
+  // Sessions are recorded (record/) unless disabled; recordings are kept this long.
+  bool recording_enabled = true;
+  int recording_retention_days = 7;
 };
 
 struct ApiKeyRecord {
@@ -89,8 +93,12 @@ class ApiKeyRepository {
 class Store : public StreamRepository, public ApiKeyRepository, public LiveStatsRepository {
  public:
   virtual WebhookRepository& webhooks() = 0;
+  virtual RecordingRepository& recordings() = 0;
   // How stream events are rendered into the outbox (set once, before use).
   virtual void set_event_renderer(EventRenderer render) = 0;
+  void set_recording_event_renderer(RecordingEventRenderer render) {
+    recordings().set_event_renderer(std::move(render));
+  }
 };
 
 }  // namespace antcdn::store

@@ -37,6 +37,9 @@ void write_header(std::string& out, const MediaPlaylist& p) {
   out +=
       "#EXT-X-TARGETDURATION:" + std::to_string(target_duration(p.segments, p.target_duration_s)) +
       "\n";
+  if (p.vod) {
+    out += "#EXT-X-PLAYLIST-TYPE:VOD\n";
+  }
   // LL-HLS: EXT-X-SERVER-CONTROL and EXT-X-PART-INF go here.
   out += "#EXT-X-MEDIA-SEQUENCE:" + std::to_string(p.media_sequence) + "\n";
   out += "#EXT-X-DISCONTINUITY-SEQUENCE:" + std::to_string(p.discontinuity_sequence) + "\n";

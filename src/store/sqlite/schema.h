@@ -6,7 +6,7 @@
 namespace antcdn::store::sqlite {
 
 // Migrations, applied in order; PRAGMA user_version records how many ran.
-inline constexpr std::array<std::string_view, 4> kMigrations = {
+inline constexpr std::array<std::string_view, 5> kMigrations = {
     R"sql(
 CREATE TABLE api_keys (
   key_id        TEXT PRIMARY KEY,
@@ -122,6 +122,29 @@ CREATE TABLE webhook_attempts (
   time_ms       INTEGER NOT NULL
 );
 CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts (webhook_id, seq);
+)sql",
+    // 5: recordings (recording_repository.h). Existing streams are recorded for 7 days.
+    R"sql(
+ALTER TABLE streams ADD COLUMN recording_enabled INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE streams ADD COLUMN recording_retention_days INTEGER NOT NULL DEFAULT 7;
+CREATE TABLE recordings (
+  seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+  recording_id   TEXT NOT NULL UNIQUE,
+  stream_id      TEXT NOT NULL,
+  edge_id        TEXT NOT NULL,
+  owner_key_id   TEXT NOT NULL,
+  node_id        TEXT NOT NULL,
+  state          TEXT NOT NULL,
+  started_at_ms  INTEGER NOT NULL,
+  ended_at_ms    INTEGER,
+  duration_ms    INTEGER NOT NULL DEFAULT 0,
+  has_mp4        INTEGER NOT NULL DEFAULT 0,
+  retention_days INTEGER NOT NULL,
+  expires_at_ms  INTEGER
+);
+CREATE INDEX recordings_by_stream ON recordings (stream_id, seq);
+CREATE INDEX recordings_by_expiry ON recordings (expires_at_ms);
+CREATE INDEX recordings_open ON recordings (state, node_id);
 )sql",
 };
 
