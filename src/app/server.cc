@@ -392,7 +392,8 @@ int serve(const Config& config) {
   edge::StoreStreamDirectory directory(
       **store,
       {.background = [&lookups](std::function<void()> job) { lookups.post(std::move(job)); },
-       .figures = store->get()});
+       .figures = store->get(),
+       .recordings = &(*store)->recordings()});
   // Server-sent events of the API and the edge: one thread polls the outbox.
   store::EventFeed event_feed((*store)->webhooks(), kEventPoll, kEventKeepalive);
   event_feed.start();

@@ -19,6 +19,10 @@ struct EdgeStreamInfo {
   std::optional<int64_t> ended_at_ms;
   // Approximate concurrent viewers over every edge node (docs/api.md, "Viewers").
   int64_t viewers = 0;
+  // The latest ready recording of a stream not on air, as its edge path
+  // "/vod/{edgeId}/{recordingId}" (empty: none); the viewer page offers it.
+  std::string replay_path;
+  bool replay_has_mp4 = false;
 };
 
 class StreamDirectory {
