@@ -99,7 +99,7 @@ async function recordingFiles(masterUrl) {
   return { files, playlists };
 }
 
-async function checkRecording(srv, { stream, recording, liveSeconds, liveText }) {
+async function checkRecording(srv, { stream, recording, liveSeconds, liveText }, t) {
   assert.equal(recording.state, "ready");
   assert.match(recording.recordingId, /^rec_[0-9a-z]{26}$/);
   assert.equal(recording.streamId, stream.streamId);
@@ -108,6 +108,7 @@ async function checkRecording(srv, { stream, recording, liveSeconds, liveText })
   assert.equal(recording.thumbnailUrl, hls.replace(/master\.m3u8$/, "thumbnail.jpg"));
 
   const { files, playlists } = await recordingFiles(hls);
+  // (files: every object of the recording, the MP4 included)
   for (const [name, text] of Object.entries(playlists)) {
     assert.match(text, /#EXT-X-PLAYLIST-TYPE:VOD/, `${name} is a VOD playlist`);
     assert.match(text, /#EXT-X-ENDLIST/, `${name} has ENDLIST`);
@@ -145,6 +146,8 @@ async function checkRecording(srv, { stream, recording, liveSeconds, liveText })
   assert.ok(Math.abs(mp4.duration - published) <= SEGMENT_SECONDS,
     `MP4 duration ${mp4.duration} s vs ${published} s published`);
   const size = whole.body.length;
+  t?.diagnostic(`session ${published.toFixed(3)} s (live playlist); recording ${recording.durationSeconds} s; ` +
+    `HLS ${probed.duration} s by ffprobe; MP4 ${mp4.duration} s, ${size} bytes; ${files.length} objects`);
   for (const [range, first, last] of [["bytes=100-199", 100, 199], ["bytes=-50", size - 50, size - 1],
     [`bytes=${size - 10}-`, size - 10, size - 1], [`bytes=${size - 5}-${size + 100}`, size - 5, size - 1]]) {
     const res = await fetch(mp4Url, { headers: { Range: range } });
@@ -170,12 +173,12 @@ async function deleteRecording(srv, recording, files) {
   }
 }
 
-test("disk: one recording across a reconnect; HLS and MP4 play; Range; delete removes every object", async () => {
+test("disk: one recording across a reconnect; HLS and MP4 play; Range; delete removes every object", async (t) => {
   const srv = await new Server(makeDataDir(), []).start();
   try {
     const recorded = await recordTwoSessions(srv);
     const { stream, recording } = recorded;
-    const files = await checkRecording(srv, recorded);
+    const files = await checkRecording(srv, recorded, t);
     const folder = path.join(srv.dataDir, "media", "recordings", recording.recordingId);
     for (const f of files) assert.ok(existsSync(path.join(folder, f)), `${f} is on disk`);
 
@@ -227,14 +230,14 @@ test("a stream created with recording disabled records nothing; PATCH turns it o
 });
 
 test("Swift (s3api) and PostgreSQL: recorded, played, deleted with every object",
-  { skip: !haveTool("swift-proxy-server") && "no Swift" }, async () => {
+  { skip: !haveTool("swift-proxy-server") && "no Swift" }, async (t) => {
     const backends = await startBackends();
     const srv = await new Server(makeDataDir(), ["--database", backends.postgresUrl,
       "--storage", backends.storageUrl("recordings")], { env: S3_ENV }).start();
     try {
       const recorded = await recordTwoSessions(srv);
       const { stream, recording } = recorded;
-      const files = await checkRecording(srv, recorded);
+      const files = await checkRecording(srv, recorded, t);
       const before = backends.storedObjects();
       await deleteRecording(srv, recording, files);
       assert.equal(backends.storedObjects(), before - files.length,
@@ -246,5 +249,52 @@ test("Swift (s3api) and PostgreSQL: recorded, played, deleted with every object"
       await srv.stop();
       cleanup(srv.dataDir);
       await stopBackends(backends);
+    }
+  });
+
+test("a node killed while recording marks it failed when it starts again; SIGTERM finishes it",
+  { timeout: 120000 }, async () => {
+    const dir = makeDataDir();
+    const running = [];
+    try {
+      const a = await new Server(dir, []).start();
+      running.push(a);
+      const s = await createStream(a, { name: "crash" });
+      const pub = ffmpegPublish(s.ingest.rtmpFullUrl, clips.first, { loop: true });
+      running.push({ stop: () => pub.kill("SIGKILL") });
+      await waitState(a, s.streamId, "live", { timeoutMs: 20000 });
+      const open = (await (await a.api(`/v1/live-streams/${s.streamId}/recordings`)).json()).data[0];
+      assert.equal(open.state, "recording");
+      a.proc.kill("SIGKILL");
+      await a.exited;
+      pub.kill("SIGKILL");
+
+      const b = await new Server(dir, []).start();
+      running.push(b);
+      b.apiKey = a.apiKey;
+      const after = await (await b.api(`/v1/recordings/${open.recordingId}`)).json();
+      assert.equal(after.state, "failed", "no recording stays `recording` after its node died");
+      assert.ok(after.endedAt);
+
+      // SIGTERM while on air: the shutdown finishes the recording (ready, with its MP4).
+      // (Each start listens on new ports.)
+      const pub2 = ffmpegPublish(`${b.rtmpUrl}/${s.ingest.streamKey}`, clips.first, { loop: true });
+      running.push({ stop: () => pub2.kill("SIGKILL") });
+      await waitState(b, s.streamId, "live", { timeoutMs: 20000 });
+      await waitFor(async () => (await fetchObject(`${b.edgeBase}/live/${s.edgeId}/source/index.m3u8`))
+        .status === 200, { timeoutMs: 20000, what: "a live segment" });
+      await b.stop();
+      pub2.kill("SIGKILL");
+      const c = await new Server(dir, []).start();
+      running.push(c);
+      c.apiKey = a.apiKey;
+      const list = (await (await c.api(`/v1/live-streams/${s.streamId}/recordings`)).json()).data;
+      assert.equal(list.length, 2);
+      assert.equal(list[0].state, "ready", "finished by the shutdown");
+      assert.ok(list[0].playback.mp4Url);
+      assert.equal(list[1].recordingId, open.recordingId);
+    } finally {
+      for (const r of running.reverse()) await r.stop?.();
+      cleanup(dir);
     }
   });
