@@ -116,17 +116,11 @@ net::HttpResponse LiveStreams::list(const std::string& owner, const net::HttpReq
   if (!page.ok()) {
     return error_response(page.error());
   }
-  const int limit = page->limit;
-  // One extra row tells whether another page exists.
-  auto rows = streams_.list(owner, limit + 1, page->before);
+  auto rows = streams_.list(owner, page->limit + 1, page->before);
   if (!rows.ok()) {
     return error_response(rows.error());
   }
-  std::optional<std::string> next;
-  if (static_cast<int>(rows->size()) > limit) {
-    rows->resize(static_cast<size_t>(limit));
-    next = std::to_string(rows->back().seq);
-  }
+  std::optional<std::string> next = cut_page(*rows, page->limit);
   std::vector<LiveFigures> live;
   live.reserve(rows->size());
   for (const auto& row : *rows) {

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "net/http_message.h"
@@ -21,5 +23,16 @@ struct PageQuery {
 
 // InvalidArgument (400 invalid_request) for a bad limit or cursor.
 Result<PageQuery> parse_page_query(const net::HttpRequest& req);
+
+// Lists ask the store for limit + 1 rows: the extra one tells whether another
+// page exists. Cuts it; returns the next page's cursor (the last row's seq).
+template <typename Row>
+std::optional<std::string> cut_page(std::vector<Row>& rows, int limit) {
+  if (static_cast<int>(rows.size()) <= limit) {
+    return std::nullopt;
+  }
+  rows.resize(static_cast<size_t>(limit));
+  return std::to_string(rows.back().seq);
+}
 
 }  // namespace antcdn::api

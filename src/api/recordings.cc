@@ -44,17 +44,11 @@ net::HttpResponse Recordings::list(const std::string& owner, const std::string& 
   if (!page.ok()) {
     return error_response(page.error());
   }
-  const int limit = page->limit;
-  // One extra row tells whether another page exists.
-  auto rows = recordings_.list_recordings(stream_id, limit + 1, page->before);
+  auto rows = recordings_.list_recordings(stream_id, page->limit + 1, page->before);
   if (!rows.ok()) {
     return error_response(rows.error());
   }
-  std::optional<std::string> next;
-  if (static_cast<int>(rows->size()) > limit) {
-    rows->resize(static_cast<size_t>(limit));
-    next = std::to_string(rows->back().seq);
-  }
+  std::optional<std::string> next = cut_page(*rows, page->limit);
   return json_response(200, recording_page_json(*rows, urls_, next));
 }
 

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "format/hls/m3u8_parser.h"
 #include "record/recording_layout.h"
 
 namespace antcdn::record {
@@ -156,18 +157,17 @@ void Recorder::finish() {
 }
 
 std::string first_variant(std::string_view master) {
+  auto lines = format::hls::parse_m3u8(master);
+  if (!lines.ok()) {
+    return "";
+  }
   bool after_inf = false;
-  while (!master.empty()) {
-    auto end = master.find('\n');
-    std::string_view line = master.substr(0, end);
-    master = end == std::string_view::npos ? std::string_view() : master.substr(end + 1);
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    if (line.starts_with("#EXT-X-STREAM-INF")) {
+  for (const auto& line : *lines) {
+    using Kind = format::hls::M3u8Line::Kind;
+    if (line.kind == Kind::Tag && line.name == "EXT-X-STREAM-INF") {
       after_inf = true;
-    } else if (after_inf && !line.empty() && line.front() != '#') {
-      return std::string(line.substr(0, line.find('/')));
+    } else if (after_inf && line.kind == Kind::Uri) {
+      return line.value.substr(0, line.value.find('/'));
     }
   }
   return "";
