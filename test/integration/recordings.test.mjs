@@ -12,6 +12,7 @@ import { makeClip, ffmpegPublish, waitFor, haveTool } from "./lib/media.mjs";
 import { createStream, waitState } from "./lib/streams.mjs";
 import { fetchObject, fetchText, parseMaster, parseMedia, decodes, probeStreams } from "./lib/hls.mjs";
 import { startBackends, stopBackends, S3_ENV } from "./lib/cluster.mjs";
+import { WebhookReceiver, verifySignature } from "./lib/webhook_receiver.mjs";
 
 const FIRST_SECONDS = 4;
 const SECOND_SECONDS = 4;
@@ -174,8 +175,11 @@ async function deleteRecording(srv, recording, files) {
 }
 
 test("disk: one recording across a reconnect; HLS and MP4 play; Range; delete removes every object", async (t) => {
-  const srv = await new Server(makeDataDir(), []).start();
+  const srv = await new Server(makeDataDir(), ["--webhooks-allow-private"]).start();
+  const receiver = await new WebhookReceiver().start();
   try {
+    const hook = await (await srv.api("/v1/webhooks", { method: "POST",
+      body: { url: `${receiver.url}/rec`, events: ["recording.ready", "recording.deleted"] } })).json();
     const recorded = await recordTwoSessions(srv);
     const { stream, recording } = recorded;
     const files = await checkRecording(srv, recorded, t);
@@ -195,11 +199,20 @@ test("disk: one recording across a reconnect; HLS and MP4 play; Range; delete re
     assert.equal((await srv.api(`/v1/recordings/${recording.recordingId}`,
       { method: "DELETE", key: otherKey })).status, 404);
 
+    // recording.ready came signed, with the recording as `data`.
+    const [ready] = await receiver.waitFor((d) => d.event.type === "recording.ready");
+    assert.ok(verifySignature(ready.headers["antcdn-signature"], hook.secret, ready.raw));
+    assert.deepEqual(ready.event.data, recording);
+
     await deleteRecording(srv, recording, files);
+    const [deleted] = await receiver.waitFor((d) => d.event.type === "recording.deleted");
+    assert.equal(deleted.event.data.recordingId, recording.recordingId);
+    assert.equal(receiver.deliveries.length, 2, "only the subscribed types");
     const left = existsSync(folder)
       ? readdirSync(folder, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()) : [];
     assert.deepEqual(left.map((d) => d.name), [], "no file of the recording is left on disk");
   } finally {
+    await receiver.stop();
     await srv.stop();
     cleanup(srv.dataDir);
   }
