@@ -14,7 +14,7 @@ namespace {
 constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
 // A finished recording never changes.
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
-constexpr std::string_view kSegmentPrefix = "init-";
+constexpr std::string_view kInitPrefix = "init-";
 
 }  // namespace
 
@@ -86,7 +86,7 @@ void Recorder::add(const RecordedFile& file) {
     sessions_.push_back(file.session);
   }
   RecordedRendition& r = rendition(file);
-  if (file.file.starts_with(kSegmentPrefix)) {
+  if (file.file.starts_with(kInitPrefix)) {
     r.inits.emplace_back(file.file, file.object);
   } else {
     // A later session's first segment follows a reconnect.

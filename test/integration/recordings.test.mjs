@@ -218,7 +218,7 @@ test("disk: one recording across a reconnect; HLS and MP4 play; Range; delete re
   }
 });
 
-test("a stream created with recording disabled records nothing; PATCH turns it on", async () => {
+test("recording disabled records nothing; PATCH turns it on; deleting the stream deletes its recordings", async () => {
   const srv = await new Server(makeDataDir(), ["--recording-retention-days", "3"]).start();
   try {
     const stream = await createStream(srv, { name: "unrecorded", reconnectWindowSeconds: 0,
@@ -236,6 +236,19 @@ test("a stream created with recording disabled records nothing; PATCH turns it o
       method: "PATCH", body: { recording: { retentionDays: 0 } } });
     assert.equal(bad.status, 400);
     assert.equal((await bad.json()).error.code, "invalid_request");
+
+    // Recorded from the next session on; deleting the stream deletes its recordings.
+    await publish(`${srv.rtmpUrl}/${stream.ingest.streamKey}`, clips.second);
+    const page = await finishedRecording(srv, stream.streamId);
+    const recording = page.data[0];
+    assert.equal(recording.state, "ready");
+    const folder = path.join(srv.dataDir, "media", "recordings", recording.recordingId);
+    assert.ok(existsSync(path.join(folder, "download.mp4")));
+    assert.equal((await srv.api(`/v1/live-streams/${stream.streamId}`, { method: "DELETE" })).status, 204);
+    assert.equal((await srv.api(`/v1/recordings/${recording.recordingId}`)).status, 404);
+    const left = existsSync(folder)
+      ? readdirSync(folder, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()) : [];
+    assert.deepEqual(left.map((d) => d.name), [], "the stream's recording is gone from disk");
   } finally {
     await srv.stop();
     cleanup(srv.dataDir);
