@@ -49,34 +49,46 @@ using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 
 constexpr int kIoBufferSize = 64 * 1024;
 
-// Reads a session's init section and segments as one file, without copying them.
+// Reads a session's init section and segments as one file, fetching one
+// object at a time from the store (a recording may be hours long: only the
+// object being read is in memory).
 class ChainReader {
  public:
-  explicit ChainReader(const RemuxSession& s) {
+  ChainReader(storage::ObjectStore& objects, const RemuxSession& s) : objects_(objects) {
     parts_.push_back(s.init);
     parts_.insert(parts_.end(), s.segments.begin(), s.segments.end());
     for (const auto& p : parts_) {
-      size_ += static_cast<int64_t>(p->data.size());
+      size_ += static_cast<int64_t>(p.bytes);
     }
   }
+
+  // What made a read fail (AVERROR(EIO) tells libavformat only that one did).
+  const Status& error() const { return error_; }
 
   static int read(void* opaque, uint8_t* buf, int size) {
     auto* self = static_cast<ChainReader*>(opaque);
     int done = 0;
     while (done < size && self->pos_ < self->size_) {
       int64_t base = 0;
-      for (const auto& p : self->parts_) {
-        auto n = static_cast<int64_t>(p->data.size());
-        if (self->pos_ < base + n) {
-          int64_t off = self->pos_ - base;
-          auto take = static_cast<int>(std::min<int64_t>(n - off, size - done));
-          std::memcpy(buf + done, p->data.data() + off, static_cast<size_t>(take));
-          done += take;
-          self->pos_ += take;
-          break;
-        }
-        base += n;
+      size_t i = 0;
+      while (self->pos_ >= base + static_cast<int64_t>(self->parts_[i].bytes)) {
+        base += static_cast<int64_t>(self->parts_[i++].bytes);
       }
+      const Bytes* data = self->load(i);
+      if (data == nullptr) {
+        return AVERROR(EIO);
+      }
+      int64_t off = self->pos_ - base;
+      auto take = static_cast<int>(
+          std::min<int64_t>(static_cast<int64_t>(data->size()) - off, size - done));
+      if (take <= 0) {
+        self->error_ = make_error(Code::Internal, "mp4 remux: " + self->parts_[i].key +
+                                                      " is shorter than when it was written");
+        return AVERROR(EIO);
+      }
+      std::memcpy(buf + done, data->data() + off, static_cast<size_t>(take));
+      done += take;
+      self->pos_ += take;
     }
     return done > 0 ? done : AVERROR_EOF;
   }
@@ -97,9 +109,27 @@ class ChainReader {
   }
 
  private:
-  std::vector<storage::ObjectPtr> parts_;
+  // Part `i`'s bytes (the one held, or read now); null on a store error.
+  const Bytes* load(size_t i) {
+    if (loaded_index_ != i || !loaded_) {
+      auto got = objects_.get(parts_[i].key);
+      if (!got.ok()) {
+        error_ = got.error();
+        return nullptr;
+      }
+      loaded_ = std::move(*got);
+      loaded_index_ = i;
+    }
+    return &loaded_->data;
+  }
+
+  storage::ObjectStore& objects_;
+  std::vector<RemuxPart> parts_;
+  storage::ObjectPtr loaded_;
+  size_t loaded_index_ = 0;
   int64_t size_ = 0;
   int64_t pos_ = 0;
+  Status error_;
 };
 
 // A growing, seekable output in memory (the MP4 muxer goes back to write sizes).
@@ -155,7 +185,8 @@ IoPtr make_io(void* opaque, bool write, int (*read)(void*, uint8_t*, int),
 // timestamps (in the output stream's time base) continue across sessions.
 class TrackReader {
  public:
-  explicit TrackReader(const RemuxTrack& track) : track_(track) {}
+  TrackReader(storage::ObjectStore& objects, const RemuxTrack& track)
+      : objects_(objects), track_(track) {}
 
   // Opens the first session; its stream's parameters describe the track.
   Result<const AVStream*> open() {
@@ -195,7 +226,8 @@ class TrackReader {
         return true;
       }
       if (r != AVERROR_EOF) {
-        return av_error("reading a segment", r);
+        return reader_ && !reader_->error().ok() ? reader_->error().error()
+                                                 : av_error("reading a segment", r);
       }
       if (auto s = open_session(session_ + 1); !s.ok()) {
         return s.error();
@@ -217,7 +249,7 @@ class TrackReader {
     if (index >= track_.size()) {
       return {};
     }
-    reader_ = std::make_unique<ChainReader>(track_[index]);
+    reader_ = std::make_unique<ChainReader>(objects_, track_[index]);
     io_ = make_io(reader_.get(), false, &ChainReader::read, nullptr, &ChainReader::seek);
     AVFormatContext* ctx = avformat_alloc_context();
     if (!io_ || ctx == nullptr) {
@@ -228,7 +260,8 @@ class TrackReader {
     ctx->flags |= AVFMT_FLAG_CUSTOM_IO;
     const AVInputFormat* mov = av_find_input_format("mp4");
     if (int r = avformat_open_input(&ctx, nullptr, mov, nullptr); r < 0) {
-      return av_error("opening a session", r);  // ctx is freed on failure
+      // ctx is freed on failure
+      return !reader_->error().ok() ? reader_->error().error() : av_error("opening a session", r);
     }
     input_.reset(ctx);
     if (int r = avformat_find_stream_info(ctx, nullptr); r < 0) {
@@ -240,6 +273,7 @@ class TrackReader {
     return {};
   }
 
+  storage::ObjectStore& objects_;
   const RemuxTrack& track_;
   size_t session_ = 0;
   std::unique_ptr<ChainReader> reader_;
@@ -253,14 +287,15 @@ class TrackReader {
 
 }  // namespace
 
-Result<Bytes> remux_mp4(const RemuxTrack& video, const RemuxTrack& audio) {
+Result<Bytes> remux_mp4(storage::ObjectStore& objects, const RemuxTrack& video,
+                        const RemuxTrack& audio) {
   if (video.empty()) {
     return make_error(Code::InvalidArgument, "mp4 remux: no video");
   }
   std::vector<std::unique_ptr<TrackReader>> readers;
-  readers.push_back(std::make_unique<TrackReader>(video));
+  readers.push_back(std::make_unique<TrackReader>(objects, video));
   if (!audio.empty()) {
-    readers.push_back(std::make_unique<TrackReader>(audio));
+    readers.push_back(std::make_unique<TrackReader>(objects, audio));
   }
   MemoryWriter sink;
   IoPtr out_io = make_io(&sink, true, nullptr, &MemoryWriter::write, &MemoryWriter::seek);

@@ -87,7 +87,7 @@ void Recorder::add(const RecordedFile& file) {
   }
   RecordedRendition& r = rendition(file);
   if (file.file.starts_with(kInitPrefix)) {
-    r.inits.emplace_back(file.file, file.object);
+    r.inits.emplace_back(file.file, file.object->data.size());
   } else {
     // A later session's first segment follows a reconnect.
     bool discontinuity =
@@ -96,7 +96,7 @@ void Recorder::add(const RecordedFile& file) {
                                          .init_uri = "init-" + file.session + ".mp4",
                                          .duration_s = file.duration_s,
                                          .discontinuity_before = discontinuity,
-                                         .object = file.object});
+                                         .bytes = file.object->data.size()});
   }
   put(file.rendition + "/" + file.file, file.object);
 }

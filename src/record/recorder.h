@@ -3,8 +3,9 @@
 // Keeps a copy of one live session, across the reconnects within its window,
 // under the recording's prefix (recording_layout.h). The packager tells it of
 // every init section, segment and master playlist it queues (the same shared
-// ObjectPtr: the bytes are stored twice, never copied in memory); the recorder
-// queues each under the recording's key at once, and on finish() writes the
+// ObjectPtr: the bytes are stored twice, never copied in memory, and not held
+// once written); the recorder queues each under the recording's key at once,
+// keeps only names and sizes, and on finish() writes the
 // VOD playlists and the master, then reports once every write has landed.
 //
 // Threads: add() and finish() on the thread that feeds the packager, one at a
@@ -37,8 +38,9 @@ struct RecordedRendition {
   std::string name;  // "720p", "source", "audio"
   media::MediaKind kind = media::MediaKind::Video;
   std::vector<RecordedSegment> segments;
-  // init section name -> its object, for the MP4 remux
-  std::vector<std::pair<std::string, storage::ObjectPtr>> inits;
+  // Init section names and sizes, for the MP4 remux. No bytes are kept: a
+  // recording may last hours; the remux reads them back from storage.
+  std::vector<std::pair<std::string, size_t>> inits;
 };
 
 struct RecordingResult {

@@ -12,28 +12,41 @@
 namespace antcdn::record {
 namespace {
 
+// The MP4 is served whole from memory (the edge's reads, S3Store's answer
+// limit of 256 MiB): a recording whose top rendition and audio are larger gets
+// none (HLS only).
+constexpr size_t kMaxMp4Bytes = size_t{256} * 1024 * 1024;
+
 // The sessions of one rendition as the remuxer takes them: each init section
-// with the segments that follow it.
-RemuxTrack remux_track(const RecordedRendition& r) {
+// with the segments that follow it, by their keys in the recording.
+RemuxTrack remux_track(const std::string& recording_id, const RecordedRendition& r) {
   RemuxTrack track;
+  auto key = [&](const std::string& file) {
+    return recording_key(recording_id, r.name + "/" + file);
+  };
   std::string current_init;
   for (const auto& seg : r.segments) {
     if (track.empty() || seg.init_uri != current_init) {
       current_init = seg.init_uri;
-      storage::ObjectPtr init;
-      for (const auto& [name, object] : r.inits) {
+      size_t init_bytes = 0;
+      for (const auto& [name, bytes] : r.inits) {
         if (name == current_init) {
-          init = object;
+          init_bytes = bytes;
         }
       }
-      if (!init) {
-        return {};  // cannot happen: a session's init comes before its segments
-      }
-      track.push_back(RemuxSession{.init = init});
+      track.push_back(RemuxSession{.init = {key(current_init), init_bytes}});
     }
-    track.back().segments.push_back(seg.object);
+    track.back().segments.push_back({key(seg.uri), seg.bytes});
   }
   return track;
+}
+
+size_t media_bytes(const RecordedRendition& r) {
+  size_t total = 0;
+  for (const auto& seg : r.segments) {
+    total += seg.bytes;
+  }
+  return total;
 }
 
 }  // namespace
@@ -113,7 +126,15 @@ bool RecordingService::store_download(const RecordingResult& result) {
   if (video == nullptr) {
     return false;  // audio only: the HLS recording is all there is
   }
-  auto mp4 = remux_mp4(remux_track(*video), audio != nullptr ? remux_track(*audio) : RemuxTrack{});
+  size_t bytes_in = media_bytes(*video) + (audio != nullptr ? media_bytes(*audio) : 0);
+  if (bytes_in > kMaxMp4Bytes) {
+    spdlog::info("record: {}: no MP4, {} bytes of media is over {}", result.recording_id, bytes_in,
+                 kMaxMp4Bytes);
+    return false;
+  }
+  const std::string& id = result.recording_id;
+  auto mp4 = remux_mp4(objects_, remux_track(id, *video),
+                       audio != nullptr ? remux_track(id, *audio) : RemuxTrack{});
   if (!mp4.ok()) {
     spdlog::warn("record: {}: no MP4: {}", result.recording_id, mp4.error().describe());
     return false;

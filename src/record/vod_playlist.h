@@ -5,11 +5,11 @@
 // EXT-X-DISCONTINUITY between sessions (a reconnect), PLAYLIST-TYPE:VOD and
 // ENDLIST.
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
-#include "storage/object_store.h"
 
 namespace antcdn::record {
 
@@ -18,7 +18,7 @@ struct RecordedSegment {
   std::string init_uri;  // "init-{session}.mp4"
   double duration_s = 0;
   bool discontinuity_before = false;  // first segment of a later session
-  storage::ObjectPtr object;          // its bytes (the MP4 remux reads them)
+  size_t bytes = 0;                   // its size (the MP4 remux reads it back from storage)
 };
 
 Result<std::string> vod_playlist(const std::vector<RecordedSegment>& segments);
