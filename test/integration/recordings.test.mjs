@@ -324,3 +324,31 @@ test("a node killed while recording marks it failed when it starts again; SIGTER
       cleanup(dir);
     }
   });
+
+test("a transcoded stream records every rendition; the MP4 is the top one with the audio", async (t) => {
+  const srv = await new Server(makeDataDir(), []).start();
+  try {
+    const source = await makeClip(path.join(scratch, "ladder.flv"), { seconds: 4, size: "854x480", gop: 60 });
+    const stream = await createStream(srv, { name: "ladder", quality: "standard", reconnectWindowSeconds: 0 });
+    await publish(stream.ingest.rtmpFullUrl, source);
+    const [recording] = (await finishedRecording(srv, stream.streamId)).data;
+    assert.equal(recording.state, "ready");
+    const master = parseMaster(await fetchText(recording.playback.hlsUrl));
+    const heights = master.variants.map((v) => Number(v.attrs.RESOLUTION.split("x")[1]));
+    assert.ok(heights.length >= 2, `a ladder: ${heights}`);
+    assert.equal(master.media.length, 1, "one audio rendition");
+    const decoded = await decodes(recording.playback.hlsUrl);
+    assert.ok(decoded.ok, decoded.stderr);
+    const file = path.join(scratch, `${recording.recordingId}.mp4`);
+    writeFileSync(file, (await fetchObject(recording.playback.mp4Url)).body);
+    const mp4 = await probeStreams(file);
+    assert.equal(mp4.video.height, Math.max(...heights), "the top rendition");
+    assert.equal(mp4.audio.codec, "aac");
+    assert.ok((await decodes(file)).ok);
+    t.diagnostic(`renditions ${heights.join("/")}p; recording ${recording.durationSeconds} s; ` +
+      `MP4 ${mp4.video.width}x${mp4.video.height} ${mp4.duration} s`);
+  } finally {
+    await srv.stop();
+    cleanup(srv.dataDir);
+  }
+});
