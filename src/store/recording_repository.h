@@ -64,7 +64,8 @@ class RecordingRepository {
   // a Ready outcome adds a recording.ready event.
   virtual Result<RecordingRecord> finish_recording(const std::string& recording_id,
                                                    const RecordingOutcome& outcome) = 0;
-  // Removes the row (NotFound when absent) and adds a recording.deleted event.
+  // Removes the row (NotFound when absent) and adds a recording.deleted event,
+  // unless it was still `recording` (never announced: a session without media).
   virtual Status remove_recording(const std::string& recording_id) = 0;
   // Finished recordings whose expiry is at or before `now_ms`, oldest first.
   virtual Result<std::vector<RecordingRecord>> list_expired_recordings(int64_t now_ms,

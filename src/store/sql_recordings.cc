@@ -200,7 +200,11 @@ Status SqlRecordings::remove_recording(const std::string& recording_id) {
     if (!gone.ok()) {
       return gone.error();
     }
-    return add_event(sql, "recording.deleted", rows->front(), unix_now_ms());
+    // One never finished (a session without media) was never announced either.
+    const RecordingRecord& gone_row = rows->front();
+    return gone_row.state == RecordingState::Recording
+               ? Status{}
+               : add_event(sql, "recording.deleted", gone_row, unix_now_ms());
   });
 }
 

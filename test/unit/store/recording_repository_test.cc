@@ -144,6 +144,14 @@ TEST_P(RecordingRepositoryTest, OpenRecordingsFailByNodeOrByStream) {
 TEST_P(RecordingRepositoryTest, RemovedWithAnEvent) {
   RecordingRecord r = make_recording("ls_a", "n", kT);
   ASSERT_TRUE(recordings().create_recording(r).ok());
+  ASSERT_TRUE(
+      recordings()
+          .finish_recording(r.recording_id, {.state = RecordingState::Failed, .ended_at_ms = kT})
+          .ok());
+  // A recording removed before it finished was never announced: no event.
+  RecordingRecord never = make_recording("ls_a", "n", kT);
+  ASSERT_TRUE(recordings().create_recording(never).ok());
+  ASSERT_TRUE(recordings().remove_recording(never.recording_id).ok());
   ASSERT_TRUE(recordings().remove_recording(r.recording_id).ok());
   auto got = recordings().get_recording(r.recording_id);
   ASSERT_TRUE(got.ok());
