@@ -155,6 +155,19 @@ int run(int argc, char** argv) {
                    "Live streams one API key may own; creating more answers 429")
       ->envname("ANTCDN_MAX_STREAMS_PER_KEY");
   serve
+      ->add_option("--recording-default", config.recording_default,
+                   "on|off: whether streams created without `recording` record their sessions")
+      ->envname("ANTCDN_RECORDING_DEFAULT");
+  serve
+      ->add_option("--recording-retention-days", config.recording_retention_days,
+                   "How long recordings of streams created without retentionDays are kept")
+      ->envname("ANTCDN_RECORDING_RETENTION_DAYS");
+  serve
+      ->add_option("--recording-retention-interval-seconds",
+                   config.recording_retention_interval_seconds,
+                   "How often this node deletes expired recordings")
+      ->envname("ANTCDN_RECORDING_RETENTION_INTERVAL_SECONDS");
+  serve
       ->add_flag("--webhooks-allow-private", config.webhooks_allow_private,
                  "Let webhooks target loopback, link-local and private addresses (tests, labs)")
       ->envname("ANTCDN_WEBHOOKS_ALLOW_PRIVATE");

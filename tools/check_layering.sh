@@ -16,7 +16,7 @@ declare -A foundation=(
   [net]="common metrics"
   [web]="common net"
 )
-stages=(ingest transcode package storage edge lifecycle store api webhooks thumbnail)
+stages=(ingest transcode package storage edge lifecycle store api webhooks thumbnail record)
 all_foundation="common media format metrics net web"
 seams=(
   storage/object_store.h    # put/get/remove/remove_prefix
@@ -27,6 +27,7 @@ seams=(
   store/repositories.h      # StreamRepository, ApiKeyRepository
   store/live_stats_repository.h  # health and viewer figures shared between nodes
   store/webhook_repository.h  # WebhookRepository, the event outbox (api, webhooks)
+  store/recording_repository.h  # recordings of live sessions (record, api)
   store/stream_events.h     # the event types a stream change makes (api)
   store/event_feed.h        # live event feeds for server-sent events (api, edge)
   thumbnail/thumbnail_source.h  # JPEG thumbnails of a playlist's keyframes (edge)

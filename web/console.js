@@ -296,7 +296,86 @@ function createItem(stream) {
   const el = $("stream-template").content.firstElementChild.cloneNode(true);
   el.dataset.streamId = stream.streamId;
   el.addEventListener("click", (ev) => onItemClick(ev, stream.streamId));
+  // Recordings are fetched when the broadcaster opens the list, not on every poll.
+  field(el, "recordings-box").addEventListener("toggle", (ev) => {
+    if (ev.target.open) loadRecordings(stream.streamId);
+  });
   return el;
+}
+
+// ------------------------------------------------------------------ recordings
+
+const RECORDING_STATE = { recording: "Recording", ready: "Ready", failed: "Failed" };
+
+function formatDuration(seconds) {
+  const s = Math.round(seconds ?? 0);
+  const hms = [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60];
+  return hms[0] > 0
+    ? `${hms[0]}:${String(hms[1]).padStart(2, "0")}:${String(hms[2]).padStart(2, "0")}`
+    : `${hms[1]}:${String(hms[2]).padStart(2, "0")}`;
+}
+
+// The viewer page playing one recording: /watch/{edgeId}?recording={id}.
+function replayUrl(stream, recording) {
+  const watch = viewerUrl(stream.playback.hlsUrl);
+  return watch ? `${watch}?recording=${encodeURIComponent(recording.recordingId)}` : null;
+}
+
+async function loadRecordings(streamId) {
+  const item = app.items.get(streamId);
+  if (!item) return;
+  const note = field(item.el, "recordings-note");
+  let page;
+  try {
+    page = await api(`${streamPath(streamId)}/recordings?limit=100`);
+  } catch (err) {
+    if (handleAuthFailure(err)) return;
+    setText(note, `Could not load the recordings: ${err.message}`);
+    note.hidden = false;
+    return;
+  }
+  const list = field(item.el, "recordings");
+  list.replaceChildren(...page.data.map((r) => recordingRow(item, r)));
+  setText(note, page.data.length === 0
+    ? (item.data.recording?.enabled === false
+      ? "Recording is off for this stream."
+      : "No recordings yet. Every broadcast is recorded once it ends.")
+    : "");
+  note.hidden = page.data.length > 0;
+}
+
+function recordingRow(item, r) {
+  const ready = r.state === "ready";
+  const play = replayUrl(item.data, r);
+  return h("li", { className: "recording", dataset: { recordingId: r.recordingId, testid: "recording-item" } },
+    h("span", { className: "recording-when" }, formatTime(r.startedAt)),
+    h("span", { className: "recording-length" }, ready ? formatDuration(r.durationSeconds) : ""),
+    h("span", { className: "badge", dataset: { state: r.state }, "data-testid": "recording-state" },
+      RECORDING_STATE[r.state] ?? r.state),
+    ready && play
+      ? h("a", { className: "btn btn-sm", href: play, target: "_blank", rel: "noopener",
+        "data-testid": "recording-play" }, "Play")
+      : null,
+    ready && r.playback.mp4Url
+      ? h("a", { className: "btn btn-sm", href: r.playback.mp4Url, download: `${r.recordingId}.mp4`,
+        "data-testid": "recording-download" }, "Download MP4")
+      : null,
+    r.state !== "recording"
+      ? h("button", { type: "button", className: "btn btn-sm btn-danger-ghost",
+        "data-testid": "recording-delete", onclick: () => deleteRecording(item, r) }, "Delete")
+      : null);
+}
+
+async function deleteRecording(item, r) {
+  if (!window.confirm(`Delete the recording of ${formatTime(r.startedAt)}? It cannot be undone.`)) return;
+  try {
+    await api(`/v1/recordings/${encodeURIComponent(r.recordingId)}`, { method: "DELETE" });
+    announce("Recording deleted.");
+  } catch (err) {
+    if (handleAuthFailure(err)) return;
+    if (err.status !== 404) showError(`Could not delete the recording: ${err.message}`);
+  }
+  loadRecordings(item.data.streamId);
 }
 
 function field(el, name) {

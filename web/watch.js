@@ -8,6 +8,11 @@
 // exist yet. hls.js (window.Hls, loaded before this file) plays in Chrome,
 // Firefox and Edge; browsers without Media Source but with HLS built in
 // (Safari on older iPhones) get the playlist as the video's src.
+//
+// Once a broadcast has ended and its recording is ready (status.json's
+// `replay`), the "ended" view offers "Watch the replay": the recording's VOD
+// playlist in the same player, which the stream's status then leaves alone
+// until it goes live again.
 "use strict";
 
 const POLL_MS = 3000;
@@ -58,6 +63,10 @@ const viewer = {
   endedBy: null, // what noticed the end of the broadcast (debugging)
   retries: { network: 0, media: 0, lastMediaAt: 0, swapped: false, rebuilds: 0 },
   rebuildAfter: 0, // no new player before this time (backoff after failures)
+  prefix: "", // a reverse proxy's path prefix in front of /watch and /vod
+  replayUrl: null, // the latest recording's master playlist, once it is ready
+  replaying: false, // the player plays the recording, not the live stream
+  pinnedReplay: null, // the recording this page was opened for (?recording=)
 };
 
 // ------------------------------------------------------------------ where we are
@@ -67,11 +76,17 @@ const viewer = {
 function locate() {
   const m = location.pathname.match(/^(.*)\/watch\/([^/]+)\/?$/);
   if (!m) return false;
+  viewer.prefix = m[1];
   const live = `${m[1]}/live/${encodeURIComponent(decodeURIComponent(m[2]))}`;
   viewer.statusUrl = `${live}/status.json`;
   viewer.eventsUrl = `${live}/events`;
   viewer.masterUrl = `${live}/master.m3u8`;
   viewer.thumbnailUrl = `${live}/thumbnail.jpg`;
+  // ?recording=rec_…: the console's "Play" of one recording, whatever the stream does.
+  const recording = new URLSearchParams(location.search).get("recording");
+  if (recording && /^rec_[0-9a-z]{26}$/.test(recording)) {
+    viewer.pinnedReplay = `${m[1]}/vod/${encodeURIComponent(decodeURIComponent(m[2]))}/${recording}/master.m3u8`;
+  }
   return true;
 }
 
@@ -98,11 +113,14 @@ function setView(view, text) {
     $("placeholder-title").textContent = title;
     $("placeholder-text").textContent = text ?? body;
   }
+  $("replay").hidden = view !== "ended" || !viewer.replayUrl;
   updateLiveBadge();
   if (!changed) return;
   updatePoster(view);
-  const spoken = { player: "Playing live", reconnecting: "Reconnecting" }[view] ?? MESSAGES[view]?.[0];
-  document.title = `${view === "player" ? "Live" : spoken} · AntCDN Live`;
+  const playing = viewer.replaying ? "Playing the replay" : "Playing live";
+  const spoken = { player: playing, reconnecting: "Reconnecting" }[view] ?? MESSAGES[view]?.[0];
+  const title = view === "player" ? (viewer.replaying ? "Replay" : "Live") : spoken;
+  document.title = `${title} · AntCDN Live`;
   if (view !== "loading") announce(spoken);
 }
 
@@ -162,6 +180,12 @@ async function fetchStatus() {
   if (!res.ok) throw new Error(`status.json answered ${res.status}`);
   const body = await res.json();
   if (body.latencyMode) viewer.latencyMode = body.latencyMode;
+  const replay = viewer.pinnedReplay ??
+    (typeof body.replay?.hlsUrl === "string" ? viewer.prefix + body.replay.hlsUrl : null);
+  if (replay !== viewer.replayUrl) {
+    viewer.replayUrl = replay;
+    $("replay").hidden = viewer.view !== "ended" || !replay;
+  }
   return body.state;
 }
 
@@ -196,6 +220,9 @@ async function poll() {
 
 function applyStatus(state) {
   viewer.status = state;
+  // A replay plays on while the stream stays off the air (a pinned one always).
+  if (viewer.replaying && (viewer.pinnedReplay || state === "ended" || state === "idle")) return;
+  if (viewer.replaying) stopReplay();
   switch (state) {
     case "live":
       onLive();
@@ -264,8 +291,24 @@ function onEnded() {
 // `why` is kept for debugging: which signal noticed the end.
 function showEnded(why) {
   viewer.endedBy = why;
+  stopReplay();
   destroyPlayer();
   setView("ended");
+}
+
+// "Watch the replay": the recording's VOD playlist in a new player.
+function watchReplay() {
+  if (!viewer.replayUrl) return;
+  destroyPlayer();
+  viewer.replaying = true;
+  if (createPlayer(viewer.replayUrl)) setView("player");
+  else viewer.replaying = false;
+}
+
+function stopReplay() {
+  if (!viewer.replaying) return;
+  viewer.replaying = false;
+  destroyPlayer();
 }
 
 // ------------------------------------------------------------------ the player
@@ -311,20 +354,20 @@ function loadPolicy({ firstByteMs, loadMs, retries }) {
   };
 }
 
-function createPlayer() {
+function createPlayer(url = viewer.masterUrl) {
   const Hls = window.Hls;
   resetPlaybackTracking();
   if (Hls?.isSupported()) {
     const hls = new Hls(hlsConfig());
     viewer.player = { id: ++viewer.playerSeq, hls };
     bindHls(hls, Hls);
-    hls.loadSource(viewer.masterUrl);
+    hls.loadSource(url);
     hls.attachMedia(video);
   } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
     // Native HLS does its own live tuning and adaptive switching.
     viewer.player = { id: ++viewer.playerSeq, hls: null };
     $("quality-box").hidden = true;
-    video.src = viewer.masterUrl;
+    video.src = url;
   } else {
     setView("unsupported");
     return false;
@@ -375,7 +418,7 @@ function bindHls(hls, Hls) {
   hls.on(Hls.Events.LEVEL_LOADED, (_event, data) => {
     // EXT-X-ENDLIST: the broadcast is over. The buffered seconds still play
     // and the video's "ended" event shows the end; the deadline is a backstop.
-    if (!current() || !data.details || data.details.live) return;
+    if (!current() || !data.details || data.details.live || viewer.replaying) return;
     viewer.endlist = true;
     viewer.draining ??= { deadline: Date.now() + 30000 };
   });
@@ -407,6 +450,13 @@ async function recoverNetwork(hls, Hls, data) {
     // Unknown: treat it like a hiccup and retry below.
   }
   if (viewer.player?.hls !== hls) return;
+  if (viewer.replaying) {
+    // A recording does not come back by waiting: retry a few times, then stop.
+    viewer.retries.network += 1;
+    if (viewer.retries.network > MAX_NETWORK_RETRIES) showEnded("replay failed");
+    else setTimeout(() => { if (viewer.player?.hls === hls) hls.startLoad(); }, 1000);
+    return;
+  }
   if (state === "ended") {
     showEnded("network error, status ended");
     return;
@@ -469,7 +519,7 @@ function isPlaying() {
 // Runs once per poll: counts polls without progress and, if a live stream's
 // picture is stuck while the edge says live, moves to the live edge.
 function watchdog() {
-  if (!viewer.player || !PICTURE_VIEWS.has(viewer.view)) return;
+  if (!viewer.player || !PICTURE_VIEWS.has(viewer.view) || viewer.replaying) return;
   const t = video.currentTime;
   const moving = t > viewer.lastTime + 0.1;
   viewer.lastTime = t;
@@ -551,7 +601,7 @@ function isBehindLive() {
 // paused or behind.
 function updateLiveBadge() {
   const badge = $("live-badge");
-  const show = viewer.view === "player" && !!viewer.player && !video.ended;
+  const show = viewer.view === "player" && !!viewer.player && !video.ended && !viewer.replaying;
   badge.hidden = !show;
   if (!show) return;
   const behind = video.paused || isBehindLive();
@@ -578,6 +628,7 @@ function wire() {
     startPlayback();
   });
   $("live-badge").addEventListener("click", goLive);
+  $("replay").addEventListener("click", watchReplay);
   $("quality").addEventListener("change", onQualityChange);
   video.addEventListener("volumechange", updateUnmute);
   // A stall fires "waiting", not "pause": a pause is the viewer's own.
@@ -612,6 +663,8 @@ function exposeDebugHooks() {
       playerId: viewer.player?.id ?? null,
       endlist: viewer.endlist,
       endedBy: viewer.endedBy,
+      replaying: viewer.replaying,
+      replayUrl: viewer.replayUrl,
       currentTime: video.currentTime,
       paused: video.paused,
     }),
@@ -624,6 +677,11 @@ function start() {
   if (!locate()) {
     setView("notfound");
     return;
+  }
+  if (viewer.pinnedReplay) {
+    viewer.replayUrl = viewer.pinnedReplay;
+    watchReplay();
+    return; // the stream's status does not matter to a recording
   }
   poll();
   followEvents();

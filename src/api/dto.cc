@@ -78,6 +78,28 @@ Result<int> read_window(const json::value& v) {
   return static_cast<int>(*n);
 }
 
+Result<RecordingSettings> read_recording(const json::value& v) {
+  if (!v.is_object()) {
+    return invalid("recording must be an object");
+  }
+  RecordingSettings out;
+  const json::object& o = v.as_object();
+  if (const auto* e = o.if_contains("enabled")) {
+    if (!e->is_bool()) {
+      return invalid("recording.enabled must be true or false");
+    }
+    out.enabled = e->as_bool();
+  }
+  if (const auto* d = o.if_contains("retentionDays")) {
+    if (!d->is_int64() || d->as_int64() < 1 || d->as_int64() > kMaxRetentionDays) {
+      return invalid("recording.retentionDays must be an integer from 1 to " +
+                     std::to_string(kMaxRetentionDays));
+    }
+    out.retention_days = static_cast<int>(d->as_int64());
+  }
+  return out;
+}
+
 // Reads `field` of `o`, when present, into `out` with `read`.
 template <typename T, typename Reader>
 Status read_field(const json::object& o, std::string_view field, Reader read,
@@ -96,6 +118,13 @@ Status read_field(const json::object& o, std::string_view field, Reader read,
 
 // Reads the optional fields both create and patch accept.
 Status read_fields(const json::object& o, PatchStreamRequest& req) {
+  if (const auto* v = o.if_contains("recording")) {
+    auto r = read_recording(*v);
+    if (!r.ok()) {
+      return r.error();
+    }
+    req.recording = *r;
+  }
   for (Status s : {read_field(o, "name", read_name, req.name),
                    read_field(o, "quality", read_quality, req.quality),
                    read_field(o, "reconnectWindowSeconds", read_window, req.reconnect_window_s),
@@ -172,6 +201,8 @@ json::object stream_object(const store::StreamRecord& s, const PublicUrls& urls,
       {"quality", media::to_string(s.quality)},
       {"reconnectWindowSeconds", s.reconnect_window_s},
       {"latencyMode", media::to_string(s.latency_mode)},
+      {"recording", json::object{{"enabled", s.recording_enabled},
+                                 {"retentionDays", s.recording_retention_days}}},
       {"createdAt", rfc3339_seconds(s.created_at_ms)},
       {"startedAt", optional_time(s.started_at_ms)},
       {"endedAt", optional_time(s.ended_at_ms)},
@@ -205,6 +236,7 @@ Result<CreateStreamRequest> parse_create_request(std::string_view body) {
   req.quality = fields.quality.value_or(req.quality);
   req.reconnect_window_s = fields.reconnect_window_s.value_or(req.reconnect_window_s);
   req.latency_mode = fields.latency_mode.value_or(req.latency_mode);
+  req.recording = fields.recording;
   return req;
 }
 

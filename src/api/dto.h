@@ -18,12 +18,21 @@ namespace antcdn::api {
 
 inline constexpr size_t kMaxNameLength = 200;  // characters (code points)
 inline constexpr int kMaxReconnectWindowSeconds = 1800;
+inline constexpr int kMaxRetentionDays = 3650;
+
+// `recording: {enabled, retentionDays}`: either may be left out (create: the
+// node's defaults, patch: unchanged).
+struct RecordingSettings {
+  std::optional<bool> enabled;
+  std::optional<int> retention_days;
+};
 
 struct CreateStreamRequest {
   std::string name;
   media::Quality quality = media::Quality::Standard;
   int reconnect_window_s = 60;
   media::LatencyMode latency_mode = media::LatencyMode::Low;
+  RecordingSettings recording;
 };
 
 struct PatchStreamRequest {
@@ -31,6 +40,7 @@ struct PatchStreamRequest {
   std::optional<media::Quality> quality;
   std::optional<int> reconnect_window_s;
   std::optional<media::LatencyMode> latency_mode;
+  RecordingSettings recording;
 };
 
 struct PublicUrls {

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/recording_dto.h"
 #include "common/time_util.h"
 
 namespace antcdn::api {
@@ -22,6 +23,11 @@ std::string envelope(const store::EventHeader& h, const std::string& data) {
 std::string stream_event_json(const store::EventHeader& header, const store::StreamRecord& stream,
                               const PublicUrls& urls) {
   return envelope(header, stream_json(stream, urls));
+}
+
+std::string recording_event_json(const store::EventHeader& header,
+                                 const store::RecordingRecord& recording, const PublicUrls& urls) {
+  return envelope(header, recording_json(recording, urls));
 }
 
 std::string test_event_json(const store::EventHeader& header, const std::string& webhook_id) {

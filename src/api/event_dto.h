@@ -18,6 +18,10 @@ inline constexpr std::string_view kTestEventType = "webhook.test";
 
 std::string stream_event_json(const store::EventHeader& header, const store::StreamRecord& stream,
                               const PublicUrls& urls);
+// recording.ready / recording.deleted: data is the recording as
+// GET /v1/recordings/{id} shows it.
+std::string recording_event_json(const store::EventHeader& header,
+                                 const store::RecordingRecord& recording, const PublicUrls& urls);
 // webhook.test: data is {"webhookId": …}.
 std::string test_event_json(const store::EventHeader& header, const std::string& webhook_id);
 

@@ -3,15 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include "api/errors.h"
+#include "api/pagination.h"
 #include "common/ids.h"
 #include "common/parse_number.h"
 #include "common/time_util.h"
 
 namespace antcdn::api {
 namespace {
-
-constexpr int kDefaultPageSize = 25;
-constexpr int kMaxPageSize = 100;
 
 // Another key's stream is reported exactly like a missing one.
 Error not_found() {
@@ -34,11 +32,6 @@ Status config_change_allowed(const store::StreamRecord& s, std::string_view what
   }
   return make_error(Code::Conflict, std::string(what) + " is not allowed while the stream is " +
                                         std::string(media::to_string(s.state)));
-}
-
-std::optional<int64_t> parse_cursor(std::string_view s) {
-  auto v = parse_number<int64_t>(s);
-  return v && *v > 0 ? v : std::nullopt;
 }
 
 }  // namespace
@@ -88,6 +81,9 @@ net::HttpResponse LiveStreams::create(const std::string& owner, const net::HttpR
       .reconnect_window_s = parsed->reconnect_window_s,
       .created_at_ms = now,
       .stream_key_hash = ids::credential_hash(key),
+      .recording_enabled = parsed->recording.enabled.value_or(default_recording_),
+      .recording_retention_days =
+          parsed->recording.retention_days.value_or(default_retention_days_),
       .latency_mode = parsed->latency_mode,
   };
   auto created = streams_.create(std::move(record));
@@ -118,37 +114,15 @@ net::HttpResponse LiveStreams::get(const std::string& owner, const std::string& 
 }
 
 net::HttpResponse LiveStreams::list(const std::string& owner, const net::HttpRequest& req) {
-  auto query = net::parse_query(req.query());
-  if (!query.ok()) {
-    return error_response(query.error());
+  auto page = parse_page_query(req);
+  if (!page.ok()) {
+    return error_response(page.error());
   }
-  int limit = kDefaultPageSize;
-  std::optional<int64_t> before;
-  for (const auto& [k, v] : *query) {
-    if (k == "limit") {
-      auto n = parse_number<int>(v);
-      if (!n || *n < 1 || *n > kMaxPageSize) {
-        return error_response(400, "invalid_request",
-                              "limit must be an integer from 1 to " + std::to_string(kMaxPageSize));
-      }
-      limit = *n;
-    } else if (k == "cursor") {
-      before = parse_cursor(v);
-      if (!before) {
-        return error_response(400, "invalid_request", "cursor is not one this API returned");
-      }
-    }
-  }
-  // One extra row tells whether another page exists.
-  auto rows = streams_.list(owner, limit + 1, before);
+  auto rows = streams_.list(owner, page->limit + 1, page->before);
   if (!rows.ok()) {
     return error_response(rows.error());
   }
-  std::optional<std::string> next;
-  if (static_cast<int>(rows->size()) > limit) {
-    rows->resize(static_cast<size_t>(limit));
-    next = std::to_string(rows->back().seq);
-  }
+  std::optional<std::string> next = cut_page(*rows, page->limit);
   std::vector<LiveFigures> live;
   live.reserve(rows->size());
   for (const auto& row : *rows) {
@@ -183,6 +157,9 @@ net::HttpResponse LiveStreams::patch(const std::string& owner, const std::string
     s.quality = p.quality.value_or(s.quality);
     s.reconnect_window_s = p.reconnect_window_s.value_or(s.reconnect_window_s);
     s.latency_mode = p.latency_mode.value_or(s.latency_mode);
+    // Takes effect from the next session (a running one keeps its recording).
+    s.recording_enabled = p.recording.enabled.value_or(s.recording_enabled);
+    s.recording_retention_days = p.recording.retention_days.value_or(s.recording_retention_days);
     return {};
   });
   if (!updated.ok()) {

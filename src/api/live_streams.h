@@ -33,6 +33,13 @@ class LiveStreams {
         max_streams_per_key_(max_streams_per_key),
         figures_(figures) {}
 
+  // What `recording` a create leaves out defaults to (--recording-default,
+  // --recording-retention-days).
+  void set_recording_defaults(bool enabled, int retention_days) {
+    default_recording_ = enabled;
+    default_retention_days_ = retention_days;
+  }
+
   net::HttpResponse create(const std::string& owner, const net::HttpRequest& req);
   net::HttpResponse get(const std::string& owner, const std::string& stream_id);
   net::HttpResponse list(const std::string& owner, const net::HttpRequest& req);
@@ -54,6 +61,8 @@ class LiveStreams {
 
   int64_t max_streams_per_key_;
   store::LiveStatsRepository* figures_;  // may be null
+  bool default_recording_ = true;
+  int default_retention_days_ = 7;
 };
 
 }  // namespace antcdn::api

@@ -18,6 +18,8 @@ constexpr std::string_view kCollection = "/v1/live-streams";
 
 constexpr std::string_view kWebhooks = "/v1/webhooks";
 
+constexpr std::string_view kRecordings = "/v1/recordings/";
+
 constexpr std::string_view kConsoleAssets = "/console/assets/";
 
 // The API's own description (web/openapi.json, embedded): public, like the console.
@@ -28,6 +30,8 @@ enum class Route {
   Item,
   RotateKey,
   StreamEvents,
+  StreamRecordings,
+  Recording,
   Webhooks,
   Webhook,
   WebhookTest,
@@ -77,6 +81,9 @@ Match match(std::string_view path) {
   if (path == "/healthz") {
     return {Route::Health, {}};
   }
+  if (path.starts_with(kRecordings) && path.find('/', kRecordings.size()) == std::string::npos) {
+    return {Route::Recording, std::string(path.substr(kRecordings.size()))};
+  }
   if (path == kOpenApi) {
     return {Route::OpenApi, {}};
   }
@@ -107,6 +114,9 @@ Match match(std::string_view path) {
   if (rest.substr(slash) == "/events") {
     return {Route::StreamEvents, std::move(id)};
   }
+  if (rest.substr(slash) == "/recordings") {
+    return {Route::StreamRecordings, std::move(id)};
+  }
   return {};
 }
 
@@ -119,7 +129,10 @@ std::string_view allowed_methods(Route r) {
     case Route::RotateKey:
       return "POST";
     case Route::StreamEvents:
+    case Route::StreamRecordings:
       return "GET";
+    case Route::Recording:
+      return "GET, DELETE";
     case Route::Webhooks:
       return "GET, POST";
     case Route::Webhook:
@@ -257,6 +270,13 @@ net::HttpResponse Router::handle(const net::HttpRequest& req) {
     }
     return dispatch_webhook(*webhooks_, owner, m, req);
   }
+  if (m.route == Route::Recording) {
+    if (recordings_ == nullptr) {
+      return error_response(404, "not_found", "no such endpoint");
+    }
+    return req.method == "GET" ? recordings_->get(owner, m.stream_id)
+                               : recordings_->remove(owner, m.stream_id);
+  }
   // Ids are validated before any lookup; a malformed one cannot exist.
   if (!m.stream_id.empty() && !ids::is_stream_id(m.stream_id)) {
     return error_response(404, "not_found", "live stream not found");
@@ -279,6 +299,12 @@ net::HttpResponse Router::handle(const net::HttpRequest& req) {
         break;
       }
       return events_->open(owner, m.stream_id, req);
+    case Route::StreamRecordings:
+      if (recordings_ == nullptr) {
+        break;
+      }
+      return recordings_->list(owner, m.stream_id, req);
+    case Route::Recording:
     case Route::Webhooks:
     case Route::Webhook:
     case Route::WebhookTest:

@@ -7,6 +7,7 @@
 
 #include "api/event_streams.h"
 #include "api/live_streams.h"
+#include "api/recordings.h"
 #include "api/webhooks.h"
 #include "net/http_message.h"
 #include "store/repositories.h"
@@ -24,6 +25,8 @@ class Router {
   // What needs no database (health, console, unknown routes and methods);
   // nullopt when handle() must run, on a thread that may block.
   std::optional<net::HttpResponse> answer_without_store(const net::HttpRequest& req);
+  // Without it, the recordings routes answer 404.
+  void set_recordings(Recordings* recordings) { recordings_ = recordings; }
   // Any request; calls the store.
   net::HttpResponse handle(const net::HttpRequest& req);
 
@@ -32,6 +35,7 @@ class Router {
   LiveStreams& streams_;
   Webhooks* webhooks_;
   EventStreams* events_;
+  Recordings* recordings_ = nullptr;
 };
 
 }  // namespace antcdn::api

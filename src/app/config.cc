@@ -206,6 +206,15 @@ std::vector<std::string> Config::validate() const {
   if (ended_hold_seconds < 0 || ended_hold_seconds > 7 * 24 * 3600) {
     errors.emplace_back("--ended-hold-seconds: must be 0..604800");
   }
+  if (recording_default != "on" && recording_default != "off") {
+    errors.push_back("--recording-default: use on or off, got '" + recording_default + "'");
+  }
+  if (recording_retention_days < 1 || recording_retention_days > 3650) {
+    errors.emplace_back("--recording-retention-days: must be 1..3650");
+  }
+  if (recording_retention_interval_seconds < 1 || recording_retention_interval_seconds > 86400) {
+    errors.emplace_back("--recording-retention-interval-seconds: must be 1..86400");
+  }
   if (lease_seconds < 2 || lease_seconds > 600) {
     errors.emplace_back("--lease-seconds: must be 2..600");
   }

@@ -67,6 +67,12 @@ struct Config {
   // Per-node and per-key admission (docs/operations.md, "Admission").
   int max_transcodes = 0;          // transcoded sessions at once; 0: max(1, cores / 2)
   int max_streams_per_key = 1000;  // POST /v1/live-streams answers 429 beyond it
+  // Recordings (src/record): whether a stream created without `recording`
+  // records its sessions, for how long, and how often expired ones are deleted.
+  std::string recording_default = "on";
+  int recording_retention_days = 7;
+  int recording_retention_interval_seconds = 600;
+  bool recording_default_on() const { return recording_default == "on"; }
   // Webhooks may target loopback, link-local and private addresses (off: refused).
   bool webhooks_allow_private = false;
   // For s3:// storage, from ANTCDN_S3_ACCESS_KEY_ID and ANTCDN_S3_SECRET_ACCESS_KEY

@@ -18,6 +18,7 @@
 #include "api/errors.h"
 #include "api/event_dto.h"
 #include "api/event_streams.h"
+#include "api/recordings.h"
 #include "api/router.h"
 #include "api/webhooks.h"
 #include "app/descriptor_budget.h"
@@ -41,6 +42,8 @@
 #include "net/event_loop.h"
 #include "net/http_server.h"
 #include "package/playlist_closer.h"
+#include "record/recording_service.h"
+#include "record/retention.h"
 #include "storage/cached_store.h"
 #include "storage/write_queue.h"
 #include "store/event_feed.h"
@@ -269,6 +272,7 @@ int serve(const Config& config) {
   net::BlockingPool scrapes("metrics", 1);               // /metrics
   net::BlockingPool stream_counts("metrics-store", 1);   // /metrics: streams by state
   net::BlockingPool thumbnail_renders("thumbnails", 2);  // keyframe -> JPEG (CPU)
+  net::BlockingPool recording_jobs("recordings", 1);     // finishing recordings (MP4 remux)
   net::EventLoop loop("ingest");                         // RTMP and API sockets
   net::EventLoop control("lifecycle", net::LoopKind::Control);
   net::EventLoop edge_loop("edge");
@@ -311,9 +315,21 @@ int serve(const Config& config) {
   // store for every node's API and status.json (docs/api.md).
   ingest::health::HealthBoard health;
   edge::ViewerCounter viewer_counter;
+  // Recordings of this node's sessions; a restart first fails the ones its
+  // previous run left unfinished (docs/recordings.md).
+  record::RecordingService recordings((*store)->recordings(), media_store, writes, recording_jobs,
+                                      {.node_id = config.effective_node_id()});
+  if (config.has_role("ingest")) {
+    recordings.recover();
+  }
+  record::RetentionJob retention(
+      (*store)->recordings(), recordings,
+      {.interval = std::chrono::seconds(config.recording_retention_interval_seconds)});
+  retention.start();
   SessionPipelineFactory pipelines(media_store, writes, teardown, config.record_access_units_dir,
                                    config.x264_preset, config.part_duration_ms, &transcode_metrics,
                                    &health);
+  pipelines.record_with(recordings);
   lifecycle::SupervisorOptions supervision{
       .ended_hold = std::chrono::seconds(config.ended_hold_seconds),
       .node_id = config.effective_node_id(),
@@ -325,7 +341,8 @@ int serve(const Config& config) {
   // watch; players need ENDLIST to stop waiting for segments.
   StartupRecovery recovery;
   auto close_abandoned = [&](const store::StreamRecord& s) {
-    reads.post(recovery.track([&media_store, s] {
+    reads.post(recovery.track([&media_store, &recordings, s] {
+      recordings.fail_stream(s.stream_id);
       if (auto closed = package::close_playlists(media_store, s.edge_id); !closed.ok()) {
         spdlog::warn("package: closing playlists of {}: {}", s.stream_id,
                      closed.error().describe());
@@ -398,7 +415,8 @@ int serve(const Config& config) {
   edge::StoreStreamDirectory directory(
       **store,
       {.background = [&lookups](std::function<void()> job) { lookups.post(std::move(job)); },
-       .figures = store->get()});
+       .figures = store->get(),
+       .recordings = &(*store)->recordings()});
   // Server-sent events of the API and the edge: one thread polls the outbox.
   store::EventFeed event_feed((*store)->webhooks(), kEventPoll, kEventKeepalive);
   event_feed.start();
@@ -455,8 +473,17 @@ int serve(const Config& config) {
 
   api::LiveStreams live_streams(
       **store, public_urls, &supervisor,
-      [&](const store::StreamRecord& s) { (void)writes.remove_prefix(s.edge_id + "/", {}); },
+      [&](const store::StreamRecord& s) {
+        (void)writes.remove_prefix(s.edge_id + "/", {});
+        // On the API pool: the recordings' objects, then their rows.
+        if (Status gone = recordings.remove_all_of(s.stream_id); !gone.ok()) {
+          spdlog::warn("api: deleting the recordings of {}: {}", s.stream_id,
+                       gone.error().describe());
+        }
+      },
       config.max_streams_per_key, store->get());
+  live_streams.set_recording_defaults(config.recording_default_on(),
+                                      config.recording_retention_days);
   // Stream events are rendered as the API renders the resource, in the store's
   // transaction (api/event_dto.h); the worker sends them from its own threads.
   (*store)->set_event_renderer(
@@ -465,7 +492,15 @@ int serve(const Config& config) {
       });
   api::Webhooks webhooks((*store)->webhooks(), {.allow_private = config.webhooks_allow_private});
   api::EventStreams api_events(**store, (*store)->webhooks(), event_feed);
+  (*store)->set_recording_event_renderer(
+      [urls = public_urls](const store::EventHeader& h, const store::RecordingRecord& r) {
+        return api::recording_event_json(h, r, urls);
+      });
+  api::Recordings api_recordings(
+      **store, (*store)->recordings(), public_urls,
+      [&recordings](const store::RecordingRecord& r) { return recordings.remove(r); });
   api::Router api_router(**store, live_streams, &webhooks, &api_events);
+  api_router.set_recordings(&api_recordings);
   webhooks::WebhookMetrics webhook_metrics(registry);
   webhooks::CurlSender webhook_sender({.allow_private = config.webhooks_allow_private});
   webhooks::DeliveryWorker webhook_worker((*store)->webhooks(), webhook_sender, webhook_metrics,
@@ -594,6 +629,8 @@ int serve(const Config& config) {
     spdlog::error("shutdown: {} objects were not written (storage unavailable), e.g. {}",
                   unwritten.count, unwritten.keys.front());
   }
+  // Recordings that ended above are finished (MP4, state) before their service goes.
+  complete = recording_jobs.wait_idle_for(left()) && complete;
   if (!complete) {
     // Threads are still busy with what the deadline cut off; destroying what
     // they use would crash. Leave without running destructors.

@@ -35,6 +35,19 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
   };
   package::PackagerEvents events{
       .on_ready = [supervisor, id] { supervisor->on_segments_ready(id); }, .on_failed = on_failed};
+  // One recording per pipeline: its reconnects stay in it; a session taken
+  // over from another node starts a new one (docs/recordings.md).
+  if (auto recorder = recordings_ != nullptr ? recordings_->begin(stream) : nullptr) {
+    events.on_file = [recorder](const package::PackagedFile& f) {
+      recorder->add(record::RecordedFile{.session = f.session,
+                                         .rendition = f.rendition,
+                                         .kind = f.kind,
+                                         .file = f.file,
+                                         .object = f.object,
+                                         .duration_s = f.duration_s});
+    };
+    events.on_ended = [recorder](media::EndReason) { recorder->finish(); };
+  }
   bool passthrough = stream.quality == media::Quality::Passthrough;
   package::PackagerOptions options{.edge_id = stream.edge_id, .passthrough = passthrough};
   // Read once per session: PATCH refuses a new latencyMode while on air.

@@ -11,6 +11,7 @@
 #include "ingest/health/health_board.h"
 #include "lifecycle/supervisor.h"
 #include "net/blocking_pool.h"
+#include "record/recording_service.h"
 #include "storage/write_queue.h"
 #include "transcode/transcode_metrics.h"
 
@@ -39,6 +40,8 @@ class SessionPipelineFactory {
   // The supervisor is created after the factory (it takes the factory), so the
   // packager's events are routed to it once it exists.
   void attach(lifecycle::Supervisor& supervisor) { supervisor_ = &supervisor; }
+  // Sessions of streams with recording enabled are recorded (src/record).
+  void record_with(record::RecordingService& recordings) { recordings_ = &recordings; }
 
   // `continue_stored`: the session was taken over from another node; its
   // stored playlists go on. Reads them from storage (a thread that may block).
@@ -55,6 +58,7 @@ class SessionPipelineFactory {
   transcode::TranscodeMetrics* transcode_metrics_;  // borrowed; may be null
   ingest::health::HealthBoard* health_;             // borrowed; may be null
   lifecycle::Supervisor* supervisor_ = nullptr;
+  record::RecordingService* recordings_ = nullptr;
 };
 
 }  // namespace antcdn::app

@@ -1,5 +1,6 @@
 #include "common/crypto.h"
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 
@@ -26,6 +27,15 @@ Sha256 sha256(ByteSpan data) {
   EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len,
              EVP_sha256(), nullptr);
   return out;
+}
+
+std::string md5_base64(ByteSpan data) {
+  std::array<unsigned char, 16> digest{};
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest.data(), &len, EVP_md5(), nullptr);
+  std::array<unsigned char, 32> text{};  // 4 * ceil(16 / 3) + NUL
+  int n = EVP_EncodeBlock(text.data(), digest.data(), static_cast<int>(len));
+  return std::string(reinterpret_cast<const char*>(text.data()), static_cast<size_t>(n));
 }
 
 Sha256 hmac_sha256(ByteSpan key, ByteSpan data) {

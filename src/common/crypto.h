@@ -24,6 +24,10 @@ inline Sha256 sha256(std::string_view text) {
 }
 std::string hex(ByteSpan data);
 
+// Base64 of the MD5 of `data`: the Content-MD5 header S3's DeleteObjects
+// requires (an integrity check, not security).
+std::string md5_base64(ByteSpan data);
+
 // HMAC-SHA-256 (RFC 2104), as AWS Signature Version 4 chains it.
 Sha256 hmac_sha256(ByteSpan key, ByteSpan data);
 

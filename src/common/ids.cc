@@ -71,6 +71,10 @@ std::string new_webhook_id(int64_t unix_ms) {
   return "wh_" + ulid(unix_ms);
 }
 
+std::string new_recording_id(int64_t unix_ms) {
+  return "rec_" + ulid(unix_ms);
+}
+
 Secret new_stream_key() {
   return Secret(std::string(kStreamKeyPrefix) + base32(crypto::random_bytes(25)));
 }
@@ -91,6 +95,10 @@ bool is_edge_id(std::string_view s) {
 
 bool is_webhook_id(std::string_view s) {
   return is_prefixed_ulid(s, "wh_");
+}
+
+bool is_recording_id(std::string_view s) {
+  return is_prefixed_ulid(s, "rec_");
 }
 
 crypto::Sha256 credential_hash(const Secret& secret) {

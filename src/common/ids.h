@@ -25,8 +25,9 @@ std::string ulid(int64_t unix_ms);
 std::string new_stream_id(int64_t unix_ms);
 std::string new_edge_id(int64_t unix_ms);
 std::string new_api_key_id(int64_t unix_ms);
-std::string new_event_id(int64_t unix_ms);    // evt_<ulid>
-std::string new_webhook_id(int64_t unix_ms);  // wh_<ulid>
+std::string new_event_id(int64_t unix_ms);      // evt_<ulid>
+std::string new_webhook_id(int64_t unix_ms);    // wh_<ulid>
+std::string new_recording_id(int64_t unix_ms);  // rec_<ulid>
 
 // 200 random bits each.
 Secret new_stream_key();
@@ -36,6 +37,7 @@ Secret new_webhook_secret();  // whsec_ + 200 random bits
 bool is_stream_id(std::string_view s);
 bool is_edge_id(std::string_view s);
 bool is_webhook_id(std::string_view s);
+bool is_recording_id(std::string_view s);
 
 // The stored form of a credential. Credentials carry 200 bits of entropy, so a
 // plain SHA-256 is a safe one-way function (no salt or stretching is needed).

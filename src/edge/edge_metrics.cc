@@ -25,7 +25,10 @@ RequestKind kind_of(EdgeResource resource) {
     case EdgeResource::Status:
       return RequestKind::Status;
     case EdgeResource::Thumbnail:
+    case EdgeResource::VodThumbnail:
       return RequestKind::Thumbnail;
+    case EdgeResource::VodDownload:
+      break;
   }
   return RequestKind::Other;
 }

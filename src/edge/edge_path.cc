@@ -10,6 +10,7 @@ namespace antcdn::edge {
 namespace {
 
 constexpr std::string_view kLivePrefix = "/live/";
+constexpr std::string_view kVodPrefix = "/vod/";
 constexpr size_t kMaxRenditionChars = 32;
 constexpr size_t kMaxSessionChars = 64;
 constexpr size_t kMaxSeqDigits = 20;
@@ -130,7 +131,65 @@ std::optional<MediaFileName> parse_media_file_name(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+// "{rendition}/index.m3u8", "{rendition}/init-….mp4" or "{rendition}/….m4s"
+// (the two parts after the stream's or the recording's id) into `out`.
+bool parse_rendition_file(std::string_view rendition, std::string_view file, EdgePath& out) {
+  if (!is_rendition(rendition)) {
+    return false;
+  }
+  out.rendition = std::string(rendition);
+  if (file == "index.m3u8") {
+    out.resource = EdgeResource::MediaPlaylist;
+    return true;
+  }
+  auto media = parse_media_file_name(file);
+  if (!media) {
+    return false;
+  }
+  out.resource = media->resource;
+  out.session = std::move(media->session);
+  out.seq = media->seq;
+  return true;
+}
+
+// /vod/{edgeId}/{recordingId}/…: the key is "recordings/{recordingId}/…".
+std::optional<EdgePath> parse_vod_path(std::string_view path) {
+  std::vector<std::string_view> parts = split(path.substr(kVodPrefix.size()));
+  if (parts.size() < 3 || parts.size() > 4 || !ids::is_edge_id(parts[0]) ||
+      !ids::is_recording_id(parts[1])) {
+    return std::nullopt;
+  }
+  EdgePath out;
+  out.edge_id = std::string(parts[0]);
+  out.recording_id = std::string(parts[1]);
+  if (parts.size() == 3) {
+    if (parts[2] == "master.m3u8") {
+      out.resource = EdgeResource::MasterPlaylist;
+    } else if (parts[2] == "download.mp4") {
+      out.resource = EdgeResource::VodDownload;
+    } else if (parts[2] == "thumbnail.jpg") {
+      out.resource = EdgeResource::VodThumbnail;
+      return out;
+    } else {
+      return std::nullopt;
+    }
+  } else if (!parse_rendition_file(parts[2], parts[3], out)) {
+    return std::nullopt;
+  }
+  // Below the recording id, the path is the key's, which the checks proved safe.
+  out.object_key =
+      "recordings/" + std::string(path.substr(kVodPrefix.size() + parts[0].size() + 1));
+  return out;
+}
+
+}  // namespace
+
 std::optional<EdgePath> parse_edge_path(std::string_view path) {
+  if (path.starts_with(kVodPrefix)) {
+    return parse_vod_path(path);
+  }
   if (!path.starts_with(kLivePrefix)) {
     return std::nullopt;
   }

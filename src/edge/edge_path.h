@@ -13,6 +13,14 @@
 //   /live/{edgeId}/status.json                      → not an object
 //   /live/{edgeId}/thumbnail.jpg                    → rendered from {edgeId}/master.m3u8
 //
+// A recording (record/) of the stream, outside its live prefix:
+//
+//   /vod/{edgeId}/{recordingId}/master.m3u8              → recordings/{recordingId}/master.m3u8
+//   /vod/{edgeId}/{recordingId}/{rendition}/index.m3u8   → recordings/{recordingId}/…
+//   /vod/{edgeId}/{recordingId}/{rendition}/init-{session}.mp4, …/{session}-{seq}.m4s
+//   /vod/{edgeId}/{recordingId}/download.mp4             → recordings/{recordingId}/download.mp4
+//   /vod/{edgeId}/{recordingId}/thumbnail.jpg            → not an object (rendered)
+//
 // rendition: [a-z0-9_-]{1,32}; session: [A-Za-z0-9_-]{1,64}; seq: [0-9]{1,20};
 // part: [0-9]{1,4}.
 
@@ -31,14 +39,17 @@ enum class EdgeResource {
   Part,
   Status,
   Thumbnail,
+  VodDownload,   // a recording's MP4 (Range requests)
+  VodThumbnail,  // a recording's poster image
 };
 
 struct EdgePath {
   EdgeResource resource = EdgeResource::Status;
   std::string edge_id;
-  std::string object_key;  // empty for Status; the master playlist for Thumbnail
-  std::string rendition;   // media playlists, init sections and segments
-  std::string session;     // init sections and segments
+  std::string recording_id;  // set for /vod/ paths; the playlist kinds above apply to them too
+  std::string object_key;    // empty for Status; the master playlist for Thumbnail and VodThumbnail
+  std::string rendition;     // media playlists, init sections and segments
+  std::string session;       // init sections and segments
   // Segments and parts; a number too large for 64 bits becomes UINT64_MAX (in no window).
   uint64_t seq = 0;
   uint32_t part = 0;  // parts: the index within segment `seq`

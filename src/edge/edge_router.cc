@@ -8,6 +8,7 @@
 #include "common/ids.h"
 #include "common/parse_number.h"
 #include "common/time_util.h"
+#include "edge/byte_range.h"
 #include "edge/cache_policy.h"
 #include "edge/live_window.h"
 #include "edge/status_events.h"
@@ -155,15 +156,31 @@ void EdgeRouter::route(const net::HttpRequest& req, const std::optional<EdgePath
     }
     directives = *parsed;
   }
+  if (path->resource == EdgeResource::VodThumbnail) {
+    // Recording ids are random; a recording that is not there is a 404.
+    thumbnails_.serve_recording(req, "recordings/" + path->recording_id + "/master.m3u8",
+                                std::move(respond));
+    return;
+  }
   if (viewers_ != nullptr && req.method == "GET" &&
-      (path->resource == EdgeResource::MediaSegment || path->resource == EdgeResource::Part)) {
+      (path->resource == EdgeResource::MediaSegment || path->resource == EdgeResource::Part) &&
+      path->recording_id.empty()) {
     respond = counting_viewer(req, *path, std::move(respond));
   }
+  std::optional<std::string> range;
+  if (auto h = req.header("range"); h && req.method == "GET") {
+    range = std::string(*h);
+  }
   directory_.lookup_async(
-      path->edge_id, [this, path = *path, directives,
+      path->edge_id, [this, path = *path, directives, range = std::move(range),
                       respond = std::move(respond)](std::optional<EdgeStreamInfo> info) mutable {
         if (!info) {
           respond(not_found());
+          return;
+        }
+        if (!path.recording_id.empty()) {
+          // A recording outlives its session: any state of the stream serves it.
+          serve_vod(path, std::move(range), std::move(respond));
           return;
         }
         if (path.resource == EdgeResource::Status) {
@@ -344,6 +361,38 @@ void EdgeRouter::serve_part(const EdgePath& path, net::HttpRespond respond) {
                      fetch(std::move(respond));
                    });
   });
+}
+
+void EdgeRouter::serve_vod(const EdgePath& path, std::optional<std::string> range,
+                           net::HttpRespond respond) {
+  bool download = path.resource == EdgeResource::VodDownload;
+  objects_.get_async(
+      path.object_key,
+      [key = path.object_key, download, file = path.recording_id + ".mp4", range = std::move(range),
+       respond = std::move(respond)](Result<storage::ObjectPtr> object) {
+        net::HttpResponse res = object_response(key, object);
+        if (!download || res.status != 200) {
+          respond(std::move(res));
+          return;
+        }
+        res.set("Content-Disposition", "attachment; filename=\"" + file + "\"");
+        res.set("Accept-Ranges", "bytes");
+        uint64_t size = (*object)->data.size();
+        ByteRange r = parse_byte_range(range, size);
+        if (r.kind == ByteRange::Kind::Unsatisfiable) {
+          auto refused = text_error(416, "range_not_satisfiable", "the range is outside the file");
+          refused.set("Content-Range", content_range(r, size));
+          respond(std::move(refused));
+          return;
+        }
+        if (r.kind == ByteRange::Kind::Partial) {
+          res.status = 206;
+          res.set("Content-Range", content_range(r, size));
+          res.shared_offset = r.first;
+          res.shared_length = r.last - r.first + 1;
+        }
+        respond(std::move(res));
+      });
 }
 
 // The viewer page is the same for every stream; its script reads the edgeId

@@ -63,6 +63,8 @@ class EdgeRouter {
   static net::HttpResponse playlist_response(const std::string& key,
                                              const storage::ObjectPtr& playlist,
                                              const Directives& directives);
+  // A recording's objects (no live window to check); download.mp4 with Range.
+  void serve_vod(const EdgePath& path, std::optional<std::string> range, net::HttpRespond respond);
   // `respond`, counting the client as a viewer of the stream if it gets the segment.
   net::HttpRespond counting_viewer(const net::HttpRequest& req, const EdgePath& path,
                                    net::HttpRespond respond);

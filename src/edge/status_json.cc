@@ -23,8 +23,15 @@ std::string state_json(const EdgeStreamInfo& info) {
 std::string status_json(const EdgeStreamInfo& info) {
   std::string out = state_json(info);
   out.pop_back();  // the closing brace
-  return fmt::format(R"({},"viewers":{},"latencyMode":"{}"}})", out, info.viewers,
-                     media::to_string(info.latency_mode));
+  // Paths are ids (ULIDs) and fixed text: nothing to escape.
+  std::string replay = "null";
+  if (!info.replay_path.empty()) {
+    replay = fmt::format(R"({{"hlsUrl":"{}/master.m3u8","mp4Url":{}}})", info.replay_path,
+                         info.replay_has_mp4 ? fmt::format(R"("{}/download.mp4")", info.replay_path)
+                                             : std::string("null"));
+  }
+  return fmt::format(R"({},"viewers":{},"latencyMode":"{}","replay":{}}})", out, info.viewers,
+                     media::to_string(info.latency_mode), replay);
 }
 
 }  // namespace antcdn::edge

@@ -80,6 +80,9 @@ std::optional<EdgeStreamInfo> StoreStreamDirectory::fetch(const std::string& edg
       if (record->state != media::StreamState::Idle) {
         entry.info->viewers = viewers_of(edge_id, stale);
       }
+      if (!media::is_on_air(record->state)) {
+        replay_of(*record, *entry.info);
+      }
     }
   } else {
     spdlog::warn("edge: stream lookup for {} failed: {}", edge_id, found.error().describe());
@@ -90,6 +93,21 @@ std::optional<EdgeStreamInfo> StoreStreamDirectory::fetch(const std::string& edg
   std::lock_guard lock(mutex_);
   remember_locked(edge_id, entry);
   return entry.info;
+}
+
+void StoreStreamDirectory::replay_of(const store::StreamRecord& record, EdgeStreamInfo& info) {
+  if (options_.recordings == nullptr) {
+    return;
+  }
+  auto latest = options_.recordings->list_recordings(record.stream_id, 1, std::nullopt);
+  if (!latest.ok()) {
+    spdlog::warn("edge: recordings of {}: {}", record.edge_id, latest.error().describe());
+    return;
+  }
+  if (!latest->empty() && latest->front().state == store::RecordingState::Ready) {
+    info.replay_path = "/vod/" + record.edge_id + "/" + latest->front().recording_id;
+    info.replay_has_mp4 = latest->front().has_mp4;
+  }
 }
 
 int64_t StoreStreamDirectory::viewers_of(const std::string& edge_id,

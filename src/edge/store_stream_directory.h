@@ -39,6 +39,8 @@ struct StoreStreamDirectoryOptions {
   // rows older than figures_fresh_ms are left out.
   store::LiveStatsRepository* figures = nullptr;
   int64_t figures_fresh_ms = 10000;
+  // Where the latest recording of a stream that is not on air is read (null: no replay).
+  store::RecordingRepository* recordings = nullptr;
   // Unix ms for the freshness bound; unix_now_ms when empty (tests inject it).
   std::function<int64_t()> unix_now_ms;
 };
@@ -69,6 +71,8 @@ class StoreStreamDirectory final : public StreamDirectory {
   void run_in_background(std::function<void()> job);
   void remember_locked(const std::string& edge_id, Entry entry);
   // The stream's viewers over every node; a store error keeps the last known count.
+  // The stream's latest recording, if ready, into `info` (replay_path).
+  void replay_of(const store::StreamRecord& record, EdgeStreamInfo& info);
   int64_t viewers_of(const std::string& edge_id, const std::optional<Entry>& stale);
 
   store::StreamRepository& streams_;

@@ -22,6 +22,10 @@ struct EdgeStreamInfo {
   int64_t viewers = 0;
   // Tells the viewer page whether to play with hls.js's low-latency mode.
   media::LatencyMode latency_mode = media::LatencyMode::Low;
+  // The latest ready recording of a stream not on air, as its edge path
+  // "/vod/{edgeId}/{recordingId}" (empty: none); the viewer page offers it.
+  std::string replay_path;
+  bool replay_has_mp4 = false;
 };
 
 class StreamDirectory {

@@ -50,6 +50,9 @@ struct HttpResponse {
   // A body shared with its owner (e.g. a cached segment), sent without a copy;
   // used instead of `body` when set.
   std::shared_ptr<const Bytes> shared_body;
+  // The part of shared_body sent (a Range answer); the whole when unset.
+  size_t shared_offset = 0;
+  std::optional<size_t> shared_length;
   // For HEAD: headers (including Content-Length of the full body) but no body.
   bool omit_body = false;
   // A body written while it is sent (server-sent events), instead of `body`:
@@ -57,8 +60,16 @@ struct HttpResponse {
   // until it closes; the connection ends with it.
   std::shared_ptr<ResponseStream> stream;
 
-  size_t body_size() const { return shared_body ? shared_body->size() : body.size(); }
-  std::string body_text() const { return shared_body ? std::string(as_chars(*shared_body)) : body; }
+  size_t body_size() const {
+    return shared_body ? shared_length.value_or(shared_body->size() - shared_offset) : body.size();
+  }
+  // The bytes shared_body sends (shared_offset, body_size()).
+  ByteSpan shared_span() const {
+    return ByteSpan(*shared_body).subspan(shared_offset, body_size());
+  }
+  std::string body_text() const {
+    return shared_body ? std::string(as_chars(shared_span())) : body;
+  }
 
   HttpResponse& set(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -108,8 +108,8 @@ asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, Htt
     // Written straight from the shared bytes, which `res` keeps alive.
     http::response<http::span_body<const char>> msg;
     fill(msg);
-    msg.body() = boost::span<const char>(reinterpret_cast<const char*>(res.shared_body->data()),
-                                         res.shared_body->size());
+    ByteSpan part = res.shared_span();
+    msg.body() = boost::span<const char>(reinterpret_cast<const char*>(part.data()), part.size());
     msg.prepare_payload();
     co_return co_await write_with_progress(stream, msg, timeout);
   }

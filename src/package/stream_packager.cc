@@ -170,7 +170,8 @@ void StreamPackager::on_tracks(const std::vector<media::TrackInfo>& tracks) {
       fail("init segment for " + r.name + ": " + init.error().describe());
       return;
     }
-    put(key(r, r.init_uri), std::move(*init), "video/mp4", kImmutable);
+    tell_recorder(&r, r.init_uri,
+                  put(key(r, r.init_uri), std::move(*init), "video/mp4", kImmutable));
   }
   spdlog::info("package: edge={} session {} with {} renditions{}", options_.edge_id, session_,
                renditions_in_session, resuming ? " (resumed)" : "");
@@ -328,7 +329,8 @@ void StreamPackager::store_segment(Rendition& r, Segment&& seg) {
       r.measured_fps = static_cast<double>(seg.samples) / duration_s;
     }
   }
-  put(key(r, file), std::move(seg.bytes), "video/iso.segment", kImmutable);
+  tell_recorder(&r, file, put(key(r, file), std::move(seg.bytes), "video/iso.segment", kImmutable),
+                duration_s);
   r.segment_in_session = true;
   auto evicted = r.playlist.add(format::hls::SegmentRecord{
       .uri = file,
@@ -414,12 +416,26 @@ void StreamPackager::write_master() {
   }
   last_master_ = *text;
   master_complete_ = master_complete_ || complete;
-  put(options_.edge_id + "/master.m3u8", to_bytes(*text), kPlaylistType, kPlaylistCache,
-      first_complete);
+  tell_recorder(nullptr, "master.m3u8",
+                put(options_.edge_id + "/master.m3u8", to_bytes(*text), kPlaylistType,
+                    kPlaylistCache, first_complete));
 }
 
-void StreamPackager::put(const std::string& key, Bytes data, std::string_view content_type,
-                         std::string_view cache_control, bool counts_for_ready) {
+void StreamPackager::tell_recorder(const Rendition* r, std::string file, storage::ObjectPtr object,
+                                   double duration_s) {
+  if (events_.on_file && object) {
+    events_.on_file(PackagedFile{.session = session_,
+                                 .rendition = r != nullptr ? r->name : "",
+                                 .kind = r != nullptr ? r->kind : media::MediaKind::Video,
+                                 .file = std::move(file),
+                                 .object = std::move(object),
+                                 .duration_s = duration_s});
+  }
+}
+
+storage::ObjectPtr StreamPackager::put(const std::string& key, Bytes data,
+                                       std::string_view content_type,
+                                       std::string_view cache_control, bool counts_for_ready) {
   auto latch = counts_for_ready ? ready_ : nullptr;
   auto failed = failed_;
   auto on_failed = events_.on_failed;
@@ -427,9 +443,9 @@ void StreamPackager::put(const std::string& key, Bytes data, std::string_view co
   auto object = storage::make_object(
       std::move(data), storage::PutOptions{std::string(content_type), std::string(cache_control)});
   if (!stream_) {
-    return;  // no session yet
+    return nullptr;  // no session yet
   }
-  Status queued = stream_->put(key, std::move(object), [latch, failed, on_failed](const Status& s) {
+  Status queued = stream_->put(key, object, [latch, failed, on_failed](const Status& s) {
     if (is_superseded(s)) {
       failed->store(true);  // a newer session owns the stream now: not this one's failure
       return;
@@ -452,6 +468,7 @@ void StreamPackager::put(const std::string& key, Bytes data, std::string_view co
   } else if (!queued.ok()) {
     fail("storage: " + queued.error().describe());
   }
+  return queued.ok() ? object : nullptr;
 }
 
 void StreamPackager::fail(const std::string& reason) {
@@ -479,6 +496,9 @@ void StreamPackager::on_end(media::EndReason reason) {
     failed_->store(true);  // the discarded writes' errors are expected, not a failure
     (void)writes_.discard(options_.edge_id + "/");
     spdlog::info("package: edge={} abandoned; nothing more is written", options_.edge_id);
+    if (events_.on_ended) {
+      events_.on_ended(reason);
+    }
     return;
   }
   if (!paused_ && lead_track_ >= 0) {
@@ -498,6 +518,9 @@ void StreamPackager::on_end(media::EndReason reason) {
     }
   }
   spdlog::info("package: edge={} ended", options_.edge_id);
+  if (events_.on_ended) {
+    events_.on_ended(reason);
+  }
 }
 
 }  // namespace antcdn::package

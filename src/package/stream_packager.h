@@ -39,12 +39,28 @@ struct PackagerOptions {
   int64_t part_target_ms = 500;     // --part-duration-ms
 };
 
+// An object a session stored, as the recorder (src/record) sees it: the same
+// shared bytes, so keeping a copy of a session costs no copy of its media.
+struct PackagedFile {
+  std::string session;    // the session's name (new after every reconnect)
+  std::string rendition;  // empty for the master playlist
+  media::MediaKind kind = media::MediaKind::Video;
+  std::string file;  // "init-{session}.mp4", "{session}-{seq}.m4s" or "master.m3u8"
+  storage::ObjectPtr object;
+  double duration_s = 0;  // segments only
+};
+
 struct PackagerEvents {
   // Called on a storage thread, once per session, when the master playlist and a
   // first segment of every rendition are stored.
   std::function<void()> on_ready;
   // Called (at most once) when storage gave up on a write.
   std::function<void(const std::string& reason)> on_failed;
+  // Optional (recordings): every init section, segment and master playlist as
+  // it is queued, on the thread that feeds the packager; then the end (not
+  // for a Dropped pause, which a later session resumes).
+  std::function<void(const PackagedFile&)> on_file;
+  std::function<void(media::EndReason)> on_ended;
 };
 
 class StreamPackager final : public media::AccessUnitSink {
@@ -93,8 +109,11 @@ class StreamPackager final : public media::AccessUnitSink {
   void write_master();
   static int64_t average_bitrate(const Rendition& r);
   static int64_t peak_bitrate(const Rendition& r);
-  void put(const std::string& key, Bytes data, std::string_view content_type,
-           std::string_view cache_control, bool counts_for_ready = false);
+  // The object it queued (null when nothing was queued).
+  storage::ObjectPtr put(const std::string& key, Bytes data, std::string_view content_type,
+                         std::string_view cache_control, bool counts_for_ready = false);
+  void tell_recorder(const Rendition* r, std::string file, storage::ObjectPtr object,
+                     double duration_s = 0);
   void fail(const std::string& reason);
   void delete_expired(int64_t now_ms);
   std::string key(const Rendition& r, const std::string& file) const;

@@ -225,6 +225,19 @@ Status CachedStore::remove(const std::string& key) {
   return s;
 }
 
+Status CachedStore::remove_many(const std::vector<std::string>& keys) {
+  assert_may_block("CachedStore write");
+  Status s = inner_.remove_many(keys);
+  std::lock_guard lock(mutex_);
+  for (const auto& key : keys) {
+    if (auto fill = fills_.find(key); fill != fills_.end()) {
+      orphan_fill_locked(fill);
+    }
+    erase_locked(key);
+  }
+  return s;
+}
+
 Status CachedStore::remove_prefix(const std::string& prefix) {
   assert_may_block("CachedStore write");
   // No write lock: the inner removal may list a bucket for seconds, and puts of

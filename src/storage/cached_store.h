@@ -81,6 +81,8 @@ class CachedStore final : public ObjectStore, public ObjectReader {
   void get_async(const std::string& key, GetCallback done) override;
   Status remove(const std::string& key) override;
   Status remove_prefix(const std::string& prefix) override;
+  // The inner store's batch (S3: DeleteObjects), then evicts each key.
+  Status remove_many(const std::vector<std::string>& keys) override;
 
   CacheStats stats() const;
 

@@ -60,4 +60,13 @@ Status check_put(const std::string& key, const ObjectPtr& object) {
   return {};
 }
 
+Status ObjectStore::remove_many(const std::vector<std::string>& keys) {
+  for (const auto& key : keys) {
+    if (Status s = remove(key); !s.ok()) {
+      return s;
+    }
+  }
+  return {};
+}
+
 }  // namespace antcdn::storage

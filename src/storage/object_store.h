@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/bytes.h"
 #include "common/result.h"
@@ -49,6 +50,10 @@ class ObjectStore {
   // removes that stream's tree. An invalid prefix (see is_valid_prefix) is
   // InvalidArgument, so a bug can never wipe the whole store with "".
   virtual Status remove_prefix(const std::string& prefix) = 0;
+  // Removes every key of `keys` (missing ones are not an error). This one
+  // removes them one by one; a store that can remove many in one request
+  // (S3 DeleteObjects) overrides it.
+  virtual Status remove_many(const std::vector<std::string>& keys);
 };
 
 // A key is one or more segments of [A-Za-z0-9._-], separated by '/', none of

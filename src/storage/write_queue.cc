@@ -98,6 +98,11 @@ WriteQueue::~WriteQueue() {
 }
 
 std::string WriteQueue::lane_name(const std::string& key) {
+  // A recording ("recordings/{id}/…", record/) is a lane of its own, like a stream.
+  constexpr std::string_view kRecordings = "recordings/";
+  if (key.starts_with(kRecordings)) {
+    return key.substr(0, key.find('/', kRecordings.size()));
+  }
   return key.substr(0, key.find('/'));
 }
 

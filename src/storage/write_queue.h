@@ -2,7 +2,8 @@
 
 // Runs object-store writes on background threads so the event loop and the
 // packager never wait on a disk or an S3 round trip. Jobs are grouped by their
-// key's first path segment (a stream's edgeId) into one lane per stream; within
+// key's first path segment (a stream's edgeId; for a recording's keys,
+// "recordings/{id}") into one lane per stream or recording; within
 // a lane they run strictly in submission order, and `workers` threads take
 // turns over the lanes that have work, one job of a lane at a time. That order
 // matters: a playlist put must land after the segment it names, and a stream's

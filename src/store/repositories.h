@@ -18,6 +18,7 @@
 #include "media/quality.h"
 #include "media/stream_state.h"
 #include "store/live_stats_repository.h"
+#include "store/recording_repository.h"
 #include "store/webhook_repository.h"
 
 namespace antcdn::store {
@@ -40,6 +41,9 @@ struct StreamRecord {
   // when (unix ms). Empty / nullopt when no node holds it.
   std::string ingest_node;
   std::optional<int64_t> lease_until_ms;
+  // Sessions are recorded (record/) unless disabled; recordings are kept this long.
+  bool recording_enabled = true;
+  int recording_retention_days = 7;
   // LL-HLS or plain HLS; read by the packager when a session starts.
   media::LatencyMode latency_mode = media::LatencyMode::Low;
 };
@@ -92,8 +96,12 @@ class ApiKeyRepository {
 class Store : public StreamRepository, public ApiKeyRepository, public LiveStatsRepository {
  public:
   virtual WebhookRepository& webhooks() = 0;
+  virtual RecordingRepository& recordings() = 0;
   // How stream events are rendered into the outbox (set once, before use).
   virtual void set_event_renderer(EventRenderer render) = 0;
+  void set_recording_event_renderer(RecordingEventRenderer render) {
+    recordings().set_event_renderer(std::move(render));
+  }
 };
 
 }  // namespace antcdn::store

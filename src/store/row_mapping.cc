@@ -10,10 +10,12 @@ namespace {
 // Every column but seq: first those set once when a stream is created, then
 // (from kFirstChanging) those update() writes. read_stream(), write_new_stream()
 // and write_changing() follow this order.
-constexpr std::array<std::string_view, 15> kStreamColumns = {
-    "stream_id",    "edge_id",         "owner_key_id",       "created_at_ms",  "name",
-    "state",        "quality",         "reconnect_window_s", "started_at_ms",  "ended_at_ms",
-    "error_reason", "stream_key_hash", "ingest_node",        "lease_until_ms", "latency_mode"};
+constexpr std::array<std::string_view, 17> kStreamColumns = {
+    "stream_id",     "edge_id",        "owner_key_id",      "created_at_ms",
+    "name",          "state",          "quality",           "reconnect_window_s",
+    "started_at_ms", "ended_at_ms",    "error_reason",      "stream_key_hash",
+    "ingest_node",   "lease_until_ms", "recording_enabled", "recording_retention_days",
+    "latency_mode"};
 constexpr size_t kFirstChanging = 4;
 constexpr std::array<std::string_view, 5> kKeyColumns = {"key_id", "name", "key_hash",
                                                          "created_at_ms", "revoked_at_ms"};
@@ -56,6 +58,8 @@ void write_changing(const StreamRecord& r, ColumnWriter& out) {
   out.bytes(r.stream_key_hash);
   out.text(r.ingest_node);
   out.optional_integer(r.lease_until_ms);
+  out.integer(r.recording_enabled ? 1 : 0);
+  out.integer(r.recording_retention_days);
   out.text(media::to_string(r.latency_mode));
 }
 
@@ -83,6 +87,8 @@ StreamRecord read_stream(ColumnReader& row) {
   r.stream_key_hash = to_hash(row.bytes());
   r.ingest_node = row.text();
   r.lease_until_ms = row.optional_integer();
+  r.recording_enabled = row.integer() != 0;
+  r.recording_retention_days = static_cast<int>(row.integer());
   r.latency_mode = media::parse_latency_mode(row.text()).value_or(media::LatencyMode::Low);
   return r;
 }

@@ -44,6 +44,8 @@ std::vector<std::string_view> stream_event_types(const StreamRecord* before,
   std::vector<std::string_view> out;
   if (before->name != after->name || before->quality != after->quality ||
       before->reconnect_window_s != after->reconnect_window_s ||
+      before->recording_enabled != after->recording_enabled ||
+      before->recording_retention_days != after->recording_retention_days ||
       before->latency_mode != after->latency_mode) {
     out.emplace_back("live_stream.updated");
   }

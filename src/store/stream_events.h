@@ -11,11 +11,13 @@
 
 namespace antcdn::store {
 
-// Every stream event type, in the order docs/api.md lists them.
+// Every event type of a stream, in the order docs/api.md lists them (the
+// recording.* events come from store/sql_recordings.cc).
 inline constexpr std::string_view kStreamEventTypes[] = {
-    "live_stream.created",      "live_stream.updated", "live_stream.connecting", "live_stream.live",
-    "live_stream.disconnected", "live_stream.ended",   "live_stream.error",      "live_stream.idle",
-    "live_stream.key_rotated",  "live_stream.deleted"};
+    "live_stream.created", "live_stream.updated",      "live_stream.connecting",
+    "live_stream.live",    "live_stream.disconnected", "live_stream.ended",
+    "live_stream.error",   "live_stream.idle",         "live_stream.key_rotated",
+    "live_stream.deleted", "recording.ready",          "recording.deleted"};
 
 bool is_stream_event_type(std::string_view type);
 

@@ -65,23 +65,27 @@ Status record_stream_events(SqlSession& sql, const StreamRecord* before, const S
     if (render) {
       e.body = render(EventHeader{e.event_id, e.type, now_ms}, stream);
     }
-    auto seq = insert_event(sql, e);
-    if (!seq.ok()) {
-      return seq.error();
-    }
-    auto fanned = sql.run(kFanOut, [&](ColumnWriter& w) {
-      w.integer(*seq);
-      w.text(e.stream_id);
-      w.integer(now_ms);
-      w.integer(now_ms);
-      w.text(e.owner_key_id);
-      w.text(e.type);
-    });
-    if (!fanned.ok()) {
-      return fanned.error();
+    if (auto s = append_event(sql, e); !s.ok()) {
+      return s;
     }
   }
   return {};
+}
+
+Status append_event(SqlSession& sql, const EventRecord& e) {
+  auto seq = insert_event(sql, e);
+  if (!seq.ok()) {
+    return seq.error();
+  }
+  auto fanned = sql.run(kFanOut, [&](ColumnWriter& w) {
+    w.integer(*seq);
+    w.text(e.stream_id);
+    w.integer(e.created_at_ms);
+    w.integer(e.created_at_ms);
+    w.text(e.owner_key_id);
+    w.text(e.type);
+  });
+  return fanned.ok() ? Status{} : Status(fanned.error());
 }
 
 }  // namespace antcdn::store

@@ -19,6 +19,10 @@ namespace antcdn::store {
 Status record_stream_events(SqlSession& sql, const StreamRecord* before, const StreamRecord* after,
                             const EventRenderer& render, int64_t now_ms);
 
+// Appends `event` to stream_events with one pending delivery per subscribed
+// webhook of its owner (ordered with the stream's other events).
+Status append_event(SqlSession& sql, const EventRecord& event);
+
 // Appends `event` to stream_events; its seq.
 Result<int64_t> insert_event(SqlSession& sql, const EventRecord& event);
 

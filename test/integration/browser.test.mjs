@@ -400,3 +400,58 @@ test("an encoder that drops and comes back: the viewer shows reconnecting, then 
       await context.close();
     }
   });
+
+test("a finished broadcast offers its replay; the console plays, downloads and deletes recordings",
+  { timeout: 120000 }, async () => {
+    const shots = new Screenshots("replay");
+    const { context, problems } = await newContext();
+    try {
+      const { streamId, edgeId, ingest } = await createStream(server, { name: "Replayed" });
+      const publisher = startProcess("ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error",
+        "-re", "-i", clip, "-c", "copy", "-f", "flv", ingest.rtmpFullUrl]);
+      assert.equal((await publisher.wait(30000)).code, 0, publisher.stderr);
+      await waitState(server, streamId, "ended", { timeoutMs: 15000 });
+
+      // The viewer page: ended, then "Watch the replay" once the recording is ready.
+      const viewer = await context.newPage();
+      await viewer.goto(`${server.edgeBase}/watch/${edgeId}`);
+      await viewer.waitForSelector(VIEW("ended"), { timeout: 20000 });
+      await viewer.getByTestId("replay").waitFor({ timeout: 30000 });
+      await shots.take(viewer, "viewer-ended-with-replay");
+      await viewer.getByTestId("replay").click();
+      await waitPlaying(viewer, { after: 1 });
+      const s = await viewerState(viewer);
+      assert.equal(s.replaying, true);
+      assert.match(s.replayUrl, new RegExp(`/vod/${edgeId}/rec_[0-9a-z]{26}/master\\.m3u8$`));
+      assert.equal(await viewer.getByTestId("live-badge").isHidden(), true, "no LIVE badge on a replay");
+      await shots.take(viewer, "viewer-replay");
+
+      // The console lists it with play, download and delete.
+      const page = await context.newPage();
+      await signIn(page);
+      const item = page.locator(`[data-stream-id="${streamId}"]`);
+      await item.getByTestId("recordings").locator("summary").click();
+      const row = item.getByTestId("recording-item");
+      await row.getByTestId("recording-state").filter({ hasText: "Ready" }).waitFor({ timeout: 15000 });
+      const [recording] = (await (await server.api(`/v1/live-streams/${streamId}/recordings`)).json()).data;
+      assert.equal(await row.getByTestId("recording-play").getAttribute("href"),
+        `${server.edgeBase}/watch/${edgeId}?recording=${recording.recordingId}`);
+      assert.equal(await row.getByTestId("recording-download").getAttribute("href"), recording.playback.mp4Url);
+      await shots.take(page, "console-recordings");
+
+      // "Play" opens the viewer page on that recording, whatever the stream does.
+      const played = await context.newPage();
+      await played.goto(`${server.edgeBase}/watch/${edgeId}?recording=${recording.recordingId}`);
+      await waitPlaying(played, { after: 1 });
+      await played.close();
+
+      page.once("dialog", (d) => d.accept());
+      await row.getByTestId("recording-delete").click();
+      await row.waitFor({ state: "detached", timeout: 15000 });
+      assert.equal((await server.api(`/v1/recordings/${recording.recordingId}`)).status, 404);
+      await shots.take(page, "console-recording-deleted");
+      assert.deepEqual(problems, [], "no script errors or CSP refusals");
+    } finally {
+      await context.close();
+    }
+  });

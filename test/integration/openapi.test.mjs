@@ -12,6 +12,7 @@ import { BIN, SOURCE_DIR, rawRequest, startServer, stopServer } from "./lib/serv
 import { Contract, validateDocument } from "./lib/openapi.mjs";
 import { RawPublisher } from "./lib/rtmp_client.mjs";
 import { waitState } from "./lib/streams.mjs";
+import { ffmpegPublish, makeClip, waitFor } from "./lib/media.mjs";
 
 const MAX_STREAMS = 6;  // per key, so that 429 is reachable
 const COLLECTION = "/v1/live-streams";
@@ -22,6 +23,8 @@ const HOOKS = "/v1/webhooks";
 const HOOK = "/v1/webhooks/{webhookId}";
 const HOOK_TEST = "/v1/webhooks/{webhookId}/test";
 const HOOK_DELIVERIES = "/v1/webhooks/{webhookId}/deliveries";
+const RECORDINGS = "/v1/live-streams/{streamId}/recordings";
+const RECORDING = "/v1/recordings/{recordingId}";
 
 let server;
 let dataDir;
@@ -38,7 +41,8 @@ after(() => stopServer(server, dataDir));
 
 // One call, checked against the document; returns the parsed body.
 async function call(template, method, { id, query = "", protocol, ...opts } = {}) {
-  const target = template.replace("{streamId}", id ?? "").replace("{webhookId}", id ?? "") + query;
+  const target = template.replace("{streamId}", id ?? "").replace("{webhookId}", id ?? "")
+    .replace("{recordingId}", id ?? "") + query;
   const res = await server.api(target, { method, ...opts });
   const body = await contract.check(res, template, method, { protocol });
   return { status: res.status, body, headers: res.headers };
@@ -337,6 +341,53 @@ test("server-sent events of a stream: 200 with StreamEvent data, 401, 404", asyn
   const other = server.keys("create", "--name", "openapi-events").trim();
   await expectStatus(404, EVENTS, "GET", { id: s.streamId, key: other });
   await expectStatus(404, EVENTS, "GET", { id: "ls_nope" });
+  await expectStatus(204, ITEM, "DELETE", { id: s.streamId });
+});
+
+test("recordings: list, get, delete; 400, 401, 404, 409 while recording", async () => {
+  const s = (await expectStatus(201, COLLECTION, "POST",
+    { body: { name: "Recorded", quality: "passthrough", reconnectWindowSeconds: 0 } })).body;
+  assert.deepEqual(s.recording, { enabled: true, retentionDays: 7 });
+  // A publish without media: its recording is open until the session ends.
+  const rtmpPort = Number(new URL(server.rtmpUrl.replace(/^rtmp:/, "http:")).port);
+  const publisher = await RawPublisher.publish(rtmpPort, s.ingest.streamKey);
+  let open;
+  try {
+    await waitState(server, s.streamId, ["connecting", "live"]);
+    open = (await expectStatus(200, RECORDINGS, "GET", { id: s.streamId })).body.data[0];
+    assert.equal(open.state, "recording");
+    assert.equal(open.playback.hlsUrl, null);
+    await expectStatus(200, RECORDING, "GET", { id: open.recordingId });
+    await expectStatus(409, RECORDING, "DELETE", { id: open.recordingId });
+  } finally {
+    publisher.close();
+  }
+  // No media came: that recording goes away by itself.
+  await waitFor(async () => (await call(RECORDING, "GET", { id: open.recordingId })).status === 404,
+    { timeoutMs: 15000, what: "the empty recording to be removed" });
+  const clip = path.join(dataDir, "recorded.flv");
+  await makeClip(clip, { seconds: 2 });
+  const published = await ffmpegPublish(s.ingest.rtmpFullUrl, clip).wait(30000);
+  assert.equal(published.code, 0, published.stderr);
+  const ready = await waitFor(async () => {
+    const page = (await expectStatus(200, RECORDINGS, "GET", { id: s.streamId, query: "?limit=1" })).body;
+    return page.data[0]?.state === "ready" ? page.data[0] : null;
+  }, { timeoutMs: 30000, intervalMs: 200, what: "a ready recording" });
+  assert.ok(ready.playback.hlsUrl.endsWith(`/vod/${s.edgeId}/${ready.recordingId}/master.m3u8`));
+  await expectStatus(400, RECORDINGS, "GET", { id: s.streamId, query: "?limit=0" });
+  await expectStatus(400, RECORDINGS, "GET", { id: s.streamId, query: "?cursor=x" });
+  await expectStatus(401, RECORDINGS, "GET", { id: s.streamId, key: null });
+  await expectStatus(401, RECORDING, "GET", { id: ready.recordingId, key: null });
+  await expectStatus(401, RECORDING, "DELETE", { id: ready.recordingId, key: null });
+  const other = server.keys("create", "--name", "openapi-recordings").trim();
+  await expectStatus(404, RECORDINGS, "GET", { id: s.streamId, key: other });
+  await expectStatus(404, RECORDINGS, "GET", { id: "ls_nope" });
+  for (const id of [ready.recordingId, "rec_nope"]) {
+    await expectStatus(404, RECORDING, "GET", { id, key: other });
+    await expectStatus(404, RECORDING, "DELETE", { id, key: other });
+  }
+  await expectStatus(204, RECORDING, "DELETE", { id: ready.recordingId });
+  await expectStatus(404, RECORDING, "GET", { id: ready.recordingId });
   await expectStatus(204, ITEM, "DELETE", { id: s.streamId });
 });
 

@@ -102,7 +102,11 @@ test("a real publish delivers created, connecting, live, ended: signed, in order
   const ofStream = (d) => d.path === "/ordered" && d.event.data?.streamId === stream.streamId;
   await receiver.waitFor((d) => ofStream(d) && d.event.type === "live_stream.ended", 1,
     { what: "the ended event" });
-  const got = receiver.matching(ofStream);
+  // (Every type: the session's recording.ready comes too, with the recording as data.)
+  const [recorded] = await receiver.waitFor((d) => ofStream(d) && d.event.type === "recording.ready", 1,
+    { what: "the recording.ready event" });
+  assert.match(recorded.event.data.recordingId, /^rec_/);
+  const got = receiver.matching((d) => ofStream(d) && d.event.type.startsWith("live_stream."));
   assert.deepEqual(got.map((d) => d.event.type), ["live_stream.created",
     "live_stream.connecting", "live_stream.live", "live_stream.ended"]);
   for (const d of got) {
@@ -186,7 +190,8 @@ test("SSE: a stream's events in the webhook envelopes, resumed with Last-Event-I
   await publisher.exited;
   const states = await resumed.waitFor((e) => e.event === "live_stream.ended", 1, { timeoutMs: 20000 });
   assert.equal(states[0].data.data.state, "ended");
-  assert.deepEqual(resumed.events.map((e) => e.event), ["live_stream.updated", "live_stream.updated",
+  const streamEvents = resumed.events.filter((e) => e.event.startsWith("live_stream."));
+  assert.deepEqual(streamEvents.map((e) => e.event), ["live_stream.updated", "live_stream.updated",
     "live_stream.connecting", "live_stream.live", "live_stream.ended"]);
   resumed.close();
 });
@@ -199,7 +204,7 @@ test("SSE on the edge: public status changes, no key", async () => {
   assert.equal(sse.response.status, 200);
   assert.equal(sse.response.headers.get("access-control-allow-origin"), "*");
   const [now] = await sse.waitFor((e) => e.event === "status");
-  assert.deepEqual(now.data, { state: "idle", startedAt: null, endedAt: null, viewers: 0 });
+  assert.deepEqual(now.data, { state: "idle", startedAt: null, endedAt: null, viewers: 0, replay: null });
   const publisher = ffmpegPublish(`${server.rtmpUrl}/${stream.ingest.streamKey}`, clip.path);
   await publisher.exited;
   const all = await sse.waitFor((e) => e.event === "status" && e.data.state === "ended", 1, { timeoutMs: 20000 });
@@ -211,8 +216,8 @@ test("SSE on the edge: public status changes, no key", async () => {
     const s = await (await fetch(`${server.edgeBase}/live/${stream.edgeId}/status.json`)).json();
     return s.state === "ended" ? s : null;
   }, { what: "status.json to show ended" });
-  // The state fields of status.json; the audience is not part of a state change.
-  const { viewers, ...stateFields } = status;
+  // The state fields of status.json; the audience and the replay are not part of a state change.
+  const { viewers, replay: _replay, ...stateFields } = status;
   assert.equal(viewers, 0);
   assert.deepEqual(sse.events.at(-1).data, stateFields, "the state fields of status.json");
   // Resumed after "connecting": live and ended again.

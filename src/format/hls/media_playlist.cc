@@ -37,6 +37,9 @@ void write_header(std::string& out, const MediaPlaylist& p) {
   out +=
       "#EXT-X-TARGETDURATION:" + std::to_string(target_duration(p.segments, p.target_duration_s)) +
       "\n";
+  if (p.vod) {
+    out += "#EXT-X-PLAYLIST-TYPE:VOD\n";
+  }
   if (p.low_latency) {
     int target = target_duration(p.segments, p.target_duration_s);
     out += "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=" +

@@ -67,6 +67,7 @@ struct MediaPlaylist {
   bool independent_segments = true;     // every segment starts with a keyframe
   std::vector<SegmentRecord> segments;  // the window, oldest first
   bool ended = false;                   // EXT-X-ENDLIST
+  bool vod = false;                     // EXT-X-PLAYLIST-TYPE:VOD (a finished recording)
   std::optional<LowLatency> low_latency;
 };
 

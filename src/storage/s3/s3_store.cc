@@ -4,6 +4,7 @@
 
 #include "common/blocking.h"
 #include "common/crypto.h"
+#include "format/s3/delete_objects.h"
 #include "format/s3/responses.h"
 #include "storage/s3/curl_transport.h"
 
@@ -233,9 +234,9 @@ Status S3Store::remove_prefix(const std::string& prefix) {
                                               "\", outside the prefix; deleting nothing more")
             .with_context(quoted("list", full));
       }
-      if (Status s = delete_full_key(key); !s.ok()) {
-        return s;
-      }
+    }
+    if (Status s = delete_full_keys(page->keys); !s.ok()) {
+      return s;
     }
     if (!page->is_truncated) {
       return {};
@@ -246,6 +247,49 @@ Status S3Store::remove_prefix(const std::string& prefix) {
     }
     token = std::move(page->next_continuation_token);
   }
+}
+
+Status S3Store::remove_many(const std::vector<std::string>& keys) {
+  std::vector<std::string> full;
+  full.reserve(keys.size());
+  for (const auto& key : keys) {
+    if (!is_valid_key(key)) {
+      return invalid_key(key);
+    }
+    full.push_back(location_.prefix + key);
+  }
+  return delete_full_keys(full);
+}
+
+Status S3Store::delete_full_keys(const std::vector<std::string>& full_keys) {
+  for (size_t first = 0; first < full_keys.size(); first += format::s3::kMaxDeleteKeys) {
+    size_t n = std::min(format::s3::kMaxDeleteKeys, full_keys.size() - first);
+    std::vector<std::string> batch(full_keys.begin() + static_cast<ptrdiff_t>(first),
+                                   full_keys.begin() + static_cast<ptrdiff_t>(first + n));
+    std::string body = format::s3::delete_objects_body(batch);
+    const std::string what = "s3 delete " + std::to_string(n) + " objects";
+    Call call{"POST", "", {{"delete", ""}}, {}, as_bytes(body)};
+    call.headers.emplace_back("content-md5", crypto::md5_base64(as_bytes(body)));
+    call.headers.emplace_back("content-type", "application/xml");
+    auto r = send(call);
+    if (!r.ok()) {
+      return r.error().with_context(what);
+    }
+    if (!is_success(r->status)) {
+      return response_error(what, *r);
+    }
+    auto failures = format::s3::parse_delete_result(as_chars(r->body));
+    if (!failures.ok()) {
+      return make_error(Code::Internal, failures.error().describe()).with_context(what);
+    }
+    if (!failures->empty()) {
+      const auto& f = failures->front();
+      return make_error(Code::Unavailable, quoted("delete", f.key) + ": " + printable(f.code, 64) +
+                                               " " + printable(f.message, 200))
+          .with_context(what);
+    }
+  }
+  return {};
 }
 
 Status S3Store::ensure_bucket() {

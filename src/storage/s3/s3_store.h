@@ -52,9 +52,13 @@ class S3Store final : public ObjectStore {
   Result<ObjectPtr> get(const std::string& key) override;
   Status remove(const std::string& key) override;
   // Lists the keys under the prefix (ListObjectsV2, page by page) and deletes
-  // them one by one. A listed key outside the prefix stops it with Internal:
-  // a server that ignored the prefix must not get the whole bucket deleted.
+  // each page with one DeleteObjects. A listed key outside the prefix stops it
+  // with Internal: a server that ignored the prefix must not get the whole
+  // bucket deleted.
   Status remove_prefix(const std::string& prefix) override;
+  // DeleteObjects, 1,000 keys a request (quiet mode; a key S3 could not delete
+  // fails the call, naming it).
+  Status remove_many(const std::vector<std::string>& keys) override;
 
   // For start-up: OK when the bucket exists and the credentials can reach it;
   // creates it (HEAD 404 -> PUT bucket) when it does not exist yet.
@@ -66,6 +70,7 @@ class S3Store final : public ObjectStore {
   struct Call;
   Result<HttpResponse> send(const Call& call);
   Status delete_full_key(const std::string& full_key);
+  Status delete_full_keys(const std::vector<std::string>& full_keys);
 
   const S3Location location_;
   const S3Credentials credentials_;

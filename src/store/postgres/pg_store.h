@@ -8,6 +8,7 @@
 
 #include "store/postgres/pg_connection.h"
 #include "store/repositories.h"
+#include "store/sql_recordings.h"
 #include "store/sql_session.h"
 #include "store/sql_webhooks.h"
 
@@ -57,11 +58,14 @@ class PgStore final : public Store {
   Status purge_live_stats(int64_t before_ms) override;
 
   WebhookRepository& webhooks() override { return webhooks_; }
+  RecordingRepository& recordings() override { return recordings_; }
   void set_event_renderer(EventRenderer render) override { render_ = std::move(render); }
 
  private:
   explicit PgStore(PgConnection conn)
-      : conn_(std::move(conn)), webhooks_([this](const SqlBody& body) { return transact(body); }) {}
+      : conn_(std::move(conn)),
+        webhooks_([this](const SqlBody& body) { return transact(body); }),
+        recordings_([this](const SqlBody& body) { return transact(body); }) {}
   // `body` in one transaction, under the mutex (SqlWebhooks' statements).
   Status transact(const SqlBody& body);
   // Inside write(): the outbox entries of a change (stream_outbox.h).
@@ -85,6 +89,7 @@ class PgStore final : public Store {
   std::mutex mutex_;
   PgConnection conn_;
   SqlWebhooks webhooks_;
+  SqlRecordings recordings_;
   EventRenderer render_;
 };
 

@@ -123,10 +123,28 @@ CREATE TABLE webhook_attempts (
 );
 CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts (webhook_id, seq);
 )sql",
-    // 5: taken by the recordings branch; this placeholder keeps the LL-HLS
-    // migration at its agreed number until the branches are merged.
+    // 5: recordings (recording_repository.h). Existing streams are recorded for 7 days.
     R"sql(
-SELECT 1;
+ALTER TABLE streams ADD COLUMN recording_enabled INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE streams ADD COLUMN recording_retention_days INTEGER NOT NULL DEFAULT 7;
+CREATE TABLE recordings (
+  seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+  recording_id   TEXT NOT NULL UNIQUE,
+  stream_id      TEXT NOT NULL,
+  edge_id        TEXT NOT NULL,
+  owner_key_id   TEXT NOT NULL,
+  node_id        TEXT NOT NULL,
+  state          TEXT NOT NULL,
+  started_at_ms  INTEGER NOT NULL,
+  ended_at_ms    INTEGER,
+  duration_ms    INTEGER NOT NULL DEFAULT 0,
+  has_mp4        INTEGER NOT NULL DEFAULT 0,
+  retention_days INTEGER NOT NULL,
+  expires_at_ms  INTEGER
+);
+CREATE INDEX recordings_by_stream ON recordings (stream_id, seq);
+CREATE INDEX recordings_by_expiry ON recordings (expires_at_ms);
+CREATE INDEX recordings_open ON recordings (state, node_id);
 )sql",
     // 6: LL-HLS per stream (issue 14). Existing streams get the API's default,
     // "low": LL tags are ignored by players that do not know them.

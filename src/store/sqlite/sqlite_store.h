@@ -4,6 +4,7 @@
 #include <string>
 
 #include "store/repositories.h"
+#include "store/sql_recordings.h"
 #include "store/sql_session.h"
 #include "store/sql_webhooks.h"
 #include "store/sqlite/sqlite_db.h"
@@ -46,11 +47,14 @@ class SqliteStore final : public Store {
   Status purge_live_stats(int64_t before_ms) override;
 
   WebhookRepository& webhooks() override { return webhooks_; }
+  RecordingRepository& recordings() override { return recordings_; }
   void set_event_renderer(EventRenderer render) override { render_ = std::move(render); }
 
  private:
   explicit SqliteStore(Database db)
-      : db_(std::move(db)), webhooks_([this](const SqlBody& body) { return transact(body); }) {}
+      : db_(std::move(db)),
+        webhooks_([this](const SqlBody& body) { return transact(body); }),
+        recordings_([this](const SqlBody& body) { return transact(body); }) {}
   // `body` in one transaction, under the mutex (SqlWebhooks' statements).
   Status transact(const SqlBody& body);
   // Inside a transaction: the outbox entries of a change (stream_outbox.h).
@@ -64,6 +68,7 @@ class SqliteStore final : public Store {
   std::mutex mutex_;
   Database db_;
   SqlWebhooks webhooks_;
+  SqlRecordings recordings_;
   EventRenderer render_;
 };
 

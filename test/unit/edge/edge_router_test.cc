@@ -317,21 +317,22 @@ TEST_F(EdgeRouterTest, StatusJsonForEveryExistingStream) {
   EXPECT_EQ(live.status, 200);
   EXPECT_EQ(
       live.body,
-      R"({"state":"live","startedAt":"2026-03-15T10:00:00Z","endedAt":null,"viewers":3,"latencyMode":"low"})");
+      R"({"state":"live","startedAt":"2026-03-15T10:00:00Z","endedAt":null,"viewers":3,"latencyMode":"low","replay":null})");
   EXPECT_EQ(header(live, "Content-Type"), "application/json");
   EXPECT_EQ(header(live, "Cache-Control"), "no-cache");
   EXPECT_EQ(header(live, "Access-Control-Allow-Origin"), "*");
 
   auto idle = call("/live/" + idle_ + "/status.json");
   EXPECT_EQ(idle.status, 200);
-  EXPECT_EQ(idle.body,
-            R"({"state":"idle","startedAt":null,"endedAt":null,"viewers":0,"latencyMode":"low"})");
+  EXPECT_EQ(
+      idle.body,
+      R"({"state":"idle","startedAt":null,"endedAt":null,"viewers":0,"latencyMode":"low","replay":null})");
 
   auto ended = call("/live/" + ended_ + "/status.json", "HEAD");
   EXPECT_EQ(ended.status, 200);
   EXPECT_EQ(
       ended.body,
-      R"({"state":"ended","startedAt":"2026-03-15T10:00:00Z","endedAt":"2026-03-15T11:00:00Z","viewers":0,"latencyMode":"standard"})");
+      R"({"state":"ended","startedAt":"2026-03-15T10:00:00Z","endedAt":"2026-03-15T11:00:00Z","viewers":0,"latencyMode":"standard","replay":null})");
 
   directory_.streams[live_].state = StreamState::Error;
   EXPECT_NE(call("/live/" + live_ + "/status.json").body.find(R"("state":"error")"),
@@ -484,6 +485,61 @@ TEST_F(EdgeRouterTest, CountsClientsOfSegmentsAsViewers) {
   auto counts = viewers.counts(unix_now_ms());
   EXPECT_EQ(counts.size(), 1U);
   EXPECT_EQ(counts[live_], 2);
+}
+
+}  // namespace
+}  // namespace antcdn::edge
+
+namespace antcdn::edge {
+namespace {
+
+// /vod/: a recording's objects for a stream in any state; the MP4 with ranges.
+TEST_F(EdgeRouterTest, ServesARecordingWithByteRanges) {
+  const std::string rec = ids::new_recording_id(5);
+  store("recordings/" + rec + "/master.m3u8", "#EXTM3U vod");
+  store("recordings/" + rec + "/720p/s1-0.m4s", "vod segment");
+  store("recordings/" + rec + "/download.mp4", "0123456789");
+  const std::string base = "/vod/" + idle_ + "/" + rec;
+  EXPECT_EQ(call(base + "/master.m3u8").body_text(), "#EXTM3U vod");
+  EXPECT_EQ(call(base + "/720p/s1-0.m4s").body_text(), "vod segment");
+  EXPECT_EQ(call(base + "/thumbnail.jpg").status, 404);
+  EXPECT_EQ(call("/vod/" + deleted_ + "/" + rec + "/master.m3u8").status, 404);
+
+  auto whole = call(base + "/download.mp4");
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.body_text(), "0123456789");
+  EXPECT_EQ(header(whole, "Content-Type"), "video/mp4");
+  EXPECT_EQ(header(whole, "Accept-Ranges"), "bytes");
+  EXPECT_EQ(header(whole, "Content-Disposition"), "attachment; filename=\"" + rec + ".mp4\"");
+
+  auto ranged = [&](std::string range) {
+    net::HttpRequest req;
+    req.method = "GET";
+    req.target = base + "/download.mp4";
+    req.headers.emplace_back("range", std::move(range));
+    return answer(router_, req);
+  };
+  auto part = ranged("bytes=2-4");
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.body_text(), "234");
+  EXPECT_EQ(part.body_size(), 3u);
+  EXPECT_EQ(header(part, "Content-Range"), "bytes 2-4/10");
+  EXPECT_EQ(ranged("bytes=-3").body_text(), "789");
+  auto refused = ranged("bytes=10-");
+  EXPECT_EQ(refused.status, 416);
+  EXPECT_EQ(header(refused, "Content-Range"), "bytes */10");
+  EXPECT_EQ(ranged("bytes=0-1,4-5").status, 200);
+}
+
+TEST_F(EdgeRouterTest, StatusJsonOffersTheLatestReadyRecording) {
+  directory_.streams[ended_].replay_path = "/vod/" + ended_ + "/rec_x";
+  directory_.streams[ended_].replay_has_mp4 = true;
+  auto ended = call("/live/" + ended_ + "/status.json");
+  EXPECT_NE(ended.body.find(R"("replay":{"hlsUrl":"/vod/)" + ended_ +
+                            R"(/rec_x/master.m3u8","mp4Url":"/vod/)" + ended_ +
+                            R"(/rec_x/download.mp4"}})"),
+            std::string::npos)
+      << ended.body;
 }
 
 }  // namespace

@@ -39,6 +39,8 @@ inline void expect_same(const StreamRecord& a, const StreamRecord& b) {
   EXPECT_EQ(a.stream_key_hash, b.stream_key_hash);
   EXPECT_EQ(a.ingest_node, b.ingest_node);
   EXPECT_EQ(a.lease_until_ms, b.lease_until_ms);
+  EXPECT_EQ(a.recording_enabled, b.recording_enabled);
+  EXPECT_EQ(a.recording_retention_days, b.recording_retention_days);
   EXPECT_EQ(a.latency_mode, b.latency_mode);
 }
 

@@ -51,12 +51,14 @@ TEST(RowMapping, AStreamReadsBackAsItWasWritten) {
   r.error_reason = "none";
   r.ingest_node = "ingest-a";
   r.lease_until_ms = 1700000011000;
+  r.recording_enabled = false;
+  r.recording_retention_days = 30;
   r.latency_mode = media::LatencyMode::Standard;
 
   Row row;
   row.integer(42);  // seq, which the database assigns
   write_new_stream(r, row);
-  ASSERT_EQ(row.size(), 16u);
+  ASSERT_EQ(row.size(), 18u);
   r.seq = 42;
   test::expect_same(read_stream(row), r);
 }
@@ -81,17 +83,19 @@ TEST(RowMapping, StatementsNameTheColumnsInTheWritersOrder) {
   EXPECT_EQ(stream_columns(),
             "seq, stream_id, edge_id, owner_key_id, created_at_ms, name, state, quality, "
             "reconnect_window_s, started_at_ms, ended_at_ms, error_reason, stream_key_hash, "
-            "ingest_node, lease_until_ms, latency_mode");
+            "ingest_node, lease_until_ms, recording_enabled, recording_retention_days, "
+            "latency_mode");
   EXPECT_EQ(insert_stream_sql(question_mark),
             "INSERT INTO streams (" + stream_columns().substr(5) +
-                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   EXPECT_EQ(update_stream_sql(dollar),
             "UPDATE streams SET name = $1, state = $2, quality = $3, reconnect_window_s = $4, "
             "started_at_ms = $5, ended_at_ms = $6, error_reason = $7, stream_key_hash = $8, "
-            "ingest_node = $9, lease_until_ms = $10, latency_mode = $11 WHERE stream_id = $12");
+            "ingest_node = $9, lease_until_ms = $10, recording_enabled = $11, "
+            "recording_retention_days = $12, latency_mode = $13 WHERE stream_id = $14");
   Row update;
   write_stream_update(StreamRecord{}, "ls_x", update);
-  EXPECT_EQ(update.size(), 12u);
+  EXPECT_EQ(update.size(), 14u);
   EXPECT_EQ(insert_key_sql(dollar),
             "INSERT INTO api_keys (key_id, name, key_hash, created_at_ms, revoked_at_ms) "
             "VALUES ($1, $2, $3, $4, $5)");

@@ -172,12 +172,13 @@ std::string page(std::vector<std::string> keys, std::string next_token) {
   return xml + "</ListBucketResult>";
 }
 
+constexpr std::string_view kDeleted = "<DeleteResult></DeleteResult>";
+
 TEST_F(S3StoreErrorsTest, RemovePrefixFollowsContinuationTokens) {
   fake_->answer(200, page({"live/lse_a/1", "live/lse_a/2"}, "t/1+="));
-  fake_->answer(204);
-  fake_->answer(204);
+  fake_->answer(200, std::string(kDeleted));
   fake_->answer(200, page({"live/lse_a/3"}, ""));
-  fake_->answer(204);
+  fake_->answer(200, std::string(kDeleted));
   ASSERT_TRUE(store_->remove_prefix("lse_a/").ok());
   std::vector<std::string> urls;
   for (const auto& s : fake_->seen_) {
@@ -186,24 +187,41 @@ TEST_F(S3StoreErrorsTest, RemovePrefixFollowsContinuationTokens) {
   const std::string base = "http://127.0.0.1:9000/media";
   EXPECT_EQ(urls, (std::vector<std::string>{
                       "GET " + base + "?list-type=2&max-keys=2&prefix=live%2Flse_a%2F",
-                      "DELETE " + base + "/live/lse_a/1",
-                      "DELETE " + base + "/live/lse_a/2",
+                      "POST " + base + "?delete=",
                       "GET " + base +
                           "?continuation-token=t%2F1%2B%3D&list-type=2&max-keys=2&prefix=live%"
                           "2Flse_a%2F",
-                      "DELETE " + base + "/live/lse_a/3",
+                      "POST " + base + "?delete=",
                   }));
+  // Each page is one DeleteObjects naming its keys, with the Content-MD5 S3 requires.
+  EXPECT_EQ(fake_->seen_[1].body,
+            R"(<?xml version="1.0" encoding="UTF-8"?><Delete><Quiet>true</Quiet>)"
+            "<Object><Key>live/lse_a/1</Key></Object><Object><Key>live/lse_a/2</Key></Object>"
+            "</Delete>");
+  bool has_md5 = false;
+  for (const auto& [name, value] : fake_->seen_[1].headers) {
+    has_md5 = has_md5 || (name == "content-md5" && value.size() == 24);
+  }
+  EXPECT_TRUE(has_md5);
+}
+
+TEST_F(S3StoreErrorsTest, RemoveManyReportsAKeyTheServerKept) {
+  fake_->answer(200,
+                "<DeleteResult><Error><Key>live/lse_a/2</Key><Code>AccessDenied</Code>"
+                "<Message>no</Message></Error></DeleteResult>");
+  Status s = store_->remove_many({"lse_a/1", "lse_a/2"});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().describe().find("live/lse_a/2"), std::string::npos);
+  EXPECT_NE(s.error().describe().find("AccessDenied"), std::string::npos);
 }
 
 TEST_F(S3StoreErrorsTest, RemovePrefixRefusesAListingOutsideItsPrefix) {
   // A server that ignored `prefix` would otherwise get the whole bucket deleted.
   fake_->answer(200, page({"live/lse_a/1", "live/lse_b/1"}, ""));
-  fake_->answer(204);
   Status s = store_->remove_prefix("lse_a/");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, Code::Internal);
-  ASSERT_EQ(fake_->seen_.size(), 2u);
-  EXPECT_EQ(fake_->seen_[1].url, "http://127.0.0.1:9000/media/live/lse_a/1");
+  ASSERT_EQ(fake_->seen_.size(), 1u);  // the listing only: nothing of that page is deleted
 }
 
 TEST_F(S3StoreErrorsTest, RemovePrefixStopsOnAMalformedOrLoopingListing) {

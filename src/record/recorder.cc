@@ -1,0 +1,176 @@
+#include "record/recorder.h"
+
+#include <atomic>
+#include <mutex>
+
+#include <spdlog/spdlog.h>
+
+#include "format/hls/m3u8_parser.h"
+#include "record/recording_layout.h"
+
+namespace antcdn::record {
+namespace {
+
+constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
+// A finished recording never changes.
+constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+constexpr std::string_view kInitPrefix = "init-";
+
+}  // namespace
+
+// What the storage threads share with the recorder: writes in flight, the
+// first failure, and the result to report once the last write is done.
+struct Recorder::Pending {
+  std::mutex mutex;
+  int in_flight = 1;  // + 1 until finish(): nothing is reported before it
+  Status first_error;
+  RecordingResult result;
+  Finished on_finished;
+
+  void fail(const Status& s) {
+    std::lock_guard lock(mutex);
+    if (first_error.ok()) {
+      first_error = s;
+    }
+  }
+  void done(const Status& s) {
+    Finished fire;
+    {
+      std::lock_guard lock(mutex);
+      if (!s.ok() && first_error.ok()) {
+        first_error = s;
+      }
+      if (--in_flight > 0) {
+        return;
+      }
+      fire = std::move(on_finished);
+      result.written = first_error;
+    }
+    if (fire) {
+      fire(std::move(result));
+    }
+  }
+};
+
+Recorder::Recorder(std::string recording_id, storage::ObjectWriter& writes, Finished on_finished)
+    : recording_id_(std::move(recording_id)),
+      writes_(writes),
+      pending_(std::make_shared<Pending>()) {
+  pending_->on_finished = std::move(on_finished);
+}
+
+Recorder::~Recorder() {
+  finish();
+}
+
+RecordedRendition& Recorder::rendition(const RecordedFile& file) {
+  for (auto& r : renditions_) {
+    if (r.name == file.rendition) {
+      return r;
+    }
+  }
+  renditions_.push_back(RecordedRendition{.name = file.rendition, .kind = file.kind});
+  return renditions_.back();
+}
+
+void Recorder::add(const RecordedFile& file) {
+  if (finished_ || !file.object) {
+    return;
+  }
+  if (file.rendition.empty()) {
+    master_ = file.object;  // written once, at the end: the last one names every rendition
+    return;
+  }
+  bool new_session = sessions_.empty() || sessions_.back() != file.session;
+  if (new_session) {
+    sessions_.push_back(file.session);
+  }
+  RecordedRendition& r = rendition(file);
+  if (file.file.starts_with(kInitPrefix)) {
+    r.inits.emplace_back(file.file, file.object->data.size());
+  } else {
+    // A later session's first segment follows a reconnect.
+    bool discontinuity =
+        !r.segments.empty() && !r.segments.back().uri.starts_with(file.session + "-");
+    r.segments.push_back(RecordedSegment{.uri = file.file,
+                                         .init_uri = "init-" + file.session + ".mp4",
+                                         .duration_s = file.duration_s,
+                                         .discontinuity_before = discontinuity,
+                                         .bytes = file.object->data.size()});
+  }
+  put(file.rendition + "/" + file.file, file.object);
+}
+
+void Recorder::put(const std::string& file, storage::ObjectPtr object) {
+  {
+    std::lock_guard lock(pending_->mutex);
+    ++pending_->in_flight;
+  }
+  auto pending = pending_;
+  Status queued = writes_.put(recording_key(recording_id_, file), std::move(object),
+                              [pending](const Status& s) { pending->done(s); });
+  if (!queued.ok()) {
+    pending_->done(queued);  // no callback will come
+  }
+}
+
+void Recorder::finish() {
+  if (finished_) {
+    return;
+  }
+  finished_ = true;
+  RecordingResult result{.recording_id = recording_id_,
+                         .sessions = static_cast<int>(sessions_.size())};
+  bool any = false;
+  for (const auto& r : renditions_) {
+    if (r.segments.empty()) {
+      continue;
+    }
+    any = true;
+    auto text = vod_playlist(r.segments);
+    if (!text.ok()) {
+      pending_->fail(text.error());
+      continue;
+    }
+    put(r.name + "/index.m3u8", storage::make_object(to_bytes(*text), {std::string(kPlaylistType),
+                                                                       std::string(kImmutable)}));
+  }
+  if (any && master_) {
+    // The live master names "{rendition}/index.m3u8", as the recording's layout does.
+    put("master.m3u8",
+        storage::make_object(master_->data, {std::string(kPlaylistType), std::string(kImmutable)}));
+    result.top_video = first_variant(as_chars(master_->data));
+  }
+  // The duration players show: the top video's, or the audio's without video.
+  for (const auto& r : renditions_) {
+    if (r.name == result.top_video || (result.top_video.empty() && result.duration_s == 0)) {
+      result.duration_s = total_duration_s(r.segments);
+    }
+  }
+  result.renditions = std::move(renditions_);
+  {
+    std::lock_guard lock(pending_->mutex);
+    pending_->result = std::move(result);
+  }
+  spdlog::info("record: {} finished ({} sessions)", recording_id_, sessions_.size());
+  pending_->done({});  // the + 1 held until now
+}
+
+std::string first_variant(std::string_view master) {
+  auto lines = format::hls::parse_m3u8(master);
+  if (!lines.ok()) {
+    return "";
+  }
+  bool after_inf = false;
+  for (const auto& line : *lines) {
+    using Kind = format::hls::M3u8Line::Kind;
+    if (line.kind == Kind::Tag && line.name == "EXT-X-STREAM-INF") {
+      after_inf = true;
+    } else if (after_inf && line.kind == Kind::Uri) {
+      return line.value.substr(0, line.value.find('/'));
+    }
+  }
+  return "";
+}
+
+}  // namespace antcdn::record

@@ -1,0 +1,69 @@
+#pragma once
+
+// The life of recordings on a node: begin() creates a stream's recording (its
+// row in `recording`) and the Recorder its packager feeds; when the recorder
+// reports, a blocking-pool job remuxes the MP4 (mp4_remux.h), stores it and
+// marks the recording `ready` (recording.ready event), or `failed`. remove()
+// deletes a recording's objects (one remove_prefix: DeleteObjects batches on
+// S3) and then its row (recording.deleted event).
+//
+// Crash safety: recordings have the id of the node that writes them. A node
+// that starts marks its own leftover `recording` rows `failed` (recover()),
+// and a session the supervisor's watch ends for a dead node has that stream's
+// open recordings marked `failed` (fail_stream()). Their objects stay until
+// retention or a DELETE removes them.
+//
+// Threads: begin(), remove(), recover() and fail_stream() block on the store
+// (the supervisor's loop, the API pool, start-up); finishing runs on `pool`.
+
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "net/blocking_pool.h"
+#include "record/recorder.h"
+#include "storage/object_store.h"
+#include "storage/object_writer.h"
+#include "store/recording_repository.h"
+#include "store/repositories.h"
+
+namespace antcdn::record {
+
+struct RecordingServiceOptions {
+  std::string node_id = "local";
+};
+
+class RecordingService {
+ public:
+  RecordingService(store::RecordingRepository& recordings, storage::ObjectStore& objects,
+                   storage::ObjectWriter& writes, net::BlockingPool& pool,
+                   RecordingServiceOptions options);
+
+  // A new recording of `stream`'s session, or null when the stream is not
+  // recorded or the store refused (the session goes on unrecorded, logged).
+  std::shared_ptr<Recorder> begin(const store::StreamRecord& stream);
+
+  // Deletes the recording's objects, then its row. The objects first: a row
+  // left by a failure is found again by the next DELETE or retention run.
+  Status remove(const store::RecordingRecord& recording);
+  // Every recording of the stream (a deleted stream).
+  Status remove_all_of(const std::string& stream_id);
+
+  // Start-up: this node's recordings left in `recording` by its previous run.
+  void recover();
+  // A session nobody holds any more (a dead node): its open recordings fail.
+  void fail_stream(const std::string& stream_id);
+
+ private:
+  void finished(RecordingResult result);
+  // The MP4 of the top rendition and the audio, stored; false when it could not be made.
+  bool store_download(const RecordingResult& result);
+
+  store::RecordingRepository& recordings_;
+  storage::ObjectStore& objects_;
+  storage::ObjectWriter& writes_;
+  net::BlockingPool& pool_;
+  const RecordingServiceOptions options_;
+};
+
+}  // namespace antcdn::record
