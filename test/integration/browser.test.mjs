@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { startServer, stopServer } from "./lib/server.mjs";
 import { createStream, waitState } from "./lib/streams.mjs";
-import { makeClip, publishLive as publishLiveClip } from "./lib/media.mjs";
+import { makeClip, publishLive as publishLiveClip, startProcess } from "./lib/media.mjs";
 import { launchBrowser, Screenshots, collectProblems } from "./lib/browser.mjs";
 
 let server;

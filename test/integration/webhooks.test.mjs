@@ -204,7 +204,8 @@ test("SSE on the edge: public status changes, no key", async () => {
   assert.equal(sse.response.status, 200);
   assert.equal(sse.response.headers.get("access-control-allow-origin"), "*");
   const [now] = await sse.waitFor((e) => e.event === "status");
-  assert.deepEqual(now.data, { state: "idle", startedAt: null, endedAt: null, viewers: 0, replay: null });
+  assert.deepEqual(now.data,
+    { state: "idle", startedAt: null, endedAt: null, viewers: 0, latencyMode: "low", replay: null });
   const publisher = ffmpegPublish(`${server.rtmpUrl}/${stream.ingest.streamKey}`, clip.path);
   await publisher.exited;
   const all = await sse.waitFor((e) => e.event === "status" && e.data.state === "ended", 1, { timeoutMs: 20000 });
@@ -216,8 +217,9 @@ test("SSE on the edge: public status changes, no key", async () => {
     const s = await (await fetch(`${server.edgeBase}/live/${stream.edgeId}/status.json`)).json();
     return s.state === "ended" ? s : null;
   }, { what: "status.json to show ended" });
-  // The state fields of status.json; the audience and the replay are not part of a state change.
-  const { viewers, replay: _replay, ...stateFields } = status;
+  // The state fields of status.json; the audience, the latency mode and the replay are not
+  // part of a state change.
+  const { viewers, latencyMode: _mode, replay: _replay, ...stateFields } = status;
   assert.equal(viewers, 0);
   assert.deepEqual(sse.events.at(-1).data, stateFields, "the state fields of status.json");
   // Resumed after "connecting": live and ended again.
