@@ -26,6 +26,18 @@ std::chrono::milliseconds hold_for(const format::hls::LiveEdge& edge) {
                                              std::chrono::milliseconds(9000));
 }
 
+// 503 with Retry-After: storage or a held request could not answer in time.
+net::HttpResponse retry_later(std::string_view message) {
+  auto res = text_error(503, "unavailable", message);
+  res.set("Retry-After", "1");
+  return res;
+}
+
+// The media playlist that lists a rendition file (init section, segment, part).
+std::string playlist_key_of(const EdgePath& path) {
+  return path.edge_id + "/" + path.rendition + "/index.m3u8";
+}
+
 net::HttpResponse not_found() {
   return text_error(404, "not_found", "no such stream or object");
 }
@@ -215,11 +227,6 @@ net::HttpRespond EdgeRouter::counting_viewer(const net::HttpRequest& req, const 
 // neighbours.
 void EdgeRouter::serve_media(const EdgePath& path, const Directives& directives,
                              net::HttpRespond respond) {
-  auto fetch = [this, key = path.object_key](net::HttpRespond respond) {
-    objects_.get_async(key, [key, respond = std::move(respond)](Result<storage::ObjectPtr> object) {
-      respond(object_response(key, object));
-    });
-  };
   if (path.resource == EdgeResource::MediaPlaylist) {
     serve_playlist(path, directives, std::move(respond));
     return;
@@ -229,12 +236,11 @@ void EdgeRouter::serve_media(const EdgePath& path, const Directives& directives,
     return;
   }
   if (path.resource != EdgeResource::InitSection && path.resource != EdgeResource::MediaSegment) {
-    fetch(std::move(respond));
+    fetch(path.object_key, std::move(respond));
     return;
   }
-  std::string playlist_key = path.edge_id + "/" + path.rendition + "/index.m3u8";
-  objects_.get_async(playlist_key, [path, respond = std::move(respond),
-                                    fetch](Result<storage::ObjectPtr> playlist) mutable {
+  objects_.get_async(playlist_key_of(path), [this, path, respond = std::move(respond)](
+                                                Result<storage::ObjectPtr> playlist) mutable {
     if (playlist.ok()) {
       auto window = LiveWindow::parse(as_chars((*playlist)->data));
       bool listed = window.ok() && (path.resource == EdgeResource::InitSection
@@ -249,7 +255,7 @@ void EdgeRouter::serve_media(const EdgePath& path, const Directives& directives,
       return;
     }
     // (A playlist that cannot be read now does not hide the object itself.)
-    fetch(std::move(respond));
+    fetch(path.object_key, std::move(respond));
   });
 }
 
@@ -304,32 +310,21 @@ void EdgeRouter::serve_playlist(const EdgePath& path, const Directives& directiv
         reloads_->wait(
             key, *playlist, *directives.wanted, hold_for(*edge),
             [key, directives, respond = std::move(respond)](Result<storage::ObjectPtr> ready) {
-              if (!ready.ok()) {
-                auto res = text_error(503, "unavailable", ready.error().message);
-                res.set("Retry-After", "1");
-                respond(std::move(res));
-                return;
-              }
-              respond(playlist_response(key, *ready, directives));
+              respond(ready.ok() ? playlist_response(key, *ready, directives)
+                                 : retry_later(ready.error().message));
             });
       });
 }
 
 void EdgeRouter::serve_part(const EdgePath& path, net::HttpRespond respond) {
-  std::string playlist_key = path.edge_id + "/" + path.rendition + "/index.m3u8";
+  std::string playlist_key = playlist_key_of(path);
   objects_.get_async(playlist_key, [this, path, playlist_key, respond = std::move(respond)](
                                        Result<storage::ObjectPtr> playlist) mutable {
-    auto fetch = [this, key = path.object_key](net::HttpRespond respond) {
-      objects_.get_async(key,
-                         [key, respond = std::move(respond)](Result<storage::ObjectPtr> object) {
-                           respond(object_response(key, object));
-                         });
-    };
     if (!playlist.ok()) {
       if (playlist.error().code == Code::NotFound) {
         respond(not_found());
       } else {
-        fetch(std::move(respond));
+        fetch(path.object_key, std::move(respond));
       }
       return;
     }
@@ -347,18 +342,17 @@ void EdgeRouter::serve_part(const EdgePath& path, net::HttpRespond respond) {
       return;
     }
     if (delivery == format::hls::Delivery::Now || reloads_ == nullptr) {
-      fetch(std::move(respond));
+      fetch(path.object_key, std::move(respond));
       return;
     }
     reloads_->wait(playlist_key, *playlist, wanted, hold_for(*edge),
-                   [fetch, respond = std::move(respond)](Result<storage::ObjectPtr> ready) mutable {
+                   [this, key = path.object_key,
+                    respond = std::move(respond)](Result<storage::ObjectPtr> ready) mutable {
                      if (!ready.ok()) {
-                       auto res = text_error(503, "unavailable", ready.error().message);
-                       res.set("Retry-After", "1");
-                       respond(std::move(res));
+                       respond(retry_later(ready.error().message));
                        return;
                      }
-                     fetch(std::move(respond));
+                     fetch(key, std::move(respond));
                    });
   });
 }
@@ -422,6 +416,12 @@ net::HttpResponse EdgeRouter::serve_status(const EdgeStreamInfo& info) {
   return res;
 }
 
+void EdgeRouter::fetch(const std::string& key, net::HttpRespond respond) {
+  objects_.get_async(key, [key, respond = std::move(respond)](Result<storage::ObjectPtr> object) {
+    respond(object_response(key, object));
+  });
+}
+
 net::HttpResponse EdgeRouter::object_response(const std::string& key,
                                               const Result<storage::ObjectPtr>& object) {
   if (!object.ok()) {
@@ -430,9 +430,7 @@ net::HttpResponse EdgeRouter::object_response(const std::string& key,
       return not_found();
     }
     spdlog::warn("edge: reading {} failed: {}", key, e.describe());
-    auto res = text_error(503, "unavailable", "storage is unavailable, retry shortly");
-    res.set("Retry-After", "1");
-    return res;
+    return retry_later("storage is unavailable, retry shortly");
   }
   net::HttpResponse res;
   set_object_headers(res, headers_for_key(key));

@@ -69,6 +69,8 @@ class EdgeRouter {
   net::HttpRespond counting_viewer(const net::HttpRequest& req, const EdgePath& path,
                                    net::HttpRespond respond);
   static net::HttpResponse serve_status(const EdgeStreamInfo& info);
+  // The object at `key`, answered with object_response.
+  void fetch(const std::string& key, net::HttpRespond respond);
   static net::HttpResponse object_response(const std::string& key,
                                            const Result<storage::ObjectPtr>& object);
 
