@@ -267,7 +267,9 @@ void StreamPackager::cut_parts(int64_t boundary_ms) {
   }
   part_start_ms_ = boundary_ms;
   write_playlists();
-  write_master();  // before the first segment: LL players start from the first parts
+  if (!master_complete_) {
+    write_master();  // before the first segment: LL players start from the first parts
+  }
 }
 
 void StreamPackager::store_part(Rendition& r, Part&& part) {
