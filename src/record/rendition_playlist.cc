@@ -1,7 +1,6 @@
 #include "record/rendition_playlist.h"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <optional>
 
@@ -73,20 +72,18 @@ class RenditionReader {
  private:
   Status tag(const std::string& name, const std::string& value) {
     if (name == "EXTINF") {
-      duration_ = parse_number<double>(std::string_view(value).substr(0, value.find(',')));
-      if (!duration_ || !std::isfinite(*duration_) || *duration_ < 0) {
+      duration_ = format::hls::extinf_duration(value);
+      if (!duration_) {
         return invalid("bad EXTINF '" + value + "'");
       }
     } else if (name == "EXT-X-DISCONTINUITY") {
       discontinuity_ = true;
     } else if (name == "EXT-X-MAP") {
-      auto attributes = format::hls::parse_attribute_list(value);
-      const std::string* uri =
-          attributes.ok() ? format::hls::find_attribute(*attributes, "URI") : nullptr;
-      if (uri == nullptr || uri->empty()) {
+      auto uri = format::hls::map_uri(value);
+      if (!uri) {
         return invalid("EXT-X-MAP without a URI");
       }
-      map_ = *uri;
+      map_ = std::move(*uri);
     } else if (name == "EXT-X-ENDLIST") {
       ended_ = true;
     }

@@ -289,33 +289,34 @@ Result<int64_t> SqlRecordings::fail_open_recordings(const std::string& node_id,
   if (node_id.empty() && stream_id.empty()) {
     return make_error(Code::InvalidArgument, "fail_open_recordings needs a node or a stream");
   }
-  return change(
-      "UPDATE recordings SET state = 'failed', ended_at_ms = CAST(? AS BIGINT), "
-      "expires_at_ms = CAST(? AS BIGINT) + retention_days * CAST(? AS BIGINT) "
-      "WHERE state = 'recording' AND (? = '' OR node_id = ?) AND (? = '' OR stream_id = ?)",
-      [&](ColumnWriter& w) {
-        w.integer(now_ms);
-        w.integer(now_ms);
-        w.integer(kDayMs);
-        w.text(node_id);
-        w.text(node_id);
-        w.text(stream_id);
-        w.text(stream_id);
-      });
+  return fail_open("(? = '' OR node_id = ?) AND (? = '' OR stream_id = ?)", now_ms,
+                   [&](ColumnWriter& w) {
+                     w.text(node_id);
+                     w.text(node_id);
+                     w.text(stream_id);
+                     w.text(stream_id);
+                   });
 }
 
 Result<int64_t> SqlRecordings::fail_released_recordings(const std::string& stream_id,
                                                         int64_t now_ms) {
-  return change(
+  return fail_open("node_id = '' AND stream_id = ?", now_ms,
+                   [&](ColumnWriter& w) { w.text(stream_id); });
+}
+
+Result<int64_t> SqlRecordings::fail_open(std::string_view where, int64_t now_ms,
+                                         const SqlSession::Bind& bind_where) {
+  std::string statement =
       "UPDATE recordings SET state = 'failed', ended_at_ms = CAST(? AS BIGINT), "
       "expires_at_ms = CAST(? AS BIGINT) + retention_days * CAST(? AS BIGINT) "
-      "WHERE state = 'recording' AND node_id = '' AND stream_id = ?",
-      [&](ColumnWriter& w) {
-        w.integer(now_ms);
-        w.integer(now_ms);
-        w.integer(kDayMs);
-        w.text(stream_id);
-      });
+      "WHERE state = 'recording' AND " +
+      std::string(where);
+  return change(statement, [&](ColumnWriter& w) {
+    w.integer(now_ms);
+    w.integer(now_ms);
+    w.integer(kDayMs);
+    bind_where(w);
+  });
 }
 
 }  // namespace antcdn::store

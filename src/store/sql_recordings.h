@@ -41,6 +41,9 @@ class SqlRecordings final : public RecordingRepository {
   // change(), where changing no row is `code` with `message`.
   Status change_one(std::string_view statement, const SqlSession::Bind& bind, Code code,
                     const std::string& message);
+  // Marks `failed` the open recordings that also match `where`; how many.
+  Result<int64_t> fail_open(std::string_view where, int64_t now_ms,
+                            const SqlSession::Bind& bind_where);
   Status add_event(SqlSession& sql, std::string_view type, const RecordingRecord& r,
                    int64_t now_ms);
 
