@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/blocking.h"
 #include "common/ids.h"
 #include "common/time_util.h"
 #include "record/mp4_remux.h"
@@ -129,6 +130,7 @@ std::shared_ptr<Recorder> RecordingService::join(const store::StreamRecord& stre
     // The other node stores its checkpoint once its packager has flushed the
     // dropped session, which may be after this node took the session over; no
     // event crosses nodes, so read again shortly, for a bounded time.
+    assert_may_block("record: waiting for another node's checkpoint");
     std::this_thread::sleep_for(kCheckpointPoll);
     progress = read_checkpoint(id, tails, origin);
   }

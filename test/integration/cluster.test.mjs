@@ -165,7 +165,7 @@ test("a forced key rotation on the API node disconnects the encoder on the inges
 // through the other ingest node within the reconnect window. That node takes
 // the session over and the same playlists go on after one discontinuity; the
 // first node writes nothing more.
-test("a reconnect through another ingest node continues the same playlists", async () => {
+test("a reconnect through another ingest node continues the same playlists", async (t) => {
   const { api, ingest, ingest2 } = nodes;
   const clip = path.join(scratch, "loop.flv");
   const stream = await createStream(api,
@@ -254,6 +254,8 @@ test("a reconnect through another ingest node continues the same playlists", asy
   assert.ok(probedMp4.video && probedMp4.audio, "the MP4 has video and audio");
   assert.ok(Math.abs(probedMp4.duration - published) <= SEGMENT_SECONDS,
     `MP4 of ${probedMp4.duration} s vs ${published} s published over both nodes`);
+  t.diagnostic(`published ${published.toFixed(3)} s (first node ${firstSeconds.toFixed(3)} s); ` +
+    `recording ${recording.durationSeconds} s; HLS ${probed.duration} s; MP4 ${probedMp4.duration} s`);
 });
 
 test("a dead ingest node's session is ended by the others after its lease", async () => {
