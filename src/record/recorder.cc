@@ -140,14 +140,17 @@ void Recorder::put(const std::string& file, storage::ObjectPtr object) {
   }
 }
 
-bool Recorder::put_playlists(std::string_view cache_control) {
+bool Recorder::put_playlists(bool final) {
+  std::string_view cache_control = final ? kImmutable : kRevalidate;
   bool any = false;
   for (const auto& r : renditions_) {
     if (r.segments.empty()) {
       continue;
     }
     any = true;
-    auto text = rendition_playlist(r);
+    // A checkpoint also gives the sizes, for a node that goes on from it; the
+    // final playlist is the plain VOD one (no longer by a few dozen bytes a segment).
+    auto text = final ? vod_playlist(r.segments) : rendition_playlist(r);
     if (!text.ok()) {
       pending_->fail(text.error());
       continue;
@@ -172,7 +175,7 @@ void Recorder::checkpoint() {
   if (!std::exchange(changed_, false)) {
     return;
   }
-  put_playlists(kRevalidate);
+  put_playlists(false);
   spdlog::info("record: {} checkpoint ({} sessions)", recording_id_, sessions_.size());
 }
 
@@ -196,7 +199,7 @@ void Recorder::finish() {
   finished_ = true;
   RecordingResult result{.recording_id = recording_id_,
                          .sessions = static_cast<int>(sessions_.size())};
-  if (put_playlists(kImmutable) && master_) {
+  if (put_playlists(true) && master_) {
     result.top_video = first_variant(as_chars(master_->data));
   }
   // The duration players show: the top video's, or the audio's without video.

@@ -86,9 +86,10 @@ class Recorder {
   struct Pending;
   void put(const std::string& file, storage::ObjectPtr object);
   RecordedRendition& rendition(const RecordedFile& file);
-  // Each rendition's playlist and the master, with `cache_control`; false when
-  // there is no segment to list.
-  bool put_playlists(std::string_view cache_control);
+  // Each rendition's playlist and the master: `final` (immutable VOD) or a
+  // checkpoint (rendition_playlist.h, revalidated); false when there is no
+  // segment to list.
+  bool put_playlists(bool final);
   void report(RecordingResult result);
 
   const std::string recording_id_;

@@ -1,11 +1,12 @@
 #pragma once
 
-// One rendition of a recording as its stored playlist says it (pure): the VOD
-// playlist (vod_playlist.h) with, before EXT-X-ENDLIST, one comment line per
-// init section and segment giving its size ("#ANTCDN-BYTES:{bytes},{file}",
+// One rendition of a recording as its checkpoint playlist says it (pure): the
+// VOD playlist (vod_playlist.h) with, before EXT-X-ENDLIST, one comment line
+// per init section and segment giving its size ("#ANTCDN-BYTES:{bytes},{file}",
 // which players skip; the MP4 remux needs the sizes). The recorder stores it
-// at every drop (a checkpoint: what a failed recording keeps, and where a node
-// that takes the session over goes on from) and at the end; and reads it back.
+// at every drop (what a failed recording keeps, and where a node that takes
+// the session over goes on from, reading it back); the final playlist, at the
+// end, is the plain VOD one.
 
 #include <cstddef>
 #include <string>
