@@ -31,7 +31,8 @@ Result<std::unique_ptr<storage::ObjectStore>> open_s3(const Config& config) {
 }
 
 // A node that writes the objects itself (ingest) keeps its cache exact by
-// writing through it. A node that only reads what others write (an edge on a
+// writing through it, but for recordings' playlists, which another node may
+// rewrite after a takeover. A node that only reads what others write (an edge on a
 // bucket) re-reads whatever the edge does not serve as immutable (playlists)
 // after a second. Every serving node remembers misses for a second (bounded
 // by the cache's size, and replaced by a write of the key), so polling for
@@ -48,6 +49,16 @@ storage::CacheOptions cache_options(const Config& config, Background background)
         return std::nullopt;  // init sections and segments never change under one name
       }
       return std::chrono::milliseconds(1000);
+    };
+  } else {
+    // A recording's playlists this node stored at a drop are rewritten by the
+    // node that takes the session over (docs/recordings.md, "Takeover"): they
+    // are read again after a second rather than served as this node left them.
+    o.ttl_for = [](std::string_view key) -> std::optional<std::chrono::milliseconds> {
+      if (key.starts_with("recordings/") && key.ends_with(".m3u8")) {
+        return std::chrono::milliseconds(1000);
+      }
+      return std::nullopt;
     };
   }
   o.negative_ttl = std::chrono::milliseconds(1000);

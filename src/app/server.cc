@@ -326,7 +326,7 @@ int serve(const Config& config) {
       (*store)->recordings(), recordings,
       {.interval = std::chrono::seconds(config.recording_retention_interval_seconds)});
   retention.start();
-  SessionPipelineFactory pipelines(media_store, writes, teardown, config.record_access_units_dir,
+  SessionPipelineFactory pipelines(*media->origin, writes, teardown, config.record_access_units_dir,
                                    config.x264_preset, config.part_duration_ms, &transcode_metrics,
                                    &health);
   pipelines.record_with(recordings);

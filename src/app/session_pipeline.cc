@@ -24,6 +24,30 @@ std::shared_ptr<media::AccessUnitSink> released_on(
 
 }  // namespace
 
+std::shared_ptr<record::Recorder> SessionPipelineFactory::start_recording(
+    const store::StreamRecord& stream, bool continue_stored,
+    const Result<std::vector<package::StoredRendition>>& stored) {
+  if (recordings_ == nullptr) {
+    return nullptr;
+  }
+  // One recording per pipeline, its reconnects included; a session taken over
+  // from another node goes on in that node's recording (docs/recordings.md).
+  if (continue_stored) {
+    // Without readable live playlists there is nothing to check the other
+    // node's checkpoint against: join() then fails that recording.
+    std::vector<record::LiveTail> tails;
+    if (stored.ok()) {
+      for (const auto& r : *stored) {
+        tails.push_back({.rendition = r.name, .kind = r.kind, .last_uri = r.playlist.last_uri()});
+      }
+    }
+    if (auto joined = recordings_->join(stream, tails, stored_)) {
+      return joined;
+    }
+  }
+  return recordings_->begin(stream);
+}
+
 std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
     const store::StreamRecord& stream, bool continue_stored) {
   std::string id = stream.stream_id;
@@ -35,9 +59,19 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
   };
   package::PackagerEvents events{
       .on_ready = [supervisor, id] { supervisor->on_segments_ready(id); }, .on_failed = on_failed};
-  // One recording per pipeline: its reconnects stay in it; a session taken
-  // over from another node starts a new one (docs/recordings.md).
-  if (auto recorder = recordings_ != nullptr ? recordings_->begin(stream) : nullptr) {
+  bool passthrough = stream.quality == media::Quality::Passthrough;
+  package::PackagerOptions options{.edge_id = stream.edge_id, .passthrough = passthrough};
+  // Read once per session: PATCH refuses a new latencyMode while on air.
+  options.low_latency = stream.latency_mode == media::LatencyMode::Low;
+  options.part_target_ms = part_target_ms_;
+  Result<std::vector<package::StoredRendition>> stored =
+      make_error(Code::NotFound, "not a session taken over");
+  if (continue_stored) {
+    // Runs on the lifecycle thread, which may block; an unreadable or ended
+    // session is not continued: the stream starts afresh.
+    stored = package::load_stored_session(stored_, stream.edge_id, options.window_segments);
+  }
+  if (auto recorder = start_recording(stream, continue_stored, stored)) {
     events.on_file = [recorder](const package::PackagedFile& f) {
       recorder->add(record::RecordedFile{.session = f.session,
                                          .rendition = f.rendition,
@@ -46,22 +80,23 @@ std::shared_ptr<media::AccessUnitSink> SessionPipelineFactory::make(
                                          .object = f.object,
                                          .duration_s = f.duration_s});
     };
-    events.on_ended = [recorder](media::EndReason) { recorder->finish(); };
+    events.on_ended = [recorder](media::EndReason why) {
+      switch (why) {
+        case media::EndReason::Dropped:
+          recorder->checkpoint();  // what another node taking the session over goes on from
+          return;
+        case media::EndReason::Abandoned:
+          recorder->abandon();
+          return;
+        default:
+          recorder->finish();
+      }
+    };
   }
-  bool passthrough = stream.quality == media::Quality::Passthrough;
-  package::PackagerOptions options{.edge_id = stream.edge_id, .passthrough = passthrough};
-  // Read once per session: PATCH refuses a new latencyMode while on air.
-  options.low_latency = stream.latency_mode == media::LatencyMode::Low;
-  options.part_target_ms = part_target_ms_;
   auto packager = std::make_shared<package::StreamPackager>(options, writes_, std::move(events));
   if (continue_stored) {
-    // Runs on the lifecycle thread, which may block; an unreadable or ended
-    // session is not continued: the stream starts afresh.
-    auto stored = package::load_stored_session(stored_, stream.edge_id, options.window_segments);
-    Status continued = stored.ok() ? Status{} : Status(stored.error());
-    if (continued.ok()) {
-      continued = packager->continue_stored(std::move(*stored));
-    }
+    Status continued =
+        stored.ok() ? packager->continue_stored(std::move(*stored)) : Status(stored.error());
     if (!continued.ok()) {
       spdlog::warn("package: stream {}: not continuing the stored playlists: {}", id,
                    continued.error().describe());

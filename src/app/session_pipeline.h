@@ -11,6 +11,7 @@
 #include "ingest/health/health_board.h"
 #include "lifecycle/supervisor.h"
 #include "net/blocking_pool.h"
+#include "package/stored_session.h"
 #include "record/recording_service.h"
 #include "storage/write_queue.h"
 #include "transcode/transcode_metrics.h"
@@ -22,7 +23,9 @@ class SessionPipelineFactory {
   // The last reference to a pipeline is dropped on `teardown`: destroying a
   // transcoder joins its worker after it flushed the encoders, which must
   // never happen on an event loop.
-  // `stored` is read when a session is taken over from another node.
+  // `stored` is read when a session is taken over from another node: the
+  // origin (disk or bucket), not this node's cache, which may hold this
+  // node's older versions of what the other node rewrote since.
   SessionPipelineFactory(storage::ObjectStore& stored, storage::WriteQueue& writes,
                          net::BlockingPool& teardown, std::string record_dir,
                          std::string transcode_preset, int64_t part_target_ms,
@@ -49,6 +52,12 @@ class SessionPipelineFactory {
                                               bool continue_stored);
 
  private:
+  // The recorder of a new pipeline: the taken-over session's recording
+  // (joined) or a new one; null when the stream is not recorded.
+  std::shared_ptr<record::Recorder> start_recording(
+      const store::StreamRecord& stream, bool continue_stored,
+      const Result<std::vector<package::StoredRendition>>& stored);
+
   storage::ObjectStore& stored_;
   storage::WriteQueue& writes_;
   net::BlockingPool& teardown_;

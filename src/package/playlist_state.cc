@@ -1,7 +1,6 @@
 #include "package/playlist_state.h"
 
 #include <chrono>
-#include <cmath>
 #include <optional>
 
 #include "common/parse_number.h"
@@ -124,13 +123,11 @@ class PlaylistReader {
     if (name == "EXT-X-DISCONTINUITY") {
       next_.discontinuity_before = true;
     } else if (name == "EXT-X-MAP") {
-      auto attributes = format::hls::parse_attribute_list(value);
-      const std::string* uri =
-          attributes.ok() ? format::hls::find_attribute(*attributes, "URI") : nullptr;
-      if (uri == nullptr || uri->empty()) {
+      auto uri = format::hls::map_uri(value);
+      if (!uri) {
         return invalid("EXT-X-MAP without a URI");
       }
-      map_ = *uri;
+      map_ = std::move(*uri);
     } else if (name == "EXT-X-PROGRAM-DATE-TIME") {
       auto ms = parse_program_date_time(value);
       if (!ms) {
@@ -141,8 +138,8 @@ class PlaylistReader {
       next_has_parts_ = true;
       return {};  // the parts of stored segments are not listed again
     } else if (name == "EXTINF") {
-      next_duration_ = parse_number<double>(std::string_view(value).substr(0, value.find(',')));
-      if (!next_duration_ || !std::isfinite(*next_duration_) || *next_duration_ < 0) {
+      next_duration_ = format::hls::extinf_duration(value);
+      if (!next_duration_) {
         return invalid("bad EXTINF '" + value + "'");
       }
     } else {

@@ -52,6 +52,8 @@ class PlaylistState {
 
   bool ended() const { return ended_; }
   size_t size() const { return segments_.size(); }
+  // The newest segment's URI; empty without segments.
+  std::string last_uri() const { return segments_.empty() ? std::string() : segments_.back().uri; }
   uint64_t next_sequence() const { return media_sequence_ + segments_.size(); }
   size_t partial_parts() const { return partial_.parts.size(); }
   // The newest part listed, or the newest segment when none is (LL-HLS

@@ -509,6 +509,9 @@ void StreamPackager::on_end(media::EndReason reason) {
   if (reason == media::EndReason::Dropped) {
     // The playlists stay open for the reconnect window.
     paused_ = true;
+    if (events_.on_ended) {
+      events_.on_ended(reason);
+    }
     return;
   }
   ended_ = true;

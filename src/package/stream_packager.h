@@ -57,8 +57,9 @@ struct PackagerEvents {
   // Called (at most once) when storage gave up on a write.
   std::function<void(const std::string& reason)> on_failed;
   // Optional (recordings): every init section, segment and master playlist as
-  // it is queued, on the thread that feeds the packager; then the end (not
-  // for a Dropped pause, which a later session resumes).
+  // it is queued, on the thread that feeds the packager; then the end, and
+  // also a Dropped pause (once its last segments are queued), which a later
+  // session may resume.
   std::function<void(const PackagedFile&)> on_file;
   std::function<void(media::EndReason)> on_ended;
 };

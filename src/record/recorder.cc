@@ -1,6 +1,6 @@
 #include "record/recorder.h"
 
-#include <atomic>
+#include <algorithm>
 #include <mutex>
 
 #include <spdlog/spdlog.h>
@@ -14,7 +14,27 @@ namespace {
 constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
 // A finished recording never changes.
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+// A checkpoint's playlists do, when the recording goes on.
+constexpr std::string_view kRevalidate = "no-cache";
 constexpr std::string_view kInitPrefix = "init-";
+
+// The sessions the segments belong to ("init-{session}.mp4"), first come first.
+std::vector<std::string> sessions_of(const std::vector<RecordedRendition>& renditions) {
+  std::vector<std::string> out;
+  for (const auto& r : renditions) {
+    for (const auto& seg : r.segments) {
+      std::string_view init = seg.init_uri;
+      if (!init.starts_with(kInitPrefix) || !init.ends_with(".mp4")) {
+        continue;
+      }
+      std::string name(init.substr(kInitPrefix.size(), init.size() - kInitPrefix.size() - 4));
+      if (std::find(out.begin(), out.end(), name) == out.end()) {
+        out.push_back(std::move(name));
+      }
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -52,10 +72,14 @@ struct Recorder::Pending {
   }
 };
 
-Recorder::Recorder(std::string recording_id, storage::ObjectWriter& writes, Finished on_finished)
+Recorder::Recorder(std::string recording_id, storage::ObjectWriter& writes, Finished on_finished,
+                   RecordedProgress restored)
     : recording_id_(std::move(recording_id)),
       writes_(writes),
-      pending_(std::make_shared<Pending>()) {
+      pending_(std::make_shared<Pending>()),
+      renditions_(std::move(restored.renditions)),
+      sessions_(sessions_of(renditions_)),
+      master_(std::move(restored.master)) {
   pending_->on_finished = std::move(on_finished);
 }
 
@@ -77,6 +101,8 @@ void Recorder::add(const RecordedFile& file) {
   if (finished_ || !file.object) {
     return;
   }
+  paused_ = false;
+  changed_ = true;
   if (file.rendition.empty()) {
     master_ = file.object;  // written once, at the end: the last one names every rendition
     return;
@@ -114,6 +140,58 @@ void Recorder::put(const std::string& file, storage::ObjectPtr object) {
   }
 }
 
+bool Recorder::put_playlists(bool final) {
+  std::string_view cache_control = final ? kImmutable : kRevalidate;
+  bool any = false;
+  for (const auto& r : renditions_) {
+    if (r.segments.empty()) {
+      continue;
+    }
+    any = true;
+    // A checkpoint also gives the sizes, for a node that goes on from it; the
+    // final playlist is the plain VOD one (no longer by a few dozen bytes a segment).
+    auto text = final ? vod_playlist(r.segments) : rendition_playlist(r);
+    if (!text.ok()) {
+      pending_->fail(text.error());
+      continue;
+    }
+    put(r.name + "/index.m3u8",
+        storage::make_object(to_bytes(*text),
+                             {std::string(kPlaylistType), std::string(cache_control)}));
+  }
+  if (any && master_) {
+    // The live master names "{rendition}/index.m3u8", as the recording's layout does.
+    put("master.m3u8", storage::make_object(master_->data, {std::string(kPlaylistType),
+                                                            std::string(cache_control)}));
+  }
+  return any;
+}
+
+void Recorder::checkpoint() {
+  if (finished_) {
+    return;
+  }
+  paused_ = true;
+  if (!std::exchange(changed_, false)) {
+    return;
+  }
+  put_playlists(false);
+  spdlog::info("record: {} checkpoint ({} sessions)", recording_id_, sessions_.size());
+}
+
+void Recorder::abandon() {
+  if (finished_ || !paused_ || changed_) {
+    finish();
+    return;
+  }
+  finished_ = true;
+  spdlog::info("record: {} left in its reconnect window ({} sessions)", recording_id_,
+               sessions_.size());
+  report(RecordingResult{.recording_id = recording_id_,
+                         .sessions = static_cast<int>(sessions_.size()),
+                         .released = true});
+}
+
 void Recorder::finish() {
   if (finished_) {
     return;
@@ -121,24 +199,7 @@ void Recorder::finish() {
   finished_ = true;
   RecordingResult result{.recording_id = recording_id_,
                          .sessions = static_cast<int>(sessions_.size())};
-  bool any = false;
-  for (const auto& r : renditions_) {
-    if (r.segments.empty()) {
-      continue;
-    }
-    any = true;
-    auto text = vod_playlist(r.segments);
-    if (!text.ok()) {
-      pending_->fail(text.error());
-      continue;
-    }
-    put(r.name + "/index.m3u8", storage::make_object(to_bytes(*text), {std::string(kPlaylistType),
-                                                                       std::string(kImmutable)}));
-  }
-  if (any && master_) {
-    // The live master names "{rendition}/index.m3u8", as the recording's layout does.
-    put("master.m3u8",
-        storage::make_object(master_->data, {std::string(kPlaylistType), std::string(kImmutable)}));
+  if (put_playlists(true) && master_) {
     result.top_video = first_variant(as_chars(master_->data));
   }
   // The duration players show: the top video's, or the audio's without video.
@@ -148,11 +209,15 @@ void Recorder::finish() {
     }
   }
   result.renditions = std::move(renditions_);
+  spdlog::info("record: {} finished ({} sessions)", recording_id_, sessions_.size());
+  report(std::move(result));
+}
+
+void Recorder::report(RecordingResult result) {
   {
     std::lock_guard lock(pending_->mutex);
     pending_->result = std::move(result);
   }
-  spdlog::info("record: {} finished ({} sessions)", recording_id_, sessions_.size());
   pending_->done({});  // the + 1 held until now
 }
 

@@ -1,9 +1,11 @@
 #include "record/recording_service.h"
 
 #include <cmath>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
+#include "common/blocking.h"
 #include "common/ids.h"
 #include "common/time_util.h"
 #include "record/mp4_remux.h"
@@ -16,6 +18,8 @@ namespace {
 // limit of 256 MiB): a recording whose top rendition and audio are larger gets
 // none (HLS only).
 constexpr size_t kMaxMp4Bytes = size_t{256} * 1024 * 1024;
+// How often join() reads the other node's checkpoint again while it waits.
+constexpr std::chrono::milliseconds kCheckpointPoll{200};
 
 // The sessions of one rendition as the remuxer takes them: each init section
 // with the segments that follow it, by their keys in the recording.
@@ -61,10 +65,19 @@ RecordingService::RecordingService(store::RecordingRepository& recordings,
       options_(std::move(options)) {}
 
 std::shared_ptr<Recorder> RecordingService::begin(const store::StreamRecord& stream) {
+  int64_t now = unix_now_ms();
+  // Left by a node abandoned in a reconnect window, and not taken over: this
+  // new session of the stream means nobody goes on with them.
+  if (auto failed = recordings_.fail_released_recordings(stream.stream_id, now); !failed.ok()) {
+    spdlog::warn("record: stream {}: failing its released recordings: {}", stream.stream_id,
+                 failed.error().describe());
+  } else if (*failed > 0) {
+    spdlog::info("record: stream {}: {} released recordings marked failed", stream.stream_id,
+                 *failed);
+  }
   if (!stream.recording_enabled) {
     return nullptr;
   }
-  int64_t now = unix_now_ms();
   store::RecordingRecord row{.recording_id = ids::new_recording_id(now),
                              .stream_id = stream.stream_id,
                              .edge_id = stream.edge_id,
@@ -77,28 +90,129 @@ std::shared_ptr<Recorder> RecordingService::begin(const store::StreamRecord& str
     return nullptr;
   }
   spdlog::info("record: stream {} records as {}", stream.stream_id, row.recording_id);
-  return std::make_shared<Recorder>(row.recording_id, writes_, [this](RecordingResult result) {
-    pool_.post([this, result = std::move(result)]() mutable { finished(std::move(result)); });
-  });
+  return make_recorder(row.recording_id, {});
+}
+
+std::shared_ptr<Recorder> RecordingService::make_recorder(const std::string& recording_id,
+                                                          RecordedProgress restored) {
+  return std::make_shared<Recorder>(
+      recording_id, writes_,
+      [this](RecordingResult result) {
+        pool_.post([this, result = std::move(result)]() mutable { finished(std::move(result)); });
+      },
+      std::move(restored));
+}
+
+std::shared_ptr<Recorder> RecordingService::join(const store::StreamRecord& stream,
+                                                 const std::vector<LiveTail>& tails,
+                                                 storage::ObjectStore& origin) {
+  const std::string& stream_id = stream.stream_id;
+  auto newest = recordings_.list_recordings(stream_id, 1, std::nullopt);
+  if (!newest.ok()) {
+    spdlog::warn("record: stream {}: finding its recording: {}", stream_id,
+                 newest.error().describe());
+    return nullptr;
+  }
+  if (newest->empty() || newest->front().state != store::RecordingState::Recording) {
+    spdlog::info("record: stream {}: no open recording to continue", stream_id);
+    return nullptr;
+  }
+  const store::RecordingRecord open = newest->front();
+  const std::string& id = open.recording_id;
+  if (Status s = recordings_.claim_recording(id, open.node_id, options_.node_id); !s.ok()) {
+    spdlog::info("record: stream {}: recording {} is not continued here: {}", stream_id, id,
+                 s.error().describe());
+    return nullptr;
+  }
+  auto deadline = std::chrono::steady_clock::now() + options_.checkpoint_wait;
+  auto progress = read_checkpoint(id, tails, origin);
+  while (!progress.ok() && std::chrono::steady_clock::now() < deadline) {
+    // The other node stores its checkpoint once its packager has flushed the
+    // dropped session, which may be after this node took the session over; no
+    // event crosses nodes, so read again shortly, for a bounded time.
+    assert_may_block("record: waiting for another node's checkpoint");
+    std::this_thread::sleep_for(kCheckpointPoll);
+    progress = read_checkpoint(id, tails, origin);
+  }
+  if (!progress.ok()) {
+    spdlog::warn(
+        "record: stream {}: recording {} of node {} cannot be continued ({}); it is marked failed "
+        "and a new one starts",
+        stream_id, id, open.node_id.empty() ? "?" : open.node_id, progress.error().describe());
+    auto failed = recordings_.finish_recording(id, {.state = store::RecordingState::Failed,
+                                                    .ended_at_ms = unix_now_ms(),
+                                                    .node_id = options_.node_id});
+    if (!failed.ok()) {
+      spdlog::warn("record: {}: marking it failed: {}", id, failed.error().describe());
+    }
+    return nullptr;
+  }
+  spdlog::info("record: stream {}: continues recording {} of node {} ({} renditions)", stream_id,
+               id, open.node_id.empty() ? "?" : open.node_id, progress->renditions.size());
+  return make_recorder(id, std::move(*progress));
+}
+
+Result<RecordedProgress> RecordingService::read_checkpoint(const std::string& recording_id,
+                                                           const std::vector<LiveTail>& tails,
+                                                           storage::ObjectStore& origin) {
+  if (tails.empty()) {
+    return make_error(Code::InvalidArgument, "no live playlists to check its playlists against");
+  }
+  RecordedProgress out;
+  for (const auto& tail : tails) {
+    std::string key = recording_key(recording_id, tail.rendition + "/index.m3u8");
+    auto text = origin.get(key);
+    if (!text.ok()) {
+      if (text.error().code == Code::NotFound && tail.last_uri.empty()) {
+        continue;  // a rendition without segments yet
+      }
+      return text.error().with_context(key);
+    }
+    auto r = parse_rendition_playlist(as_chars((*text)->data), tail.rendition, tail.kind);
+    if (!r.ok()) {
+      return r.error().with_context(key);
+    }
+    if (!tail.last_uri.empty() && !lists_segment(*r, tail.last_uri)) {
+      return make_error(Code::NotFound, key + " does not list " + tail.last_uri + " (yet)");
+    }
+    out.renditions.push_back(std::move(*r));
+  }
+  if (auto master = origin.get(recording_key(recording_id, "master.m3u8")); master.ok()) {
+    out.master = std::move(*master);
+  }
+  return out;
 }
 
 void RecordingService::finished(RecordingResult result) {
   const std::string& id = result.recording_id;
+  if (result.released) {
+    Status s = recordings_.release_recording(id, options_.node_id);
+    spdlog::info("record: {} {}", id,
+                 s.ok() ? "released for the node that goes on with the session"
+                        : "not released: " + s.error().describe());
+    return;
+  }
   bool empty = true;
   for (const auto& r : result.renditions) {
     empty = empty && r.segments.empty();
   }
   if (empty) {
-    // A publish that never produced a segment: nothing to keep or to show.
-    (void)objects_.remove_prefix(recording_prefix(id));
-    (void)recordings_.remove_recording(id);
-    spdlog::info("record: {} had no media; removed", id);
+    remove_empty(id);
+    return;
+  }
+  // A node that took the session over owns the recording now: it finishes it.
+  auto row = recordings_.get_recording(id);
+  if (row.ok() && row->has_value() &&
+      ((*row)->node_id != options_.node_id || (*row)->state != store::RecordingState::Recording)) {
+    spdlog::info("record: {} is not finished here: it is {} on node {}", id,
+                 to_string((*row)->state), (*row)->node_id.empty() ? "?" : (*row)->node_id);
     return;
   }
   store::RecordingOutcome outcome{
       .state = store::RecordingState::Failed,
       .ended_at_ms = unix_now_ms(),
       .duration_ms = std::llround(result.duration_s * 1000),
+      .node_id = options_.node_id,
   };
   if (!result.written.ok()) {
     spdlog::warn("record: {} failed: {}", id, result.written.error().describe());
@@ -108,9 +222,22 @@ void RecordingService::finished(RecordingResult result) {
   }
   auto done = recordings_.finish_recording(id, outcome);
   if (!done.ok()) {
-    // Still `recording`: the node's next start marks it failed.
+    // Still `recording` (the node's next start marks it failed), or another
+    // node claimed it meanwhile (it finishes it).
     spdlog::warn("record: {}: could not record its outcome: {}", id, done.error().describe());
   }
+}
+
+void RecordingService::remove_empty(const std::string& recording_id) {
+  // A publish that never produced a segment: nothing to keep or to show. The
+  // row first, and only if this node still owns it.
+  if (Status s = recordings_.discard_recording(recording_id, options_.node_id); !s.ok()) {
+    spdlog::info("record: {} had no media here, but is not removed: {}", recording_id,
+                 s.error().describe());
+    return;
+  }
+  (void)objects_.remove_prefix(recording_prefix(recording_id));
+  spdlog::info("record: {} had no media; removed", recording_id);
 }
 
 bool RecordingService::store_download(const RecordingResult& result) {

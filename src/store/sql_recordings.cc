@@ -153,7 +153,7 @@ Result<RecordingRecord> SqlRecordings::finish_recording(const std::string& recor
     auto changed = sql.run(
         "UPDATE recordings SET state = ?, ended_at_ms = ?, duration_ms = ?, has_mp4 = ?, "
         "expires_at_ms = CAST(? AS BIGINT) + retention_days * CAST(? AS BIGINT) "
-        "WHERE recording_id = ? AND state = 'recording'",
+        "WHERE recording_id = ? AND state = 'recording' AND (? = '' OR node_id = ?)",
         [&](ColumnWriter& w) {
           w.text(to_string(o.state));
           w.integer(o.ended_at_ms);
@@ -162,12 +162,15 @@ Result<RecordingRecord> SqlRecordings::finish_recording(const std::string& recor
           w.integer(o.ended_at_ms);
           w.integer(kDayMs);
           w.text(recording_id);
+          w.text(o.node_id);
+          w.text(o.node_id);
         });
     if (!changed.ok()) {
       return changed.error();
     }
     if (*changed == 0) {
-      return make_error(Code::NotFound, "no open recording " + recording_id);
+      return make_error(Code::NotFound, "no open recording " + recording_id +
+                                            (o.node_id.empty() ? "" : " of node " + o.node_id));
     }
     auto rows =
         select(sql, "WHERE recording_id = ?", [&](ColumnWriter& w) { w.text(recording_id); });
@@ -183,6 +186,68 @@ Result<RecordingRecord> SqlRecordings::finish_recording(const std::string& recor
     return s.error();
   }
   return after;
+}
+
+Result<int64_t> SqlRecordings::change(std::string_view statement, const SqlSession::Bind& bind) {
+  int64_t changed = 0;
+  Status s = transact_([&](SqlSession& sql) -> Status {
+    auto n = sql.run(statement, bind);
+    if (!n.ok()) {
+      return n.error();
+    }
+    changed = *n;
+    return {};
+  });
+  if (!s.ok()) {
+    return s.error();
+  }
+  return changed;
+}
+
+Status SqlRecordings::change_one(std::string_view statement, const SqlSession::Bind& bind,
+                                 Code code, const std::string& message) {
+  auto changed = change(statement, bind);
+  if (!changed.ok()) {
+    return changed.error();
+  }
+  return *changed == 0 ? Status(make_error(code, message)) : Status{};
+}
+
+Status SqlRecordings::discard_recording(const std::string& recording_id,
+                                        const std::string& node_id) {
+  return change_one(
+      "DELETE FROM recordings WHERE recording_id = ? AND state = 'recording' AND node_id = ?",
+      [&](ColumnWriter& w) {
+        w.text(recording_id);
+        w.text(node_id);
+      },
+      Code::NotFound, "no open recording " + recording_id + " of node " + node_id);
+}
+
+Status SqlRecordings::claim_recording(const std::string& recording_id, const std::string& from_node,
+                                      const std::string& node_id) {
+  return change_one(
+      "UPDATE recordings SET node_id = ? "
+      "WHERE recording_id = ? AND state = 'recording' AND (node_id = ? OR node_id = '')",
+      [&](ColumnWriter& w) {
+        w.text(node_id);
+        w.text(recording_id);
+        w.text(from_node);
+      },
+      Code::Conflict,
+      "recording " + recording_id + " is no longer open on node " + from_node + " nor released");
+}
+
+Status SqlRecordings::release_recording(const std::string& recording_id,
+                                        const std::string& node_id) {
+  return change_one(
+      "UPDATE recordings SET node_id = '' "
+      "WHERE recording_id = ? AND state = 'recording' AND node_id = ?",
+      [&](ColumnWriter& w) {
+        w.text(recording_id);
+        w.text(node_id);
+      },
+      Code::Conflict, "recording " + recording_id + " is not open on node " + node_id);
 }
 
 Status SqlRecordings::remove_recording(const std::string& recording_id) {
@@ -224,31 +289,34 @@ Result<int64_t> SqlRecordings::fail_open_recordings(const std::string& node_id,
   if (node_id.empty() && stream_id.empty()) {
     return make_error(Code::InvalidArgument, "fail_open_recordings needs a node or a stream");
   }
-  int64_t failed = 0;
-  Status s = transact_([&](SqlSession& sql) -> Status {
-    auto changed = sql.run(
-        "UPDATE recordings SET state = 'failed', ended_at_ms = CAST(? AS BIGINT), "
-        "expires_at_ms = CAST(? AS BIGINT) + retention_days * CAST(? AS BIGINT) "
-        "WHERE state = 'recording' AND (? = '' OR node_id = ?) AND (? = '' OR stream_id = ?)",
-        [&](ColumnWriter& w) {
-          w.integer(now_ms);
-          w.integer(now_ms);
-          w.integer(kDayMs);
-          w.text(node_id);
-          w.text(node_id);
-          w.text(stream_id);
-          w.text(stream_id);
-        });
-    if (!changed.ok()) {
-      return changed.error();
-    }
-    failed = *changed;
-    return {};
+  return fail_open("(? = '' OR node_id = ?) AND (? = '' OR stream_id = ?)", now_ms,
+                   [&](ColumnWriter& w) {
+                     w.text(node_id);
+                     w.text(node_id);
+                     w.text(stream_id);
+                     w.text(stream_id);
+                   });
+}
+
+Result<int64_t> SqlRecordings::fail_released_recordings(const std::string& stream_id,
+                                                        int64_t now_ms) {
+  return fail_open("node_id = '' AND stream_id = ?", now_ms,
+                   [&](ColumnWriter& w) { w.text(stream_id); });
+}
+
+Result<int64_t> SqlRecordings::fail_open(std::string_view where, int64_t now_ms,
+                                         const SqlSession::Bind& bind_where) {
+  std::string statement =
+      "UPDATE recordings SET state = 'failed', ended_at_ms = CAST(? AS BIGINT), "
+      "expires_at_ms = CAST(? AS BIGINT) + retention_days * CAST(? AS BIGINT) "
+      "WHERE state = 'recording' AND " +
+      std::string(where);
+  return change(statement, [&](ColumnWriter& w) {
+    w.integer(now_ms);
+    w.integer(now_ms);
+    w.integer(kDayMs);
+    bind_where(w);
   });
-  if (!s.ok()) {
-    return s.error();
-  }
-  return failed;
 }
 
 }  // namespace antcdn::store

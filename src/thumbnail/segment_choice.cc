@@ -17,24 +17,6 @@ Error invalid(const std::string& what) {
   return make_error(Code::InvalidArgument, "thumbnail: " + what);
 }
 
-// The leading number of "#EXTINF:<duration>,[<title>]".
-std::optional<double> extinf_seconds(std::string_view value) {
-  auto d = parse_number<double>(value.substr(0, value.find(',')));
-  if (!d || !std::isfinite(*d) || *d < 0) {
-    return std::nullopt;
-  }
-  return d;
-}
-
-std::optional<std::string> map_uri(std::string_view value) {
-  auto attributes = format::hls::parse_attribute_list(value);
-  if (!attributes.ok()) {
-    return std::nullopt;
-  }
-  const std::string* uri = format::hls::find_attribute(*attributes, "URI");
-  return uri ? std::optional(*uri) : std::nullopt;
-}
-
 struct Listed {
   std::string init_uri;
   std::string uri;
@@ -53,9 +35,9 @@ Result<std::vector<Listed>> list_segments(std::string_view media) {
   double start = 0;
   for (const M3u8Line& line : *lines) {
     if (line.kind == M3u8Line::Kind::Tag && line.name == "EXT-X-MAP") {
-      map = map_uri(line.value).value_or("");
+      map = format::hls::map_uri(line.value).value_or("");
     } else if (line.kind == M3u8Line::Kind::Tag && line.name == "EXTINF") {
-      auto seconds = extinf_seconds(line.value);
+      auto seconds = format::hls::extinf_duration(line.value);
       if (!seconds) {
         return invalid("bad EXTINF '" + line.value + "'");
       }

@@ -11,10 +11,12 @@ import path from "node:path";
 import { Server, makeDataDir, cleanup } from "./lib/server.mjs";
 import { createStream, getStream, waitState } from "./lib/streams.mjs";
 import { makeClip, ffmpegPublish, probe, waitFor } from "./lib/media.mjs";
-import { parseMedia, fetchText, fetchObject } from "./lib/hls.mjs";
+import { parseMaster, parseMedia, fetchText, fetchObject, decodes, probeStreams }
+  from "./lib/hls.mjs";
 import { startBackends, stopBackends, S3_ENV } from "./lib/cluster.mjs";
 
 const LEASE_SECONDS = 3;
+const SEGMENT_SECONDS = 2;  // the clips' GOP: 60 frames at 30 fps
 let backends;
 let scratch;
 const nodes = {};
@@ -163,7 +165,7 @@ test("a forced key rotation on the API node disconnects the encoder on the inges
 // through the other ingest node within the reconnect window. That node takes
 // the session over and the same playlists go on after one discontinuity; the
 // first node writes nothing more.
-test("a reconnect through another ingest node continues the same playlists", async () => {
+test("a reconnect through another ingest node continues the same playlists", async (t) => {
   const { api, ingest, ingest2 } = nodes;
   const clip = path.join(scratch, "loop.flv");
   const stream = await createStream(api,
@@ -205,6 +207,55 @@ test("a reconnect through another ingest node continues the same playlists", asy
   assert.match(ingest.stderr, /took the session over|holds the stream now|lease was lost/,
     "the first node saw the takeover");
   assert.match(ingest2.stderr, /taking over the session/);
+
+  // One recording across both nodes (docs/recordings.md, "Takeover"): the
+  // second node claimed the first one's recording and went on from its checkpoint.
+  assert.equal(after.mediaSequence, 0, "the live playlist still lists both sessions");
+  const published = after.segments.reduce((t, seg) => t + seg.duration, 0);
+  const firstSeconds = after.segments.slice(0, joined).reduce((t, seg) => t + seg.duration, 0);
+  const recordings = await waitFor(async () => {
+    const res = await api.api(`/v1/live-streams/${stream.streamId}/recordings`);
+    assert.equal(res.status, 200);
+    const { data } = await res.json();
+    return data.length > 0 && data.every((r) => r.state !== "recording") ? data : null;
+  }, { timeoutMs: 90000, intervalMs: 500, what: "the recording to be finished" });
+  assert.equal(recordings.length, 1, "a takeover stays in one recording");
+  const [recording] = recordings;
+  assert.equal(recording.state, "ready");
+  assert.match(ingest2.stderr, new RegExp(`continues recording ${recording.recordingId}`));
+  const hls = recording.playback.hlsUrl;
+  const base = hls.replace(/master\.m3u8$/, "");
+  const master = parseMaster(await fetchText(hls));
+  const renditions = new Set([...master.variants.map((v) => v.uri), ...master.media.map((m) => m.URI)]
+    .filter(Boolean).map((uri) => uri.split("/")[0]));
+  assert.ok(renditions.has("source") && renditions.has("audio"), [...renditions].join());
+  for (const r of renditions) {
+    const text = await fetchText(`${base}${r}/index.m3u8`);
+    assert.match(text, /#EXT-X-PLAYLIST-TYPE:VOD\n/, `${r} is a VOD playlist`);
+    assert.match(text, /#EXT-X-ENDLIST\n/, `${r} has ENDLIST`);
+    assert.equal(text.match(/#EXT-X-DISCONTINUITY\n/g)?.length, 1, `${r}: one discontinuity`);
+    assert.equal(text.match(/#EXT-X-MAP/g)?.length, 2, `${r}: one init section per session`);
+    const pl = parseMedia(text);
+    const sessions = new Set(pl.segments.map((seg) => seg.uri.replace(/-\d+\.m4s$/, "")));
+    assert.equal(sessions.size, 2, `${r}: segments of both sessions`);
+  }
+  const decoded = await decodes(hls);
+  assert.ok(decoded.ok, `every segment of the recording decodes: ${decoded.stderr}`);
+  const probed = await probeStreams(hls);
+  assert.ok(published > firstSeconds + SEGMENT_SECONDS, `${published} s vs ${firstSeconds} s`);
+  assert.ok(Math.abs(probed.duration - published) <= SEGMENT_SECONDS,
+    `HLS recording of ${probed.duration} s vs ${published} s published over both nodes`);
+  assert.equal(recording.playback.mp4Url, `${base}download.mp4`);
+  const mp4 = await fetchObject(recording.playback.mp4Url);
+  assert.equal(mp4.status, 200);
+  const file = path.join(scratch, `${recording.recordingId}.mp4`);
+  writeFileSync(file, mp4.body);
+  const probedMp4 = await probeStreams(file);
+  assert.ok(probedMp4.video && probedMp4.audio, "the MP4 has video and audio");
+  assert.ok(Math.abs(probedMp4.duration - published) <= SEGMENT_SECONDS,
+    `MP4 of ${probedMp4.duration} s vs ${published} s published over both nodes`);
+  t.diagnostic(`published ${published.toFixed(3)} s (first node ${firstSeconds.toFixed(3)} s); ` +
+    `recording ${recording.durationSeconds} s; HLS ${probed.duration} s; MP4 ${probedMp4.duration} s`);
 });
 
 test("a dead ingest node's session is ended by the others after its lease", async () => {

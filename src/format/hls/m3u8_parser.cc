@@ -1,5 +1,9 @@
 #include "format/hls/m3u8_parser.h"
 
+#include <cmath>
+
+#include "common/parse_number.h"
+
 namespace antcdn::format::hls {
 namespace {
 
@@ -110,6 +114,23 @@ const std::string* find_attribute(const AttributeList& attributes, std::string_v
     }
   }
   return nullptr;
+}
+
+std::optional<double> extinf_duration(std::string_view value) {
+  auto d = parse_number<double>(value.substr(0, value.find(',')));
+  if (!d || !std::isfinite(*d) || *d < 0) {
+    return std::nullopt;
+  }
+  return d;
+}
+
+std::optional<std::string> map_uri(std::string_view attributes) {
+  auto list = parse_attribute_list(attributes);
+  const std::string* uri = list.ok() ? find_attribute(*list, "URI") : nullptr;
+  if (uri == nullptr || uri->empty()) {
+    return std::nullopt;
+  }
+  return *uri;
 }
 
 }  // namespace antcdn::format::hls

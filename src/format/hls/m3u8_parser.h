@@ -4,6 +4,7 @@
 // parses attribute lists. It checks syntax, not HLS semantics; tests use it to
 // read back what the writers produce.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,5 +33,11 @@ Result<AttributeList> parse_attribute_list(std::string_view text);
 
 // Value of `name` in `attributes`, or nullptr.
 const std::string* find_attribute(const AttributeList& attributes, std::string_view name);
+
+// The duration of an EXTINF tag's value ("2.000," or "2.000,title"): finite,
+// not negative; nullopt otherwise.
+std::optional<double> extinf_duration(std::string_view value);
+// The URI of an EXT-X-MAP tag's attribute list; nullopt when it names none.
+std::optional<std::string> map_uri(std::string_view attributes);
 
 }  // namespace antcdn::format::hls

@@ -141,6 +141,72 @@ TEST_P(RecordingRepositoryTest, OpenRecordingsFailByNodeOrByStream) {
   EXPECT_EQ(recordings().fail_open_recordings("", "", kT).error().code, Code::InvalidArgument);
 }
 
+TEST_P(RecordingRepositoryTest, ExactlyOneNodeClaimsARecordingAndOnlyItsOwnerFinishesIt) {
+  RecordingRecord r = make_recording("ls_a", "node-1", kT);
+  ASSERT_TRUE(recordings().create_recording(r).ok());
+  // Two nodes take it from node-1 at once, each through a store of its own: one wins.
+  auto other = backend_->open();
+  ASSERT_TRUE(other.ok()) << other.error().describe();
+  Status two = recordings().claim_recording(r.recording_id, "node-1", "node-2");
+  Status three = (*other)->recordings().claim_recording(r.recording_id, "node-1", "node-3");
+  ASSERT_TRUE(two.ok()) << two.error().describe();
+  ASSERT_FALSE(three.ok());
+  EXPECT_EQ(three.error().code, Code::Conflict);
+  EXPECT_EQ((*recordings().get_recording(r.recording_id))->node_id, "node-2");
+
+  // node-1, abandoned, can neither release nor finish nor discard it now.
+  EXPECT_EQ(recordings().release_recording(r.recording_id, "node-1").error().code, Code::Conflict);
+  auto late = recordings().finish_recording(
+      r.recording_id, {.state = RecordingState::Ready, .ended_at_ms = kT, .node_id = "node-1"});
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, Code::NotFound);
+  EXPECT_EQ(recordings().discard_recording(r.recording_id, "node-1").error().code, Code::NotFound);
+  EXPECT_TRUE(event_types("ls_a").empty());
+
+  // Released by node-2, it is anybody's to claim, once.
+  ASSERT_TRUE(recordings().release_recording(r.recording_id, "node-2").ok());
+  EXPECT_EQ((*recordings().get_recording(r.recording_id))->node_id, "");
+  ASSERT_TRUE(recordings().claim_recording(r.recording_id, "node-2", "node-3").ok());
+  EXPECT_EQ(recordings().claim_recording(r.recording_id, "", "node-4").error().code,
+            Code::Conflict);
+  auto done = recordings().finish_recording(
+      r.recording_id, {.state = RecordingState::Ready, .ended_at_ms = kT + 1, .node_id = "node-3"});
+  ASSERT_TRUE(done.ok()) << done.error().describe();
+  EXPECT_EQ(done->node_id, "node-3");
+  EXPECT_EQ(event_types("ls_a"), std::vector<std::string>{"recording.ready"});
+  // A finished recording is nobody's to claim any more.
+  EXPECT_EQ(recordings().claim_recording(r.recording_id, "node-3", "node-1").error().code,
+            Code::Conflict);
+}
+
+TEST_P(RecordingRepositoryTest, OnlyItsOwnerDiscardsAnEmptyRecording) {
+  RecordingRecord r = make_recording("ls_a", "node-1", kT);
+  ASSERT_TRUE(recordings().create_recording(r).ok());
+  EXPECT_EQ(recordings().discard_recording(r.recording_id, "node-2").error().code, Code::NotFound);
+  ASSERT_TRUE(recordings().discard_recording(r.recording_id, "node-1").ok());
+  EXPECT_FALSE(recordings().get_recording(r.recording_id)->has_value());
+  EXPECT_TRUE(event_types("ls_a").empty());  // never announced
+}
+
+TEST_P(RecordingRepositoryTest, ANewSessionFailsTheStreamsReleasedRecordingsOnly) {
+  RecordingRecord released = make_recording("ls_a", "node-1", kT);
+  RecordingRecord owned = make_recording("ls_a", "node-2", kT);
+  RecordingRecord elsewhere = make_recording("ls_b", "node-1", kT);
+  for (const auto& r : {released, owned, elsewhere}) {
+    ASSERT_TRUE(recordings().create_recording(r).ok());
+  }
+  ASSERT_TRUE(recordings().release_recording(released.recording_id, "node-1").ok());
+  ASSERT_TRUE(recordings().release_recording(elsewhere.recording_id, "node-1").ok());
+  auto failed = recordings().fail_released_recordings("ls_a", kT + 5);
+  ASSERT_TRUE(failed.ok()) << failed.error().describe();
+  EXPECT_EQ(*failed, 1);
+  EXPECT_EQ((*recordings().get_recording(released.recording_id))->state, RecordingState::Failed);
+  EXPECT_EQ((*recordings().get_recording(released.recording_id))->ended_at_ms, kT + 5);
+  EXPECT_EQ((*recordings().get_recording(owned.recording_id))->state, RecordingState::Recording);
+  EXPECT_EQ((*recordings().get_recording(elsewhere.recording_id))->state,
+            RecordingState::Recording);
+}
+
 TEST_P(RecordingRepositoryTest, RemovedWithAnEvent) {
   RecordingRecord r = make_recording("ls_a", "n", kT);
   ASSERT_TRUE(recordings().create_recording(r).ok());

@@ -44,5 +44,19 @@ TEST(HlsM3u8Parser, AttributeLists) {
   }
 }
 
+TEST(HlsM3u8Parser, ExtinfDurationsAndMapUris) {
+  EXPECT_EQ(extinf_duration("2.000,"), 2.0);
+  EXPECT_EQ(extinf_duration("1.5,a title"), 1.5);
+  EXPECT_EQ(extinf_duration("3"), 3.0);
+  for (const char* bad : {"", ",", "-1.0,", "x,", "inf,", "nan,", "2.0 ,"}) {
+    EXPECT_FALSE(extinf_duration(bad)) << bad;
+  }
+  EXPECT_EQ(map_uri("URI=\"init-a.mp4\""), "init-a.mp4");
+  EXPECT_EQ(map_uri("URI=\"init-a.mp4\",BYTERANGE=\"100@0\""), "init-a.mp4");
+  for (const char* bad : {"", "URI=\"\"", "BYTERANGE=\"100@0\"", "URI=\"x"}) {
+    EXPECT_FALSE(map_uri(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace antcdn::format::hls
