@@ -69,6 +69,7 @@ Result<MediaStore> open_media_store(const Config& config, Background background)
     } else {
       spdlog::info("storage: removed {} temp files of interrupted writes", *swept);
     }
+    media.staging_dir = disk->staging_dir();
     media.origin = std::move(disk);
   } else {
     auto s3 = open_s3(config);

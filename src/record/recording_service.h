@@ -16,6 +16,7 @@
 // Threads: begin(), remove(), recover() and fail_stream() block on the store
 // (the supervisor's loop, the API pool, start-up); finishing runs on `pool`.
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -31,6 +32,10 @@ namespace antcdn::record {
 
 struct RecordingServiceOptions {
   std::string node_id = "local";
+  // Where the MP4 is built before it is stored (storage::StagedFile): under
+  // a disk store's root (DiskStore::staging_dir(), so storing it is a rename),
+  // else the system's temp directory (empty: that one).
+  std::filesystem::path staging_dir;
 };
 
 class RecordingService {
