@@ -78,7 +78,10 @@ Result<ObjectRange> ObjectStore::get_range(const std::string& key, uint64_t offs
   if (!whole.ok()) {
     return whole.error();
   }
-  const Bytes& data = (*whole)->data;
+  return slice_range((*whole)->data, offset, length);
+}
+
+ObjectRange slice_range(const Bytes& data, uint64_t offset, size_t length) {
   ObjectRange out;
   out.total_size = data.size();
   if (offset < data.size()) {

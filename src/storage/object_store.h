@@ -88,6 +88,9 @@ bool is_valid_prefix(std::string_view prefix);
 // InvalidArgument for an invalid key or a null object, as every put() checks.
 Status check_put(const std::string& key, const ObjectPtr& object);
 
+// Bytes [offset, offset + length) of `data` (fewer at its end) and its size.
+ObjectRange slice_range(const Bytes& data, uint64_t offset, size_t length);
+
 // The whole of a local file (ObjectStore::put_file's fallback); Unavailable
 // with the errno text when it cannot be read.
 Result<Bytes> read_whole_file(const std::filesystem::path& file);
