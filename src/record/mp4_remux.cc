@@ -115,23 +115,25 @@ class ChainReader {
   }
 
  private:
-  // Part `i`'s bytes (the one held, or read now); null on a store error.
+  // Part `i`'s bytes (the one held, or read now); null on a store error. Read
+  // as a range (its known size), which a CachedStore passes through without
+  // keeping: a long recording read back must not flush the edge's cache.
   const Bytes* load(size_t i) {
     if (loaded_index_ != i || !loaded_) {
-      auto got = objects_.get(parts_[i].key);
+      auto got = objects_.get_range(parts_[i].key, 0, parts_[i].bytes);
       if (!got.ok()) {
         error_ = got.error();
         return nullptr;
       }
-      loaded_ = std::move(*got);
+      loaded_ = std::move(got->data);
       loaded_index_ = i;
     }
-    return &loaded_->data;
+    return &*loaded_;
   }
 
   storage::ObjectStore& objects_;
   std::vector<RemuxPart> parts_;
-  storage::ObjectPtr loaded_;
+  std::optional<Bytes> loaded_;
   size_t loaded_index_ = 0;
   int64_t size_ = 0;
   int64_t pos_ = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -184,6 +185,36 @@ int copy_into(const fs::path& from, int to) {
   }
 }
 
+// Writes a temp file beside `target` with `fill` (0 or an errno) and renames it
+// over the target, so a reader (this process or nginx serving the same tree)
+// sees the old object or the new one, never a torn one.
+Status write_beside(const fs::path& target, const std::string& key,
+                    const std::function<int(int fd)>& fill) {
+  std::string temp = temp_template(target);
+  Fd fd(::mkostemp(temp.data(), O_CLOEXEC));
+  if (!fd.valid()) {
+    return io_error("create temp file", key, errno);
+  }
+  TempFileGuard guard(temp);
+  // mkostemp creates 0600; media is public, and a web server may share the tree.
+  if (::fchmod(fd.get(), 0644) != 0) {
+    return io_error("chmod temp file", key, errno);
+  }
+  if (int err = fill(fd.get()); err != 0) {
+    return io_error("write", key, err);
+  }
+  // No fsync: a live segment lost in a power cut is worthless anyway, and the
+  // rename alone already gives readers the all-or-nothing view they need.
+  if (int err = fd.close(); err != 0) {
+    return io_error("close", key, err);
+  }
+  if (::rename(temp.c_str(), target.c_str()) != 0) {
+    return io_error("rename", key, errno);
+  }
+  guard.release();
+  return {};
+}
+
 }  // namespace
 
 DiskStore::DiskStore(fs::path root) : root_(std::move(root)) {}
@@ -225,29 +256,8 @@ Status DiskStore::put(const std::string& key, const ObjectPtr& object) {
   if (ec) {
     return io_error("create directory", key, ec.value());
   }
-  std::string temp = temp_template(target);
-  Fd fd(::mkostemp(temp.data(), O_CLOEXEC));
-  if (!fd.valid()) {
-    return io_error("create temp file", key, errno);
-  }
-  TempFileGuard guard(temp);
-  // mkostemp creates 0600; media is public, and a web server may share the tree.
-  if (::fchmod(fd.get(), 0644) != 0) {
-    return io_error("chmod temp file", key, errno);
-  }
-  if (int err = write_all(fd.get(), object->data); err != 0) {
-    return io_error("write", key, err);
-  }
-  // No fsync: a live segment lost in a power cut is worthless anyway, and the
-  // rename alone already gives readers the all-or-nothing view they need.
-  if (int err = fd.close(); err != 0) {
-    return io_error("close", key, err);
-  }
-  if (::rename(temp.c_str(), target.c_str()) != 0) {
-    return io_error("rename", key, errno);
-  }
-  guard.release();
-  return {};
+  return write_beside(target, key,
+                      [&object](int fd) { return write_all(fd, ByteSpan(object->data)); });
 }
 
 Result<ObjectPtr> DiskStore::get(const std::string& key) {
@@ -310,26 +320,7 @@ Status DiskStore::put_file(const std::string& key, const fs::path& file, const P
     return io_error("rename " + file.string(), key, errno);
   }
   // Another file system: copy beside the target, then rename, as put() does.
-  std::string temp = temp_template(target);
-  Fd fd(::mkostemp(temp.data(), O_CLOEXEC));
-  if (!fd.valid()) {
-    return io_error("create temp file", key, errno);
-  }
-  TempFileGuard guard(temp);
-  if (::fchmod(fd.get(), 0644) != 0) {
-    return io_error("chmod temp file", key, errno);
-  }
-  if (int err = copy_into(file, fd.get()); err != 0) {
-    return io_error("copy " + file.string(), key, err);
-  }
-  if (int err = fd.close(); err != 0) {
-    return io_error("close", key, err);
-  }
-  if (::rename(temp.c_str(), target.c_str()) != 0) {
-    return io_error("rename", key, errno);
-  }
-  guard.release();
-  return {};
+  return write_beside(target, key, [&file](int fd) { return copy_into(file, fd); });
 }
 
 Status DiskStore::remove(const std::string& key) {

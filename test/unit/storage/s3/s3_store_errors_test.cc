@@ -60,17 +60,22 @@ class ScriptedTransport final : public HttpTransport {
 
 constexpr const char* kSecret = "very-secret-value-123";
 
+// A store of bucket "media", prefix "live/", over a scripted transport (`fake`).
+std::unique_ptr<S3Store> scripted_store(const S3StoreOptions& options, ScriptedTransport*& fake) {
+  auto location = parse_s3_location("s3://media/live?endpoint=http://127.0.0.1:9000");
+  EXPECT_TRUE(location.ok());
+  auto transport = std::make_unique<ScriptedTransport>();
+  fake = transport.get();
+  return std::make_unique<S3Store>(*location, S3Credentials{"AKIDEXAMPLE", Secret(kSecret)},
+                                   options, std::move(transport));
+}
+
 class S3StoreErrorsTest : public ::testing::Test {
  protected:
   S3StoreErrorsTest() {
-    auto location = parse_s3_location("s3://media/live?endpoint=http://127.0.0.1:9000");
-    EXPECT_TRUE(location.ok());
-    auto transport = std::make_unique<ScriptedTransport>();
-    fake_ = transport.get();
     S3StoreOptions options;
     options.list_page_size = 2;
-    store_ = std::make_unique<S3Store>(*location, S3Credentials{"AKIDEXAMPLE", Secret(kSecret)},
-                                       options, std::move(transport));
+    store_ = scripted_store(options, fake_);
   }
 
   ScriptedTransport* fake_;
@@ -287,16 +292,11 @@ namespace {
 class S3MultipartTest : public ::testing::Test {
  protected:
   S3MultipartTest() {
-    auto location = parse_s3_location("s3://media/live?endpoint=http://127.0.0.1:9000");
-    EXPECT_TRUE(location.ok());
-    auto transport = std::make_unique<ScriptedTransport>();
-    fake_ = transport.get();
     S3StoreOptions options;
     options.part_bytes = 4;
     options.attempts = 3;
     options.retry_backoff = std::chrono::milliseconds(0);
-    store_ = std::make_unique<S3Store>(*location, S3Credentials{"AKIDEXAMPLE", Secret(kSecret)},
-                                       options, std::move(transport));
+    store_ = scripted_store(options, fake_);
     file_ = dir_.path() / "download.mp4";
     std::ofstream(file_, std::ios::binary) << "0123456789";
   }
