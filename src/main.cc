@@ -115,6 +115,11 @@ int run(int argc, char** argv) {
                    "file://DIR (default: DATA_DIR/media) or "
                    "s3://BUCKET/PREFIX?endpoint=URL&region=REGION")
       ->envname("ANTCDN_STORAGE");
+  serve
+      ->add_option("--s3-part-size-mib", config.s3_part_size_mib,
+                   "s3:// storage: larger objects (a recording's MP4) are uploaded in parts of "
+                   "this many MiB (5..5120)")
+      ->envname("ANTCDN_S3_PART_SIZE_MIB");
   serve->add_option("--roles", config.roles, "Comma-separated: api,ingest,edge")
       ->envname("ANTCDN_ROLES");
   serve

@@ -22,6 +22,7 @@ seams=(
   storage/object_store.h    # put/get/remove/remove_prefix
   storage/object_reader.h   # get_async (edge)
   storage/object_writer.h   # queued put/remove (package)
+  storage/staged_file.h     # a temp file to build a large object in for put_file (record)
   lifecycle/publish_gate.h  # authorize/started/segment ready/stopped (ingest, package)
   lifecycle/session_control.h  # end a publish (api: key rotation, delete)
   store/repositories.h      # StreamRepository, ApiKeyRepository

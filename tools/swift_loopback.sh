@@ -122,7 +122,7 @@ $common
 bind_port = $proxy
 
 [pipeline:main]
-pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats s3api tempauth copy proxy-logging proxy-server
+pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats s3api tempauth copy slo proxy-logging proxy-server
 
 [app:proxy-server]
 use = egg:swift#proxy
@@ -161,6 +161,11 @@ use = egg:swift#listing_formats
 
 [filter:copy]
 use = egg:swift#copy
+
+# s3api's multipart uploads are Static Large Objects (parts of at least 5 MiB
+# but the last, as on S3); without it s3api refuses them.
+[filter:slo]
+use = egg:swift#slo
 EOF
 }
 

@@ -149,6 +149,10 @@ std::vector<std::string> Config::validate() const {
   } else if (db.starts_with(kSqliteScheme) && sqlite_path().empty()) {
     errors.emplace_back("--database: sqlite:// needs a file path");
   }
+  // S3's own bounds for a part (but the last): 5 MiB to 5 GiB.
+  if (s3_part_size_mib < 5 || s3_part_size_mib > 5120) {
+    errors.emplace_back("--s3-part-size-mib: must be 5..5120");
+  }
   if (!storage_url().starts_with(kFileScheme)) {
     if (auto s3 = storage::s3::parse_s3_location(storage_url()); !s3.ok()) {
       errors.push_back("--storage: use file://DIR or s3://BUCKET/PREFIX?endpoint=URL&region=R (" +

@@ -39,6 +39,9 @@ struct Config {
   std::string public_edge_url;      // default: derived from the edge listener
   std::string database;             // default: sqlite://{data_dir}/antcdn.db
   std::string storage;              // default: file://{data_dir}/media
+  // s3:// storage: objects larger than this (a recording's MP4) go up as a
+  // multipart upload in parts of this size.
+  int s3_part_size_mib = 16;
   std::string roles = "api,ingest,edge";
   int http_request_timeout_ms = 15000;  // for a whole request to arrive
   int http_write_timeout_ms = 30000;    // for each write of a response to make progress

@@ -17,9 +17,11 @@ Result<std::unique_ptr<storage::ObjectStore>> open_s3(const Config& config) {
     return location.error();
   }
   // Config::validate() made sure both are there.
+  storage::s3::S3StoreOptions options;
+  options.part_bytes = static_cast<uint64_t>(config.s3_part_size_mib) << 20;
   auto s3 = std::make_unique<storage::s3::S3Store>(
       std::move(*location),
-      storage::s3::S3Credentials{config.s3_access_key_id, config.s3_secret_access_key});
+      storage::s3::S3Credentials{config.s3_access_key_id, config.s3_secret_access_key}, options);
   if (Status ready = s3->ensure_bucket(); !ready.ok()) {
     if (ready.error().code != Code::Unavailable) {
       return ready.error();
@@ -80,6 +82,7 @@ Result<MediaStore> open_media_store(const Config& config, Background background)
     } else {
       spdlog::info("storage: removed {} temp files of interrupted writes", *swept);
     }
+    media.staging_dir = disk->staging_dir();
     media.origin = std::move(disk);
   } else {
     auto s3 = open_s3(config);

@@ -4,6 +4,7 @@
 // s3://BUCKET/PREFIX?endpoint=URL&region=REGION) and the memory cache in front
 // of it, shaped by this node's roles.
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 
@@ -15,6 +16,10 @@ namespace antcdn::app {
 struct MediaStore {
   std::unique_ptr<storage::ObjectStore> origin;  // disk or bucket
   std::unique_ptr<storage::CachedStore> cache;   // what the stages use
+  // Where large objects are built before put_file (a recording's MP4): under
+  // the disk store's root (a rename stores it), else empty (the system's temp
+  // directory).
+  std::filesystem::path staging_dir;
 };
 
 // S3 credentials come from the config (main.cc reads them from the environment).

@@ -317,8 +317,9 @@ int serve(const Config& config) {
   edge::ViewerCounter viewer_counter;
   // Recordings of this node's sessions; a restart first fails the ones its
   // previous run left unfinished (docs/recordings.md).
-  record::RecordingService recordings((*store)->recordings(), media_store, writes, recording_jobs,
-                                      {.node_id = config.effective_node_id()});
+  record::RecordingService recordings(
+      (*store)->recordings(), media_store, writes, recording_jobs,
+      {.node_id = config.effective_node_id(), .staging_dir = media->staging_dir});
   if (config.has_role("ingest")) {
     recordings.recover();
   }

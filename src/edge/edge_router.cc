@@ -13,6 +13,7 @@
 #include "edge/live_window.h"
 #include "edge/status_events.h"
 #include "edge/status_json.h"
+#include "edge/store_body_source.h"
 #include "format/hls/live_edge.h"
 #include "web/responses.h"
 
@@ -359,19 +360,25 @@ void EdgeRouter::serve_part(const EdgePath& path, net::HttpRespond respond) {
 
 void EdgeRouter::serve_vod(const EdgePath& path, std::optional<std::string> range,
                            net::HttpRespond respond) {
-  bool download = path.resource == EdgeResource::VodDownload;
-  objects_.get_async(
-      path.object_key,
-      [key = path.object_key, download, file = path.recording_id + ".mp4", range = std::move(range),
-       respond = std::move(respond)](Result<storage::ObjectPtr> object) {
-        net::HttpResponse res = object_response(key, object);
-        if (!download || res.status != 200) {
-          respond(std::move(res));
+  if (path.resource != EdgeResource::VodDownload) {
+    fetch(path.object_key, std::move(respond));
+    return;
+  }
+  // The MP4 may be gigabytes: its size first, then the answer streams it from
+  // the store in pieces (StoreBodySource), never whole and never cached.
+  objects_.get_range_async(
+      path.object_key, 0, 0,
+      [this, key = path.object_key, file = path.recording_id + ".mp4", range = std::move(range),
+       respond = std::move(respond)](Result<storage::ObjectRange> head) {
+        if (!head.ok()) {
+          respond(storage_error_response(key, head.error()));
           return;
         }
+        const uint64_t size = head->total_size;
+        net::HttpResponse res;
+        set_object_headers(res, headers_for_key(key));
         res.set("Content-Disposition", "attachment; filename=\"" + file + "\"");
         res.set("Accept-Ranges", "bytes");
-        uint64_t size = (*object)->data.size();
         ByteRange r = parse_byte_range(range, size);
         if (r.kind == ByteRange::Kind::Unsatisfiable) {
           auto refused = text_error(416, "range_not_satisfiable", "the range is outside the file");
@@ -379,11 +386,16 @@ void EdgeRouter::serve_vod(const EdgePath& path, std::optional<std::string> rang
           respond(std::move(refused));
           return;
         }
+        uint64_t first = 0;
+        uint64_t length = size;
         if (r.kind == ByteRange::Kind::Partial) {
           res.status = 206;
           res.set("Content-Range", content_range(r, size));
-          res.shared_offset = r.first;
-          res.shared_length = r.last - r.first + 1;
+          first = r.first;
+          length = r.last - r.first + 1;
+        }
+        if (length > 0) {
+          res.source = std::make_shared<StoreBodySource>(objects_, key, first, length);
         }
         respond(std::move(res));
       });
@@ -422,15 +434,18 @@ void EdgeRouter::fetch(const std::string& key, net::HttpRespond respond) {
   });
 }
 
+net::HttpResponse EdgeRouter::storage_error_response(const std::string& key, const Error& e) {
+  if (e.code == Code::NotFound || e.code == Code::InvalidArgument) {
+    return not_found();
+  }
+  spdlog::warn("edge: reading {} failed: {}", key, e.describe());
+  return retry_later("storage is unavailable, retry shortly");
+}
+
 net::HttpResponse EdgeRouter::object_response(const std::string& key,
                                               const Result<storage::ObjectPtr>& object) {
   if (!object.ok()) {
-    const Error& e = object.error();
-    if (e.code == Code::NotFound || e.code == Code::InvalidArgument) {
-      return not_found();
-    }
-    spdlog::warn("edge: reading {} failed: {}", key, e.describe());
-    return retry_later("storage is unavailable, retry shortly");
+    return storage_error_response(key, object.error());
   }
   net::HttpResponse res;
   set_object_headers(res, headers_for_key(key));

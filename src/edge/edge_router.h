@@ -63,7 +63,8 @@ class EdgeRouter {
   static net::HttpResponse playlist_response(const std::string& key,
                                              const storage::ObjectPtr& playlist,
                                              const Directives& directives);
-  // A recording's objects (no live window to check); download.mp4 with Range.
+  // A recording's objects (no live window to check); download.mp4 with Range,
+  // streamed from the store in pieces (store_body_source.h).
   void serve_vod(const EdgePath& path, std::optional<std::string> range, net::HttpRespond respond);
   // `respond`, counting the client as a viewer of the stream if it gets the segment.
   net::HttpRespond counting_viewer(const net::HttpRequest& req, const EdgePath& path,
@@ -73,6 +74,8 @@ class EdgeRouter {
   void fetch(const std::string& key, net::HttpRespond respond);
   static net::HttpResponse object_response(const std::string& key,
                                            const Result<storage::ObjectPtr>& object);
+  // 404 for a missing object, 503 (logged) when storage failed.
+  static net::HttpResponse storage_error_response(const std::string& key, const Error& e);
 
   storage::ObjectReader& objects_;
   StreamDirectory& directory_;

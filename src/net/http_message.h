@@ -13,6 +13,7 @@
 
 #include "common/bytes.h"
 #include "common/result.h"
+#include "net/body_source.h"
 #include "net/response_stream.h"
 
 namespace antcdn::net {
@@ -59,8 +60,14 @@ struct HttpResponse {
   // the headers go at once, then what the stream's producers write, chunked,
   // until it closes; the connection ends with it.
   std::shared_ptr<ResponseStream> stream;
+  // A body of known length read while it is sent, piece by piece with
+  // backpressure (a large file), instead of `body`; keep-alive is kept.
+  std::shared_ptr<BodySource> source;
 
   size_t body_size() const {
+    if (source) {
+      return source->length();
+    }
     return shared_body ? shared_length.value_or(shared_body->size() - shared_offset) : body.size();
   }
   // The bytes shared_body sends (shared_offset, body_size()).

@@ -85,17 +85,23 @@ asio::awaitable<beast::error_code> write_with_progress(beast::tcp_stream& stream
   co_return beast::error_code{};
 }
 
+// The status line and headers of `res`.
+template <class Message>
+void set_head(Message& msg, const HttpResponse& res, unsigned version) {
+  msg.version(version);
+  msg.result(static_cast<unsigned>(res.status));
+  msg.set(http::field::server, "antcdn");
+  for (const auto& [k, v] : res.headers) {
+    msg.set(k, v);
+  }
+}
+
 // Writes `res`; HEAD answers carry the full Content-Length but no body.
 asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, HttpResponse res,
                                                   bool keep_alive, unsigned version,
                                                   std::chrono::milliseconds timeout) {
   auto fill = [&](auto& msg) {
-    msg.version(version);
-    msg.result(static_cast<unsigned>(res.status));
-    msg.set(http::field::server, "antcdn");
-    for (auto& [k, v] : res.headers) {
-      msg.set(k, v);
-    }
+    set_head(msg, res, version);
     msg.keep_alive(keep_alive);
   };
   if (res.omit_body) {
@@ -138,12 +144,7 @@ asio::awaitable<void> write_streamed(beast::tcp_stream& stream, HttpResponse res
     });
   });
   http::response<http::empty_body> msg;
-  msg.version(version);
-  msg.result(static_cast<unsigned>(res.status));
-  msg.set(http::field::server, "antcdn");
-  for (auto& [k, v] : res.headers) {
-    msg.set(k, v);
-  }
+  set_head(msg, res, version);
   msg.keep_alive(false);
   const bool chunked = version >= 11;
   msg.chunked(chunked);
@@ -177,6 +178,83 @@ asio::awaitable<void> write_streamed(beast::tcp_stream& stream, HttpResponse res
     ready->expires_at(asio::steady_timer::time_point::max());
   }
   body->abandon();
+}
+
+// A piece asked of a BodySource, handed over from whichever thread read it;
+// the timer doubles as the event the connection waits on (as PendingAnswer).
+struct PendingPiece {
+  explicit PendingPiece(const asio::any_io_executor& ex) : ready(ex) {}
+  asio::steady_timer ready;
+  std::mutex mutex;
+  std::optional<Result<Bytes>> piece;
+};
+
+std::shared_ptr<PendingPiece> ask_piece(BodySource& source, const asio::any_io_executor& ex,
+                                        std::chrono::milliseconds timeout) {
+  auto pending = std::make_shared<PendingPiece>(ex);
+  pending->ready.expires_after(timeout);
+  source.next([pending, ex](Result<Bytes> piece) {
+    {
+      std::lock_guard lock(pending->mutex);
+      pending->piece = std::move(piece);
+    }
+    asio::post(ex, [pending] { pending->ready.cancel(); });
+  });
+  return pending;
+}
+
+asio::awaitable<Result<Bytes>> await_piece(std::shared_ptr<PendingPiece> pending) {
+  bool ready = false;
+  {
+    std::lock_guard lock(pending->mutex);
+    ready = pending->piece.has_value();
+  }
+  if (!ready) {
+    co_await pending->ready.async_wait(kNoThrow);
+  }
+  std::lock_guard lock(pending->mutex);
+  if (!pending->piece) {
+    co_return make_error(Code::Unavailable, "the body's next piece did not come in time");
+  }
+  co_return std::move(*pending->piece);
+}
+
+// Writes the headers of `res` (Content-Length: the source's length), then the
+// source's pieces. The next piece is read while the current one is written:
+// at most two in memory, and a client that reads slowly slows the reads. A
+// piece that fails (or does not come within `timeout`) ends the connection.
+asio::awaitable<beast::error_code> write_sourced(beast::tcp_stream& stream, HttpResponse res,
+                                                 bool keep_alive, unsigned version,
+                                                 std::chrono::milliseconds timeout) {
+  std::shared_ptr<BodySource> source = std::move(res.source);
+  const uint64_t length = source->length();
+  auto ex = stream.get_executor();
+  // The first piece is read while the headers go out.
+  std::shared_ptr<PendingPiece> pending = length > 0 ? ask_piece(*source, ex, timeout) : nullptr;
+  http::response<http::empty_body> msg;
+  set_head(msg, res, version);
+  msg.content_length(length);
+  msg.keep_alive(keep_alive);
+  http::response_serializer<http::empty_body> sr(msg);
+  stream.expires_after(timeout);
+  auto [ec, unused] = co_await http::async_write_header(stream, sr, kNoThrow);
+  uint64_t sent = 0;
+  while (!ec && sent < length) {
+    // Idle while the piece is read: a pending expiry would fail the next write at once.
+    stream.expires_never();
+    Result<Bytes> piece = co_await await_piece(pending);
+    if (!piece.ok() || piece->empty() || piece->size() > length - sent) {
+      spdlog::debug("response body cut short after {} of {} bytes: {}", sent, length,
+                    piece.ok() ? "a piece of the wrong size" : piece.error().describe());
+      co_return beast::error_code(asio::error::connection_aborted);
+    }
+    sent += piece->size();
+    pending = sent < length ? ask_piece(*source, ex, timeout) : nullptr;
+    stream.expires_after(timeout);
+    std::tie(ec, unused) =
+        co_await asio::async_write(stream, asio::buffer(piece->data(), piece->size()), kNoThrow);
+  }
+  co_return ec;
 }
 
 // Maps a read failure to the answer a client deserves (or none: just close).
@@ -294,8 +372,14 @@ Awaitable serve_connection(std::shared_ptr<HttpServer::Impl> s, tcp::socket sock
       break;
     }
     bool keep_alive = req.keep_alive();
-    auto wec = co_await write_response(stream, std::move(res), keep_alive, req.version(),
-                                       s->options.write_timeout);
+    beast::error_code wec;
+    if (res.source && !res.omit_body) {
+      wec = co_await write_sourced(stream, std::move(res), keep_alive, req.version(),
+                                   s->options.write_timeout);
+    } else {
+      wec = co_await write_response(stream, std::move(res), keep_alive, req.version(),
+                                    s->options.write_timeout);
+    }
     if (wec || !keep_alive) {
       break;
     }

@@ -39,12 +39,18 @@ struct IoDeleter {
     avio_context_free(&io);
   }
 };
+// An output opened with avio_open: closing flushes it, and reports a failed
+// final write that only shows then.
+struct FileIoDeleter {
+  void operator()(AVIOContext* io) const { avio_closep(&io); }
+};
 struct PacketDeleter {
   void operator()(AVPacket* p) const { av_packet_free(&p); }
 };
 using InputPtr = std::unique_ptr<AVFormatContext, InputDeleter>;
 using OutputPtr = std::unique_ptr<AVFormatContext, OutputDeleter>;
 using IoPtr = std::unique_ptr<AVIOContext, IoDeleter>;
+using FileIoPtr = std::unique_ptr<AVIOContext, FileIoDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 
 constexpr int kIoBufferSize = 64 * 1024;
@@ -109,72 +115,39 @@ class ChainReader {
   }
 
  private:
-  // Part `i`'s bytes (the one held, or read now); null on a store error.
+  // Part `i`'s bytes (the one held, or read now); null on a store error. Read
+  // as a range (its known size), which a CachedStore passes through without
+  // keeping: a long recording read back must not flush the edge's cache.
   const Bytes* load(size_t i) {
     if (loaded_index_ != i || !loaded_) {
-      auto got = objects_.get(parts_[i].key);
+      auto got = objects_.get_range(parts_[i].key, 0, parts_[i].bytes);
       if (!got.ok()) {
         error_ = got.error();
         return nullptr;
       }
-      loaded_ = std::move(*got);
+      loaded_ = std::move(got->data);
       loaded_index_ = i;
     }
-    return &loaded_->data;
+    return &*loaded_;
   }
 
   storage::ObjectStore& objects_;
   std::vector<RemuxPart> parts_;
-  storage::ObjectPtr loaded_;
+  std::optional<Bytes> loaded_;
   size_t loaded_index_ = 0;
   int64_t size_ = 0;
   int64_t pos_ = 0;
   Status error_;
 };
 
-// A growing, seekable output in memory (the MP4 muxer goes back to write sizes).
-class MemoryWriter {
- public:
-  // (Non-const: libavformat's callback type before FFmpeg 7.)
-  static int write(void* opaque, uint8_t* buf, int size) {
-    auto* self = static_cast<MemoryWriter*>(opaque);
-    auto end = self->pos_ + static_cast<size_t>(size);
-    if (end > self->data_.size()) {
-      self->data_.resize(end);
-    }
-    std::memcpy(self->data_.data() + self->pos_, buf, static_cast<size_t>(size));
-    self->pos_ = end;
-    return size;
-  }
-  static int64_t seek(void* opaque, int64_t offset, int whence) {
-    auto* self = static_cast<MemoryWriter*>(opaque);
-    if ((whence & AVSEEK_SIZE) != 0) {
-      return static_cast<int64_t>(self->data_.size());
-    }
-    int64_t to = (whence & 3) == SEEK_SET   ? offset
-                 : (whence & 3) == SEEK_CUR ? static_cast<int64_t>(self->pos_) + offset
-                                            : static_cast<int64_t>(self->data_.size()) + offset;
-    if (to < 0) {
-      return AVERROR(EINVAL);
-    }
-    self->pos_ = static_cast<size_t>(to);
-    return to;
-  }
-  Bytes take() { return std::move(data_); }
-
- private:
-  Bytes data_;
-  size_t pos_ = 0;
-};
-
-IoPtr make_io(void* opaque, bool write, int (*read)(void*, uint8_t*, int),
-              int (*write_fn)(void*, uint8_t*, int), int64_t (*seek)(void*, int64_t, int)) {
+// A reading context over `opaque`'s callbacks.
+IoPtr make_input_io(void* opaque, int (*read)(void*, uint8_t*, int),
+                    int64_t (*seek)(void*, int64_t, int)) {
   auto* buffer = static_cast<unsigned char*>(av_malloc(kIoBufferSize));
   if (buffer == nullptr) {
     return nullptr;
   }
-  AVIOContext* io =
-      avio_alloc_context(buffer, kIoBufferSize, write ? 1 : 0, opaque, read, write_fn, seek);
+  AVIOContext* io = avio_alloc_context(buffer, kIoBufferSize, 0, opaque, read, nullptr, seek);
   if (io == nullptr) {
     av_free(buffer);
   }
@@ -250,7 +223,7 @@ class TrackReader {
       return {};
     }
     reader_ = std::make_unique<ChainReader>(objects_, track_[index]);
-    io_ = make_io(reader_.get(), false, &ChainReader::read, nullptr, &ChainReader::seek);
+    io_ = make_input_io(reader_.get(), &ChainReader::read, &ChainReader::seek);
     AVFormatContext* ctx = avformat_alloc_context();
     if (!io_ || ctx == nullptr) {
       avformat_free_context(ctx);
@@ -287,8 +260,8 @@ class TrackReader {
 
 }  // namespace
 
-Result<Bytes> remux_mp4(storage::ObjectStore& objects, const RemuxTrack& video,
-                        const RemuxTrack& audio) {
+Status remux_mp4(storage::ObjectStore& objects, const RemuxTrack& video, const RemuxTrack& audio,
+                 const std::filesystem::path& out_file) {
   if (video.empty()) {
     return make_error(Code::InvalidArgument, "mp4 remux: no video");
   }
@@ -297,16 +270,18 @@ Result<Bytes> remux_mp4(storage::ObjectStore& objects, const RemuxTrack& video,
   if (!audio.empty()) {
     readers.push_back(std::make_unique<TrackReader>(objects, audio));
   }
-  MemoryWriter sink;
-  IoPtr out_io = make_io(&sink, true, nullptr, &MemoryWriter::write, &MemoryWriter::seek);
   AVFormatContext* raw = nullptr;
   if (int r = avformat_alloc_output_context2(&raw, nullptr, "mp4", nullptr); r < 0) {
     return av_error("creating the MP4 muxer", r);
   }
   OutputPtr out(raw);
-  if (!out_io) {
-    return make_error(Code::ResourceExhausted, "mp4 remux: out of memory");
+  // A file, not memory: a recording may be hours long. The muxer seeks back to
+  // write box sizes, and the index goes at the end.
+  AVIOContext* file_io = nullptr;
+  if (int r = avio_open(&file_io, out_file.c_str(), AVIO_FLAG_WRITE); r < 0) {
+    return av_error("opening " + out_file.string(), r);
   }
+  FileIoPtr out_io(file_io);
   out->pb = out_io.get();
   out->flags |= AVFMT_FLAG_CUSTOM_IO;
   for (auto& reader : readers) {
@@ -371,7 +346,14 @@ Result<Bytes> remux_mp4(storage::ObjectStore& objects, const RemuxTrack& video,
     return av_error("writing the MP4 index", r);
   }
   avio_flush(out_io.get());
-  return sink.take();
+  if (out_io->error < 0) {
+    return av_error("writing " + out_file.string(), out_io->error);
+  }
+  AVIOContext* closing = out_io.release();
+  if (int r = avio_closep(&closing); r < 0) {
+    return av_error("closing " + out_file.string(), r);
+  }
+  return {};
 }
 
 }  // namespace antcdn::record

@@ -1,6 +1,7 @@
 #include "record/recording_service.h"
 
 #include <cmath>
+#include <system_error>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -10,14 +11,11 @@
 #include "common/time_util.h"
 #include "record/mp4_remux.h"
 #include "record/recording_layout.h"
+#include "storage/staged_file.h"
 
 namespace antcdn::record {
 namespace {
 
-// The MP4 is served whole from memory (the edge's reads, S3Store's answer
-// limit of 256 MiB): a recording whose top rendition and audio are larger gets
-// none (HLS only).
-constexpr size_t kMaxMp4Bytes = size_t{256} * 1024 * 1024;
 // How often join() reads the other node's checkpoint again while it waits.
 constexpr std::chrono::milliseconds kCheckpointPoll{200};
 
@@ -43,14 +41,6 @@ RemuxTrack remux_track(const std::string& recording_id, const RecordedRendition&
     track.back().segments.push_back({key(seg.uri), seg.bytes});
   }
   return track;
-}
-
-size_t media_bytes(const RecordedRendition& r) {
-  size_t total = 0;
-  for (const auto& seg : r.segments) {
-    total += seg.bytes;
-  }
-  return total;
 }
 
 }  // namespace
@@ -253,24 +243,29 @@ bool RecordingService::store_download(const RecordingResult& result) {
   if (video == nullptr) {
     return false;  // audio only: the HLS recording is all there is
   }
-  size_t bytes_in = media_bytes(*video) + (audio != nullptr ? media_bytes(*audio) : 0);
-  if (bytes_in > kMaxMp4Bytes) {
-    spdlog::info("record: {}: no MP4, {} bytes of media is over {}", result.recording_id, bytes_in,
-                 kMaxMp4Bytes);
-    return false;
-  }
+  // Built in a file and stored from it (S3: a multipart upload), so neither
+  // memory nor an object-size limit bounds a recording's length.
   const std::string& id = result.recording_id;
-  auto mp4 = remux_mp4(objects_, remux_track(id, *video),
-                       audio != nullptr ? remux_track(id, *audio) : RemuxTrack{});
-  if (!mp4.ok()) {
-    spdlog::warn("record: {}: no MP4: {}", result.recording_id, mp4.error().describe());
+  auto staged = storage::StagedFile::create(
+      options_.staging_dir.empty() ? std::filesystem::temp_directory_path() : options_.staging_dir,
+      kDownloadFile);
+  if (!staged.ok()) {
+    spdlog::warn("record: {}: no MP4: {}", id, staged.error().describe());
     return false;
   }
-  size_t bytes = mp4->size();
-  auto object =
-      storage::make_object(std::move(*mp4), {"video/mp4", "public, max-age=31536000, immutable"});
-  if (Status s = objects_.put(recording_key(result.recording_id, kDownloadFile), object); !s.ok()) {
-    spdlog::warn("record: {}: storing the MP4: {}", result.recording_id, s.error().describe());
+  if (Status s =
+          remux_mp4(objects_, remux_track(id, *video),
+                    audio != nullptr ? remux_track(id, *audio) : RemuxTrack{}, staged->path());
+      !s.ok()) {
+    spdlog::warn("record: {}: no MP4: {}", id, s.error().describe());
+    return false;
+  }
+  std::error_code ec;
+  uintmax_t bytes = std::filesystem::file_size(staged->path(), ec);
+  if (Status s = objects_.put_file(recording_key(id, kDownloadFile), staged->path(),
+                                   {"video/mp4", "public, max-age=31536000, immutable"});
+      !s.ok()) {
+    spdlog::warn("record: {}: storing the MP4: {}", id, s.error().describe());
     return false;
   }
   spdlog::info("record: {} ready, MP4 of {} bytes", result.recording_id, bytes);

@@ -24,6 +24,7 @@
 // store (the supervisor's loop, the API pool, start-up); finishing runs on `pool`.
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,10 @@ namespace antcdn::record {
 
 struct RecordingServiceOptions {
   std::string node_id = "local";
+  // Where the MP4 is built before it is stored (storage::StagedFile): under
+  // a disk store's root (DiskStore::staging_dir(), so storing it is a rename),
+  // else the system's temp directory (empty: that one).
+  std::filesystem::path staging_dir;
   // How long join() waits for the other node's checkpoint to reach the live playlists.
   std::chrono::milliseconds checkpoint_wait{3000};
 };

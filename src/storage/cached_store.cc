@@ -116,13 +116,38 @@ void CachedStore::set_publish_listener(PublishListener listener) {
   publish_listener_ = std::move(listener);
 }
 
-void CachedStore::get_fresh_async(const std::string& key, GetCallback done) {
-  auto read = [this, key, done = std::move(done)] { done(inner_.get(key)); };
+void CachedStore::in_background(std::function<void()> job) const {
   if (options_.background) {
-    options_.background(std::move(read));
+    options_.background(std::move(job));
   } else {
-    read();
+    job();
   }
+}
+
+void CachedStore::get_fresh_async(const std::string& key, GetCallback done) {
+  in_background([this, key, done = std::move(done)] { done(inner_.get(key)); });
+}
+
+Result<ObjectRange> CachedStore::get_range(const std::string& key, uint64_t offset, size_t length) {
+  assert_may_block("CachedStore::get_range");
+  return inner_.get_range(key, offset, length);
+}
+
+void CachedStore::get_range_async(const std::string& key, uint64_t offset, size_t length,
+                                  RangeCallback done) {
+  in_background([this, key, offset, length, done = std::move(done)] {
+    done(inner_.get_range(key, offset, length));
+  });
+}
+
+Status CachedStore::put_file(const std::string& key, const std::filesystem::path& file,
+                             const PutOptions& options) {
+  assert_may_block("CachedStore write");
+  KeyWriteLock write_lock(*this, key);
+  Status s = inner_.put_file(key, file, options);
+  std::lock_guard lock(mutex_);
+  forget_locked(key);
+  return s;
 }
 
 Result<ObjectPtr> CachedStore::get(const std::string& key) {
@@ -197,6 +222,13 @@ void CachedStore::finish_fill(const std::string& key, uint64_t ticket, Result<Ob
   }
 }
 
+void CachedStore::forget_locked(const std::string& key) {
+  if (auto fill = fills_.find(key); fill != fills_.end()) {
+    orphan_fill_locked(fill);
+  }
+  erase_locked(key);
+}
+
 void CachedStore::orphan_fill_locked(std::unordered_map<std::string, Fill>::iterator fill) {
   orphans_.emplace(fill->second.ticket, std::move(fill->second));
   fills_.erase(fill);
@@ -218,10 +250,7 @@ Status CachedStore::remove(const std::string& key) {
   Status s = inner_.remove(key);
   // Evict even on failure: a later miss simply reads whatever the inner store has.
   std::lock_guard lock(mutex_);
-  if (auto fill = fills_.find(key); fill != fills_.end()) {
-    orphan_fill_locked(fill);
-  }
-  erase_locked(key);
+  forget_locked(key);
   return s;
 }
 
@@ -230,10 +259,7 @@ Status CachedStore::remove_many(const std::vector<std::string>& keys) {
   Status s = inner_.remove_many(keys);
   std::lock_guard lock(mutex_);
   for (const auto& key : keys) {
-    if (auto fill = fills_.find(key); fill != fills_.end()) {
-      orphan_fill_locked(fill);
-    }
-    erase_locked(key);
+    forget_locked(key);
   }
   return s;
 }

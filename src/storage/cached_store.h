@@ -79,6 +79,16 @@ class CachedStore final : public ObjectStore, public ObjectReader {
   Result<ObjectPtr> get(const std::string& key) override;
   // Never blocks: a miss is read on `background` (or joins a read in flight).
   void get_async(const std::string& key, GetCallback done) override;
+  // The inner store's range, never cached (nor served from the cache: the
+  // objects read this way are the ones too large for it).
+  Result<ObjectRange> get_range(const std::string& key, uint64_t offset, size_t length) override;
+  // get_range on `background`.
+  void get_range_async(const std::string& key, uint64_t offset, size_t length,
+                       RangeCallback done) override;
+  // The inner store's put_file, then evicts the key (the file is not read
+  // here: it may be gigabytes).
+  Status put_file(const std::string& key, const std::filesystem::path& file,
+                  const PutOptions& options) override;
   Status remove(const std::string& key) override;
   Status remove_prefix(const std::string& prefix) override;
   // The inner store's batch (S3: DeleteObjects), then evicts each key.
@@ -118,6 +128,8 @@ class CachedStore final : public ObjectStore, public ObjectReader {
   void insert_locked(const std::string& key, ObjectPtr object,
                      std::optional<std::chrono::milliseconds> ttl);
   void erase_locked(const std::string& key);
+  // On `background`, or inline when there is none.
+  void in_background(std::function<void()> job) const;
   void cache_answer_locked(const std::string& key, const Result<ObjectPtr>& answer);
   void start_get(const std::string& key, GetCallback done,
                  const std::function<void(std::function<void()>)>& background);
@@ -125,6 +137,8 @@ class CachedStore final : public ObjectStore, public ObjectReader {
   // A write makes a fill in flight stale: its answer still goes to its waiters
   // but is not cached, and later misses start a fresh read.
   void orphan_fill_locked(std::unordered_map<std::string, Fill>::iterator fill);
+  // After a write of `key`: its cached copy and any fill in flight are stale.
+  void forget_locked(const std::string& key);
 
   ObjectStore& inner_;
   const CacheOptions options_;

@@ -1,6 +1,8 @@
 #include "storage/disk_store.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -54,8 +56,10 @@ class Fd {
       ::close(fd_);
     }
   }
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
+  Fd& operator=(Fd&&) = delete;
 
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
@@ -99,6 +103,118 @@ int write_all(int fd, ByteSpan data) {
   return 0;
 }
 
+// Reads up to `length` bytes at `offset` (pread: the descriptor's position is
+// not shared state); fewer at the end of the file. 0 or the errno.
+int read_at(int fd, std::byte* out, size_t length, uint64_t offset, size_t& filled) {
+  filled = 0;
+  while (filled < length) {
+    ssize_t n = ::pread(fd, out + filled, length - filled, static_cast<off_t>(offset + filled));
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return errno;
+    }
+    if (n == 0) {
+      break;  // cannot shrink under us (files are replaced, never truncated), but be safe
+    }
+    filled += static_cast<size_t>(n);
+  }
+  return 0;
+}
+
+// An object's open file and its size.
+struct OpenObject {
+  Fd fd;
+  uint64_t size = 0;
+};
+
+Result<OpenObject> open_object(const std::filesystem::path& root, const std::string& key) {
+  if (!is_valid_key(key)) {
+    return invalid_key(key);
+  }
+  const std::string path = (root / key).string();
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      return make_error(Code::NotFound, "no object \"" + key + "\"");
+    }
+    return io_error("open", key, errno);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return io_error("stat", key, errno);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    // A directory is a prefix of other keys, not an object.
+    return make_error(Code::NotFound, "no object \"" + key + "\"");
+  }
+  return OpenObject{std::move(fd), static_cast<uint64_t>(st.st_size)};
+}
+
+// "." + target name + ".~XXXXXX": what put() names its temp files beside `target`.
+std::string temp_template(const fs::path& target) {
+  // '~' is not a key character, so no get() can ever name a temp file, and the
+  // leading dot keeps it out of directory listings by convention.
+  std::string name = ".";
+  name += target.filename().string();
+  name += kTempMarker;
+  name += "XXXXXX";
+  return (target.parent_path() / name).string();
+}
+
+// Copies `from` into the open `to` in 1 MiB steps (put_file across file systems).
+int copy_into(const fs::path& from, int to) {
+  Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in.valid()) {
+    return errno;
+  }
+  Bytes buffer(size_t{1} << 20);
+  for (uint64_t offset = 0;;) {
+    size_t n = 0;
+    if (int err = read_at(in.get(), buffer.data(), buffer.size(), offset, n); err != 0) {
+      return err;
+    }
+    if (n == 0) {
+      return 0;
+    }
+    if (int err = write_all(to, ByteSpan(buffer).first(n)); err != 0) {
+      return err;
+    }
+    offset += n;
+  }
+}
+
+// Writes a temp file beside `target` with `fill` (0 or an errno) and renames it
+// over the target, so a reader (this process or nginx serving the same tree)
+// sees the old object or the new one, never a torn one.
+Status write_beside(const fs::path& target, const std::string& key,
+                    const std::function<int(int fd)>& fill) {
+  std::string temp = temp_template(target);
+  Fd fd(::mkostemp(temp.data(), O_CLOEXEC));
+  if (!fd.valid()) {
+    return io_error("create temp file", key, errno);
+  }
+  TempFileGuard guard(temp);
+  // mkostemp creates 0600; media is public, and a web server may share the tree.
+  if (::fchmod(fd.get(), 0644) != 0) {
+    return io_error("chmod temp file", key, errno);
+  }
+  if (int err = fill(fd.get()); err != 0) {
+    return io_error("write", key, err);
+  }
+  // No fsync: a live segment lost in a power cut is worthless anyway, and the
+  // rename alone already gives readers the all-or-nothing view they need.
+  if (int err = fd.close(); err != 0) {
+    return io_error("close", key, err);
+  }
+  if (::rename(temp.c_str(), target.c_str()) != 0) {
+    return io_error("rename", key, errno);
+  }
+  guard.release();
+  return {};
+}
+
 }  // namespace
 
 DiskStore::DiskStore(fs::path root) : root_(std::move(root)) {}
@@ -140,76 +256,71 @@ Status DiskStore::put(const std::string& key, const ObjectPtr& object) {
   if (ec) {
     return io_error("create directory", key, ec.value());
   }
-  // '~' is not a key character, so no get() can ever name a temp file, and the
-  // leading dot keeps it out of directory listings by convention.
-  std::string name = ".";
-  name += target.filename().string();
-  name += kTempMarker;
-  name += "XXXXXX";
-  std::string temp = (target.parent_path() / name).string();
-  Fd fd(::mkostemp(temp.data(), O_CLOEXEC));
-  if (!fd.valid()) {
-    return io_error("create temp file", key, errno);
-  }
-  TempFileGuard guard(temp);
-  // mkostemp creates 0600; media is public, and a web server may share the tree.
-  if (::fchmod(fd.get(), 0644) != 0) {
-    return io_error("chmod temp file", key, errno);
-  }
-  if (int err = write_all(fd.get(), object->data); err != 0) {
-    return io_error("write", key, err);
-  }
-  // No fsync: a live segment lost in a power cut is worthless anyway, and the
-  // rename alone already gives readers the all-or-nothing view they need.
-  if (int err = fd.close(); err != 0) {
-    return io_error("close", key, err);
-  }
-  if (::rename(temp.c_str(), target.c_str()) != 0) {
-    return io_error("rename", key, errno);
-  }
-  guard.release();
-  return {};
+  return write_beside(target, key,
+                      [&object](int fd) { return write_all(fd, ByteSpan(object->data)); });
 }
 
 Result<ObjectPtr> DiskStore::get(const std::string& key) {
   assert_may_block("disk I/O");
-  if (!is_valid_key(key)) {
-    return invalid_key(key);
-  }
-  const std::string path = (root_ / key).string();
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    if (errno == ENOENT || errno == ENOTDIR) {
-      return make_error(Code::NotFound, "no object \"" + key + "\"");
-    }
-    return io_error("open", key, errno);
-  }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) {
-    return io_error("stat", key, errno);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    // A directory is a prefix of other keys, not an object.
-    return make_error(Code::NotFound, "no object \"" + key + "\"");
+  auto file = open_object(root_, key);
+  if (!file.ok()) {
+    return file.error();
   }
   StoredObject object;
-  object.data.resize(static_cast<size_t>(st.st_size));
+  object.data.resize(static_cast<size_t>(file->size));
   size_t filled = 0;
-  while (filled < object.data.size()) {
-    ssize_t n = ::read(fd.get(), object.data.data() + filled, object.data.size() - filled);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return io_error("read", key, errno);
-    }
-    if (n == 0) {
-      break;  // cannot shrink under us (files are replaced, never truncated), but be safe
-    }
-    filled += static_cast<size_t>(n);
+  if (int err = read_at(file->fd.get(), object.data.data(), object.data.size(), 0, filled);
+      err != 0) {
+    return io_error("read", key, err);
   }
   object.data.resize(filled);
   return ObjectPtr(std::make_shared<const StoredObject>(std::move(object)));
+}
+
+Result<ObjectRange> DiskStore::get_range(const std::string& key, uint64_t offset, size_t length) {
+  assert_may_block("disk I/O");
+  auto file = open_object(root_, key);
+  if (!file.ok()) {
+    return file.error();
+  }
+  ObjectRange out;
+  out.total_size = file->size;
+  if (offset >= file->size) {
+    return out;
+  }
+  out.data.resize(static_cast<size_t>(std::min<uint64_t>(length, file->size - offset)));
+  size_t filled = 0;
+  if (int err = read_at(file->fd.get(), out.data.data(), out.data.size(), offset, filled);
+      err != 0) {
+    return io_error("read", key, err);
+  }
+  out.data.resize(filled);
+  return out;
+}
+
+Status DiskStore::put_file(const std::string& key, const fs::path& file, const PutOptions&) {
+  assert_may_block("disk I/O");
+  if (!is_valid_key(key)) {
+    return invalid_key(key);
+  }
+  const fs::path target = root_ / key;
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) {
+    return io_error("create directory", key, ec.value());
+  }
+  // Same file system (a temp file under the root): one atomic rename, no copy.
+  if (::chmod(file.c_str(), 0644) != 0) {
+    return io_error("chmod " + file.string(), key, errno);
+  }
+  if (::rename(file.c_str(), target.c_str()) == 0) {
+    return {};
+  }
+  if (errno != EXDEV) {
+    return io_error("rename " + file.string(), key, errno);
+  }
+  // Another file system: copy beside the target, then rename, as put() does.
+  return write_beside(target, key, [&file](int fd) { return copy_into(file, fd); });
 }
 
 Status DiskStore::remove(const std::string& key) {

@@ -24,6 +24,13 @@ class DiskStore final : public ObjectStore {
   // refuses otherwise: permissions, a file where a directory should be.
   Status put(const std::string& key, const ObjectPtr& object) override;
   Result<ObjectPtr> get(const std::string& key) override;
+  // pread of just the range.
+  Result<ObjectRange> get_range(const std::string& key, uint64_t offset, size_t length) override;
+  // Renames `file` onto the key (atomic, no copy) when it is on the root's file
+  // system (put it under staging_dir()); otherwise copies it beside the key
+  // and renames that, as put() does. The options are not kept (see above).
+  Status put_file(const std::string& key, const std::filesystem::path& file,
+                  const PutOptions& options) override;
   Status remove(const std::string& key) override;
   // "lse_x/" removes the directory lse_x; a prefix not ending in '/' scans its
   // parent directory for names that start with the last segment.
@@ -36,6 +43,10 @@ class DiskStore final : public ObjectStore {
   Result<size_t> sweep_temp_files(std::filesystem::file_time_type older_than);
 
   const std::filesystem::path& root() const { return root_; }
+  // "{root}/.~staging": where to build a file that put_file will rename into
+  // place (same file system). No key can name it ('~' is not a key
+  // character); sweep_temp_files also removes what a crash left there.
+  std::filesystem::path staging_dir() const { return root_ / ".~staging"; }
 
  private:
   std::filesystem::path root_;

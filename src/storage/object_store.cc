@@ -1,5 +1,9 @@
 #include "storage/object_store.h"
 
+#include <algorithm>
+#include <fstream>
+#include <system_error>
+
 namespace antcdn::storage {
 namespace {
 
@@ -67,6 +71,50 @@ Status ObjectStore::remove_many(const std::vector<std::string>& keys) {
     }
   }
   return {};
+}
+
+Result<ObjectRange> ObjectStore::get_range(const std::string& key, uint64_t offset, size_t length) {
+  auto whole = get(key);
+  if (!whole.ok()) {
+    return whole.error();
+  }
+  return slice_range((*whole)->data, offset, length);
+}
+
+ObjectRange slice_range(const Bytes& data, uint64_t offset, size_t length) {
+  ObjectRange out;
+  out.total_size = data.size();
+  if (offset < data.size()) {
+    size_t n = std::min<uint64_t>(length, data.size() - offset);
+    auto first = data.begin() + static_cast<ptrdiff_t>(offset);
+    out.data.assign(first, first + static_cast<ptrdiff_t>(n));
+  }
+  return out;
+}
+
+Status ObjectStore::put_file(const std::string& key, const std::filesystem::path& file,
+                             const PutOptions& options) {
+  auto bytes = read_whole_file(file);
+  if (!bytes.ok()) {
+    return bytes.error();
+  }
+  return put(key, make_object(std::move(*bytes), options));
+}
+
+Result<Bytes> read_whole_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(file, ec);
+  std::ifstream in(file, std::ios::binary);
+  if (ec || !in) {
+    return make_error(Code::Unavailable,
+                      "reading " + file.string() + ": " + (ec ? ec.message() : "cannot open"));
+  }
+  Bytes data(size);
+  in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(size));
+  if (static_cast<uintmax_t>(in.gcount()) != size) {
+    return make_error(Code::Unavailable, "reading " + file.string() + ": short read");
+  }
+  return data;
 }
 
 }  // namespace antcdn::storage

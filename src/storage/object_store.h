@@ -9,6 +9,8 @@
 // the write queue (every retry), the cache and the edge's responses all hold
 // the same bytes. Nothing on the write path copies them.
 
+#include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,6 +34,12 @@ struct StoredObject {
 
 using ObjectPtr = std::shared_ptr<const StoredObject>;
 
+// A piece of an object (ObjectStore::get_range).
+struct ObjectRange {
+  Bytes data;               // at most the length asked; shorter at the object's end
+  uint64_t total_size = 0;  // the whole object's size
+};
+
 // Wraps freshly built bytes; the only place an object's payload is moved in.
 inline ObjectPtr make_object(Bytes data, PutOptions options = {}) {
   return std::make_shared<const StoredObject>(StoredObject{std::move(data), std::move(options)});
@@ -54,6 +62,20 @@ class ObjectStore {
   // removes them one by one; a store that can remove many in one request
   // (S3 DeleteObjects) overrides it.
   virtual Status remove_many(const std::vector<std::string>& keys);
+
+  // Bytes [offset, offset + length) of `key`, and the object's size: fewer at
+  // its end, none from an offset at or past it (length 0 asks only the size).
+  // NotFound when absent. For objects too large to read whole (a recording's
+  // MP4). This one reads the whole object (get()) and slices it; DiskStore
+  // (pread) and S3Store (a GET with Range) read just the range.
+  virtual Result<ObjectRange> get_range(const std::string& key, uint64_t offset, size_t length);
+  // Stores the local file `file` under `key` without holding it in memory
+  // where the store can. The file may be gone afterwards (DiskStore renames
+  // it into place); a caller removes it if it is still there. This one reads
+  // it whole and calls put() (MemoryStore); DiskStore renames (or copies, across
+  // file systems), S3Store uploads it in parts.
+  virtual Status put_file(const std::string& key, const std::filesystem::path& file,
+                          const PutOptions& options);
 };
 
 // A key is one or more segments of [A-Za-z0-9._-], separated by '/', none of
@@ -65,5 +87,12 @@ bool is_valid_prefix(std::string_view prefix);
 
 // InvalidArgument for an invalid key or a null object, as every put() checks.
 Status check_put(const std::string& key, const ObjectPtr& object);
+
+// Bytes [offset, offset + length) of `data` (fewer at its end) and its size.
+ObjectRange slice_range(const Bytes& data, uint64_t offset, size_t length);
+
+// The whole of a local file (ObjectStore::put_file's fallback); Unavailable
+// with the errno text when it cannot be read.
+Result<Bytes> read_whole_file(const std::filesystem::path& file);
 
 }  // namespace antcdn::storage

@@ -2,10 +2,13 @@
 // its window becomes one recording with one discontinuity; its VOD playlists
 // and its MP4 play, every frame decodes, the duration is the media published;
 // the MP4 answers Range requests; DELETE removes every object, on disk and in
-// Swift (s3api); another API key never sees it.
+// Swift (s3api); another API key never sees it. The two-session recordings
+// publish a noisy, high-bitrate picture so that their MP4 (over 10 MiB) is
+// streamed by the edge in several pieces and, on Swift, goes up as a
+// multipart upload of several parts; no temp file of the remux is left.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Server, makeDataDir, cleanup } from "./lib/server.mjs";
 import { makeClip, ffmpegPublish, waitFor, haveTool } from "./lib/media.mjs";
@@ -17,8 +20,13 @@ import { WebhookReceiver, verifySignature } from "./lib/webhook_receiver.mjs";
 const FIRST_SECONDS = 4;
 const SECOND_SECONDS = 4;
 const SEGMENT_SECONDS = 2;
+// What the edge reads from the store at a time (edge/store_body_source.h).
+const EDGE_PIECE_BYTES = 2 * 1024 * 1024;
+// --s3-part-size-mib for the Swift case: its least (S3's too).
+const PART_MIB = 5;
 let scratch;
 let clips;
+let noisy;
 
 before(async () => {
   scratch = makeDataDir();
@@ -26,7 +34,24 @@ before(async () => {
     first: await makeClip(path.join(scratch, "first.flv"), { seconds: FIRST_SECONDS, gop: 30 }),
     second: await makeClip(path.join(scratch, "second.flv"), { seconds: SECOND_SECONDS, gop: 30 }),
   };
+  // Noise keeps x264 from compressing: about 14 Mbit/s, so ten seconds make a
+  // 17 MB MP4 (several edge pieces, several 5 MiB parts).
+  const vcodec = ["-vf", "noise=alls=15:allf=t", "-c:v", "libx264", "-preset", "ultrafast",
+    "-qp", "28", "-g", "30", "-keyint_min", "30", "-sc_threshold", "0", "-pix_fmt", "yuv420p"];
+  noisy = {
+    first: await makeClip(path.join(scratch, "noisy-first.flv"),
+      { seconds: FIRST_SECONDS, size: "640x360", vcodec }),
+    second: await makeClip(path.join(scratch, "noisy-second.flv"),
+      { seconds: SECOND_SECONDS, size: "640x360", vcodec }),
+  };
 });
+
+// Files a remux left in `dir` (its staged MP4s are named ".download.mp4.~XXXXXX").
+function stagedLeft(dir) {
+  return existsSync(dir)
+    ? readdirSync(dir, { recursive: true }).filter((f) => path.basename(f).startsWith(".download.mp4.~"))
+    : [];
+}
 
 after(() => cleanup(scratch));
 
@@ -50,21 +75,21 @@ async function finishedRecording(srv, streamId) {
 // the reconnect window and ends cleanly. Returns {stream, recording, liveSeconds}:
 // liveSeconds is the session's media duration, the sum of the live playlist's
 // segments (all of them: fewer than its window of 10).
-async function recordTwoSessions(srv) {
+async function recordTwoSessions(srv, { first, second } = noisy) {
   const stream = await createStream(srv, { name: "recorded", reconnectWindowSeconds: 10 });
   assert.deepEqual(stream.recording, { enabled: true, retentionDays: 7 });
   const live = stream.playback.hlsUrl.replace(/master\.m3u8$/, "source/index.m3u8");
-  const first = ffmpegPublish(stream.ingest.rtmpFullUrl, clips.first, { loop: true });
+  const looping = ffmpegPublish(stream.ingest.rtmpFullUrl, first, { loop: true });
   try {
     await waitFor(async () => {
       const r = await fetchObject(live);
       return r.status === 200 && parseMedia(r.text()).segments.length >= 3;
     }, { timeoutMs: 30000, intervalMs: 100, what: "three live segments" });
   } finally {
-    first.kill("SIGKILL");
+    looping.kill("SIGKILL");
   }
   await waitState(srv, stream.streamId, "connecting", { timeoutMs: 10000 });
-  await publish(stream.ingest.rtmpFullUrl, clips.second);
+  await publish(stream.ingest.rtmpFullUrl, second);
   await waitState(srv, stream.streamId, "ended", { timeoutMs: 30000 });
   // The live playlist once its last write (ENDLIST) has landed.
   const liveText = await waitFor(async () => {
@@ -149,8 +174,14 @@ async function checkRecording(srv, { stream, recording, liveSeconds, liveText },
   const size = whole.body.length;
   t?.diagnostic(`session ${published.toFixed(3)} s (live playlist); recording ${recording.durationSeconds} s; ` +
     `HLS ${probed.duration} s by ffprobe; MP4 ${mp4.duration} s, ${size} bytes; ${files.length} objects`);
+  assert.ok(size > 2 * EDGE_PIECE_BYTES + 4096, `an MP4 of several edge pieces: ${size} bytes`);
+  const partBytes = PART_MIB * 1024 * 1024;
+  // Across a boundary of the edge's pieces (they start where the range does)
+  // and across a boundary of the multipart upload's parts.
   for (const [range, first, last] of [["bytes=100-199", 100, 199], ["bytes=-50", size - 50, size - 1],
-    [`bytes=${size - 10}-`, size - 10, size - 1], [`bytes=${size - 5}-${size + 100}`, size - 5, size - 1]]) {
+    [`bytes=${size - 10}-`, size - 10, size - 1], [`bytes=${size - 5}-${size + 100}`, size - 5, size - 1],
+    [`bytes=1000-${1000 + EDGE_PIECE_BYTES + 4999}`, 1000, 1000 + EDGE_PIECE_BYTES + 4999],
+    [`bytes=${partBytes - 3000}-${partBytes + 2999}`, partBytes - 3000, partBytes + 2999]]) {
     const res = await fetch(mp4Url, { headers: { Range: range } });
     const body = Buffer.from(await res.arrayBuffer());
     assert.equal(res.status, 206, range);
@@ -161,7 +192,10 @@ async function checkRecording(srv, { stream, recording, liveSeconds, liveText },
   assert.equal(refused.status, 416);
   assert.equal(refused.headers.get("content-range"), `bytes */${size}`);
   await refused.arrayBuffer();
-  return files;
+  const head = await fetch(mp4Url, { method: "HEAD" });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers.get("content-length"), String(size));
+  return { files, mp4: whole.body };
 }
 
 async function deleteRecording(srv, recording, files) {
@@ -182,9 +216,14 @@ test("disk: one recording across a reconnect; HLS and MP4 play; Range; delete re
       body: { url: `${receiver.url}/rec`, events: ["recording.ready", "recording.deleted"] } })).json();
     const recorded = await recordTwoSessions(srv);
     const { stream, recording } = recorded;
-    const files = await checkRecording(srv, recorded, t);
+    const { files, mp4 } = await checkRecording(srv, recorded, t);
     const folder = path.join(srv.dataDir, "media", "recordings", recording.recordingId);
     for (const f of files) assert.ok(existsSync(path.join(folder, f)), `${f} is on disk`);
+    // The edge streamed exactly the stored file; the remux's staged file was
+    // renamed into place, nothing is left in the staging directory.
+    assert.ok(readFileSync(path.join(folder, "download.mp4")).equals(mp4),
+      "the download is the stored MP4, byte for byte");
+    assert.deepEqual(stagedLeft(path.join(srv.dataDir, "media")), [], "no staged file left");
 
     // GET one; another key sees neither it nor the stream's list.
     const one = await srv.api(`/v1/recordings/${recording.recordingId}`);
@@ -255,19 +294,29 @@ test("recording disabled records nothing; PATCH turns it on; deleting the stream
   }
 });
 
-test("Swift (s3api) and PostgreSQL: recorded, played, deleted with every object",
+test("Swift (s3api) and PostgreSQL: recorded, the MP4 uploaded in parts, played, deleted with every object",
   { skip: !haveTool("swift-proxy-server") && "no Swift" }, async (t) => {
     const backends = await startBackends();
+    // The remux stages its MP4 in the system's temp directory (not disk
+    // storage): a folder of this server's own, to find what it left.
+    const tmp = path.join(scratch, "server-tmp");
+    mkdirSync(tmp, { recursive: true });
     const srv = await new Server(makeDataDir(), ["--database", backends.postgresUrl,
-      "--storage", backends.storageUrl("recordings")], { env: S3_ENV }).start();
+      "--storage", backends.storageUrl("recordings"), "--s3-part-size-mib", String(PART_MIB)],
+    { env: { ...S3_ENV, TMPDIR: tmp } }).start();
     try {
       const recorded = await recordTwoSessions(srv);
       const { stream, recording } = recorded;
-      const files = await checkRecording(srv, recorded, t);
+      const { files, mp4 } = await checkRecording(srv, recorded, t);
+      const parts = Math.ceil(mp4.length / (PART_MIB * 1024 * 1024));
+      assert.ok(parts >= 2, `a multipart upload: ${mp4.length} bytes in ${parts} parts`);
+      assert.deepEqual(stagedLeft(tmp), [], "no staged file left");
       const before = backends.storedObjects();
       await deleteRecording(srv, recording, files);
-      assert.equal(backends.storedObjects(), before - files.length,
-        `the ${files.length} objects of the recording are gone from Swift`);
+      // Swift keeps a multipart object as a manifest and one object per part:
+      // deleting the recording removes those too.
+      assert.equal(backends.storedObjects(), before - files.length - parts,
+        `the ${files.length} objects of the recording and the MP4's ${parts} parts are gone from Swift`);
       // Deleting the stream deletes the rest of its recordings too.
       const gone = await srv.api(`/v1/live-streams/${stream.streamId}`, { method: "DELETE" });
       assert.equal(gone.status, 204);

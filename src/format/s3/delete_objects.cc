@@ -3,33 +3,11 @@
 #include "format/s3/xml_leaves.h"
 
 namespace antcdn::format::s3 {
-namespace {
-
-void append_escaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-}
-
-}  // namespace
-
 std::string delete_objects_body(const std::vector<std::string>& full_keys) {
   std::string out = R"(<?xml version="1.0" encoding="UTF-8"?><Delete><Quiet>true</Quiet>)";
   for (const auto& key : full_keys) {
     out += "<Object><Key>";
-    append_escaped(out, key);
+    append_xml_escaped(out, key);
     out += "</Key></Object>";
   }
   out += "</Delete>";

@@ -264,4 +264,22 @@ Result<std::vector<XmlLeaf>> xml_leaves(std::string_view xml) {
   return Walker(xml).run();
 }
 
+void append_xml_escaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+}
+
 }  // namespace antcdn::format::s3

@@ -29,4 +29,8 @@ struct XmlLeaf {
 // DOCTYPE, no root element, more than 32 levels of nesting).
 Result<std::vector<XmlLeaf>> xml_leaves(std::string_view xml);
 
+// Appends `text` as XML character data (&, < and > escaped), for the request
+// bodies we build (DeleteObjects, CompleteMultipartUpload).
+void append_xml_escaped(std::string& out, std::string_view text);
+
 }  // namespace antcdn::format::s3

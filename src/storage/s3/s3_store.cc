@@ -1,10 +1,16 @@
 #include "storage/s3/s3_store.h"
 
+#include <fstream>
+#include <thread>
 #include <utility>
+
+#include <spdlog/spdlog.h>
 
 #include "common/blocking.h"
 #include "common/crypto.h"
+#include "common/parse_number.h"
 #include "format/s3/delete_objects.h"
+#include "format/s3/multipart.h"
 #include "format/s3/responses.h"
 #include "storage/s3/curl_transport.h"
 
@@ -78,6 +84,28 @@ std::string quoted(std::string_view op, std::string_view name) {
   return "s3 " + std::string(op) + " \"" + std::string(name) + "\"";
 }
 
+// What put() and a multipart upload store with the object.
+HeaderList object_headers(const PutOptions& options) {
+  HeaderList headers;
+  if (!options.content_type.empty()) {
+    headers.emplace_back("content-type", options.content_type);
+  }
+  if (!options.cache_control.empty()) {
+    headers.emplace_back("cache-control", options.cache_control);
+  }
+  return headers;
+}
+
+// Whether a failed exchange may pass if sent again (as the WriteQueue retries).
+bool may_pass_later(const Result<HttpResponse>& r) {
+  if (!r.ok()) {
+    return r.error().code == Code::Unavailable;
+  }
+  return !is_success(r->status) &&
+         classify(r->status, format::s3::parse_error_body(as_chars(r->body)).code) ==
+             Code::Unavailable;
+}
+
 }  // namespace
 
 // One request before signing. `key` is the full object key after the bucket
@@ -138,15 +166,7 @@ Status S3Store::put(const std::string& key, const ObjectPtr& object) {
   if (Status s = check_put(key, object); !s.ok()) {
     return s;
   }
-  const PutOptions& options = object->options;
-  Call call{"PUT", location_.prefix + key, {}, {}, object->data};
-  if (!options.content_type.empty()) {
-    call.headers.emplace_back("content-type", options.content_type);
-  }
-  if (!options.cache_control.empty()) {
-    call.headers.emplace_back("cache-control", options.cache_control);
-  }
-  auto r = send(call);
+  auto r = send({"PUT", location_.prefix + key, {}, object_headers(object->options), object->data});
   if (!r.ok()) {
     return r.error().with_context(quoted("put", key));
   }
@@ -179,6 +199,166 @@ Result<ObjectPtr> S3Store::get(const std::string& key) {
     object.options.cache_control = *v;
   }
   return ObjectPtr(std::make_shared<const StoredObject>(std::move(object)));
+}
+
+Result<HttpResponse> S3Store::send_retrying(const Call& call) {
+  std::chrono::milliseconds wait = options_.retry_backoff;
+  for (int attempt = 1;; ++attempt) {
+    auto r = send(call);
+    if (attempt >= options_.attempts || !may_pass_later(r)) {
+      return r;
+    }
+    // On a blocking pool (the recordings job): waiting here holds no event loop.
+    std::this_thread::sleep_for(wait);
+    wait *= 2;
+  }
+}
+
+Result<ObjectRange> S3Store::get_range(const std::string& key, uint64_t offset, size_t length) {
+  if (!is_valid_key(key)) {
+    return invalid_key(key);
+  }
+  const std::string full = location_.prefix + key;
+  Call call{"GET", full, {}, {}, {}};
+  if (length == 0) {
+    call.method = "HEAD";
+  } else {
+    call.headers.emplace_back(
+        "range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
+  }
+  auto r = send(call);
+  if (!r.ok()) {
+    return r.error().with_context(quoted("get", key));
+  }
+  if (r->status == 404) {
+    return make_error(Code::NotFound, "no object \"" + key + "\"");
+  }
+  const std::string* range_header = r->header("content-range");
+  auto range = range_header ? format::s3::parse_content_range(*range_header) : std::nullopt;
+  if (r->status == 416) {
+    // The offset is at or past the end. Not every server says the size then
+    // (Swift does not): ask it.
+    return range ? ObjectRange{{}, range->total} : get_range(key, 0, 0);
+  }
+  if (call.method == "HEAD" && is_success(r->status)) {
+    const std::string* size = r->header("content-length");
+    auto total = size ? parse_number<uint64_t>(*size) : std::nullopt;
+    if (!total) {
+      return make_error(Code::Internal, "no Content-Length").with_context(quoted("head", key));
+    }
+    return ObjectRange{{}, *total};
+  }
+  if (r->status == 200) {
+    return slice_range(r->body, offset, length);  // the server sent the whole object
+  }
+  if (r->status != 206) {
+    return response_error(quoted("get", key), *r);
+  }
+  if (!range || range->first != offset || r->body.size() > length) {
+    return make_error(Code::Internal, "a 206 answer that is not the range asked (Content-Range " +
+                                          printable(range_header ? *range_header : "none", 80) +
+                                          ")")
+        .with_context(quoted("get", key));
+  }
+  return ObjectRange{std::move(r->body), range->total};
+}
+
+Status S3Store::put_file(const std::string& key, const std::filesystem::path& file,
+                         const PutOptions& options) {
+  if (!is_valid_key(key)) {
+    return invalid_key(key);
+  }
+  std::error_code ec;
+  const uint64_t size = std::filesystem::file_size(file, ec);
+  if (ec) {
+    return make_error(Code::Unavailable, "reading " + file.string() + ": " + ec.message());
+  }
+  if (size <= options_.part_bytes) {
+    return ObjectStore::put_file(key, file, options);  // one PUT of the file's bytes
+  }
+  const std::string full = location_.prefix + key;
+  auto created = send_retrying({"POST", full, {{"uploads", ""}}, object_headers(options), {}});
+  if (!created.ok()) {
+    return created.error().with_context(quoted("create upload", key));
+  }
+  if (!is_success(created->status)) {
+    return response_error(quoted("create upload", key), *created);
+  }
+  auto upload_id = format::s3::parse_upload_id(as_chars(created->body));
+  if (!upload_id.ok()) {
+    return make_error(Code::Internal, upload_id.error().describe())
+        .with_context(quoted("create upload", key));
+  }
+  Status s = upload_parts(full, *upload_id, file, size);
+  if (!s.ok()) {
+    // Stored parts are billed until the upload is aborted (or completed).
+    auto aborted = send_retrying({"DELETE", full, {{"uploadId", *upload_id}}, {}, {}});
+    if (!aborted.ok() || (!is_success(aborted->status) && aborted->status != 404)) {
+      spdlog::warn(
+          "storage: could not abort the multipart upload {} of {}: {}", *upload_id, key,
+          aborted.ok() ? "HTTP " + std::to_string(aborted->status) : aborted.error().describe());
+    }
+    return s.error().with_context(quoted("put", key));
+  }
+  return {};
+}
+
+Status S3Store::upload_parts(const std::string& key, const std::string& upload_id,
+                             const std::filesystem::path& file, uint64_t size) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return make_error(Code::Unavailable, "cannot open " + file.string());
+  }
+  const format::s3::PartPlan plan = format::s3::plan_parts(size, options_.part_bytes);
+  std::vector<std::string> etags;
+  Bytes part;  // one part in memory at a time
+  for (uint64_t i = 0; i < plan.parts; ++i) {
+    const std::string what = "part " + std::to_string(i + 1) + " of " + std::to_string(plan.parts);
+    part.resize(static_cast<size_t>(std::min(plan.part_bytes, size - i * plan.part_bytes)));
+    in.read(reinterpret_cast<char*>(part.data()), static_cast<std::streamsize>(part.size()));
+    if (static_cast<size_t>(in.gcount()) != part.size()) {
+      return make_error(Code::Unavailable, "reading " + file.string() + ": short read")
+          .with_context(what);
+    }
+    auto r = send_retrying(
+        {"PUT", key, {{"partNumber", std::to_string(i + 1)}, {"uploadId", upload_id}}, {}, part});
+    if (!r.ok()) {
+      return r.error().with_context(what);
+    }
+    if (!is_success(r->status)) {
+      return response_error(what, *r);
+    }
+    const std::string* etag = r->header("etag");
+    if (etag == nullptr) {
+      return make_error(Code::Internal, "the answer has no ETag").with_context(what);
+    }
+    etags.push_back(*etag);
+  }
+  return complete_upload(key, upload_id, etags);
+}
+
+Status S3Store::complete_upload(const std::string& key, const std::string& upload_id,
+                                const std::vector<std::string>& etags) {
+  const std::string body = format::s3::complete_multipart_body(etags);
+  Call call{"POST",
+            key,
+            {{"uploadId", upload_id}},
+            {{"content-type", "application/xml"}},
+            as_bytes(body)};
+  for (int attempt = 1;; ++attempt) {
+    auto r = send_retrying(call);
+    if (!r.ok()) {
+      return r.error().with_context("complete");
+    }
+    if (!is_success(r->status)) {
+      return response_error("complete", *r);
+    }
+    // A 200 may still carry an <Error> (S3 answers while it assembles the parts).
+    Status done = format::s3::check_complete_result(as_chars(r->body));
+    if (done.ok() || done.error().code != Code::Unavailable || attempt >= options_.attempts) {
+      return done;
+    }
+  }
 }
 
 Status S3Store::remove(const std::string& key) {

@@ -37,7 +37,15 @@ struct S3StoreOptions {
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds request_timeout{15000};
   int list_page_size = 1000;  // max-keys per ListObjectsV2 page in remove_prefix
-  size_t max_object_bytes = size_t{256} * 1024 * 1024;  // get() refuses larger answers
+  // get() refuses larger answers (read those with get_range, in pieces).
+  size_t max_object_bytes = size_t{256} * 1024 * 1024;
+  // put_file: a file up to this size is one PUT, a larger one a multipart
+  // upload in parts of this size (S3 wants at least 5 MiB; --s3-part-size-mib).
+  uint64_t part_bytes = uint64_t{16} << 20;
+  // Multipart requests that fail in a way that may pass (Unavailable) are
+  // tried this often, waiting retry_backoff, then twice that, ... in between.
+  int attempts = 5;
+  std::chrono::milliseconds retry_backoff{500};
 };
 
 class S3Store final : public ObjectStore {
@@ -51,6 +59,16 @@ class S3Store final : public ObjectStore {
   Status put(const std::string& key, const ObjectPtr& object) override;
   Result<ObjectPtr> get(const std::string& key) override;
   Status remove(const std::string& key) override;
+  // GET with a Range header (206; the size from Content-Range); length 0 is a
+  // HEAD (the size only). No answer is larger than the range.
+  Result<ObjectRange> get_range(const std::string& key, uint64_t offset, size_t length) override;
+  // One PUT up to part_bytes; beyond, a multipart upload (CreateMultipartUpload,
+  // UploadPart for each part read from the file in turn, CompleteMultipartUpload),
+  // so memory holds one part. Each request is retried (attempts); an upload
+  // that fails anyway is aborted (AbortMultipartUpload), so no parts are left
+  // stored (and billed).
+  Status put_file(const std::string& key, const std::filesystem::path& file,
+                  const PutOptions& options) override;
   // Lists the keys under the prefix (ListObjectsV2, page by page) and deletes
   // each page with one DeleteObjects. A listed key outside the prefix stops it
   // with Internal: a server that ignored the prefix must not get the whole
@@ -69,6 +87,12 @@ class S3Store final : public ObjectStore {
  private:
   struct Call;
   Result<HttpResponse> send(const Call& call);
+  // send(), again while it fails with Unavailable (options_.attempts).
+  Result<HttpResponse> send_retrying(const Call& call);
+  Status upload_parts(const std::string& key, const std::string& upload_id,
+                      const std::filesystem::path& file, uint64_t size);
+  Status complete_upload(const std::string& key, const std::string& upload_id,
+                         const std::vector<std::string>& etags);
   Status delete_full_key(const std::string& full_key);
   Status delete_full_keys(const std::vector<std::string>& full_keys);
 

@@ -73,6 +73,21 @@ TEST(Config, AdmissionLimits) {
   EXPECT_TRUE(errors[1].starts_with("--max-streams-per-key:"));
 }
 
+TEST(Config, S3PartSizeIsWithinS3sBounds) {
+  Config c;
+  EXPECT_EQ(c.s3_part_size_mib, 16);
+  for (int ok : {5, 16, 5120}) {
+    c.s3_part_size_mib = ok;
+    EXPECT_TRUE(c.validate().empty()) << ok;
+  }
+  for (int bad : {0, 4, 5121}) {
+    c.s3_part_size_mib = bad;
+    auto errors = c.validate();
+    ASSERT_EQ(errors.size(), 1u) << bad;
+    EXPECT_TRUE(errors[0].starts_with("--s3-part-size-mib:")) << errors[0];
+  }
+}
+
 TEST(Config, PartDurationIsAtLeast200MsAndAtMostTheSegmentTarget) {
   Config c;
   EXPECT_EQ(c.part_duration_ms, 500);

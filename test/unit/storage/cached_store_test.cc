@@ -3,13 +3,16 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <fstream>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "storage/memory_store.h"
+#include "support/temp_dir.h"
 
 namespace antcdn::storage {
 namespace {
@@ -393,6 +396,44 @@ TEST_F(CachedStoreTest, AHungPutHoldsNoOtherKeysWrites) {
   EXPECT_TRUE(others.get());
   EXPECT_EQ(text(cache.get("slow/1.m4s")), "s");
   EXPECT_EQ(text(cache.get("s63/1.m4s")), "x");
+}
+
+}  // namespace
+}  // namespace antcdn::storage
+
+namespace antcdn::storage {
+namespace {
+
+// A download reads ranges on the background pool and the cache keeps none of them.
+TEST_F(CachedStoreTest, RangesPassThroughOnTheBackgroundUncached) {
+  std::vector<std::function<void()>> jobs;
+  CachedStore cache(inner_, CacheOptions{.max_bytes = 1024, .background = [&](auto job) {
+                                           jobs.push_back(std::move(job));
+                                         }});
+  ASSERT_TRUE(inner_.inner.put("rec/download.mp4", make_object(to_bytes("0123456789"))).ok());
+  std::optional<Result<ObjectRange>> got;
+  cache.get_range_async("rec/download.mp4", 3, 4,
+                        [&](Result<ObjectRange> r) { got = std::move(r); });
+  EXPECT_FALSE(got) << "read on the background, not on the caller's thread";
+  ASSERT_EQ(jobs.size(), 1u);
+  jobs.front()();
+  ASSERT_TRUE(got && got->ok());
+  EXPECT_EQ(as_chars((*got)->data), "3456");
+  EXPECT_EQ((*got)->total_size, 10u);
+  EXPECT_EQ(cache.stats().entries, 0u);
+  EXPECT_EQ(cache.stats().bytes, 0u);
+}
+
+TEST_F(CachedStoreTest, PutFileWritesThroughAndEvictsTheOldCopy) {
+  CachedStore cache(inner_, 1024);
+  ASSERT_TRUE(put(cache, "rec/download.mp4", "old").ok());
+  EXPECT_EQ(text(cache.get("rec/download.mp4")), "old");
+  test::TempDir dir;
+  const auto file = dir.path() / "staged.mp4";
+  std::ofstream(file, std::ios::binary) << "new bytes";
+  ASSERT_TRUE(cache.put_file("rec/download.mp4", file, PutOptions{"video/mp4", ""}).ok());
+  EXPECT_EQ(cache.stats().entries, 0u) << "the file's bytes are never cached by put_file";
+  EXPECT_EQ(text(cache.get("rec/download.mp4")), "new bytes");
 }
 
 }  // namespace

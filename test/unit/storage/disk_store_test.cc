@@ -237,3 +237,88 @@ TEST_F(DiskStoreTest, SweepRemovesOnlyOldTempFiles) {
 
 }  // namespace
 }  // namespace antcdn::storage
+
+namespace antcdn::storage {
+namespace {
+
+std::string text_of_range(const Result<ObjectRange>& r) {
+  return r.ok() ? std::string(as_chars(r->data)) : "<error " + r.error().describe() + ">";
+}
+
+TEST_F(DiskStoreTest, GetRangeReadsJustTheRangeAndTellsTheSize) {
+  ASSERT_TRUE(put("rec/download.mp4", "0123456789").ok());
+  auto middle = store_.get_range("rec/download.mp4", 2, 3);
+  EXPECT_EQ(text_of_range(middle), "234");
+  EXPECT_EQ(middle->total_size, 10u);
+  EXPECT_EQ(text_of_range(store_.get_range("rec/download.mp4", 8, 100)), "89");
+  auto past = store_.get_range("rec/download.mp4", 10, 4);
+  ASSERT_TRUE(past.ok());
+  EXPECT_TRUE(past->data.empty());
+  EXPECT_EQ(past->total_size, 10u);
+  auto size_only = store_.get_range("rec/download.mp4", 0, 0);
+  ASSERT_TRUE(size_only.ok());
+  EXPECT_TRUE(size_only->data.empty());
+  EXPECT_EQ(size_only->total_size, 10u);
+  EXPECT_EQ(store_.get_range("rec/none.mp4", 0, 1).error().code, Code::NotFound);
+  EXPECT_EQ(store_.get_range("rec", 0, 1).error().code, Code::NotFound);  // a directory
+  EXPECT_EQ(store_.get_range("../x", 0, 1).error().code, Code::InvalidArgument);
+}
+
+TEST_F(DiskStoreTest, PutFileRenamesAStagedFileIntoPlace) {
+  fs::create_directories(store_.staging_dir());
+  const fs::path staged = store_.staging_dir() / ".download.mp4.~abcdef";
+  std::ofstream(staged, std::ios::binary) << "whole file";
+  ::chmod(staged.c_str(), 0600);
+  struct stat before {};
+  ASSERT_EQ(::stat(staged.c_str(), &before), 0);
+  ASSERT_TRUE(store_.put_file("recordings/r1/download.mp4", staged, {}).ok());
+  EXPECT_EQ(read("recordings/r1/download.mp4"), "whole file");
+  EXPECT_FALSE(fs::exists(staged)) << "moved, not copied";
+  struct stat st {};
+  ASSERT_EQ(::stat((root_ / "recordings/r1/download.mp4").c_str(), &st), 0);
+  EXPECT_EQ(st.st_ino, before.st_ino) << "the same file, renamed";
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
+  EXPECT_EQ(files(), std::vector<std::string>{"recordings/r1/download.mp4"});
+  // No key can name the staging directory.
+  EXPECT_FALSE(is_valid_key(fs::relative(store_.staging_dir(), root_).string() + "/x"));
+}
+
+TEST_F(DiskStoreTest, PutFileCopiesAcrossFileSystems) {
+  // /dev/shm is a tmpfs on Linux: another file system than the test's temp dir.
+  struct stat shm {};
+  struct stat tmp {};
+  if (::stat("/dev/shm", &shm) != 0 || ::stat(dir_.path().c_str(), &tmp) != 0 ||
+      shm.st_dev == tmp.st_dev) {
+    GTEST_SKIP() << "no second file system to copy from";
+  }
+  const fs::path other = fs::path("/dev/shm") / ("antcdn-put-file-" + std::to_string(::getpid()));
+  std::string big(3 * 1024 * 1024 + 17, '\0');  // more than one copy step
+  for (size_t i = 0; i < big.size(); ++i) {
+    big[i] = static_cast<char>('a' + i % 26);
+  }
+  std::ofstream(other, std::ios::binary) << big;
+  Status s = store_.put_file("recordings/r2/download.mp4", other, {});
+  fs::remove(other);
+  ASSERT_TRUE(s.ok()) << s.error().describe();
+  EXPECT_EQ(read("recordings/r2/download.mp4"), big);
+  EXPECT_EQ(files(), std::vector<std::string>{"recordings/r2/download.mp4"}) << "no temp file left";
+}
+
+TEST_F(DiskStoreTest, PutFileOfAMissingFileFailsAndLeavesNothing) {
+  Status s = store_.put_file("recordings/r3/download.mp4", dir_.path() / "nothing-here", {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, Code::Unavailable);
+  EXPECT_FALSE(exists("recordings/r3/download.mp4"));
+  EXPECT_EQ(store_.put_file("a//b", dir_.path() / "x", {}).error().code, Code::InvalidArgument);
+}
+
+TEST_F(DiskStoreTest, SweepAlsoRemovesStagedLeftovers) {
+  fs::create_directories(store_.staging_dir());
+  std::ofstream(store_.staging_dir() / ".download.mp4.~zzzzzz") << "left by a crash";
+  auto swept = store_.sweep_temp_files(fs::file_time_type::clock::now() + std::chrono::hours(1));
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(*swept, 1u);
+}
+
+}  // namespace
+}  // namespace antcdn::storage

@@ -1,6 +1,10 @@
 #include "storage/memory_store.h"
 
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 namespace antcdn::storage {
 namespace {
@@ -21,6 +25,35 @@ TEST(MemoryStoreTest, BehavesLikeTheOtherStores) {
   ASSERT_TRUE(store.remove_prefix("a/").ok());
   EXPECT_EQ(store.keys(), std::vector<std::string>{"ab/1"});
   EXPECT_EQ(store.remove_prefix("").error().code, Code::InvalidArgument);
+}
+
+}  // namespace
+}  // namespace antcdn::storage
+
+namespace antcdn::storage {
+namespace {
+
+TEST(MemoryStoreTest, RangesAndFilesThroughTheDefaults) {
+  MemoryStore store;
+  ASSERT_TRUE(store.put("a/1", make_object(to_bytes("0123456789"))).ok());
+  auto r = store.get_range("a/1", 7, 5);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(as_chars(r->data), "789");
+  EXPECT_EQ(r->total_size, 10u);
+  EXPECT_TRUE(store.get_range("a/1", 11, 5)->data.empty());
+  EXPECT_EQ(store.get_range("a/2", 0, 1).error().code, Code::NotFound);
+
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("antcdn-memory-put-file-" + std::to_string(::getpid()));
+  std::ofstream(file, std::ios::binary) << "from a file";
+  Status s = store.put_file("a/f", file, PutOptions{"video/mp4", "immutable"});
+  std::filesystem::remove(file);
+  ASSERT_TRUE(s.ok());
+  auto got = store.get("a/f");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(as_chars((*got)->data), "from a file");
+  EXPECT_EQ((*got)->options.content_type, "video/mp4");
+  EXPECT_EQ(store.put_file("a/g", file, {}).error().code, Code::Unavailable);  // gone now
 }
 
 }  // namespace

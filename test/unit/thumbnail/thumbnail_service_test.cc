@@ -21,6 +21,10 @@ struct InlineReader final : storage::ObjectReader {
     ++reads;
     done(store.get(key));
   }
+  void get_range_async(const std::string& key, uint64_t offset, size_t length,
+                       storage::RangeCallback done) override {
+    done(store.get_range(key, offset, length));
+  }
   void put(const std::string& key, std::string_view text) {
     ASSERT_TRUE(store.put(key, storage::make_object(to_bytes(text))).ok());
   }

@@ -2,12 +2,16 @@
 // live server will not give on demand (503, 429, a listing outside its prefix).
 // s3_store_test.cc covers the same store against a real Swift s3api.
 
+#include <algorithm>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 
 #include <gtest/gtest.h>
 
 #include "storage/s3/s3_store.h"
+#include "support/temp_dir.h"
 
 namespace antcdn::storage::s3 {
 namespace {
@@ -56,17 +60,22 @@ class ScriptedTransport final : public HttpTransport {
 
 constexpr const char* kSecret = "very-secret-value-123";
 
+// A store of bucket "media", prefix "live/", over a scripted transport (`fake`).
+std::unique_ptr<S3Store> scripted_store(const S3StoreOptions& options, ScriptedTransport*& fake) {
+  auto location = parse_s3_location("s3://media/live?endpoint=http://127.0.0.1:9000");
+  EXPECT_TRUE(location.ok());
+  auto transport = std::make_unique<ScriptedTransport>();
+  fake = transport.get();
+  return std::make_unique<S3Store>(*location, S3Credentials{"AKIDEXAMPLE", Secret(kSecret)},
+                                   options, std::move(transport));
+}
+
 class S3StoreErrorsTest : public ::testing::Test {
  protected:
   S3StoreErrorsTest() {
-    auto location = parse_s3_location("s3://media/live?endpoint=http://127.0.0.1:9000");
-    EXPECT_TRUE(location.ok());
-    auto transport = std::make_unique<ScriptedTransport>();
-    fake_ = transport.get();
     S3StoreOptions options;
     options.list_page_size = 2;
-    store_ = std::make_unique<S3Store>(*location, S3Credentials{"AKIDEXAMPLE", Secret(kSecret)},
-                                       options, std::move(transport));
+    store_ = scripted_store(options, fake_);
   }
 
   ScriptedTransport* fake_;
@@ -270,6 +279,163 @@ TEST(S3StoreRegion, EnsureBucketSendsTheRegionOutsideUsEast1) {
             std::string::npos);
   EXPECT_NE(fake->seen_[1].header("authorization").find("/eu-west-3/s3/aws4_request"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace antcdn::storage::s3
+
+namespace antcdn::storage::s3 {
+namespace {
+
+// put_file and get_range over the scripted transport: parts of 4 bytes, so a
+// 10-byte file is a multipart upload of 4 + 4 + 2.
+class S3MultipartTest : public ::testing::Test {
+ protected:
+  S3MultipartTest() {
+    S3StoreOptions options;
+    options.part_bytes = 4;
+    options.attempts = 3;
+    options.retry_backoff = std::chrono::milliseconds(0);
+    store_ = scripted_store(options, fake_);
+    file_ = dir_.path() / "download.mp4";
+    std::ofstream(file_, std::ios::binary) << "0123456789";
+  }
+  std::vector<std::string> requests() const {
+    std::vector<std::string> out;
+    for (const auto& s : fake_->seen_) {
+      out.push_back(s.method + " " + s.url.substr(kBase.size()));
+    }
+    return out;
+  }
+  void answer_created() {
+    fake_->answer(200,
+                  "<InitiateMultipartUploadResult><UploadId>up-1</UploadId>"
+                  "</InitiateMultipartUploadResult>");
+  }
+  void answer_part(int n) { fake_->answer(200, "", {{"etag", "\"e" + std::to_string(n) + "\""}}); }
+
+  static constexpr std::string_view kBase = "http://127.0.0.1:9000/media/live/rec/download.mp4";
+  test::TempDir dir_;
+  std::filesystem::path file_;
+  ScriptedTransport* fake_;
+  std::unique_ptr<S3Store> store_;
+};
+
+TEST_F(S3MultipartTest, AFileUpToOnePartIsOnePut) {
+  std::ofstream(file_, std::ios::binary | std::ios::trunc) << "0123";
+  fake_->answer(200);
+  ASSERT_TRUE(
+      store_->put_file("rec/download.mp4", file_, PutOptions{"video/mp4", "immutable"}).ok());
+  EXPECT_EQ(requests(), std::vector<std::string>{"PUT "});
+  EXPECT_EQ(fake_->seen_[0].body, "0123");
+  EXPECT_EQ(fake_->seen_[0].header("content-type"), "video/mp4");
+}
+
+TEST_F(S3MultipartTest, ALargerFileGoesUpInPartsThenCompletes) {
+  answer_created();
+  answer_part(1);
+  answer_part(2);
+  answer_part(3);
+  fake_->answer(200, "<CompleteMultipartUploadResult></CompleteMultipartUploadResult>");
+  Status s = store_->put_file("rec/download.mp4", file_, PutOptions{"video/mp4", "immutable"});
+  ASSERT_TRUE(s.ok()) << s.error().describe();
+  EXPECT_EQ(requests(), (std::vector<std::string>{
+                            "POST ?uploads=",
+                            "PUT ?partNumber=1&uploadId=up-1",
+                            "PUT ?partNumber=2&uploadId=up-1",
+                            "PUT ?partNumber=3&uploadId=up-1",
+                            "POST ?uploadId=up-1",
+                        }));
+  // The object's headers go with the creation; each part is its slice of the file.
+  EXPECT_EQ(fake_->seen_[0].header("content-type"), "video/mp4");
+  EXPECT_EQ(fake_->seen_[0].header("cache-control"), "immutable");
+  EXPECT_EQ(fake_->seen_[1].body, "0123");
+  EXPECT_EQ(fake_->seen_[2].body, "4567");
+  EXPECT_EQ(fake_->seen_[3].body, "89");
+  EXPECT_NE(fake_->seen_[4].body.find("<Part><PartNumber>3</PartNumber><ETag>\"e3\"</ETag></Part>"
+                                      "</CompleteMultipartUpload>"),
+            std::string::npos)
+      << fake_->seen_[4].body;
+}
+
+TEST_F(S3MultipartTest, APartThatFailsBrieflyIsSentAgain) {
+  answer_created();
+  answer_part(1);
+  fake_->answer(503, "<Error><Code>SlowDown</Code></Error>");
+  fake_->fail(Code::Unavailable);
+  answer_part(2);
+  answer_part(3);
+  fake_->answer(200, "<Error><Code>InternalError</Code></Error>");  // a 200 that failed
+  fake_->answer(200, "<CompleteMultipartUploadResult/>");
+  Status s = store_->put_file("rec/download.mp4", file_, {});
+  ASSERT_TRUE(s.ok()) << s.error().describe();
+  auto r = requests();
+  EXPECT_EQ(std::count(r.begin(), r.end(), "PUT ?partNumber=2&uploadId=up-1"), 3);
+  EXPECT_EQ(std::count(r.begin(), r.end(), "POST ?uploadId=up-1"), 2);
+  EXPECT_EQ(fake_->seen_[4].body, "4567");
+}
+
+TEST_F(S3MultipartTest, AnUploadThatFailsForGoodIsAborted) {
+  answer_created();
+  answer_part(1);
+  for (int i = 0; i < 3; ++i) {
+    fake_->answer(500);  // every attempt of part 2
+  }
+  fake_->answer(204);  // the abort
+  Status s = store_->put_file("rec/download.mp4", file_, {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, Code::Unavailable);
+  EXPECT_NE(s.error().describe().find("part 2 of 3"), std::string::npos) << s.error().describe();
+  EXPECT_EQ(requests().back(), "DELETE ?uploadId=up-1");
+
+  // A refused part (not worth retrying) is aborted at once.
+  fake_->seen_.clear();
+  answer_created();
+  fake_->answer(403, "<Error><Code>AccessDenied</Code></Error>");
+  fake_->answer(204);
+  EXPECT_EQ(store_->put_file("rec/download.mp4", file_, {}).error().code, Code::Unauthenticated);
+  EXPECT_EQ(requests(),
+            (std::vector<std::string>{"POST ?uploads=", "PUT ?partNumber=1&uploadId=up-1",
+                                      "DELETE ?uploadId=up-1"}));
+}
+
+TEST_F(S3MultipartTest, GetRangeAsksJustTheRange) {
+  fake_->answer(206, "2345", {{"content-range", "bytes 2-5/10"}});
+  auto r = store_->get_range("rec/download.mp4", 2, 4);
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  EXPECT_EQ(as_chars(r->data), "2345");
+  EXPECT_EQ(r->total_size, 10u);
+  EXPECT_EQ(fake_->seen_[0].header("range"), "bytes=2-5");
+  EXPECT_NE(fake_->seen_[0].header("authorization").find("range"), std::string::npos)
+      << "the Range header is signed";
+
+  fake_->answer(200, "", {{"content-length", "10"}});
+  auto size = store_->get_range("rec/download.mp4", 0, 0);
+  ASSERT_TRUE(size.ok());
+  EXPECT_EQ(size->total_size, 10u);
+  EXPECT_EQ(fake_->seen_.back().method, "HEAD");
+
+  fake_->answer(416, "<Error><Code>InvalidRange</Code></Error>", {{"content-range", "bytes */10"}});
+  auto past = store_->get_range("rec/download.mp4", 10, 4);
+  ASSERT_TRUE(past.ok());
+  EXPECT_TRUE(past->data.empty());
+  EXPECT_EQ(past->total_size, 10u);
+
+  // Swift says no size with its 416: the store asks it with a HEAD.
+  fake_->answer(416, "<Error><Code>InvalidRange</Code></Error>");
+  fake_->answer(200, "", {{"content-length", "10"}});
+  auto past_swift = store_->get_range("rec/download.mp4", 12, 4);
+  ASSERT_TRUE(past_swift.ok()) << past_swift.error().describe();
+  EXPECT_EQ(past_swift->total_size, 10u);
+  EXPECT_EQ(fake_->seen_.back().method, "HEAD");
+
+  fake_->answer(200, "0123456789");  // a server that ignores Range
+  EXPECT_EQ(as_chars(store_->get_range("rec/download.mp4", 8, 4)->data), "89");
+  fake_->answer(404, "<Error><Code>NoSuchKey</Code></Error>");
+  EXPECT_EQ(store_->get_range("rec/download.mp4", 0, 4).error().code, Code::NotFound);
+  fake_->answer(206, "0123", {{"content-range", "bytes 0-3/10"}});
+  EXPECT_EQ(store_->get_range("rec/download.mp4", 4, 4).error().code, Code::Internal)
+      << "another range than the one asked";
 }
 
 }  // namespace
