@@ -30,6 +30,10 @@ class LiveDirectory final : public edge::StreamDirectory {
   void lookup_async(const std::string& edge_id, LookupCallback done) override {
     done(lookup(edge_id));
   }
+  void has_recording_async(const std::string&, const std::string&,
+                           RecordingCallback done) override {
+    done(false);  // live streams only
+  }
 };
 
 // An "edge" HttpServer on 127.0.0.1:0 whose loop runs on `threads` threads

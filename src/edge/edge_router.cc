@@ -169,12 +169,6 @@ void EdgeRouter::route(const net::HttpRequest& req, const std::optional<EdgePath
     }
     directives = *parsed;
   }
-  if (path->resource == EdgeResource::VodThumbnail) {
-    // Recording ids are random; a recording that is not there is a 404.
-    thumbnails_.serve_recording(req, "recordings/" + path->recording_id + "/master.m3u8",
-                                std::move(respond));
-    return;
-  }
   if (viewers_ != nullptr && req.method == "GET" &&
       (path->resource == EdgeResource::MediaSegment || path->resource == EdgeResource::Part) &&
       path->recording_id.empty()) {
@@ -184,31 +178,32 @@ void EdgeRouter::route(const net::HttpRequest& req, const std::optional<EdgePath
   if (auto h = req.header("range"); h && req.method == "GET") {
     range = std::string(*h);
   }
-  directory_.lookup_async(
-      path->edge_id, [this, path = *path, directives, range = std::move(range),
-                      respond = std::move(respond)](std::optional<EdgeStreamInfo> info) mutable {
-        if (!info) {
-          respond(not_found());
-          return;
-        }
-        if (!path.recording_id.empty()) {
-          // A recording outlives its session: any state of the stream serves it.
-          serve_vod(path, std::move(range), std::move(respond));
-          return;
-        }
-        if (path.resource == EdgeResource::Status) {
-          respond(serve_status(*info));
-          return;
-        }
-        // An idle stream has nothing to play: never published, or held long
-        // enough after its end. Leftover objects of an old session must not
-        // resurface.
-        if (info->state == media::StreamState::Idle) {
-          respond(not_found());
-          return;
-        }
-        serve_media(path, directives, std::move(respond));
-      });
+  std::string query(req.query());
+  directory_.lookup_async(path->edge_id, [this, path = *path, directives, range = std::move(range),
+                                          query = std::move(query), respond = std::move(respond)](
+                                             std::optional<EdgeStreamInfo> info) mutable {
+    if (!info) {
+      respond(not_found());
+      return;
+    }
+    if (!path.recording_id.empty()) {
+      // A recording outlives its session: any state of the stream serves it.
+      serve_recording(path, std::move(query), std::move(range), std::move(respond));
+      return;
+    }
+    if (path.resource == EdgeResource::Status) {
+      respond(serve_status(*info));
+      return;
+    }
+    // An idle stream has nothing to play: never published, or held long
+    // enough after its end. Leftover objects of an old session must not
+    // resurface.
+    if (info->state == media::StreamState::Idle) {
+      respond(not_found());
+      return;
+    }
+    serve_media(path, directives, std::move(respond));
+  });
 }
 
 net::HttpRespond EdgeRouter::counting_viewer(const net::HttpRequest& req, const EdgePath& path,
@@ -356,6 +351,24 @@ void EdgeRouter::serve_part(const EdgePath& path, net::HttpRespond respond) {
                      fetch(key, std::move(respond));
                    });
   });
+}
+
+void EdgeRouter::serve_recording(const EdgePath& path, std::string query,
+                                 std::optional<std::string> range, net::HttpRespond respond) {
+  // Only through the stream it was made of: another edge id is a 404.
+  directory_.has_recording_async(path.edge_id, path.recording_id,
+                                 [this, path, query = std::move(query), range = std::move(range),
+                                  respond = std::move(respond)](bool ours) mutable {
+                                   if (!ours) {
+                                     respond(not_found());
+                                   } else if (path.resource == EdgeResource::VodThumbnail) {
+                                     thumbnails_.serve_recording(
+                                         query, "recordings/" + path.recording_id + "/master.m3u8",
+                                         std::move(respond));
+                                   } else {
+                                     serve_vod(path, std::move(range), std::move(respond));
+                                   }
+                                 });
 }
 
 void EdgeRouter::serve_vod(const EdgePath& path, std::optional<std::string> range,

@@ -63,6 +63,10 @@ class EdgeRouter {
   static net::HttpResponse playlist_response(const std::string& key,
                                              const storage::ObjectPtr& playlist,
                                              const Directives& directives);
+  // /vod/: checks the recording is the stream's, then serves it (serve_vod, or
+  // its thumbnail for `query`).
+  void serve_recording(const EdgePath& path, std::string query, std::optional<std::string> range,
+                       net::HttpRespond respond);
   // A recording's objects (no live window to check); download.mp4 with Range,
   // streamed from the store in pieces (store_body_source.h).
   void serve_vod(const EdgePath& path, std::optional<std::string> range, net::HttpRespond respond);

@@ -7,6 +7,27 @@
 #include "common/time_util.h"
 
 namespace antcdn::edge {
+namespace {
+
+// Keeps `entry` in a cache of at most `max_entries`: when it is full, expired
+// entries go first, then (a burst of distinct ids, all fresh) an arbitrary
+// one. Correctness does not depend on the cache; only the database load does.
+template <typename Entry>
+void remember(std::unordered_map<std::string, Entry>& cache, const std::string& key, Entry entry,
+              std::chrono::milliseconds ttl, size_t max_entries) {
+  if (cache.size() >= max_entries && !cache.contains(key)) {
+    const auto t = entry.fetched_at;
+    std::erase_if(cache, [&](const auto& e) { return t - e.second.fetched_at >= ttl; });
+    if (cache.size() >= max_entries && !cache.empty()) {
+      cache.erase(cache.begin());
+    }
+  }
+  if (max_entries > 0) {
+    cache.insert_or_assign(key, std::move(entry));
+  }
+}
+
+}  // namespace
 
 StoreStreamDirectory::StoreStreamDirectory(store::StreamRepository& streams,
                                            StoreStreamDirectoryOptions options)
@@ -65,6 +86,48 @@ void StoreStreamDirectory::run_in_background(std::function<void()> job) {
   }
 }
 
+void StoreStreamDirectory::has_recording_async(const std::string& edge_id,
+                                               const std::string& recording_id,
+                                               RecordingCallback done) {
+  std::optional<std::string> known;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = recording_cache_.find(recording_id);
+        it != recording_cache_.end() && now() - it->second.fetched_at < options_.ttl) {
+      known = it->second.edge_id;
+    }
+  }
+  if (known) {
+    done(!edge_id.empty() && *known == edge_id);
+    return;
+  }
+  run_in_background([this, edge_id, recording_id, done = std::move(done)] {
+    done(!edge_id.empty() && fetch_recording_edge(recording_id) == edge_id);
+  });
+}
+
+std::string StoreStreamDirectory::fetch_recording_edge(const std::string& recording_id) {
+  if (options_.recordings == nullptr) {
+    return {};
+  }
+  auto found = options_.recordings->get_recording(recording_id);
+  RecordingEntry entry{.edge_id = {}, .fetched_at = now()};
+  std::lock_guard lock(mutex_);
+  if (found.ok()) {
+    if (*found) {
+      entry.edge_id = (*found)->edge_id;
+    }
+  } else {
+    spdlog::warn("edge: recording lookup for {} failed: {}", recording_id,
+                 found.error().describe());
+    if (auto it = recording_cache_.find(recording_id); it != recording_cache_.end()) {
+      entry.edge_id = it->second.edge_id;  // the last known answer, a little longer
+    }
+  }
+  remember(recording_cache_, recording_id, entry, options_.ttl, options_.max_entries);
+  return entry.edge_id;
+}
+
 std::optional<EdgeStreamInfo> StoreStreamDirectory::fetch(const std::string& edge_id,
                                                           const std::optional<Entry>& stale) {
   const TimePoint t = now();
@@ -91,7 +154,7 @@ std::optional<EdgeStreamInfo> StoreStreamDirectory::fetch(const std::string& edg
     }
   }
   std::lock_guard lock(mutex_);
-  remember_locked(edge_id, entry);
+  remember(cache_, edge_id, entry, options_.ttl, options_.max_entries);
   return entry.info;
 }
 
@@ -131,21 +194,6 @@ size_t StoreStreamDirectory::cached_entries() const {
 
 StoreStreamDirectory::TimePoint StoreStreamDirectory::now() const {
   return options_.now ? options_.now() : std::chrono::steady_clock::now();
-}
-
-void StoreStreamDirectory::remember_locked(const std::string& edge_id, Entry entry) {
-  if (cache_.size() >= options_.max_entries && !cache_.contains(edge_id)) {
-    const TimePoint t = entry.fetched_at;
-    std::erase_if(cache_, [&](const auto& e) { return t - e.second.fetched_at >= options_.ttl; });
-    // All fresh (a burst of distinct ids): drop an arbitrary one. Correctness
-    // does not depend on the cache; only the database load does.
-    if (cache_.size() >= options_.max_entries && !cache_.empty()) {
-      cache_.erase(cache_.begin());
-    }
-  }
-  if (options_.max_entries > 0) {
-    cache_.insert_or_assign(edge_id, std::move(entry));
-  }
 }
 
 }  // namespace antcdn::edge

@@ -52,6 +52,10 @@ class StoreStreamDirectory final : public StreamDirectory {
 
   std::optional<EdgeStreamInfo> lookup(const std::string& edge_id) override;
   void lookup_async(const std::string& edge_id, LookupCallback done) override;
+  // Cached like streams (one query per recording per TTL); a failing database
+  // keeps the last answer, and without one a recording is not found.
+  void has_recording_async(const std::string& edge_id, const std::string& recording_id,
+                           RecordingCallback done) override;
 
   size_t cached_entries() const;
 
@@ -59,6 +63,11 @@ class StoreStreamDirectory final : public StreamDirectory {
   using TimePoint = std::chrono::steady_clock::time_point;
   struct Entry {
     std::optional<EdgeStreamInfo> info;
+    TimePoint fetched_at;
+  };
+  // A recording's stream, by its edge id ("" when there is no such recording).
+  struct RecordingEntry {
+    std::string edge_id;
     TimePoint fetched_at;
   };
 
@@ -69,7 +78,7 @@ class StoreStreamDirectory final : public StreamDirectory {
   std::optional<EdgeStreamInfo> fetch(const std::string& edge_id,
                                       const std::optional<Entry>& stale);
   void run_in_background(std::function<void()> job);
-  void remember_locked(const std::string& edge_id, Entry entry);
+  std::string fetch_recording_edge(const std::string& recording_id);
   // The stream's viewers over every node; a store error keeps the last known count.
   // The stream's latest recording, if ready, into `info` (replay_path).
   void replay_of(const store::StreamRecord& record, EdgeStreamInfo& info);
@@ -80,6 +89,7 @@ class StoreStreamDirectory final : public StreamDirectory {
 
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> cache_;
+  std::unordered_map<std::string, RecordingEntry> recording_cache_;  // by recording id
   std::unordered_set<std::string> refreshing_;  // background refreshes in flight
 };
 

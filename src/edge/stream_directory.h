@@ -39,6 +39,13 @@ class StreamDirectory {
   // The same answer without blocking: `done` runs at once when it is known in
   // memory, otherwise later on another thread. Called for every edge request.
   virtual void lookup_async(const std::string& edge_id, LookupCallback done) = 0;
+
+  using RecordingCallback = std::function<void(bool)>;
+  // Whether `recording_id` is a recording of the stream `edge_id` names, so a
+  // /vod/ URL never reaches another stream's recording. Never blocks, like
+  // lookup_async.
+  virtual void has_recording_async(const std::string& edge_id, const std::string& recording_id,
+                                   RecordingCallback done) = 0;
 };
 
 }  // namespace antcdn::edge

@@ -98,10 +98,10 @@ void ThumbnailRoute::serve(const net::HttpRequest& req, const EdgePath& path,
       });
 }
 
-void ThumbnailRoute::serve_recording(const net::HttpRequest& req, std::string master_key,
+void ThumbnailRoute::serve_recording(std::string_view query, std::string master_key,
                                      net::HttpRespond respond) {
-  std::optional<int> width = parse_thumbnail_width(req.query());
-  std::optional<double> time = parse_thumbnail_time(req.query());
+  std::optional<int> width = parse_thumbnail_width(query);
+  std::optional<double> time = parse_thumbnail_time(query);
   if (!width || !time) {
     respond(text_error(400, "bad_request", width ? kBadTime : kBadWidth));
     return;

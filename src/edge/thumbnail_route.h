@@ -33,11 +33,10 @@ class ThumbnailRoute {
   // Never blocks: the stream lookup and the render answer through callbacks.
   void serve(const net::HttpRequest& req, const EdgePath& path, net::HttpRespond respond);
   // A recording's thumbnail, for /vod/{edgeId}/{recordingId}/thumbnail.jpg?time=S
-  // [&width=N] once the caller knows the recording is the stream's: `master_key`
-  // is "recordings/{recordingId}/master.m3u8". `time` in seconds (default 0;
-  // past the end: the last segment); 400 when `time` or `width` is malformed.
-  void serve_recording(const net::HttpRequest& req, std::string master_key,
-                       net::HttpRespond respond);
+  // [&width=N] (`query`, after the '?') once the caller knows the recording is the stream's:
+  // `master_key` is "recordings/{recordingId}/master.m3u8". `time` in seconds (default 0; past the
+  // end: the last segment); 400 when `time` or `width` is malformed.
+  void serve_recording(std::string_view query, std::string master_key, net::HttpRespond respond);
 
  private:
   StreamDirectory& directory_;

@@ -192,6 +192,10 @@ void RecordingService::finished(RecordingResult result) {
   }
   // A node that took the session over owns the recording now: it finishes it.
   auto row = recordings_.get_recording(id);
+  if (row.ok() && !row->has_value()) {
+    drop_deleted(id);
+    return;
+  }
   if (row.ok() && row->has_value() &&
       ((*row)->node_id != options_.node_id || (*row)->state != store::RecordingState::Recording)) {
     spdlog::info("record: {} is not finished here: it is {} on node {}", id,
@@ -212,10 +216,23 @@ void RecordingService::finished(RecordingResult result) {
   }
   auto done = recordings_.finish_recording(id, outcome);
   if (!done.ok()) {
+    if (auto now = recordings_.get_recording(id); now.ok() && !now->has_value()) {
+      drop_deleted(id);  // during the remux
+      return;
+    }
     // Still `recording` (the node's next start marks it failed), or another
     // node claimed it meanwhile (it finishes it).
     spdlog::warn("record: {}: could not record its outcome: {}", id, done.error().describe());
   }
+}
+
+void RecordingService::drop_deleted(const std::string& recording_id) {
+  // Deleted (with its stream) while it was being finished: what was stored
+  // after the delete removed its objects (the playlists, the MP4) goes too.
+  Status removed = objects_.remove_prefix(recording_prefix(recording_id));
+  spdlog::info("record: {} was deleted while it was being finished; {}", recording_id,
+               removed.ok() ? "its objects are removed"
+                            : "removing its objects: " + removed.error().describe());
 }
 
 void RecordingService::remove_empty(const std::string& recording_id) {

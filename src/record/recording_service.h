@@ -96,6 +96,8 @@ class RecordingService {
                                            const std::vector<LiveTail>& tails,
                                            storage::ObjectStore& origin);
   void finished(RecordingResult result);
+  // A recording deleted while it was being finished: removes what it stored since.
+  void drop_deleted(const std::string& recording_id);
   void remove_empty(const std::string& recording_id);
   // The MP4 of the top rendition and the audio, stored; false when it could not be made.
   bool store_download(const RecordingResult& result);

@@ -132,6 +132,12 @@ async function checkRecording(srv, { stream, recording, liveSeconds, liveText },
   const hls = recording.playback.hlsUrl;
   assert.equal(hls, `${srv.edgeBase}/vod/${stream.edgeId}/${recording.recordingId}/master.m3u8`);
   assert.equal(recording.thumbnailUrl, hls.replace(/master\.m3u8$/, "thumbnail.jpg"));
+  // Through another stream's edge id the recording is not there.
+  const other = await createStream(srv, { name: "not the recording's" });
+  for (const file of ["master.m3u8", "download.mp4", "thumbnail.jpg"]) {
+    const foreign = await fetchObject(`${srv.edgeBase}/vod/${other.edgeId}/${recording.recordingId}/${file}`);
+    assert.equal(foreign.status, 404, `${file} through another stream's edge id`);
+  }
 
   const { files, playlists } = await recordingFiles(hls);
   // (files: every object of the recording, the MP4 included)

@@ -28,7 +28,13 @@ class FakeDirectory final : public StreamDirectory {
   void lookup_async(const std::string& edge_id, LookupCallback done) override {
     done(lookup(edge_id));
   }
+  void has_recording_async(const std::string& edge_id, const std::string& recording_id,
+                           RecordingCallback done) override {
+    auto it = recordings.find(recording_id);
+    done(it != recordings.end() && it->second == edge_id);
+  }
   std::map<std::string, EdgeStreamInfo> streams;
+  std::map<std::string, std::string> recordings;  // recording id → its stream's edge id
   int lookups = 0;
 };
 
@@ -287,14 +293,14 @@ TEST_F(EdgeRouterTest, MissingObjectsOfALiveStreamAre404) {
 // A viewer only asks for names it saw in a playlist: made-up names are
 // answered from the (cached) playlist, without reading the origin.
 TEST_F(EdgeRouterTest, NamesFarFromThePlaylistAre404WithoutAnOriginRead) {
-  for (const std::string& name :
+  for (std::string name :
        {"s2-3.m4s", "init-s2.mp4", "s1-1000.m4s", "x-0.m4s", "s1-99999999999999999999.m4s"}) {
     EXPECT_EQ(call("/live/" + live_ + "/720p/" + name).status, 404) << name;
     EXPECT_EQ(origin_.reads[live_ + "/720p/" + name], 0) << name;
   }
   // A name just ahead of this node's copy of the playlist may exist already
   // (another node wrote a newer one): it is read.
-  memory_.put(live_ + "/720p/s1-4.m4s", storage::make_object(to_bytes("next")));
+  ASSERT_TRUE(memory_.put(live_ + "/720p/s1-4.m4s", storage::make_object(to_bytes("next"))).ok());
   EXPECT_EQ(call("/live/" + live_ + "/720p/s1-4.m4s").body_text(), "next");
   EXPECT_EQ(origin_.reads[live_ + "/720p/s1-4.m4s"], 1);
 }
@@ -522,8 +528,13 @@ TEST_F(EdgeRouterTest, ServesARecordingWithByteRanges) {
           .put("recordings/" + rec + "/download.mp4", storage::make_object(to_bytes("0123456789")))
           .ok());
   const size_t entries_before = objects_.stats().entries;
+  directory_.recordings[rec] = idle_;
   const std::string base = "/vod/" + idle_ + "/" + rec;
   EXPECT_EQ(call(base + "/master.m3u8").body_text(), "#EXTM3U vod");
+  // Another stream's edge id never reaches it.
+  EXPECT_EQ(call("/vod/" + live_ + "/" + rec + "/master.m3u8").status, 404);
+  EXPECT_EQ(call("/vod/" + live_ + "/" + rec + "/download.mp4").status, 404);
+  EXPECT_EQ(call("/vod/" + live_ + "/" + rec + "/thumbnail.jpg").status, 404);
   EXPECT_EQ(call(base + "/720p/s1-0.m4s").body_text(), "vod segment");
   EXPECT_EQ(call(base + "/thumbnail.jpg").status, 404);
   EXPECT_EQ(call("/vod/" + deleted_ + "/" + rec + "/master.m3u8").status, 404);
@@ -566,6 +577,7 @@ TEST_F(EdgeRouterTest, ServesARecordingWithByteRanges) {
 TEST_F(EdgeRouterTest, AnEmptyDownloadHasNoBodyToStream) {
   const std::string rec = ids::new_recording_id(7);
   store("recordings/" + rec + "/download.mp4", "");
+  directory_.recordings[rec] = idle_;
   auto res = call("/vod/" + idle_ + "/" + rec + "/download.mp4");
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.body_size(), 0u);

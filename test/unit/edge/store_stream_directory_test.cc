@@ -6,6 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include "common/ids.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/temp_dir.h"
+
 namespace antcdn::edge {
 namespace {
 
@@ -239,6 +243,42 @@ TEST_F(StoreStreamDirectoryTest, ViewersOfStreamsThatAreNotIdle) {
   now_ += 1000ms;
   EXPECT_EQ(directory.lookup("lse_a")->viewers, 7);
   EXPECT_EQ(figures.queries, 2);
+}
+
+// /vod/ URLs: a recording (rows in a real SQLite file) is found only through
+// its own stream's edge id; a deleted one goes after the TTL.
+TEST_F(StoreStreamDirectoryTest, ARecordingIsFoundThroughItsOwnStreamOnly) {
+  test::TempDir dir;
+  auto db = store::sqlite::SqliteStore::open(dir.file("antcdn.db"));
+  ASSERT_TRUE(db.ok()) << db.error().describe();
+  store::RecordingRepository& recordings = (*db)->recordings();
+  const std::string id = ids::new_recording_id(1000);
+  ASSERT_TRUE(recordings
+                  .create_recording({.recording_id = id,
+                                     .stream_id = "ls_a",
+                                     .edge_id = "lse_a",
+                                     .owner_key_id = "key_a",
+                                     .node_id = "node-1",
+                                     .started_at_ms = 1000})
+                  .ok());
+  auto o = options();
+  o.recordings = &recordings;
+  StoreStreamDirectory directory(streams_, o);
+  auto has = [&](const std::string& edge_id, const std::string& recording_id) {
+    std::optional<bool> answer;
+    directory.has_recording_async(edge_id, recording_id, [&](bool ours) { answer = ours; });
+    EXPECT_TRUE(answer.has_value()) << "without a background pool it answers at once";
+    return answer.value_or(false);
+  };
+  EXPECT_TRUE(has("lse_a", id));
+  EXPECT_FALSE(has("lse_b", id)) << "another stream's edge id";
+  EXPECT_FALSE(has("lse_a", ids::new_recording_id(2000))) << "no such recording";
+  EXPECT_FALSE(has("", id));
+
+  ASSERT_TRUE(recordings.remove_recording(id).ok());
+  EXPECT_TRUE(has("lse_a", id)) << "cached within the TTL";
+  now_ += 1001ms;
+  EXPECT_FALSE(has("lse_a", id)) << "deleted";
 }
 
 }  // namespace

@@ -185,5 +185,20 @@ TEST_F(RecordingServiceTest, ANewSessionFailsARecordingReleasedAndNotTakenOver) 
   EXPECT_EQ(all[0].state, store::RecordingState::Recording);
 }
 
+// Deleting a stream removes its recordings, the one still being finished
+// included: what its finishing stores afterwards (playlists, MP4) goes too.
+TEST_F(RecordingServiceTest, ARecordingDeletedWhileItIsBeingFinishedLeavesNoObject) {
+  auto rec = first_->begin(stream_);
+  ASSERT_TRUE(rec);
+  feed(*rec, "s1");
+  settle();
+  ASSERT_FALSE(objects_.keys().empty());
+  ASSERT_TRUE(first_->remove_all_of(stream_.stream_id).ok());
+  rec->finish();
+  settle();
+  EXPECT_TRUE(rows().empty());
+  EXPECT_EQ(objects_.keys(), std::vector<std::string>{});
+}
+
 }  // namespace
 }  // namespace antcdn::record
