@@ -41,11 +41,12 @@ function sampleRss(pid) {
 }
 
 // A valid recording id (rec_ + a ULID).
-function recordingId() {
-  const alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
-  let id = "rec_01";
-  for (const b of randomBytes(24)) id += alphabet[b % 32];
-  return id;
+// Waits for the stream's (newest) recording to be ready.
+function readyRecording(srv, streamId) {
+  return waitFor(async () => {
+    const page = await (await srv.api(`/v1/live-streams/${streamId}/recordings`)).json();
+    return page.data[0]?.state === "ready" ? page.data[0] : null;
+  }, { timeoutMs: 600000, intervalMs: 100, what: "the recording to be ready" });
 }
 
 // GET `url` reading at most `mibPerS` (0: as fast as it comes) for at most
@@ -84,8 +85,13 @@ function download(url, { mibPerS = 0, seconds = 0 } = {}) {
 const dir = makeDataDir();
 const srv = await new Server(dir, []).start();
 try {
-  const stream = await createStream(srv, { name: "bench" });
-  const rec = recordingId();
+  // A real recording (the edge serves /vod/ only for a recording of the
+  // stream), whose download.mp4 is then replaced by the synthetic file.
+  const stream = await createStream(srv, { name: "bench", reconnectWindowSeconds: 0 });
+  const short = await makeClip(path.join(dir, "short.flv"), { seconds: 3 });
+  const published = await ffmpegPublish(stream.ingest.rtmpFullUrl, short).wait(60000);
+  if (published.code !== 0) throw new Error(`publish: ${published.stderr}`);
+  const rec = (await readyRecording(srv, stream.streamId)).recordingId;
   const folder = path.join(dir, "media", "recordings", rec);
   mkdirSync(folder, { recursive: true });
   const file = path.join(folder, "download.mp4");
@@ -139,10 +145,7 @@ try {
     const rssAtEnd = rssMb(pid);
     stop = sampleRss(pid);
     await waitState(srv, s.streamId, "ended", { timeoutMs: 60000 });
-    const recording = await waitFor(async () => {
-      const page = await (await srv.api(`/v1/live-streams/${s.streamId}/recordings`)).json();
-      return page.data[0]?.state === "ready" ? page.data[0] : null;
-    }, { timeoutMs: 600000, intervalMs: 100, what: "the recording to be ready" });
+    const recording = await readyRecording(srv, s.streamId);
     const readyMs = Date.now() - ended;
     peak = stop();
     const head = await fetch(recording.playback.mp4Url ?? "", { method: "HEAD" }).catch(() => null);
