@@ -88,7 +88,7 @@ std::shared_ptr<Recorder> RecordingService::make_recorder(const std::string& rec
   return std::make_shared<Recorder>(
       recording_id, writes_,
       [this](RecordingResult result) {
-        pool_.post([this, result = std::move(result)]() mutable { finished(std::move(result)); });
+        pool_.post([this, result = std::move(result)] { finished(result); });
       },
       std::move(restored));
 }
@@ -173,7 +173,7 @@ Result<RecordedProgress> RecordingService::read_checkpoint(const std::string& re
   return out;
 }
 
-void RecordingService::finished(RecordingResult result) {
+void RecordingService::finished(const RecordingResult& result) {
   const std::string& id = result.recording_id;
   if (result.released) {
     Status s = recordings_.release_recording(id, options_.node_id);

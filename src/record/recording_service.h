@@ -95,7 +95,7 @@ class RecordingService {
   Result<RecordedProgress> read_checkpoint(const std::string& recording_id,
                                            const std::vector<LiveTail>& tails,
                                            storage::ObjectStore& origin);
-  void finished(RecordingResult result);
+  void finished(const RecordingResult& result);
   // A recording deleted while it was being finished: removes what it stored since.
   void drop_deleted(const std::string& recording_id);
   void remove_empty(const std::string& recording_id);
