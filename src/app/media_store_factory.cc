@@ -32,37 +32,27 @@ Result<std::unique_ptr<storage::ObjectStore>> open_s3(const Config& config) {
   return std::unique_ptr<storage::ObjectStore>(std::move(s3));
 }
 
-// A node that writes the objects itself (ingest) keeps its cache exact by
-// writing through it, but for recordings' playlists, which another node may
-// rewrite after a takeover. A node that only reads what others write (an edge on a
-// bucket) re-reads whatever the edge does not serve as immutable (playlists)
-// after a second. Every serving node remembers misses for a second (bounded
-// by the cache's size, and replaced by a write of the key), so polling for
-// something that is not there cannot hammer the origin.
+// Whatever the edge does not serve as immutable (playlists) is read again a
+// second after this node last wrote or read it: another node may write it too
+// (an edge on a bucket others fill; on a node with the ingest role as well, a
+// stream another ingest node packages, or a session, live or recorded, it took
+// over from this one). This node's own write is served from memory as soon as
+// it is queued, and while it is in flight it does not expire (CachedStore).
+// Every serving node remembers misses for a second (bounded by the cache's
+// size, and replaced by a write of the key), so polling for something that is
+// not there cannot hammer the origin.
 storage::CacheOptions cache_options(const Config& config, Background background) {
   storage::CacheOptions o;
   o.background = std::move(background);
   if (!config.has_role("edge")) {
     o.max_bytes = 0;  // nobody reads through it
   }
-  if (!config.has_role("ingest")) {
-    o.ttl_for = [](std::string_view key) -> std::optional<std::chrono::milliseconds> {
-      if (edge::headers_for_key(key).cache_control == edge::kImmutableCacheControl) {
-        return std::nullopt;  // init sections and segments never change under one name
-      }
-      return std::chrono::milliseconds(1000);
-    };
-  } else {
-    // A recording's playlists this node stored at a drop are rewritten by the
-    // node that takes the session over (docs/recordings.md, "Takeover"): they
-    // are read again after a second rather than served as this node left them.
-    o.ttl_for = [](std::string_view key) -> std::optional<std::chrono::milliseconds> {
-      if (key.starts_with("recordings/") && key.ends_with(".m3u8")) {
-        return std::chrono::milliseconds(1000);
-      }
-      return std::nullopt;
-    };
-  }
+  o.ttl_for = [](std::string_view key) -> std::optional<std::chrono::milliseconds> {
+    if (edge::headers_for_key(key).cache_control == edge::kImmutableCacheControl) {
+      return std::nullopt;  // init sections and segments never change under one name
+    }
+    return std::chrono::milliseconds(1000);
+  };
   o.negative_ttl = std::chrono::milliseconds(1000);
   return o;
 }

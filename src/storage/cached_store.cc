@@ -169,7 +169,9 @@ void CachedStore::start_get(const std::string& key, GetCallback done,
   {
     std::unique_lock lock(mutex_);
     if (auto it = index_.find(key); it != index_.end()) {
-      if (!it->second->expires || now() < *it->second->expires) {
+      // A published object whose put has not landed outlives its TTL: the
+      // inner store still holds an older one (or none).
+      if (!it->second->expires || now() < *it->second->expires || it->second->published) {
         lru_.splice(lru_.begin(), lru_, it->second);
         ++hits_;
         ObjectPtr object = it->second->object;

@@ -67,7 +67,8 @@ class CachedStore final : public ObjectStore, public ObjectReader {
   // through put()) reaches the inner store: the writer's queue calls this when
   // it accepts a write, so viewers on this node see a new part or playlist
   // without waiting for the disk or S3. A put completing for an older object
-  // of the key does not replace a newer published one. Never blocks.
+  // of the key does not replace a newer published one, and a published object
+  // does not expire (ttl_for) before its own put has landed. Never blocks.
   void publish(const std::string& key, const ObjectPtr& object);
   // Called (on the publishing thread, without locks) for every published object.
   using PublishListener = std::function<void(const std::string& key, const ObjectPtr& object)>;

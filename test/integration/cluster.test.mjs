@@ -166,18 +166,24 @@ test("a forced key rotation on the API node disconnects the encoder on the inges
 // the session over and the same playlists go on after one discontinuity; the
 // first node writes nothing more.
 test("a reconnect through another ingest node continues the same playlists", async (t) => {
-  const { api, ingest, ingest2 } = nodes;
+  const { api, edge, ingest2 } = nodes;
+  // The first node also serves viewers (ingest and edge roles): once the
+  // session has gone on elsewhere, its edge must not keep serving its own last
+  // copy of the playlists.
+  const combined = await startNode("ingest,edge", [], "combined");
   const clip = path.join(scratch, "loop.flv");
   const stream = await createStream(api,
     { name: "takeover", quality: "passthrough", reconnectWindowSeconds: 30 });
-  const first = ffmpegPublish(stream.ingest.rtmpFullUrl, clip, { loop: true });
+  const first = ffmpegPublish(`${combined.rtmpUrl}/${stream.ingest.streamKey}`, clip, { loop: true });
   await waitState(api, stream.streamId, "live", { timeoutMs: 30000 });
   const media = stream.playback.hlsUrl.replace(/master\.m3u8$/, "source/index.m3u8");
+  const combinedMedia = media.replace(edge.edgeBase, combined.edgeBase);
+  assert.notEqual(combinedMedia, media);
   const before = await waitFor(async () => {
-    const res = await fetchObject(media);
+    const res = await fetchObject(combinedMedia);
     const pl = res.status === 200 ? parseMedia(res.text()) : null;
     return pl && pl.segments.length >= 2 ? pl : null;
-  }, { timeoutMs: 30000, what: "two segments from the first node" });
+  }, { timeoutMs: 30000, what: "two segments from the first node, through its own edge" });
   first.kill("SIGKILL");
   await first.exited;
   await waitState(api, stream.streamId, "connecting", { timeoutMs: 15000 });
@@ -204,8 +210,14 @@ test("a reconnect through another ingest node continues the same playlists", asy
   for (const seg of after.segments.slice(joined)) {
     assert.equal((await fetchObject(media.replace(/index\.m3u8$/, seg.uri))).status, 200);
   }
-  assert.match(ingest.stderr, /took the session over|holds the stream now|lease was lost/,
+  assert.match(combined.stderr, /took the session over|holds the stream now|lease was lost/,
     "the first node saw the takeover");
+  // The first node's edge serves what the second node wrote, ENDLIST included.
+  const fromCombined = await waitFor(async () => {
+    const pl = parseMedia(await fetchText(combinedMedia));
+    return pl.ended ? pl : null;
+  }, { timeoutMs: 15000, what: "the first node's edge to serve the second node's playlist" });
+  assert.deepEqual(fromCombined.segments.map((seg) => seg.uri), after.segments.map((seg) => seg.uri));
   assert.match(ingest2.stderr, /taking over the session/);
 
   // One recording across both nodes (docs/recordings.md, "Takeover"): the

@@ -310,6 +310,28 @@ TEST_F(CachedStoreTest, PlaylistsExpireSegmentsStay) {
   EXPECT_EQ(inner_.gets, 3);
 }
 
+// A node that both writes and serves playlists gives them a TTL too, since
+// another node may write them (a session taken over): its own write still in
+// flight is served as published until it lands, never replaced by the older
+// copy the inner store still holds; after that the TTL applies again.
+TEST_F(CachedStoreTest, APublishedPlaylistOutlivesItsTtlUntilItsPutLands) {
+  FakeClock clock;
+  CachedStore cache(inner_, edge_options(clock));
+  ASSERT_TRUE(put(cache, "a/index.m3u8", "v1").ok());
+  auto v2 = make_object(to_bytes("v2"));
+  cache.publish("a/index.m3u8", v2);
+  clock.advance(std::chrono::seconds(5));
+  EXPECT_EQ(text(cache.get("a/index.m3u8")), "v2") << "not the inner store's v1";
+  EXPECT_EQ(inner_.gets, 0);
+  ASSERT_TRUE(cache.put("a/index.m3u8", v2).ok());
+  ASSERT_TRUE(inner_.inner.put("a/index.m3u8", make_object(to_bytes("v3, another node's"))).ok());
+  clock.advance(std::chrono::milliseconds(999));
+  EXPECT_EQ(text(cache.get("a/index.m3u8")), "v2");
+  clock.advance(std::chrono::milliseconds(1));
+  EXPECT_EQ(text(cache.get("a/index.m3u8")), "v3, another node's");
+  EXPECT_EQ(inner_.gets, 1);
+}
+
 TEST_F(CachedStoreTest, MissesAreRememberedBrieflyAndBounded) {
   FakeClock clock;
   CachedStore cache(inner_, edge_options(clock, 2048));
