@@ -308,6 +308,10 @@ int serve(const Config& config) {
               [&media_store](const std::string& key, const storage::ObjectPtr& object) {
                 media_store.publish(key, object);
               },
+          .on_dropped =
+              [&media_store](const std::string& key, const storage::ObjectPtr& object) {
+                media_store.unpublish(key, object);
+              },
       });
 
   transcode::quiet_ffmpeg_logs();

@@ -111,6 +111,14 @@ void CachedStore::publish(const std::string& key, const ObjectPtr& object) {
   }
 }
 
+void CachedStore::unpublish(const std::string& key, const ObjectPtr& object) {
+  std::lock_guard lock(mutex_);
+  if (auto it = index_.find(key);
+      it != index_.end() && it->second->published && it->second->object == object) {
+    erase_locked(key);
+  }
+}
+
 void CachedStore::set_publish_listener(PublishListener listener) {
   std::lock_guard lock(mutex_);
   publish_listener_ = std::move(listener);

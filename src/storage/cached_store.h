@@ -70,6 +70,10 @@ class CachedStore final : public ObjectStore, public ObjectReader {
   // of the key does not replace a newer published one, and a published object
   // does not expire (ttl_for) before its own put has landed. Never blocks.
   void publish(const std::string& key, const ObjectPtr& object);
+  // A published object whose put will never run (the writer's queue dropped
+  // it): forgotten, unless a newer one replaced it, so the next read asks the
+  // inner store instead of serving it forever. Never blocks.
+  void unpublish(const std::string& key, const ObjectPtr& object);
   // Called (on the publishing thread, without locks) for every published object.
   using PublishListener = std::function<void(const std::string& key, const ObjectPtr& object)>;
   void set_publish_listener(PublishListener listener);

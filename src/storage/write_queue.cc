@@ -320,6 +320,9 @@ std::vector<WriteQueue::Job> WriteQueue::drop_queued_locked(
 
 void WriteQueue::report_dropped(std::vector<Job>& dropped, const Error& why) {
   for (Job& job : dropped) {
+    if (job.op == Op::Put && options_.on_dropped) {
+      options_.on_dropped(job.key, job.object);
+    }
     if (job.done) {
       job.done(why);
     }

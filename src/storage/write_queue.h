@@ -77,6 +77,10 @@ struct WriteQueueOptions {
   // refused one): the node's cache serves the object from then on
   // (CachedStore::publish). Must not block.
   std::function<void(const std::string& key, const ObjectPtr& object)> on_accepted;
+  // Called for an accepted put that discard(), claim() or flush_for() dropped
+  // before it ran (on that caller's thread): it will never be stored, so the
+  // cache must stop serving it (CachedStore::unpublish). Must not block.
+  std::function<void(const std::string& key, const ObjectPtr& object)> on_dropped;
 };
 
 // A WriteCallback (object_writer.h) runs exactly once per accepted job: on the job's worker thread
@@ -183,7 +187,7 @@ class WriteQueue final : public ObjectWriter {
   // Removes the queued jobs `drop` selects and releases their budget; the
   // caller runs their callbacks once the lock is released.
   std::vector<Job> drop_queued_locked(const std::function<bool(const Job&)>& drop);
-  static void report_dropped(std::vector<Job>& dropped, const Error& why);
+  void report_dropped(std::vector<Job>& dropped, const Error& why);
   static std::string_view op_name(Op op);
 
   ObjectStore& store_;

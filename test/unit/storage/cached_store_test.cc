@@ -332,6 +332,23 @@ TEST_F(CachedStoreTest, APublishedPlaylistOutlivesItsTtlUntilItsPutLands) {
   EXPECT_EQ(inner_.gets, 1);
 }
 
+// A published object whose put was dropped is forgotten (the inner store's
+// copy is read again), unless a newer one of the key replaced it.
+TEST_F(CachedStoreTest, AnUnpublishedObjectIsForgotten) {
+  FakeClock clock;
+  CachedStore cache(inner_, edge_options(clock));
+  ASSERT_TRUE(put(cache, "a/index.m3u8", "v1").ok());
+  auto v2 = make_object(to_bytes("v2"));
+  auto v3 = make_object(to_bytes("v3"));
+  cache.publish("a/index.m3u8", v2);
+  cache.publish("a/index.m3u8", v3);
+  cache.unpublish("a/index.m3u8", v2);
+  EXPECT_EQ(text(cache.get("a/index.m3u8")), "v3") << "a newer one stays";
+  cache.unpublish("a/index.m3u8", v3);
+  EXPECT_EQ(text(cache.get("a/index.m3u8")), "v1");
+  EXPECT_EQ(inner_.gets, 1);
+}
+
 TEST_F(CachedStoreTest, MissesAreRememberedBrieflyAndBounded) {
   FakeClock clock;
   CachedStore cache(inner_, edge_options(clock, 2048));

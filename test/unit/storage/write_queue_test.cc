@@ -483,6 +483,31 @@ TEST(WriteQueueTest, DiscardDropsQueuedJobsUnderThePrefix) {
   EXPECT_EQ(queue.queued_bytes(), 0u);
 }
 
+// The node's cache served every accepted put (on_accepted); the ones dropped
+// before they ran are named (on_dropped) so it stops serving them.
+TEST(WriteQueueTest, DroppedPutsAreReported) {
+  FlakyStore store;
+  std::vector<std::string> accepted;
+  std::vector<std::string> dropped;
+  WriteQueueOptions options = fast_options();
+  options.on_accepted = [&](const std::string& key, const ObjectPtr&) { accepted.push_back(key); };
+  options.on_dropped = [&](const std::string& key, const ObjectPtr& object) {
+    dropped.push_back(key + "=" + std::string(as_chars(object->data)));
+  };
+  WriteQueue queue(store, options);
+  store.hold();
+  ASSERT_TRUE(queue.put("a/0.m4s", make_object(to_bytes("0"))).ok());
+  store.wait_until_entered();  // a/0 runs; the rest waits behind it
+  ASSERT_TRUE(queue.put("a/index.m3u8", make_object(to_bytes("p"))).ok());
+  ASSERT_TRUE(queue.remove_prefix("a/old/").ok());
+  ASSERT_TRUE(queue.discard("a/").ok());
+  store.release();
+  queue.flush();
+  EXPECT_EQ(accepted, (std::vector<std::string>{"a/0.m4s", "a/index.m3u8"}));
+  EXPECT_EQ(dropped, std::vector<std::string>{"a/index.m3u8=p"})
+      << "the running put is not reported, nor the dropped removal";
+}
+
 TEST(WriteQueueTest, DiscardStopsTheRetriesOfARunningJob) {
   FlakyStore store;
   WriteQueue queue(store, endless_retry_options());
